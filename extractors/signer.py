@@ -1,0 +1,10 @@
+"""Placeholder until the signer extractor lands."""
+
+from __future__ import annotations
+
+from models import Record
+from pipeline.layout import Layout
+
+
+def apply(layout: Layout, record: Record) -> None:
+    """Fill the record's signer (not implemented yet)."""

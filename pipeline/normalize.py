@@ -1,0 +1,67 @@
+"""Text normalization shared by every reader: one spelling for one word.
+
+* Unicode NFC (Word and PDFs often carry decomposed "ủ" = "u" + U+0309 + U+0306 ...);
+* tone marks in the modern placement: "Uỷ" → "Ủy", "hoà" → "hòa" (the scorer and the
+  gazetteer compare on this form);
+* non-breaking, thin and zero-width spaces → plain space or nothing;
+* Latin "Ð"/"ð" (eth, emitted by legacy fonts and OCR) → "Đ"/"đ".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# "hoà", "Uỷ" (mark on the second vowel of a final oa/oe/uy) → "hòa", "Ủy", the placement the
+# contract asks for; "quý" keeps its mark (qu is a consonant), "hoàng" is not final.
+_TONES = "\u0300\u0301\u0309\u0303\u0323"  # huyền, sắc, hỏi, ngã, nặng
+_OLD_TONE = re.compile(
+    r"([oO])([aAeE])([" + _TONES + r"])(?![^\W\d_])"
+    r"|(?<![qQ])([uU])([yY])([" + _TONES + r"])(?![^\W\d_])"
+)
+_SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_ETH = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
+
+
+def _move_tone(m: re.Match[str]) -> str:
+    first, second, tone = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
+    return first + tone + second
+
+
+def normalize_text(text: str) -> str:
+    """Normalize ``text`` to NFC with modern tone placement and plain spaces.
+
+    >>> normalize_text("Uỷ ban nhân dân") == "Ủy ban nhân dân"
+    True
+    >>> normalize_text("CỘNG HOÀ") == "CỘNG HÒA"
+    True
+    """
+    text = text.translate(_ETH)
+    text = _ZERO_WIDTH.sub("", text)
+    text = _SPACES.sub(" ", text)
+    # decompose so the tone is a separate combining mark we can move, then recompose
+    decomposed = unicodedata.normalize("NFD", text)
+    moved = _OLD_TONE.sub(_move_tone, decomposed)
+    return unicodedata.normalize("NFC", moved)
+
+
+def fold(text: str) -> str:
+    """A comparison key: normalized, lower case, single spaces, no trailing punctuation."""
+    s = normalize_text(text).lower()
+    s = re.sub(r"\s+", " ", s).strip()
+    return re.sub(r"[\s;,.:]+$", "", s)
+
+
+def strip_accents(text: str) -> str:
+    """Vietnamese without diacritics ("Đ" → "D"), for fuzzy keys."""
+    s = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return "".join(c for c in s if not unicodedata.combining(c))
+
+
+def sentence_case(text: str) -> str:
+    """Normal case for an all-capitals line: "KẾ HOẠCH" → "Kế hoạch", "PHÓ CHỦ TỊCH" → "Phó Chủ tịch" is
+    not derivable in general, so this only lowers everything after the first letter; callers that
+    know proper nouns (``extractors.names``) fix those up."""
+    s = text.strip()
+    return s[:1].upper() + s[1:].lower() if s else s
