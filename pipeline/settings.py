@@ -1,0 +1,293 @@
+"""Operator settings: where files live, which sinks receive records, how batches are scheduled.
+
+Settings come from three places, later ones winning:
+
+1. the defaults below;
+2. a TOML settings file: ``$DIRECTIVES_SETTINGS`` when set (it must then exist), otherwise
+   ``directives.toml`` in the working directory when there is one;
+3. environment variables ``DIRECTIVES_<FIELD>`` (``DIRECTIVES_WEBHOOK_URL=...``); ``__``
+   separates nested keys, and ``DIRECTIVES_SINKS`` takes either ``json,postgres`` or a JSON list.
+
+A minimal ``directives.toml``::
+
+    data_dir = "/srv/directives"
+    sinks = ["json", "postgres", "webhook"]
+    postgres_url = "postgresql+psycopg://directives@db.internal:5432/directives"
+    webhook_url = "https://tracker.internal/hooks/directives"
+    webhook_secret = "..."
+
+Paths left unset are derived from ``data_dir`` (``records/``, ``tasks.jsonl``, ``inbox/``, ...).
+Paths that are set are used as written; a relative path is relative to the working directory
+of the process, so services should use absolute paths. ``~`` is expanded everywhere.
+
+Nothing here imports Prefect: the library, the CLI and ``flows.py`` all read the same object.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+SinkName = Literal["json", "jsonl", "csv", "sqlite", "postgres", "webhook"]
+SINK_NAMES: tuple[str, ...] = get_args(SinkName)
+DEFAULT_SINKS: tuple[SinkName, ...] = ("json", "sqlite")
+
+SETTINGS_ENV = "DIRECTIVES_SETTINGS"
+"""Environment variable naming the settings file; without it ``./directives.toml`` is read if present."""
+
+DEFAULT_SETTINGS_FILE = Path("directives.toml")
+
+# Fields whose default is a path under another setting, filled in by ``_derive_paths`` whenever
+# the field is unset or None (the ``default=`` written on each field is what that gives with the
+# default ``data_dir``; it documents the value, the validator computes it):
+# (field, parent field, path under the parent). Order matters: ``inbox`` before its children.
+_DERIVED: tuple[tuple[str, str, str], ...] = (
+    ("json_dir", "data_dir", "records"),
+    ("jsonl_path", "data_dir", "tasks.jsonl"),
+    ("csv_path", "data_dir", "tasks.csv"),
+    ("sqlite_path", "data_dir", "directives.sqlite3"),
+    ("outbox_path", "data_dir", "outbox.sqlite3"),
+    ("inbox", "data_dir", "inbox"),
+    ("processed_dir", "inbox", "processed"),
+    ("failed_dir", "inbox", "failed"),
+    ("batch_dir", "data_dir", "batch"),
+    ("prefect_home", "data_dir", "prefect"),
+)
+
+
+class SettingsError(ValueError):
+    """The settings cannot be loaded; the message names the source and the setting to fix."""
+
+
+def _settings_file() -> Path | None:
+    """The settings file to read, or None when there is none (which is fine)."""
+    named = os.environ.get(SETTINGS_ENV)
+    if named:
+        # An operator who names a file means it: a typo must not silently fall back to defaults.
+        path = Path(named).expanduser()
+        if not path.is_file():
+            raise SettingsError(
+                f"{SETTINGS_ENV}={named!r} but no such file; fix the path or unset {SETTINGS_ENV}"
+            )
+        return path
+    return DEFAULT_SETTINGS_FILE if DEFAULT_SETTINGS_FILE.is_file() else None
+
+
+class Settings(BaseSettings):
+    """Everything an operator configures. Build it with :func:`get_settings`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="DIRECTIVES_",
+        env_nested_delimiter="__",
+        # A misspelt key in the settings file ("webhok_url") must fail loudly, not be ignored.
+        extra="forbid",
+        validate_default=True,
+    )
+
+    # --- storage -------------------------------------------------------------------------
+    data_dir: Path = Field(
+        default=Path("data"),
+        description="Root of everything the pipeline writes; other paths default to places under it.",
+    )
+    sinks: Annotated[list[SinkName], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_SINKS),
+        description="Where each record goes, all of them for every document: "
+        + ", ".join(SINK_NAMES)
+        + ". Env: DIRECTIVES_SINKS=json,postgres.",
+    )
+    json_dir: Path = Field(
+        default=Path("data/records"),
+        description="json sink: one <stem>-<sha8>.json per document. Default data_dir/records.",
+    )
+    jsonl_path: Path = Field(
+        default=Path("data/tasks.jsonl"),
+        description="jsonl sink: one line per task with its document's fields. Default data_dir/tasks.jsonl.",
+    )
+    csv_path: Path = Field(
+        default=Path("data/tasks.csv"),
+        description="csv sink: one row per task, UTF-8 with BOM for Excel. Default data_dir/tasks.csv.",
+    )
+    sqlite_path: Path = Field(
+        default=Path("data/directives.sqlite3"),
+        description="sqlite sink: the embedded database file. Default data_dir/directives.sqlite3.",
+    )
+    postgres_url: str | None = Field(
+        default=None,
+        description="postgres sink: SQLAlchemy URL, "
+        "e.g. postgresql+psycopg://postgres@127.0.0.1:5432/directives. Required when the sink is on.",
+    )
+
+    # --- webhook -------------------------------------------------------------------------
+    webhook_url: str | None = Field(
+        default=None,
+        description="webhook sink: each record is POSTed here as JSON. Required when the sink is on.",
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="webhook sink: key of the HMAC-SHA256 in X-Directives-Signature. "
+        "Required when the sink is on; share it with the receiver only.",
+    )
+    webhook_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds to wait for the receiver (connect and read) per attempt."
+    )
+    webhook_retries: int = Field(
+        default=4,
+        ge=0,
+        description="Extra attempts after the first on connection errors, timeouts, 5xx and 429; "
+        "after that the delivery waits in the outbox for the next run.",
+    )
+    webhook_backoff: float = Field(
+        default=1.0,
+        ge=0,
+        description="Seconds before the first retry; doubled before each next one (capped at 60 s).",
+    )
+    outbox_path: Path = Field(
+        default=Path("data/outbox.sqlite3"),
+        description="webhook sink: SQLite file keeping deliveries that failed, retried at the next run. "
+        "Default data_dir/outbox.sqlite3.",
+    )
+
+    # --- watched folder (inbox) ----------------------------------------------------------
+    inbox: Path = Field(
+        default=Path("data/inbox"), description="Folder clerks drop documents into. Default data_dir/inbox."
+    )
+    processed_dir: Path = Field(
+        default=Path("data/inbox/processed"),
+        description="Where a document moves once its record is written. Default inbox/processed.",
+    )
+    failed_dir: Path = Field(
+        default=Path("data/inbox/failed"),
+        description="Where a document that could not be read moves, with a note. Default inbox/failed.",
+    )
+    stable_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="A dropped file is read only after its size has not changed for this long "
+        "(copies over the network arrive in pieces).",
+    )
+    poll: bool = Field(
+        default=False,
+        description="Use a polling observer instead of OS notifications; needed for network shares "
+        "(SMB/NFS), where notifications do not arrive.",
+    )
+    poll_interval: float = Field(default=2.0, gt=0, description="Seconds between scans when polling.")
+
+    # --- scheduled batches ---------------------------------------------------------------
+    batch_dir: Path = Field(
+        default=Path("data/batch"), description="Folder a scheduled batch run reads. Default data_dir/batch."
+    )
+    batch_cron: str = Field(
+        default="0 22 * * *", description="When the batch runs (cron, server time); default 22:00 daily."
+    )
+    batch_workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        ge=1,
+        description="Documents read in parallel in a batch. Default: the number of CPUs.",
+    )
+    prefect_home: Path = Field(
+        default=Path("data/prefect"),
+        description="PREFECT_HOME for local runs (database, logs). Default data_dir/prefect.",
+    )
+
+    @field_validator("sinks", mode="before")
+    @classmethod
+    def _parse_sinks(cls, value: Any) -> Any:
+        """Accept ``json,postgres`` from the environment; name the allowed sinks on a typo."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                import json
+
+                value = json.loads(text)
+            else:
+                value = [part for part in (p.strip() for p in text.split(",")) if part]
+        if isinstance(value, list | tuple):
+            unknown = [v for v in value if not isinstance(v, str) or v.strip().lower() not in SINK_NAMES]
+            if unknown:
+                raise ValueError(
+                    f"unknown sink {', '.join(repr(u) for u in unknown)}; choose from {', '.join(SINK_NAMES)}"
+                )
+            # Order kept, duplicates dropped: "json,json" must not write every file twice.
+            return list(dict.fromkeys(v.strip().lower() for v in value))
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_paths(cls, data: Any) -> Any:
+        """Fill unset paths from their parent setting, so moving ``data_dir`` moves everything."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        data.setdefault("data_dir", Path("data"))
+        for name, parent, below in _DERIVED:
+            if data.get(name) in (None, ""):
+                data[name] = Path(str(data[parent])).expanduser() / below
+        return data
+
+    @field_validator("data_dir", *(name for name, _, _ in _DERIVED), mode="after")
+    @classmethod
+    def _expand_user(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @model_validator(mode="after")
+    def _sinks_have_targets(self) -> Settings:
+        """A sink switched on without its address would fail on the first document; fail now instead."""
+        if "postgres" in self.sinks and not self.postgres_url:
+            raise ValueError("the postgres sink is on but postgres_url is not set (DIRECTIVES_POSTGRES_URL)")
+        if "webhook" in self.sinks:
+            if not self.webhook_url:
+                raise ValueError("the webhook sink is on but webhook_url is not set (DIRECTIVES_WEBHOOK_URL)")
+            if self.webhook_secret is None or not self.webhook_secret.get_secret_value():
+                raise ValueError(
+                    "the webhook sink is on but webhook_secret is not set (DIRECTIVES_WEBHOOK_SECRET); "
+                    "receivers need it to check that deliveries come from us"
+                )
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Keyword arguments, then environment, then the settings file: first one that has a key wins."""
+        path = _settings_file()
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+
+def get_settings(**overrides: Any) -> Settings:
+    """Load the settings (file, then environment, then ``overrides``), or raise :class:`SettingsError`.
+
+    The message names the settings file in use and every field that is wrong, so an operator
+    can fix it without reading a traceback.
+    """
+    try:
+        path = _settings_file()
+        return Settings(**overrides)
+    except ValidationError as exc:
+        where = f"settings file {path}" if path is not None else "no settings file"
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: "
+            + err["msg"].removeprefix("Value error, ")
+            for err in exc.errors()
+        )
+        raise SettingsError(f"invalid settings ({where}, environment DIRECTIVES_*): {problems}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"settings file {_settings_file()} is not valid TOML: {exc}") from exc
