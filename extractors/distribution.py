@@ -1,10 +1,39 @@
-"""Placeholder until the distribution extractor lands."""
+"""Nơi nhận: one entry per printed line, "- " and the final ";" or "." removed, "Lưu: ..." kept.
+
+Nơi nhận:                 -> ["Như trên", "Chủ tịch UBND tỉnh", "Lưu: VT, NC (Ng)"]
+- Như trên;
+- Chủ tịch UBND tỉnh;
+- Lưu: VT, NC (Ng).
+"""
 
 from __future__ import annotations
 
+import re
+
+from extractors import patterns
 from models import Record
 from pipeline.layout import Layout
 
 
 def apply(layout: Layout, record: Record) -> None:
-    """Fill the record's distribution (not implemented yet)."""
+    """Fill ``record.distribution`` from the ``closing_left`` zone."""
+    entries: list[str] = []
+    started = False
+    last_ended = True  # did the previous printed line end its entry with ";" or "."?
+    for para in layout.zone("closing_left"):
+        for raw in para.lines:
+            line = raw.strip()
+            m = patterns.NOI_NHAN.match(line)
+            if m:
+                started = True
+                line = m.group("rest").strip()
+            if not started or not line:
+                continue
+            is_item = line.startswith(("-", "–", "+", "•")) or bool(patterns.LUU.match(line))
+            clean = re.sub(r"\s+", " ", line.lstrip("-–+• ")).rstrip(" ;,.")
+            if not is_item and entries and not last_ended:
+                entries[-1] = f"{entries[-1]} {clean}"  # an entry wrapped onto the next line
+            elif clean:
+                entries.append(clean)
+            last_ended = bool(re.search(r"[;.]$", line))
+    record.distribution = entries

@@ -1,10 +1,215 @@
-"""Placeholder until the header extractor lands."""
+"""The header (phần đầu văn bản): cơ quan ban hành, số và ký hiệu, địa danh and ngày, tên loại
+and trích yếu, độ khẩn and độ mật.
+
+Reads the ``header_left`` / ``header_right`` zones and the first body paragraphs (where typed
+documents print "KẾ HOẠCH" and the trích yếu under it).
+"""
 
 from __future__ import annotations
 
-from models import Record
-from pipeline.layout import Layout
+import re
+from dataclasses import dataclass, field
+
+from extractors import patterns
+from extractors.casing import normal_case
+from extractors.dates import parse_long
+from models import Issuer, Record
+from pipeline.layout import Layout, Paragraph
+
+# words that open an organisation's name: a header line starting with one begins a new level
+# ("UBND TỈNH NINH BÌNH" / "SỞ TÀI CHÍNH" are two levels; "ỦY BAN NHÂN DÂN" / "TỈNH LÀO CAI" one)
+_ORG_HEAD = re.compile(
+    r"^(SỞ|BỘ|BAN|CỤC|TỔNG CỤC|CHI CỤC|VỤ|VIỆN|HỌC VIỆN|TRƯỜNG|ĐẠI HỌC|TRUNG TÂM|VĂN PHÒNG|PHÒNG|"
+    r"THANH TRA|KHO BẠC|CÔNG AN|BỘ CHỈ HUY|BỆNH VIỆN|HỘI|LIÊN ĐOÀN|ĐOÀN|TẬP ĐOÀN|CÔNG TY|ỦY BAN|UBND|"
+    r"HĐND|HỘI ĐỒNG|ĐẢNG ỦY|ĐẢNG BỘ|TỈNH ỦY|THÀNH ỦY|HUYỆN ỦY|CHI BỘ|CHÍNH PHỦ|QUỐC HỘI|THỦ TƯỚNG|"
+    r"BÁO|ĐÀI|QUỸ|ĐẢNG ĐOÀN|BAN CÁN SỰ)\b"
+)
+# a line that ends mid-name: "SỞ NÔNG NGHIỆP VÀ" / "MÔI TRƯỜNG"
+_DANGLING = re.compile(r"(\bVÀ|\bCỦA|,|-)$")
+_DECORATION = re.compile(r"^[\s_\-–—=*.·]*$")
+
+
+@dataclass
+class HeaderLines:
+    """The header's lines sorted into their parts."""
+
+    issuer: list[str] = field(default_factory=list)
+    number: str | None = None
+    subject: list[str] = field(default_factory=list)
+    place_date: str | None = None
+    party: bool = False
+    marks: list[str] = field(default_factory=list)
+
+
+def _lines(paras: list[Paragraph]) -> list[str]:
+    return [ln.strip() for p in paras for ln in p.lines if ln.strip()]
+
+
+def sort_header(layout: Layout) -> HeaderLines:
+    """Sort the header cells' lines into issuer / number / V/v subject / place-date / marks."""
+    out = HeaderLines()
+    left = _lines(layout.zone("header_left"))
+    right = _lines(layout.zone("header_right"))
+    in_subject = False
+    for line in left + right:
+        if _DECORATION.match(line):
+            continue
+        if patterns.NATIONAL_TITLE.search(line):
+            out.party = out.party or bool(patterns.PARTY_TITLE.search(line))
+            in_subject = False
+            continue
+        if patterns.URGENCY.match(line) or patterns.CONFIDENTIALITY.match(line):
+            out.marks.append(line)
+            continue
+        if patterns.PLACE_DATE.search(line) and out.place_date is None:
+            out.place_date = line
+            in_subject = False
+            continue
+        m = patterns.NUMBER_LINE.match(line)
+        if m and out.number is None:
+            out.number = m.group("code")
+            in_subject = False
+            continue
+        v = patterns.SUBJECT_LINE.match(line)
+        if v:
+            out.subject = [v.group("rest")] if v.group("rest") else []
+            in_subject = True
+            continue
+        if in_subject:
+            out.subject.append(line)
+            continue
+        if out.number is None and line not in out.issuer and line in left:
+            out.issuer.append(line)
+    return out
+
+
+def split_issuer(lines: list[str]) -> Issuer:
+    """Group issuer lines into names: the last is the issuer, the one above it the parent.
+
+    >>> split_issuer(["ỦY BAN NHÂN DÂN", "TỈNH LÀO CAI"]).name
+    'Ủy ban nhân dân tỉnh Lào Cai'
+    >>> split_issuer(["UBND TỈNH NINH BÌNH", "SỞ TÀI CHÍNH"]).parent
+    'UBND tỉnh Ninh Bình'
+    """
+    names: list[list[str]] = []
+    for line in lines:
+        line = line.strip(" *")
+        if not line:
+            continue
+        starts_new = bool(_ORG_HEAD.match(line.upper())) and not (names and _DANGLING.search(names[-1][-1]))
+        if not names or starts_new:
+            names.append([line])
+        else:
+            names[-1].append(line)
+    joined = [normal_case(" ".join(n)) for n in names]
+    if not joined:
+        return Issuer()
+    return Issuer(name=joined[-1], parent=" ".join(joined[:-1]) or None)
+
+
+def parse_code(raw: str) -> tuple[str | None, str | None, str]:
+    """(number, symbol, code) from what follows "Số".
+
+    >>> parse_code("125/UBND-KT"), parse_code("     /UBND-NC"), parse_code("33-KH/TU")
+    (('125', 'UBND-KT', '125/UBND-KT'), (None, 'UBND-NC', '/UBND-NC'), ('33', 'KH/TU', '33-KH/TU'))
+    >>> parse_code("15/2026/QĐ-UBND")
+    ('15', 'QĐ-UBND', '15/2026/QĐ-UBND')
+    """
+    code = re.sub(r"\s+", "", raw).rstrip(".,;")
+    # Party form "33-KH/TU": the number is joined to the type by "-", the issuer follows "/"
+    party = re.match(r"^(?P<n>\d*)-(?P<sym>[^/]+/.+)$", code)
+    if party:
+        return party.group("n") or None, party.group("sym"), code
+    state = re.match(r"^(?P<n>\d*)(?:/(?P<y>\d{4}))?/(?P<sym>.+)$", code)
+    if state:
+        return state.group("n") or None, state.group("sym"), code
+    return None, code or None, code
+
+
+def _typed_title(layout: Layout) -> tuple[str | None, list[str]]:
+    """A typed document's name ("KẾ HOẠCH") and the trích yếu lines under it."""
+    body = layout.zone("body")[:10]
+    for i, para in enumerate(body):
+        lines = [ln.strip() for ln in para.lines if ln.strip()]
+        if not lines:
+            continue
+        doc_type = patterns.type_from_title(lines[0])
+        if doc_type is None:
+            continue
+        subject = lines[1:]
+        for nxt in body[i + 1 : i + 4]:
+            text = nxt.text.strip()
+            if (
+                patterns.KINH_GUI.match(text)
+                or re.match(r"^(Căn cứ|Thực hiện|Theo|Xét|Để|Nhằm|\d+\.|[IVX]+\.)", text)
+                or len(text) > 250
+                or (text == text.upper() and len(subject) > 0)
+                or len(subject) >= 4
+            ):
+                break
+            if text == text.upper() and not subject:
+                subject.append(text)  # a web copy may print the trích yếu in capitals
+                continue
+            subject.extend(ln.strip() for ln in nxt.lines if ln.strip())
+        return doc_type, subject
+    return None, []
+
+
+def _marks(header: HeaderLines, layout: Layout) -> tuple[str | None, str | None]:
+    candidates = header.marks + [ln.strip() for p in layout.zone("body")[:4] for ln in p.lines]
+    urgency = confidentiality = None
+    for line in candidates:
+        if urgency is None and (m := patterns.URGENCY.match(line)):
+            word = re.sub(r"\s+", " ", m.group(1)).upper()
+            urgency = {"KHẨN": "Khẩn", "THƯỢNG KHẨN": "Thượng khẩn"}.get(word, "Hỏa tốc")
+        if confidentiality is None and (m := patterns.CONFIDENTIALITY.match(line)):
+            confidentiality = {"MẬT": "Mật", "TỐI MẬT": "Tối mật", "TUYỆT MẬT": "Tuyệt mật"}[
+                re.sub(r"\s+", " ", m.group(1)).upper()
+            ]
+    return urgency, confidentiality
 
 
 def apply(layout: Layout, record: Record) -> None:
-    """Fill the record's header (not implemented yet)."""
+    """Fill the record's header fields, adding a warning for each part that could not be read."""
+    header = sort_header(layout)
+    record.issuer = split_issuer(header.issuer)
+    if record.issuer.name is None:
+        record.warnings.append("Không đọc được tên cơ quan ban hành (issuer not found in the header).")
+    if header.number is not None:
+        record.number, record.symbol, record.code = parse_code(header.number)
+        if record.number is None:
+            record.warnings.append(
+                "Số văn bản để trống: có thể là bản chưa đóng số (number left blank: possibly a draft or an "
+                "unregistered copy)."
+            )
+    else:
+        record.warnings.append("Không tìm thấy dòng 'Số:' (document number not found).")
+    if header.place_date:
+        m = patterns.PLACE_DATE.search(header.place_date)
+        record.place = m.group("place").strip() if m else None
+        found = parse_long(header.place_date)
+        record.issued_date = found.iso if found else None
+        if found and len(found.iso) < 10:
+            record.warnings.append(
+                f"Ngày ban hành chưa đầy đủ ({found.iso}): ngày/tháng để trống "
+                "(issue date left partly blank)."
+            )
+    else:
+        record.warnings.append("Không tìm thấy địa danh và ngày ban hành (place and date not found).")
+    doc_type, typed_subject = _typed_title(layout)
+    if header.subject:
+        record.subject = " ".join(header.subject)
+        record.doc_type = doc_type or "Công văn"
+    elif doc_type:
+        record.doc_type = doc_type
+        record.subject = " ".join(typed_subject) or None
+    else:
+        guessed = patterns.type_from_code(record.symbol or "")
+        record.doc_type = guessed or "Công văn"
+        record.warnings.append(
+            "Không thấy tên loại văn bản; suy ra từ ký hiệu "
+            f"(document type not printed; taken from the code: {record.doc_type})."
+        )
+    if record.subject:
+        record.subject = re.sub(r"\s+", " ", record.subject).strip()
+    record.urgency, record.confidentiality = _marks(header, layout)

@@ -1,10 +1,59 @@
-"""Placeholder until the signer extractor lands."""
+"""The signature block (phần ký): quyền hạn (TM./KT./Q./TL./TUQ.), chức vụ and họ tên.
+
+    TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / (chữ ký) / Nguyễn Văn A
+    -> authority "TM.", title "Phó Chủ tịch", name "Nguyễn Văn A"
+
+``authority`` is the first prefix line's abbreviation; ``title`` is the line directly above the
+name; a scanned signature or seal between them leaves no text and is ignored.
+"""
 
 from __future__ import annotations
 
-from models import Record
+import re
+
+from extractors import patterns
+from extractors.casing import title_case
+from models import Record, Signer
 from pipeline.layout import Layout
+
+# a person's name: 2–6 words, each capitalised and not the whole line in capitals
+# ("Nguyễn Tuấn Anh", "Lê Thị Thu Hà"); academic titles are not printed per ND30
+_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\.?\s+){1,5}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
+_NOISE = re.compile(r"^(\(?(đã ký|ký|chữ ký|ký tên|đóng dấu|dấu)[^)]*\)?|\[.*\]|[\s_\-*.]*)$", re.IGNORECASE)
 
 
 def apply(layout: Layout, record: Record) -> None:
-    """Fill the record's signer (not implemented yet)."""
+    """Fill ``record.signer`` from the ``closing_right`` zone."""
+    lines = [ln.strip() for p in layout.zone("closing_right") for ln in p.lines]
+    lines = [ln for ln in lines if ln and not _NOISE.match(ln)]
+    if not lines:
+        record.warnings.append("Không tìm thấy phần chữ ký (signer block not found).")
+        return
+    name_at = next((i for i in range(len(lines) - 1, -1, -1) if _NAME.match(lines[i])), None)
+    authority = None
+    titles: list[str] = []
+    for line in lines[: name_at if name_at is not None else len(lines)]:
+        m = patterns.AUTHORITY_LINE.match(line)
+        if m:
+            authority = authority or patterns.AUTHORITY_CANON[m.group("auth").upper()]
+            continue
+        if line == line.upper():
+            titles.append(line)
+    title = titles[-1] if titles else None
+    if title is None and authority is None and name_at is not None and name_at > 0:
+        title = lines[name_at - 1]
+    if title is None:
+        # "TM. BAN THƯỜNG VỤ / PHÓ BÍ THƯ" gives a title line; "KT. CHỦ TỊCH" alone is read as
+        # its own title only when nothing else stands above the name
+        above = lines[: name_at if name_at is not None else len(lines)]
+        last_prefix = next((ln for ln in reversed(above) if patterns.AUTHORITY_LINE.match(ln)), None)
+        if last_prefix:
+            match = patterns.AUTHORITY_LINE.match(last_prefix)
+            title = match.group("rest") if match else None
+    record.signer = Signer(
+        name=lines[name_at] if name_at is not None else None,
+        title=title_case(title) if title else None,
+        authority=authority,  # type: ignore[arg-type]
+    )
+    if name_at is None:
+        record.warnings.append("Không đọc được họ tên người ký (signer's name not found).")

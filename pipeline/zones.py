@@ -1,9 +1,100 @@
-"""Placeholder: zone assignment for readers that cannot tell (plain text)."""
+"""Zone assignment by content, for paragraphs a reader could not place (``unknown``).
+
+Plain text has no tables, so the header and the signature block arrive as a run of lines.
+Real documents always put the same things in the same order, which is enough:
+
+* the **header** runs from the top until the first paragraph that belongs to the body —
+  "Kính gửi", a type name on its own ("KẾ HOẠCH"), or running text ("Căn cứ ...", a long
+  sentence, a numbered item); inside it, quốc hiệu / tiêu ngữ / "ĐẢNG CỘNG SẢN VIỆT NAM" and
+  the place-and-date line are the right-hand cell, everything else the left;
+* the **closing** starts at "Nơi nhận" or at the signer's authority line (TM./KT./TL./...)
+  after the body's last sentence; lines of Nơi nhận are the left cell, the signer block the
+  right.
+"""
 
 from __future__ import annotations
 
-from pipeline.layout import Layout
+import re
+
+from extractors import patterns
+from pipeline.layout import Layout, Paragraph, Zone
+
+
+def _is_body_start(p: Paragraph) -> bool:
+    text = p.text.strip()
+    first = p.lines[0].strip() if p.lines else text
+    if patterns.KINH_GUI.match(text) or patterns.is_type_line(first):
+        return True
+    if patterns.PLACE_DATE.search(text) or patterns.NUMBER_LINE.match(first):
+        return False
+    if re.match(r"^(Căn cứ|Thực hiện|Theo|Xét|Để|Nhằm|Ngày \d)", text):
+        return True
+    return len(text) > 160 or bool(re.match(r"^(\d+\.|[IVX]+\.)\s", text))
+
+
+def _is_closing_start(p: Paragraph) -> bool:
+    first = p.lines[0].strip() if p.lines else p.text
+    return bool(patterns.NOI_NHAN.match(first) or patterns.AUTHORITY_LINE.match(first))
+
+
+def _header_zone(p: Paragraph) -> Zone:
+    text = p.text
+    if patterns.NATIONAL_TITLE.search(text) or patterns.PLACE_DATE.search(text):
+        return "header_right"
+    return "header_left"
+
+
+def _split_header_paragraph(p: Paragraph) -> list[Paragraph]:
+    """A text block may hold left and right header lines together; split it by line."""
+    out: list[Paragraph] = []
+    for line in p.lines:
+        zone = _header_zone(Paragraph(text=line))
+        if out and out[-1].zone == zone:
+            out[-1].lines.append(line)
+            out[-1].text = f"{out[-1].text} {line}"
+        else:
+            out.append(Paragraph(text=line, lines=[line], zone=zone, bold=p.bold, page=p.page))
+    return out
 
 
 def assign(layout: Layout) -> None:
-    """Give every ``unknown`` paragraph a zone by its content."""
+    """Give every ``unknown`` paragraph a zone, keeping the zones readers already set."""
+    paras = layout.paragraphs
+    if not any(p.zone == "unknown" for p in paras):
+        return
+    out: list[Paragraph] = []
+    state: Zone = "header_left"
+    seen_body = any(p.zone == "body" for p in paras)
+    if seen_body or not any(p.zone == "unknown" for p in paras[:3]):
+        state = "body"
+    closing_seen_noi_nhan = False
+    for p in paras:
+        if p.zone != "unknown":
+            if p.zone in ("closing_left", "closing_right"):
+                state = p.zone
+            elif p.zone == "body":
+                state = "body"
+            out.append(p)
+            continue
+        if state in ("header_left", "header_right") and _is_body_start(p):
+            state = "body"
+        if state == "body" and _is_closing_start(p):
+            state = "closing_right"
+        if state in ("header_left", "header_right"):
+            out.extend(_split_header_paragraph(p))
+            continue
+        if state in ("closing_left", "closing_right"):
+            first = p.lines[0].strip() if p.lines else p.text
+            if patterns.NOI_NHAN.match(first):
+                closing_seen_noi_nhan = True
+                p.zone = "closing_left"
+            elif closing_seen_noi_nhan and (first.startswith(("-", "+", "•")) or patterns.LUU.match(first)):
+                p.zone = "closing_left"
+            else:
+                p.zone = "closing_right"
+            out.append(p)
+            continue
+        p.zone = "body"
+        out.append(p)
+    layout.paragraphs = out
+    layout.finalize()

@@ -1,0 +1,89 @@
+"""Normal case for names printed in capitals (issuer lines, signer titles).
+
+Vietnamese capitalises the head of an organisation's name and the first word of each of its
+function components ("Sở Nông nghiệp và Môi trường", "Sở Văn hóa, Thể thao và Du lịch"), a place
+name in full ("tỉnh Lào Cai"), and fixed words such as "Đảng" or "Tỉnh ủy"; "Ủy ban nhân dân"
+and "Hội đồng nhân dân" keep "nhân dân" in lower case. The word lists live in
+``extractors/data/casing.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources
+
+
+@cache
+def _data() -> dict[str, list[str]]:
+    raw: dict[str, list[str]] = json.loads(
+        resources.files("extractors").joinpath("data/casing.json").read_text("utf-8")
+    )
+    return raw
+
+
+def _cap(word: str) -> str:
+    return word[:1].upper() + word[1:]
+
+
+def _phrase_sub(text: str, phrases: list[str]) -> str:
+    for phrase in sorted(phrases, key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", phrase, text)
+    return text
+
+
+def normal_case(text: str) -> str:
+    """Capitals → normal case for an agency name.
+
+    >>> normal_case("ỦY BAN NHÂN DÂN TỈNH LÀO CAI")
+    'Ủy ban nhân dân tỉnh Lào Cai'
+    >>> normal_case("SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG")
+    'Sở Nông nghiệp và Môi trường'
+    """
+    s = re.sub(r"\s+", " ", text.strip())
+    if s != s.upper():
+        return s  # already in normal case: keep as printed
+    data = _data()
+    abbreviations = set(data["abbreviations"])
+    # abbreviations stay as printed ("UBND TỈNH NINH BÌNH" → "UBND tỉnh Ninh Bình")
+    low = " ".join(w if w in abbreviations else w.lower() for w in s.split(" "))
+    # fixed phrases first ("ủy ban nhân dân", "ban thường vụ", "tỉnh ủy", ...)
+    low = _phrase_sub(low, data["phrases"])
+    # organisation heads and the first word of each function component after them
+    heads = sorted(data["heads"], key=len, reverse=True)
+    head_re = "|".join(re.escape(h.lower()) for h in heads)
+    low = re.sub(rf"^({head_re})\b", lambda m: _cap(m.group(1)), low)
+
+    def cap_after(m: re.Match[str]) -> str:
+        return m.group(1) + _cap(m.group(2))
+
+    # "Sở nông nghiệp và môi trường" → "Sở Nông nghiệp và Môi trường"
+    first_word_after_head = rf"^((?:{'|'.join(re.escape(h) for h in heads)}) )(\w+)"
+    if not re.match(r"^(Ủy ban nhân dân|Hội đồng nhân dân)", low):
+        low = re.sub(first_word_after_head, cap_after, low)
+        low = re.sub(r"((?:,| và) )(\w+)", cap_after, low)
+    # place names: everything after "tỉnh", "thành phố", "xã", "phường", "đặc khu" is a proper name
+    low = re.sub(
+        r"\b(tỉnh|thành phố|tp\.|xã|phường|đặc khu|huyện|quận|thị xã)( .+)$",
+        lambda m: m.group(1) + " ".join(_cap(w) for w in m.group(2).split(" ")),
+        low,
+    )
+    # a Party committee's place: "Tỉnh ủy Lào Cai"
+    low = re.sub(
+        r"\b(Tỉnh ủy|Thành ủy|Huyện ủy)( .+)$",
+        lambda m: m.group(1) + " ".join(_cap(w) for w in m.group(2).split(" ")),
+        low,
+    )
+    low = _phrase_sub(low, data["proper"])
+    return _cap(low)
+
+
+def title_case(text: str) -> str:
+    """A signer's title in normal case: "PHÓ CHỦ TỊCH" → "Phó Chủ tịch", "CHÁNH VĂN PHÒNG" →
+    "Chánh Văn phòng"."""
+    s = re.sub(r"\s+", " ", text.strip())
+    if s != s.upper():
+        return s
+    low = _phrase_sub(s.lower(), _data()["titles"] + _data()["phrases"] + _data()["proper"])
+    return _cap(low)

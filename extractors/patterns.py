@@ -1,0 +1,86 @@
+"""Patterns for the fixed parts of an official document (thể thức), shared by the zone
+assignment and the header / closing extractors.
+
+Each pattern has an example of what it matches beside it; ``tests/test_header.py`` holds more.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources
+
+
+@cache
+def doc_types() -> dict[str, list[str]]:
+    """Tên loại văn bản → ký hiệu codes, from ``extractors/data/doc_types.json`` (loaded once)."""
+    data = json.loads(resources.files("extractors").joinpath("data/doc_types.json").read_text("utf-8"))
+    types: dict[str, list[str]] = data["types"]
+    return types
+
+
+@cache
+def _type_by_upper() -> dict[str, str]:
+    return {name.upper(): name for name in doc_types()}
+
+
+@cache
+def _type_by_code() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, codes in doc_types().items():
+        for code in codes:
+            out.setdefault(code.upper(), name)
+    return out
+
+
+def type_from_title(line: str) -> str | None:
+    """ "KẾ HOẠCH" → "Kế hoạch"; a line that is only a type name in capitals (a colon after it, as in
+    "QUYẾT ĐỊNH:" before the articles, is not a title)."""
+    s = re.sub(r"\s+", " ", line.strip().strip("*").strip())
+    if not s or s != s.upper() or s.endswith(":"):
+        return None
+    return _type_by_upper().get(s)
+
+
+def is_type_line(line: str) -> bool:
+    return type_from_title(line) is not None
+
+
+def type_from_code(symbol: str) -> str | None:
+    """The type a ký hiệu names: "KH-UBND" → "Kế hoạch", "KH/TU" → "Kế hoạch", "UBND-NC" → None."""
+    head = re.split(r"[-/]", symbol, maxsplit=1)[0]
+    return _type_by_code().get(head.upper())
+
+
+# "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "ĐẢNG CỘNG SẢN VIỆT NAM"
+NATIONAL_TITLE = re.compile(
+    r"CỘNG\s+HÒA\s+XÃ\s+HỘI|Độc\s+lập\s*[-–—]?\s*Tự\s+do|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM", re.IGNORECASE
+)
+PARTY_TITLE = re.compile(r"ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM", re.IGNORECASE)
+# "Lào Cai, ngày 05 tháng 3 năm 2026", "Hà Nội, ngày    tháng    năm 2026"
+PLACE_DATE = re.compile(r"^(?P<place>[^,\d]{2,60}?)\s*,\s*ngày\b.*\bnăm\b", re.IGNORECASE)
+# "Số: 125/UBND-KT", "Số 33-KH/TU", "Số:     /UBND-NC", "Số : 2917 /SGDĐT-VP", "Số: 15/2026/QĐ-UBND"
+NUMBER_LINE = re.compile(r"^Số\s*:?\s*(?P<code>[\w.\s]*[/-]\s*[\wĐđ&.\-/]+)", re.IGNORECASE)
+# "V/v tiếp tục triển khai ...", "V/v: ...", "Về việc ..."
+SUBJECT_LINE = re.compile(r"^(?:V/v|V/V|v/v)\s*:?\s*(?P<rest>.*)$")
+# "Kính gửi: Sở Y tế.", "Kính gửi:", "Kính gửi - Bộ Nội vụ;"
+KINH_GUI = re.compile(r"^Kính\s+gửi\s*:?\s*(?P<rest>.*)$", re.IGNORECASE | re.S)
+# "Nơi nhận:", "Nơi nhận :", "- Nơi nhận:"
+NOI_NHAN = re.compile(r"^[-\s]*Nơi\s+nhận\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+# "Lưu: VT, NC (Ng).", "Lưu VPĐU.", "- Lưu: VT."
+LUU = re.compile(r"^[-\s]*Lưu\b", re.IGNORECASE)
+# signer authority: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "T/M BAN THƯỜNG VỤ", "TL. BỘ TRƯỞNG", "Q. GIÁM ĐỐC"
+AUTHORITY_LINE = re.compile(
+    r"^(?P<auth>TM|KT|TL|TUQ|Q|T/M|K/T|T/L|T\.M|K\.T|T\.L)\s*[./]?\s+(?P<rest>[A-ZĐÀ-Ỹ].*)$"
+)
+# urgency and confidentiality marks (độ khẩn, độ mật), alone on a line
+URGENCY = re.compile(r"^(HỎA\s+TỐC(?:\s+HẸN\s+GIỜ)?|THƯỢNG\s+KHẨN|KHẨN)$", re.IGNORECASE)
+CONFIDENTIALITY = re.compile(r"^(TUYỆT\s+MẬT|TỐI\s+MẬT|MẬT)$", re.IGNORECASE)
+
+AUTHORITY_CANON = {
+    "TM": "TM.", "T/M": "TM.", "T.M": "TM.",
+    "KT": "KT.", "K/T": "KT.", "K.T": "KT.",
+    "TL": "TL.", "T/L": "TL.", "T.L": "TL.",
+    "TUQ": "TUQ.", "Q": "Q.",
+}  # fmt: skip
