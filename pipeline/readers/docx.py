@@ -1,0 +1,1207 @@
+"""DOCX reader (đọc tệp Word): one ``.docx`` file in, one :class:`~pipeline.layout.Layout` out.
+
+The reader walks ``word/document.xml`` itself with lxml, in document order (paragraphs and tables
+interleaved, through content controls, text boxes and nested tables), because python-docx's
+``document.paragraphs`` / ``document.tables`` lose the order and skip most of those containers.
+python-docx is used for the package: opening the zip and following relationships to the styles,
+numbering, footnotes, endnotes and ``docProps/app.xml`` parts, wherever the package puts them.
+
+What the reader decides, and why:
+
+* **Zones by position and content.** The header table (bảng tiêu đề: issuer, "Số", "V/v" left;
+  quốc hiệu, tiêu ngữ, place and date right) is the first table before any long body paragraph
+  that holds header words; its left column (all rows) becomes ``header_left`` and its right
+  column ``header_right``. A table holding "Nơi nhận" or a signing prefix ("TM.", "KT.", ...) is
+  the closing block (``closing_left`` / ``closing_right``). Any other table is data: one ``body``
+  paragraph per row, cells joined with " | ". A table with a single column is only a frame around
+  flowing text, so its content is read as if it were not in a table (this also unwraps a header
+  table nested in a one-cell table). Without a header table the paragraphs before the body are
+  ``unknown`` (:func:`pipeline.zones.assign` classifies them by content); so are the paragraphs
+  after the closing formula ("./.") when the signature is not in a table.
+* **Word's list numbers are printed into the text**, resolved through the numbering part as Word
+  does for the common cases: counters live per abstract numbering and level, a ``startOverride``
+  restarts them the first time its list instance is used, a higher level restarts the lower ones
+  (``lvlRestart`` honoured), and numbering can come from the paragraph style.
+* **Footnotes** (chú thích) from the footnotes part become ``footnote`` paragraphs *at the end* of
+  the layout, numbered 1, 2, 3 in order of reference (custom marks kept); the reference in the
+  text becomes a superscript digit ("công vụ¹"). Endnotes share the same counter so markers never
+  collide. Converters that write footnotes as plain paragraphs ("¹ Kế hoạch số ...", or a
+  superscript-formatted digit) are recognised when the body cites the same marker; they are moved
+  to the end too, and a body paragraph the converter split around them is joined again.
+* **Page numbers** come from the page breaks Word recorded when it last laid the document out
+  (``w:lastRenderedPageBreak``); ``Layout.pages`` from ``docProps/app.xml`` only when that file
+  holds real statistics (python-docx and some converters write a template saying 1 page).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.exceptions import PackageNotFoundError
+from docx.opc.package import OpcPackage
+from docx.opc.part import Part
+from lxml import etree
+
+from pipeline.errors import UnreadableFile, UnsupportedFormat
+from pipeline.layout import SUPERSCRIPT_DIGITS, Layout, Paragraph, Zone
+from pipeline.normalize import normalize_text, strip_accents
+
+MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+Element = Any  # lxml ships no type information here; elements are ``etree._Element``
+Align = Literal["left", "center", "right", "justify"]
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_STRICT_W = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+
+
+def _w(tag: str) -> str:
+    return f"{{{_W}}}{tag}"
+
+
+P, R, T, TBL, TR, TC = _w("p"), _w("r"), _w("t"), _w("tbl"), _w("tr"), _w("tc")
+PPR, RPR, SDT, SDT_CONTENT, CUSTOM_XML = _w("pPr"), _w("rPr"), _w("sdt"), _w("sdtContent"), _w("customXml")
+TXBX_CONTENT = _w("txbxContent")
+ALTERNATE_CONTENT, CHOICE, FALLBACK = f"{{{_MC}}}AlternateContent", f"{{{_MC}}}Choice", f"{{{_MC}}}Fallback"
+VAL = _w("val")
+
+# containers whose children are runs of the same paragraph (hyperlinks, inserted revisions,
+# content controls, smart tags, simple fields such as a MERGEFIELD's shown value)
+_RUN_CONTAINERS = {
+    _w(t)
+    for t in (
+        "hyperlink",
+        "ins",
+        "moveTo",
+        "smartTag",
+        "sdt",
+        "sdtContent",
+        "customXml",
+        "fldSimple",
+        "dir",
+        "bdo",
+    )
+}
+_DELETED = {_w("del"), _w("moveFrom")}
+
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPTS, "0123456789")
+# a leading footnote marker written as text: "¹ Kế hoạch số 164/KH-UBND ..." or "¹Kế hoạch ..."
+_LEADING_MARK = re.compile(rf"^([{_SUPERSCRIPTS}]+)\s*(?=\S)")
+# decorative rules under the issuer and the tiêu ngữ: "_______", "-----", "*", "* * *", "===="
+_RULE = re.compile(r"^[\s_\-‐‑–—=*·•~.]*$")
+_SPACE_RUN = re.compile(r"[ \t]+")
+# a line inside a body paragraph that begins a new item after a manual line break:
+# "- Sở Nội vụ;", "+ ...", "2. ...", "a) ...", "Điều 3."
+_ITEM_START = re.compile(r"^(?:[-+•–]\s|\d{1,2}(?:\.\d{1,2})*[.)]\s|[a-zđ]\)\s|[IVXLC]{1,6}\.\s|Điều\s+\d)")
+# a body paragraph that starts the text proper (so what is before it is the header): the
+# "Kính gửi" line, the "Căn cứ"/"Thực hiện" preamble of decisions and plans
+_BODY_ANCHOR = re.compile(r"^(?:kinh gui|can cu|thuc hien|thi hanh|theo de nghi)\b")
+# signing prefixes of the signature block: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "T/M BAN THƯỜNG VỤ"
+_SIGNING = re.compile(r"^(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)[.\s]")
+_HEADER_WORDS = re.compile(r"cong hoa|doc lap|dang cong san|\bso\b|v/v|\bngay\b|nam 20\d\d")
+_CLOSING_FORMULA = re.compile(r"\./\.\s*$")
+
+_LONG_PARAGRAPH = 200  # characters: longer than any header line, shorter than most body paragraphs
+_MAX_HEADER_PARAGRAPHS = 25  # an untabled header has at most this many lines before the body
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_comments=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Intermediate structure: what the walk over the XML produces before zones are decided.
+
+
+@dataclass
+class _Block:
+    """One source paragraph: its visual lines (raw, tabs kept) and its formatting."""
+
+    lines: list[str]
+    label: str = ""  # the list number Word prints before the text ("1. ", "a) ", "- ")
+    bold: bool | None = None
+    italic: bool | None = None
+    size: float | None = None
+    align: Align | None = None
+    page: int | None = None
+
+    @property
+    def text(self) -> str:
+        return _clean(" ".join(self.lines))
+
+
+@dataclass
+class _Cell:
+    items: list[_Item]
+    x0: float  # left and right edge of the cell, in table-grid units
+    x1: float
+
+
+@dataclass
+class _Table:
+    rows: list[list[_Cell]]
+    width: float
+
+    def blocks(self) -> list[_Block]:
+        return [b for row in self.rows for cell in row for b in _flatten(cell.items)]
+
+    def halves(self) -> tuple[list[_Block], list[_Block]]:
+        """The left column's paragraphs (all rows, top to bottom), then the right column's."""
+        left: list[_Block] = []
+        right: list[_Block] = []
+        mid = self.width / 2
+        for row in self.rows:
+            for cell in row:
+                blocks = _flatten(cell.items)
+                spans_both = cell.x0 < mid * 0.5 and cell.x1 > mid * 1.5
+                if spans_both:
+                    # a merged full-width cell: only a right-aligned one (a date) is the right column
+                    is_right = any(b.align == "right" for b in blocks if b.text)
+                else:
+                    is_right = (cell.x0 + cell.x1) / 2 >= mid
+                (right if is_right else left).extend(blocks)
+        return left, right
+
+    def text(self) -> str:
+        return " ".join(b.text for b in self.blocks())
+
+
+_Item = _Block | _Table
+
+
+def _flatten(items: list[_Item]) -> list[_Block]:
+    out: list[_Block] = []
+    for item in items:
+        out.extend(item.blocks() if isinstance(item, _Table) else [item])
+    return out
+
+
+def _clean(text: str) -> str:
+    """Normalized text with single spaces: the form every ``Paragraph.text`` has."""
+    return _SPACE_RUN.sub(" ", normalize_text(text)).strip()
+
+
+def _key(text: str) -> str:
+    """Lower case without accents, for matching words like "Nơi nhận" however typed."""
+    return strip_accents(_clean(text)).lower()
+
+
+# --------------------------------------------------------------------------------------------
+# Styles: run and paragraph properties inherited through basedOn, then document defaults.
+
+
+def _on(el: Element | None) -> bool | None:
+    """The value of a toggle property element such as ``<w:b/>`` / ``<w:b w:val="0"/>``."""
+    if el is None:
+        return None
+    return el.get(VAL, "true").lower() not in {"0", "false", "off", "none"}
+
+
+class _Styles:
+    def __init__(self, root: Element | None) -> None:
+        self._by_id: dict[str, Element] = {}
+        self.default_paragraph: str | None = None
+        self._default_rpr: Element | None = None
+        self._default_ppr: Element | None = None
+        if root is None:
+            return
+        for style in root.iter(_w("style")):
+            sid = style.get(_w("styleId"))
+            if sid:
+                self._by_id[sid] = style
+                is_default = style.get(_w("default")) in {"1", "true", "on"}
+                if style.get(_w("type")) == "paragraph" and is_default:
+                    self.default_paragraph = sid
+        defaults = root.find(_w("docDefaults"))
+        if defaults is not None:
+            self._default_rpr = defaults.find(f"{_w('rPrDefault')}/{RPR}")
+            self._default_ppr = defaults.find(f"{_w('pPrDefault')}/{PPR}")
+
+    def chain(self, style_id: str | None) -> list[Element]:
+        """The style and the styles it is based on, nearest first (cycles cut)."""
+        out: list[Element] = []
+        seen: set[str] = set()
+        while style_id and style_id not in seen and style_id in self._by_id and len(out) < 30:
+            seen.add(style_id)
+            style = self._by_id[style_id]
+            out.append(style)
+            based = style.find(_w("basedOn"))
+            style_id = based.get(VAL) if based is not None else None
+        return out
+
+    def run_property(self, name: str, rpr: Element | None, para_style: str | None) -> Element | None:
+        """The nearest ``w:<name>`` for a run: its own rPr, its character style, the paragraph
+        style, then the document defaults."""
+        tag = _w(name)
+        if rpr is not None:
+            el = rpr.find(tag)
+            if el is not None:
+                return el
+            rstyle = rpr.find(_w("rStyle"))
+            if rstyle is not None:
+                for style in self.chain(rstyle.get(VAL)):
+                    el = style.find(f"{RPR}/{tag}")
+                    if el is not None:
+                        return el
+        for style in self.chain(para_style):
+            el = style.find(f"{RPR}/{tag}")
+            if el is not None:
+                return el
+        return self._default_rpr.find(tag) if self._default_rpr is not None else None
+
+    def paragraph_property(self, name: str, ppr: Element | None, para_style: str | None) -> Element | None:
+        tag = _w(name)
+        if ppr is not None:
+            el = ppr.find(tag)
+            if el is not None:
+                return el
+        for style in self.chain(para_style):
+            el = style.find(f"{PPR}/{tag}")
+            if el is not None:
+                return el
+        return self._default_ppr.find(tag) if self._default_ppr is not None else None
+
+    def numbering_of(self, ppr: Element | None, para_style: str | None) -> tuple[str | None, int | None]:
+        """(numId, ilvl) of a paragraph: its own numPr first, each part falling back to the style."""
+        num_id: str | None = None
+        ilvl: int | None = None
+        sources = [ppr] if ppr is not None else []
+        sources += [s.find(PPR) for s in self.chain(para_style)]
+        for src in sources:
+            if src is None:
+                continue
+            num_pr = src.find(_w("numPr"))
+            if num_pr is None:
+                continue
+            if num_id is None and num_pr.find(_w("numId")) is not None:
+                num_id = num_pr.find(_w("numId")).get(VAL)
+            if ilvl is None and num_pr.find(_w("ilvl")) is not None:
+                ilvl = _int(num_pr.find(_w("ilvl")).get(VAL), 0)
+        return num_id, ilvl
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+# --------------------------------------------------------------------------------------------
+# Numbering (đánh số tự động): numbering.xml resolved into printed labels.
+
+
+@dataclass
+class _Level:
+    start: int = 1
+    fmt: str = "decimal"
+    text: str = "%1."
+    suffix: str = "tab"
+    restart: int | None = None  # lvlRestart: None = after any higher level, 0 = never
+    legal: bool = False  # isLgl: show every level's counter in decimal
+    style: str | None = None  # paragraph style linked to this level
+
+
+def _parse_level(lvl: Element, base: _Level | None = None) -> _Level:
+    level = _Level(**vars(base)) if base else _Level()
+
+    def val(tag: str) -> str | None:
+        el = lvl.find(_w(tag))
+        return el.get(VAL) if el is not None else None
+
+    if val("start") is not None:
+        level.start = _int(val("start"), 1)
+    if val("numFmt") is not None:
+        level.fmt = val("numFmt") or "decimal"
+    if lvl.find(_w("lvlText")) is not None:
+        level.text = val("lvlText") or ""
+    if val("suff") is not None:
+        level.suffix = val("suff") or "tab"
+    if val("lvlRestart") is not None:
+        level.restart = _int(val("lvlRestart"), 0)
+    if lvl.find(_w("isLgl")) is not None:
+        level.legal = bool(_on(lvl.find(_w("isLgl"))))
+    if val("pStyle") is not None:
+        level.style = val("pStyle")
+    return level
+
+
+_ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc")]
+_ROMAN += [(50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in _ROMAN:
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def format_number(value: int, fmt: str) -> str:
+    """A counter as Word prints it in ``fmt``: 3 → "3", "c", "C", "iii", "III"; 27 → "aa"."""
+    if fmt in {"lowerLetter", "upperLetter"} and value > 0:
+        # Word repeats the letter past z: y, z, aa, bb
+        letters = chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1)
+        return letters if fmt == "lowerLetter" else letters.upper()
+    if fmt in {"lowerRoman", "upperRoman"} and value > 0:
+        return _roman(value) if fmt == "lowerRoman" else _roman(value).upper()
+    if fmt == "decimalZero":
+        return f"{value:02d}"
+    if fmt == "none":
+        return ""
+    return str(value)
+
+
+class _Numbering:
+    """Word's list counters while the document is walked in order."""
+
+    def __init__(self, root: Element | None, styles: _Styles) -> None:
+        self._styles = styles
+        self._abstract: dict[str, dict[int, _Level]] = {}
+        self._style_link: dict[str, str] = {}  # abstractNumId → numbering style it defers to
+        self._num_abstract: dict[str, str] = {}
+        self._num_levels: dict[str, dict[int, _Level]] = {}  # lvlOverride/lvl
+        self._num_starts: dict[str, dict[int, int]] = {}  # lvlOverride/startOverride
+        self._counters: dict[str, dict[int, int]] = {}
+        self._started: set[str] = set()
+        if root is None:
+            return
+        for absn in root.iter(_w("abstractNum")):
+            aid = absn.get(_w("abstractNumId"), "")
+            self._abstract[aid] = {
+                _int(lvl.get(_w("ilvl")), 0): _parse_level(lvl) for lvl in absn.iter(_w("lvl"))
+            }
+            link = absn.find(_w("numStyleLink"))
+            if link is not None and link.get(VAL):
+                self._style_link[aid] = link.get(VAL)
+        for num in root.iter(_w("num")):
+            nid = num.get(_w("numId"), "")
+            ref = num.find(_w("abstractNumId"))
+            if ref is None:
+                continue
+            self._num_abstract[nid] = ref.get(VAL, "")
+            for override in num.iter(_w("lvlOverride")):
+                ilvl = _int(override.get(_w("ilvl")), 0)
+                start = override.find(_w("startOverride"))
+                if start is not None:
+                    self._num_starts.setdefault(nid, {})[ilvl] = _int(start.get(VAL), 1)
+                lvl = override.find(_w("lvl"))
+                if lvl is not None:
+                    self._num_levels.setdefault(nid, {})[ilvl] = lvl
+
+    def _abstract_of(self, num_id: str) -> str | None:
+        aid = self._num_abstract.get(num_id)
+        # a list defined by a numbering style: abstractNum → numStyleLink → style → numId → abstractNum
+        for _ in range(5):
+            if aid is None or aid not in self._style_link:
+                break
+            linked_num, _ilvl = self._styles.numbering_of(None, self._style_link[aid])
+            nxt = self._num_abstract.get(linked_num) if linked_num else None
+            if nxt is None or nxt == aid:
+                break
+            aid = nxt
+        return aid if aid in self._abstract else None
+
+    def _levels(self, num_id: str, aid: str) -> dict[int, _Level]:
+        levels = dict(self._abstract[aid])
+        for ilvl, lvl in self._num_levels.get(num_id, {}).items():
+            levels[ilvl] = _parse_level(lvl, levels.get(ilvl))
+        return levels
+
+    def level_of_style(self, num_id: str, style_id: str | None) -> int | None:
+        """The level a numbering links to a paragraph style (``w:lvl/w:pStyle``), if any."""
+        aid = self._abstract_of(num_id)
+        if aid is None or style_id is None:
+            return None
+        for ilvl, level in self._abstract[aid].items():
+            if level.style == style_id:
+                return ilvl
+        return None
+
+    def label(self, num_id: str, ilvl: int) -> str:
+        """Advance the counter of (list, level) and return the label Word prints, with its
+        separator ("1. ", "a) ", "1.2. ", "- "); "" when the paragraph is not numbered."""
+        if num_id in {"", "0"}:
+            return ""  # numId 0 is how a paragraph switches off its style's numbering
+        aid = self._abstract_of(num_id)
+        if aid is None:
+            return ""
+        levels = self._levels(num_id, aid)
+        level = levels.get(ilvl)
+        if level is None:
+            return ""
+        counters = self._counters.setdefault(aid, {})
+        if num_id not in self._started:
+            # a list instance with startOverride ("Restart numbering" in Word) restarts the shared
+            # counters of its abstract list the first time it is used; others continue them
+            self._started.add(num_id)
+            for lvl_index, start in self._num_starts.get(num_id, {}).items():
+                counters[lvl_index] = start - 1
+                for deeper in [k for k in counters if k > lvl_index]:
+                    del counters[deeper]
+        counters[ilvl] = counters[ilvl] + 1 if ilvl in counters else level.start
+        for deeper in [k for k in counters if k > ilvl]:
+            restart = levels[deeper].restart if deeper in levels else None
+            if restart is None or (restart != 0 and ilvl < restart):
+                del counters[deeper]
+        if level.fmt == "bullet":
+            # Vietnamese documents print "-" for first-level and "+" for second-level bullets;
+            # Word's bullet glyphs (Symbol "", "•", "o") are all printed as "-"
+            mark = level.text.strip()
+            label = "+" if mark == "+" else "-"
+        else:
+
+            def counter(m: re.Match[str]) -> str:
+                n = int(m.group(1)) - 1
+                lv = levels.get(n, _Level())
+                fmt = "decimal" if level.legal and lv.fmt != "none" else lv.fmt
+                return format_number(counters.get(n, lv.start), fmt)
+
+            label = re.sub(r"%([1-9])", counter, level.text).strip()
+        if not label:
+            return ""
+        return label if level.suffix == "nothing" else label + " "
+
+
+# --------------------------------------------------------------------------------------------
+# Footnotes and endnotes (chú thích cuối trang / cuối văn bản).
+
+
+@dataclass
+class _Note:
+    kind: str
+    note_id: str
+    mark: str  # as printed: "1", "2", or a custom mark such as "*"
+
+
+class _Notes:
+    def __init__(self, footnotes: Element | None, endnotes: Element | None) -> None:
+        self.bodies: dict[tuple[str, str], Element] = {}
+        for kind, root in (("footnote", footnotes), ("endnote", endnotes)):
+            if root is None:
+                continue
+            for note in root.iter(_w(kind)):
+                # separator / continuationSeparator / continuationNotice are the rule above notes
+                if note.get(_w("type")) in {None, "normal"}:
+                    self.bodies[(kind, note.get(_w("id"), ""))] = note
+        self.cited: list[_Note] = []
+        self._by_key: dict[tuple[str, str], _Note] = {}
+        self._count = 0
+
+    def reference(self, kind: str, note_id: str, custom_mark: str | None) -> str:
+        """The mark a reference prints, registering the note the first time it is cited."""
+        key = (kind, note_id)
+        if key in self._by_key:
+            return self._by_key[key].mark
+        if custom_mark is not None:
+            mark = custom_mark
+        else:
+            self._count += 1
+            mark = str(self._count)
+        note = _Note(kind, note_id, mark)
+        self._by_key[key] = note
+        if key in self.bodies:
+            self.cited.append(note)
+        return mark
+
+
+# --------------------------------------------------------------------------------------------
+# The walk over the document XML.
+
+
+def _align(value: str | None) -> Align | None:
+    return {
+        "left": "left",
+        "start": "left",
+        "center": "center",
+        "right": "right",
+        "end": "right",
+        "both": "justify",
+        "distribute": "justify",
+        "mediumKashida": "justify",
+        "highKashida": "justify",
+        "lowKashida": "justify",
+        "thaiDistribute": "justify",
+    }.get(value or "")  # type: ignore[return-value]
+
+
+class _Walker:
+    def __init__(self, styles: _Styles, numbering: _Numbering, notes: _Notes, paged: bool) -> None:
+        self.styles = styles
+        self.numbering = numbering
+        self.notes = notes
+        self.paged = paged  # the document records Word's rendered page breaks
+        self.page = 1
+        self.tracked_changes = False
+        self.embedded_documents = 0
+
+    # ---- block level ------------------------------------------------------------------------
+
+    def blocks(self, parent: Element) -> list[_Item]:
+        """Paragraphs and tables under ``parent`` (a body, cell, text box or note), in order."""
+        out: list[_Item] = []
+        for child in parent:
+            tag = child.tag
+            if tag == P:
+                block, boxes = self.paragraph(child)
+                out.append(block)
+                out.extend(boxes)
+            elif tag == TBL:
+                out.extend(self.table(child))
+            elif tag == SDT:
+                content = child.find(SDT_CONTENT)
+                if content is not None:
+                    out.extend(self.blocks(content))
+            elif tag in {CUSTOM_XML, SDT_CONTENT, _w("ins"), _w("moveTo")}:
+                out.extend(self.blocks(child))
+            elif tag == ALTERNATE_CONTENT:
+                chosen = _choose_alternative(child)
+                if chosen is not None:
+                    out.extend(self.blocks(chosen))
+            elif tag == _w("altChunk"):
+                self.embedded_documents += 1
+        return out
+
+    def table(self, tbl: Element) -> list[_Item]:
+        widths = [_int(col.get(_w("w")), 0) for col in tbl.findall(f"{_w('tblGrid')}/{_w('gridCol')}")]
+        rows: list[list[_Cell]] = []
+        for tr in _children(tbl, TR):
+            col = 0
+            before = tr.find(f"{_w('trPr')}/{_w('gridBefore')}")
+            if before is not None:
+                col = _int(before.get(VAL), 0)
+            row: list[_Cell] = []
+            for tc in _children(tr, TC):
+                span_el = tc.find(f"{_w('tcPr')}/{_w('gridSpan')}")
+                span = max(1, _int(span_el.get(VAL), 1)) if span_el is not None else 1
+                x0, x1 = _grid_edges(widths, col, span)
+                row.append(_Cell(self.blocks(tc), x0, x1))
+                col += span
+            rows.append(row)
+        width = max([c.x1 for row in rows for c in row], default=1.0) or 1.0
+        if max((len(row) for row in rows), default=0) <= 1:
+            # a single-column table is a frame around flowing text (or around the real header
+            # table): read its content as if the frame were not there
+            return [item for row in rows for cell in row for item in cell.items]
+        return [_Table(rows, width)]
+
+    # ---- paragraph level --------------------------------------------------------------------
+
+    def paragraph(self, p: Element) -> tuple[_Block, list[_Item]]:
+        """One paragraph: its lines, formatting, list label, and the text boxes anchored in it."""
+        ppr = p.find(PPR)
+        style_el = ppr.find(_w("pStyle")) if ppr is not None else None
+        style = style_el.get(VAL) if style_el is not None else self.styles.default_paragraph
+        block = _Block(lines=[""], page=self.page if self.paged else None)
+        jc = self.styles.paragraph_property("jc", ppr, style)
+        block.align = _align(jc.get(VAL)) if jc is not None else "left"
+
+        num_id, ilvl = self.styles.numbering_of(ppr, style)
+        if num_id is not None:
+            if ilvl is None:
+                ilvl = self.numbering.level_of_style(num_id, style) or 0
+            block.label = self.numbering.label(num_id, ilvl)
+
+        stats = _RunStats()
+        boxes: list[_Item] = []
+        self._runs(p, block, style, stats, boxes)
+        block.bold, block.italic, block.size = stats.summary()
+        return block, boxes
+
+    def _runs(
+        self, parent: Element, block: _Block, style: str | None, stats: _RunStats, boxes: list[_Item]
+    ) -> None:
+        for child in parent:
+            tag = child.tag
+            if tag == R:
+                self._run(child, block, style, stats, boxes)
+            elif tag in _DELETED:
+                self.tracked_changes = True
+            elif tag in _RUN_CONTAINERS:
+                if tag in {_w("ins"), _w("moveTo")}:
+                    self.tracked_changes = True
+                self._runs(child, block, style, stats, boxes)
+            elif tag == ALTERNATE_CONTENT:
+                chosen = _choose_alternative(child)
+                if chosen is not None:
+                    self._runs(chosen, block, style, stats, boxes)
+
+    def _run(
+        self, r: Element, block: _Block, style: str | None, stats: _RunStats, boxes: list[_Item]
+    ) -> None:
+        rpr = r.find(RPR)
+        if rpr is not None and _on(rpr.find(_w("vanish"))) and rpr.find(_w("specVanish")) is None:
+            return  # hidden text does not print
+        bold = bool(_on(self.styles.run_property("b", rpr, style)))
+        italic = bool(_on(self.styles.run_property("i", rpr, style)))
+        sz = self.styles.run_property("sz", rpr, style)
+        size = _int(sz.get(VAL), 0) / 2 if sz is not None and _int(sz.get(VAL), 0) > 0 else None
+        va = self.styles.run_property("vertAlign", rpr, style)
+        superscript = va is not None and va.get(VAL) == "superscript"
+        custom_mark_for: tuple[str, str] | None = None
+
+        def add(text: str) -> None:
+            if superscript:
+                # a superscript digit is a footnote marker (or m², which reads the same way)
+                text = text.translate(SUPERSCRIPT_DIGITS)
+            block.lines[-1] += text
+            stats.add(text, bold, italic, size)
+
+        for child in r:
+            tag = child.tag
+            if tag == T:
+                text = child.text or ""
+                if custom_mark_for is not None:
+                    # <w:footnoteReference w:customMarkFollows="1"/><w:t>*</w:t>: the mark is the text
+                    kind, note_id = custom_mark_for
+                    custom_mark_for = None
+                    block.lines[-1] += self.notes.reference(kind, note_id, text.strip() or "*")
+                    continue
+                add(text)
+            elif tag in {_w("tab"), _w("ptab")}:
+                block.lines[-1] += "\t"
+            elif tag == _w("br"):
+                if child.get(_w("type")) in {"page", "column"}:
+                    block.lines[-1] += " "  # a hard page break inside a paragraph does not end it
+                else:
+                    block.lines.append("")
+            elif tag == _w("cr"):
+                block.lines.append("")
+            elif tag == _w("noBreakHyphen"):
+                add("-")
+            elif tag in {_w("footnoteReference"), _w("endnoteReference")}:
+                kind = "footnote" if tag == _w("footnoteReference") else "endnote"
+                note_id = child.get(_w("id"), "")
+                if _on(child.find(_w("customMarkFollows"))) or child.get(_w("customMarkFollows")) in {
+                    "1",
+                    "true",
+                }:
+                    custom_mark_for = (kind, note_id)
+                else:
+                    block.lines[-1] += self.notes.reference(kind, note_id, None).translate(SUPERSCRIPT_DIGITS)
+            elif tag == _w("lastRenderedPageBreak"):
+                if self.paged:
+                    self.page += 1
+                    if not block.text:
+                        block.page = self.page
+            elif tag in {_w("drawing"), _w("pict"), _w("object"), ALTERNATE_CONTENT}:
+                for content in _text_boxes(child):
+                    boxes.extend(self.blocks(content))
+            elif tag == _w("sym"):
+                char = child.get(_w("char"), "")
+                code = int(char, 16) if re.fullmatch(r"[0-9A-Fa-f]{1,6}", char) else 0
+                if code and not 0xE000 <= code <= 0xF8FF:  # private-use = a Symbol-font glyph
+                    add(chr(code))
+
+
+def _grid_edges(widths: list[int], col: int, span: int) -> tuple[float, float]:
+    if widths and sum(widths) > 0 and col < len(widths):
+        return float(sum(widths[:col])), float(sum(widths[: col + span]))
+    return float(col), float(col + span)  # no grid widths: equal columns
+
+
+def _children(parent: Element, tag: str) -> list[Element]:
+    """Children with ``tag``, looking through content controls and custom XML wrappers."""
+    out: list[Element] = []
+    for child in parent:
+        if child.tag == tag:
+            out.append(child)
+        elif child.tag in {SDT, SDT_CONTENT, CUSTOM_XML}:
+            out.extend(_children(child, tag))
+    return out
+
+
+def _choose_alternative(alt: Element) -> Element | None:
+    """The one branch of ``mc:AlternateContent`` to read (Word writes text boxes twice: a
+    DrawingML choice and a VML fallback, and reading both would double the text)."""
+    choice = alt.find(CHOICE)
+    if choice is not None and len(choice):
+        return choice
+    return alt.find(FALLBACK)
+
+
+def _text_boxes(el: Element) -> list[Element]:
+    """The ``w:txbxContent`` elements inside a drawing, taking one branch of each alternative."""
+    out: list[Element] = []
+    for child in el:
+        if child.tag == TXBX_CONTENT:
+            out.append(child)
+        elif child.tag == ALTERNATE_CONTENT:
+            chosen = _choose_alternative(child)
+            if chosen is not None:
+                out.extend(_text_boxes(chosen))
+        else:
+            out.extend(_text_boxes(child))
+    return out
+
+
+@dataclass
+class _RunStats:
+    chars: int = 0
+    bold: int = 0
+    italic: int = 0
+    sizes: Counter[float] = field(default_factory=Counter)
+
+    def add(self, text: str, bold: bool, italic: bool, size: float | None) -> None:
+        n = sum(1 for c in text if not c.isspace())
+        self.chars += n
+        self.bold += n if bold else 0
+        self.italic += n if italic else 0
+        if size is not None and n:
+            self.sizes[size] += n
+
+    def summary(self) -> tuple[bool | None, bool | None, float | None]:
+        """Bold/italic when every printed character is; the size most of the text has."""
+        if not self.chars:
+            return None, None, None
+        size = self.sizes.most_common(1)[0][0] if self.sizes else None
+        return self.bold == self.chars, self.italic == self.chars, size
+
+
+# --------------------------------------------------------------------------------------------
+# Zones: which table is the header, which is the closing block.
+
+
+def _is_closing(table: _Table) -> bool:
+    for block in table.blocks():
+        text = block.text
+        if _key(text).startswith("noi nhan") or _SIGNING.match(text):
+            return True
+    return False
+
+
+def _is_header(table: _Table) -> bool:
+    left, right = table.halves()
+    if not any(b.text for b in left) and not any(b.text for b in right):
+        return False
+    return bool(_HEADER_WORDS.search(_key(table.text())))
+
+
+def _starts_body(block: _Block) -> bool:
+    text = block.text
+    return len(text) >= _LONG_PARAGRAPH or bool(block.label) or bool(_BODY_ANCHOR.match(_key(text)))
+
+
+@dataclass
+class _Placed:
+    """A block with the zone it goes to (data-table rows are pre-joined blocks)."""
+
+    block: _Block
+    zone: Zone
+
+
+def _place(items: list[_Item]) -> list[_Placed]:
+    out: list[_Placed] = []
+    # 1. the header table(s): before any body paragraph
+    header_at: list[int] = []
+    for i, item in enumerate(items):
+        if isinstance(item, _Table):
+            if (
+                not _is_closing(item)
+                and _is_header(item)
+                and (not header_at or _only_blank(items, header_at[-1], i))
+            ):
+                header_at.append(i)
+                continue
+            break
+        if item.text and (header_at or _starts_body(item)):
+            break
+    # 2. closing tables: after the header, holding "Nơi nhận" or a signing prefix
+    closing_at = [
+        i
+        for i, item in enumerate(items)
+        if isinstance(item, _Table) and i not in header_at and _is_closing(item)
+    ]
+    first_closing = closing_at[0] if closing_at else len(items)
+    body_from = header_at[-1] + 1 if header_at else 0
+    if not header_at:
+        # the header is written as paragraphs: everything before the first body-like paragraph
+        # is for pipeline.zones.assign to classify
+        seen = 0
+        for i, item in enumerate(items):
+            if (
+                isinstance(item, _Table)
+                or (item.text and _starts_body(item))
+                or seen >= _MAX_HEADER_PARAGRAPHS
+            ):
+                body_from = i
+                break
+            seen += 1 if item.text else 0
+        else:
+            body_from = len(items)
+    # without a closing table, what follows the closing formula "./." is the signature and
+    # Nơi nhận written as paragraphs: leave those to pipeline.zones.assign as well
+    unknown_from = len(items)
+    if not closing_at:
+        for i in range(len(items) - 1, body_from - 1, -1):
+            item = items[i]
+            if isinstance(item, _Block) and _CLOSING_FORMULA.search(item.text):
+                unknown_from = i + 1
+                break
+
+    in_distribution = False
+    for i, item in enumerate(items):
+        if i in header_at or i in closing_at:
+            assert isinstance(item, _Table)
+            left_zone, right_zone = (
+                ("header_left", "header_right") if i in header_at else ("closing_left", "closing_right")
+            )
+            left, right = item.halves()
+            out.extend(_Placed(b, left_zone) for b in left)  # type: ignore[arg-type]
+            out.extend(_Placed(b, right_zone) for b in right)  # type: ignore[arg-type]
+            continue
+        if i < body_from:
+            zone: Zone = "unknown"
+        elif i > first_closing:
+            # after the signature: a Nơi nhận written as paragraphs below the signing table, or an
+            # appendix (phụ lục), which is body text
+            if isinstance(item, _Block) and _key(item.text).startswith("noi nhan"):
+                in_distribution = True
+            elif isinstance(item, _Block) and item.text and not re.match(r"^[-+•]", item.text):
+                in_distribution = False
+            zone = "closing_left" if in_distribution else "body"
+        elif i >= unknown_from:
+            zone = "unknown"
+        else:
+            zone = "body"
+        if isinstance(item, _Table):
+            out.extend(_Placed(b, zone) for b in _table_rows(item))
+        else:
+            out.append(_Placed(item, zone))
+    return out
+
+
+def _only_blank(items: list[_Item], a: int, b: int) -> bool:
+    return all(isinstance(it, _Block) and not it.text for it in items[a + 1 : b])
+
+
+def _table_rows(table: _Table) -> list[_Block]:
+    """A data table as one block per row, cells joined with " | ". A layout table that carries
+    "Kính gửi" and its addressees is read as its paragraphs instead, so recipients stay lines."""
+    first = next((b for b in table.blocks() if b.text), None)
+    if first is not None and _key(first.text).startswith("kinh gui"):
+        return table.blocks()
+    rows: list[_Block] = []
+    for row in table.rows:
+        cells = [" ".join(b.label + b.text for b in _flatten(c.items) if b.text) for c in row]
+        text = " | ".join(cells)
+        if not any(cells):
+            continue
+        first_block = next((b for c in row for b in _flatten(c.items) if b.text), None)
+        page = first_block.page if first_block else None
+        rows.append(_Block(lines=[text], page=page))
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# From placed blocks to the contract's paragraphs.
+
+
+def _to_paragraphs(placed: list[_Placed]) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    for item in placed:
+        block, zone = item.block, item.zone
+        lines = [_clean(line) for line in block.lines]
+        lines = [line for line in lines if line and not _RULE.match(line)]
+        if not lines:
+            continue
+        if block.label:
+            lines[0] = block.label + lines[0]
+        groups = [lines]
+        if zone == "body":
+            # body text is reflowed, except that a manual line break before "- ...", "2. ..." starts
+            # a new item (authors put addressees or list items in one paragraph this way)
+            groups = [[lines[0]]]
+            for line in lines[1:]:
+                if _ITEM_START.match(line):
+                    groups.append([line])
+                else:
+                    groups[-1].append(line)
+        for group in groups:
+            out.append(
+                Paragraph(
+                    text=" ".join(group),
+                    zone=zone,
+                    lines=group,
+                    bold=block.bold,
+                    italic=block.italic,
+                    size=block.size,
+                    align=block.align,
+                    page=block.page,
+                )
+            )
+    return out
+
+
+def _split_tabbed_header(placed: list[_Placed]) -> list[_Placed]:
+    """An untabled header typed with tabs ("ỦY BAN NHÂN DÂN<tab>CỘNG HÒA ...") as its left column
+    lines, then its right column lines, like a header table (the zone stays ``unknown``)."""
+    out: list[_Placed] = []
+    i = 0
+    while i < len(placed):
+        item = placed[i]
+        if item.zone != "unknown" or not _tab_columns(item.block):
+            out.append(item)
+            i += 1
+            continue
+        left: list[_Placed] = []
+        right: list[_Placed] = []
+        in_vv = False
+        while i < len(placed) and placed[i].zone == "unknown":
+            cols = _tab_columns(placed[i].block)
+            block = placed[i].block
+            if cols is None:
+                # "V/v" and its wrapped lines under "Số:" belong to the left column; the
+                # centred type name ("KẾ HOẠCH") after the header does not
+                starts_vv = _key(block.text).startswith("v/v")
+                wraps_vv = in_vv and bool(block.text) and block.align not in {"center", "right"}
+                if left and (starts_vv or wraps_vv):
+                    in_vv = True
+                    left.append(placed[i])
+                    i += 1
+                    continue
+                break
+            lpart, rpart = cols
+            if lpart:
+                left.append(
+                    _Placed(_Block([lpart], bold=block.bold, italic=block.italic, size=block.size), "unknown")
+                )
+            if rpart:
+                right.append(
+                    _Placed(_Block([rpart], bold=block.bold, italic=block.italic, size=block.size), "unknown")
+                )
+            i += 1
+        out.extend(left + right)
+    return out
+
+
+def _tab_columns(block: _Block) -> tuple[str, str] | None:
+    """(left, right) of a one-line paragraph laid out in two columns with tabs, else None."""
+    if len(block.lines) != 1 or "\t" not in block.lines[0]:
+        return None
+    raw = block.lines[0]
+    m = re.match(r"^\s*([^\t]*?)\s*\t[\t ]*(\S.*)$", raw)
+    if m is None:
+        return None
+    left, right = _clean(m.group(1)), _clean(m.group(2).replace("\t", " "))
+    if not right:
+        return None
+    return left, right
+
+
+# --------------------------------------------------------------------------------------------
+# Footnotes written as text by converters, and the body paragraph split around them.
+
+
+def _plain_footnotes(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """Recognise "¹ Kế hoạch số ..." body paragraphs as footnotes when the body cites "¹"."""
+    body_text = [(i, p.text) for i, p in enumerate(paragraphs) if p.zone in {"body", "unknown"}]
+    footnote_at: dict[int, str] = {}
+    for i, text in body_text:
+        m = _LEADING_MARK.match(text)
+        if m is None:
+            continue
+        mark = m.group(1)
+        cited = re.compile(rf"(?<=[^\s{_SUPERSCRIPTS}]){mark}(?![{_SUPERSCRIPTS}])")
+        if any(j != i and j not in footnote_at and cited.search(other) for j, other in body_text):
+            footnote_at[i] = mark
+    if not footnote_at:
+        return paragraphs
+    kept: list[Paragraph] = []
+    moved: list[Paragraph] = []
+    removed_since_kept = False
+    for i, para in enumerate(paragraphs):
+        if i in footnote_at:
+            mark = footnote_at[i]
+            text = para.text[len(mark) :].strip()
+            lines = [line for line in para.lines]
+            lines[0] = lines[0][len(mark) :].strip() if lines[0].startswith(mark) else lines[0]
+            moved.append(
+                Paragraph(
+                    text=text,
+                    zone="footnote",
+                    lines=[line for line in lines if line],
+                    bold=para.bold,
+                    italic=para.italic,
+                    size=para.size,
+                    align=para.align,
+                    page=para.page,
+                    note=mark.translate(_FROM_SUPERSCRIPT),
+                )
+            )
+            removed_since_kept = True
+            continue
+        prev = kept[-1] if kept else None
+        if (
+            removed_since_kept
+            and prev is not None
+            and prev.zone == para.zone == "body"
+            and not re.search(r"[.:;!?…)\"”]$", prev.text)
+            and re.match(r"^[a-zà-ỹđ]", para.text)
+        ):
+            # the converter cut the paragraph at the page foot where the footnote stood: rejoin it
+            prev.text = prev.text + " " + para.text
+            prev.lines = prev.lines + para.lines
+        else:
+            kept.append(para)
+        removed_since_kept = False
+    return kept + moved
+
+
+def _note_paragraphs(walker: _Walker) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    for note in walker.notes.cited:
+        blocks = _flatten(walker.blocks(walker.notes.bodies[(note.kind, note.note_id)]))
+        lines = [_clean(line) for b in blocks for line in b.lines]
+        lines = [line for line in lines if line and not _RULE.match(line)]
+        if not lines:
+            continue
+        styled = next((b for b in blocks if b.text), blocks[0])
+        out.append(
+            Paragraph(
+                text=" ".join(lines),
+                zone="footnote",
+                lines=lines,
+                bold=styled.bold,
+                italic=styled.italic,
+                size=styled.size,
+                align=styled.align,
+                note=note.mark,
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Opening the package.
+
+
+def _xml(part: Part, path: Path, what: str) -> Element:
+    try:
+        return etree.fromstring(part.blob, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise UnreadableFile(path, f"the Word file is damaged: its {what} is not valid XML ({exc})") from exc
+
+
+def _related(part: Part, reltype: str) -> Part | None:
+    try:
+        return part.part_related_by(reltype)
+    except KeyError:
+        return None
+
+
+def _check_container(path: Path) -> None:
+    """Explain the files python-docx would only fail on: encrypted, not a zip, no document."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+            if head.startswith(b"\xd0\xcf\x11\xe0"):
+                # Word saves a password-protected .docx as an OLE container holding the encrypted
+                # package ("EncryptionInfo", "EncryptedPackage"), the same magic as an old .doc
+                data = head + fh.read(1 << 20)
+                if (
+                    "EncryptedPackage".encode("utf-16-le") in data
+                    or "EncryptionInfo".encode("utf-16-le") in data
+                ):
+                    raise UnreadableFile(path, "the Word file is protected by a password (encrypted)")
+                raise UnsupportedFormat(path, "an old Word 97-2003 (.doc) file; save it as .docx or PDF")
+    except OSError as exc:
+        raise UnreadableFile(path, f"cannot open the file ({exc.strerror or exc})") from exc
+    if not head:
+        raise UnreadableFile(path, "the file is empty (0 bytes)")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            bad = zf.testzip()
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
+        raise UnreadableFile(
+            path, "the file looks like a Word file but its zip container is damaged"
+        ) from exc
+    if bad is not None:
+        raise UnreadableFile(path, f"the Word file is damaged (the part '{bad}' fails its checksum)")
+    if "[Content_Types].xml" not in names or not any(n.startswith("word/") for n in names):
+        raise UnreadableFile(path, "the zip file holds no Word document (word/document.xml is missing)")
+
+
+def _pages(package: OpcPackage, path: Path) -> int | None:
+    """Pages from docProps/app.xml, only when the writer really counted (it also counted words)."""
+    app = _related(package, RT.EXTENDED_PROPERTIES)  # type: ignore[arg-type]
+    if app is None:
+        return None
+    try:
+        root = etree.fromstring(app.blob, _PARSER)
+    except etree.XMLSyntaxError:
+        return None
+    values = {etree.QName(el).localname: (el.text or "").strip() for el in root}
+    pages = _int(values.get("Pages"), 0)
+    counted = _int(values.get("Words"), 0) > 0 or _int(values.get("Characters"), 0) > 0
+    return pages if pages > 0 and counted else None
+
+
+def read_docx(path: Path) -> Layout:
+    """Read a Word (.docx) file into a normalized :class:`Layout` (see the module docstring).
+
+    Raises :class:`~pipeline.errors.UnreadableFile` for a damaged, encrypted or empty package and
+    :class:`~pipeline.errors.UnsupportedFormat` for an old binary .doc.
+    """
+    path = Path(path)
+    _check_container(path)
+    try:
+        package = OpcPackage.open(str(path))
+        main = package.main_document_part
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise UnreadableFile(path, f"the Word file is damaged and cannot be opened ({exc})") from exc
+    except etree.XMLSyntaxError as exc:
+        raise UnreadableFile(path, f"the Word file is damaged: a part is not valid XML ({exc})") from exc
+
+    document = _xml(main, path, "main document")
+    if document.tag.startswith(f"{{{_STRICT_W}}}"):
+        raise UnreadableFile(path, "the file is saved as 'Strict Open XML'; save it again as a normal .docx")
+    body = document.find(_w("body"))
+    if body is None:
+        raise UnreadableFile(path, "the Word file has no document body (word/document.xml is empty)")
+
+    def part_xml(reltype: str, what: str) -> Element | None:
+        part = _related(main, reltype)
+        return _xml(part, path, what) if part is not None else None
+
+    styles = _Styles(part_xml(RT.STYLES, "styles"))
+    numbering = _Numbering(part_xml(RT.NUMBERING, "numbering"), styles)
+    notes = _Notes(part_xml(RT.FOOTNOTES, "footnotes"), part_xml(RT.ENDNOTES, "endnotes"))
+    paged = next(body.iter(_w("lastRenderedPageBreak")), None) is not None
+    walker = _Walker(styles, numbering, notes, paged)
+
+    items = walker.blocks(body)
+    placed = _split_tabbed_header(_place(items))
+    paragraphs = _to_paragraphs(placed)
+    walker.paged = False  # page breaks inside notes are not pages of the body
+    paragraphs = _plain_footnotes(paragraphs) + _note_paragraphs(walker)
+
+    warnings: list[str] = []
+    if walker.tracked_changes:
+        warnings.append(
+            "Tệp Word còn thay đổi chưa chấp nhận (Track Changes); "
+            "đã đọc văn bản như khi chấp nhận mọi thay đổi."
+        )
+    if walker.embedded_documents:
+        warnings.append(
+            "Tệp Word có phần nội dung nhúng (altChunk) không đọc được; có thể thiếu một phần văn bản."
+        )
+    if not any(p.text for p in paragraphs):
+        warnings.append("Tệp Word không có chữ nào đọc được (có thể chỉ chứa ảnh chụp văn bản).")
+    pages = _pages(package, path)
+    if pages is None and paged:
+        pages = max((p.page or 1 for p in paragraphs), default=1)
+    layout = Layout(
+        path=str(path), media_type=MEDIA_TYPE, paragraphs=paragraphs, pages=pages, warnings=warnings
+    )
+    return layout.finalize()
