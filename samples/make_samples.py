@@ -501,6 +501,8 @@ def build_docx(spec: dict[str, Any]) -> bytes:
     # closing: Nơi nhận | signer
     widths_c = [8.0, 8.5]
     table = borderless_table(doc, widths_c)
+    # the signature block moves to the next page whole, as a clerk would lay it out
+    table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
     left, right = table.rows[0].cells
     p = first_par(left, text="Nơi nhận:", size=12, bold=True, italic=True, align="left")
     p.paragraph_format.space_before = Pt(12)
@@ -594,7 +596,8 @@ def pdf_text(path: Path) -> list[str]:
         pages = []
         for page in pdf:
             textpage = page.get_textpage()
-            pages.append(textpage.get_text_range())
+            # pdfium reports a hyphen that ends a line ("1874/QĐ-" / "UBND") as U+FFFE
+            pages.append(textpage.get_text_range().replace("\ufffe", "-"))
             textpage.close()
             page.close()
         return pages
