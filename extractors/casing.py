@@ -14,6 +14,8 @@ import re
 from functools import cache
 from importlib import resources
 
+from pipeline.normalize import normalize_text
+
 
 @cache
 def _data() -> dict[str, list[str]]:
@@ -41,7 +43,7 @@ def normal_case(text: str) -> str:
     >>> normal_case("SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG")
     'Sở Nông nghiệp và Môi trường'
     """
-    s = re.sub(r"\s+", " ", text.strip())
+    s = re.sub(r"\s+", " ", normalize_text(text).strip())
     if s != s.upper():
         return s  # already in normal case: keep as printed
     data = _data()
@@ -82,7 +84,7 @@ def normal_case(text: str) -> str:
 def title_case(text: str) -> str:
     """A signer's title in normal case: "PHÓ CHỦ TỊCH" → "Phó Chủ tịch", "CHÁNH VĂN PHÒNG" →
     "Chánh Văn phòng"."""
-    s = re.sub(r"\s+", " ", text.strip())
+    s = re.sub(r"\s+", " ", normalize_text(text).strip())
     if s != s.upper():
         return s
     low = _phrase_sub(s.lower(), _data()["titles"] + _data()["phrases"] + _data()["proper"])

@@ -1,9 +1,9 @@
 """The signature block (phần ký): quyền hạn (TM./KT./Q./TL./TUQ.), chức vụ and họ tên.
 
     TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / (chữ ký) / Nguyễn Văn A
-    -> authority "TM.", title "Phó Chủ tịch", name "Nguyễn Văn A"
+    -> authority "KT.", title "Phó Chủ tịch", name "Nguyễn Văn A"
 
-``authority`` is the first prefix line's abbreviation; ``title`` is the line directly above the
+``authority`` is the abbreviation of the prefix line nearest the title; ``title`` is the line directly above the
 name; a scanned signature or seal between them leaves no text and is ignored.
 """
 
@@ -35,7 +35,9 @@ def apply(layout: Layout, record: Record) -> None:
     for line in lines[: name_at if name_at is not None else len(lines)]:
         m = patterns.AUTHORITY_LINE.match(line)
         if m:
-            authority = authority or patterns.AUTHORITY_CANON[m.group("auth").upper()]
+            # with two prefix lines ("TM. ỦY BAN NHÂN DÂN" / "KT. CHỦ TỊCH") the last one says how
+            # this person signed (ký thay), so it wins
+            authority = patterns.AUTHORITY_CANON[m.group("auth").upper()]
             continue
         if line == line.upper():
             titles.append(line)

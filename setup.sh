@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# One command for a fresh machine: installs what the project needs, then runs it.
+#
+#   ./setup.sh          install, then run the main job on the bundled samples (embedded defaults:
+#                       JSON records + SQLite in ./data)
+#   ./setup.sh test     install (with dev tools), make sure PostgreSQL is up, run lint + tests
+#
+# System packages come from Debian (LibreOffice renders the sample PDFs, tesseract reads scans,
+# poppler's pdftoppm renders pages); Python packages are pinned in pyproject.toml.
+set -euo pipefail
+cd "$(dirname "$0")"
+mode="${1:-run}"
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+need=()
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
+tesseract --list-langs 2>/dev/null | grep -qx vie || need+=(tesseract-ocr-vie)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+fc-list 2>/dev/null | grep -qi "liberation serif" || need+=(fonts-liberation)
+if [ "$mode" = test ] && ! command -v pg_ctlcluster >/dev/null 2>&1; then need+=(postgresql); fi
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${need[*]}"
+  as_root apt-get update -q
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends "${need[@]}"
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+extras=""
+[ "$mode" = test ] && extras="[dev]"
+.venv/bin/pip install -q --disable-pip-version-check -e ".$extras"
+
+export PREFECT_SERVER_ANALYTICS_ENABLED=false
+
+case "$mode" in
+  run)
+    # the main job: every bundled sample through the batch, records into ./data
+    .venv/bin/directives batch samples --out data/records
+    ;;
+  test)
+    # the tests talk to a real PostgreSQL on 127.0.0.1:5432; start it when it is down
+    if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+      as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n 1)" main start || true
+      for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+    fi
+    .venv/bin/ruff check .
+    .venv/bin/ruff format --check .
+    .venv/bin/python -m pytest
+    ;;
+  *)
+    echo "usage: ./setup.sh [run|test]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,251 @@
+"""Header, recipients, signer and distribution on tricky snippets: (document text, expected fields).
+
+Each snippet is laid out the way a converter prints a document (header cells one after the
+other, blank lines between paragraphs), then run through the whole pipeline.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.casing import normal_case, title_case
+from extractors.header import parse_code, split_issuer
+from tests.conftest import record_from_text
+
+CONG_VAN = """**UBND TỈNH NINH BÌNH
+SỞ TÀI CHÍNH**
+
+**CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc**
+
+Số : 2917 /STC-QLNS
+V/v: rà soát kinh phí
+chi thường xuyên năm 2026
+
+Ninh Bình, ngày 05 tháng 3 năm 2026
+
+Kính gửi: Sở Y tế.
+
+Sở Tài chính đề nghị Sở Y tế rà soát và báo cáo trước ngày 30/3/2026./.
+
+Nơi nhận:
+- Như trên;
+- Giám đốc, các Phó Giám đốc Sở
+Tài chính;
+- Lưu: VT, QLNS.
+
+KT. GIÁM ĐỐC
+PHÓ GIÁM ĐỐC
+
+Trần Văn Bình
+"""
+
+PARTY_PLAN = """**TỈNH ỦY LÀO CAI**
+
+*
+
+**ĐẢNG CỘNG SẢN VIỆT NAM**
+
+Số 33-KH/TU
+
+Lào Cai, ngày 16 tháng 01 năm 2026
+
+**KẾ HOẠCH**
+
+**thực hiện Kết luận số 21-KL/TW của Ban Chấp hành Trung ương**
+
+Thực hiện Kết luận số 21-KL/TW, Ban Thường vụ Tỉnh ủy xây dựng kế hoạch như sau:
+
+1. Các ban đảng Tỉnh ủy quán triệt nội dung Kết luận.
+
+Nơi nhận:
+- Các ban đảng Tỉnh ủy,
+- Lưu Văn phòng Tỉnh ủy.
+
+T/M BAN THƯỜNG VỤ
+PHÓ BÍ THƯ
+
+Lê Thị Thu Hà
+"""
+
+URGENT = """**ỦY BAN NHÂN DÂN
+THÀNH PHỐ HÀ NỘI**
+
+**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc**
+
+Số:      /UBND-KT
+
+Hà Nội, ngày   tháng 3 năm 2026
+
+HOẢ TỐC
+
+MẬT
+
+**QUYẾT ĐỊNH**
+
+**Về việc phê duyệt phương án ứng phó bão số 3**
+
+**CHỦ TỊCH ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI**
+
+Căn cứ Luật Tổ chức chính quyền địa phương;
+
+QUYẾT ĐỊNH:
+
+Điều 1. Phê duyệt phương án kèm theo Quyết định này.
+
+Nơi nhận:
+- Như Điều 3;
+- Lưu: VT, KT.
+
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+
+Nguyễn Văn An
+"""
+
+RECIPIENTS_INLINE = """**BỘ NỘI VỤ**
+
+**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc**
+
+Số: 05/BNV-VP
+V/v báo cáo số liệu
+
+Hà Nội, ngày 09 tháng 02 năm 2026
+
+Kính gửi: - Ủy ban nhân dân tỉnh Ninh Thuận; - Bộ Giáo dục và Đào tạo.
+
+Bộ Nội vụ đề nghị các cơ quan báo cáo số liệu./.
+
+TL. BỘ TRƯỞNG
+KT. CHÁNH VĂN PHÒNG
+PHÓ CHÁNH VĂN PHÒNG
+
+Phạm Minh Châu
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            CONG_VAN,
+            {
+                "issuer": {"name": "Sở Tài chính", "parent": "UBND tỉnh Ninh Bình"},
+                "doc_type": "Công văn",
+                "number": "2917",
+                "symbol": "STC-QLNS",
+                "code": "2917/STC-QLNS",
+                "place": "Ninh Bình",
+                "issued_date": "2026-03-05",
+                "subject": "rà soát kinh phí chi thường xuyên năm 2026",
+                "recipients": ["Sở Y tế"],
+                "distribution": ["Như trên", "Giám đốc, các Phó Giám đốc Sở Tài chính", "Lưu: VT, QLNS"],
+                "signer": {"name": "Trần Văn Bình", "title": "Phó Giám đốc", "authority": "KT."},
+            },
+        ),
+        (
+            PARTY_PLAN,
+            {
+                "issuer": {"name": "Tỉnh ủy Lào Cai", "parent": None},
+                "doc_type": "Kế hoạch",
+                "number": "33",
+                "symbol": "KH/TU",
+                "code": "33-KH/TU",
+                "issued_date": "2026-01-16",
+                "subject": "thực hiện Kết luận số 21-KL/TW của Ban Chấp hành Trung ương",
+                "recipients": [],
+                "distribution": ["Các ban đảng Tỉnh ủy", "Lưu Văn phòng Tỉnh ủy"],
+                "signer": {"name": "Lê Thị Thu Hà", "title": "Phó Bí thư", "authority": "TM."},
+            },
+        ),
+        (
+            URGENT,
+            {
+                "issuer": {"name": "Ủy ban nhân dân thành phố Hà Nội", "parent": None},
+                "doc_type": "Quyết định",
+                "number": None,
+                "code": "/UBND-KT",
+                "place": "Hà Nội",
+                "issued_date": "2026-03",
+                "subject": "Về việc phê duyệt phương án ứng phó bão số 3",
+                "urgency": "Hỏa tốc",
+                "confidentiality": "Mật",
+                "distribution": ["Như Điều 3", "Lưu: VT, KT"],
+                "signer": {"name": "Nguyễn Văn An", "title": "Chủ tịch", "authority": "TM."},
+            },
+        ),
+        (
+            RECIPIENTS_INLINE,
+            {
+                "issuer": {"name": "Bộ Nội vụ", "parent": None},
+                "code": "05/BNV-VP",
+                "recipients": ["Ủy ban nhân dân tỉnh Ninh Thuận", "Bộ Giáo dục và Đào tạo"],
+                "signer": {"name": "Phạm Minh Châu", "title": "Phó Chánh Văn phòng", "authority": "KT."},
+            },
+        ),
+    ],
+    ids=["cong-van-two-level", "party-plan", "urgent-decision", "recipients-inline"],
+)
+def test_header_fields(text: str, expected: dict[str, object]) -> None:
+    record = record_from_text(text).model_dump()
+    for field, value in expected.items():
+        assert record[field] == value, field
+
+
+def test_blank_number_and_partial_date_are_warned() -> None:
+    warnings = " ".join(record_from_text(URGENT).warnings)
+    assert "Số văn bản để trống" in warnings
+    assert "2026-03" in warnings
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("125/UBND-KT", ("125", "UBND-KT", "125/UBND-KT")),
+        ("   /UBND-NC", (None, "UBND-NC", "/UBND-NC")),
+        ("33-KH/TU", ("33", "KH/TU", "33-KH/TU")),
+        ("  -KH/TU", (None, "KH/TU", "-KH/TU")),
+        ("15/2026/QĐ-UBND", ("15", "QĐ-UBND", "15/2026/QĐ-UBND")),
+        ("2917 /SGDĐT-VP", ("2917", "SGDĐT-VP", "2917/SGDĐT-VP")),
+    ],
+)
+def test_parse_code(raw: str, expected: tuple[str | None, str, str]) -> None:
+    assert parse_code(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "name", "parent"),
+    [
+        (["ỦY BAN NHÂN DÂN", "TỈNH LÀO CAI"], "Ủy ban nhân dân tỉnh Lào Cai", None),
+        (["UỶ BAN NHÂN DÂN", "TỈNH LÀO CAI"], "Ủy ban nhân dân tỉnh Lào Cai", None),
+        (["BỘ NỘI VỤ", "CỤC VĂN THƯ VÀ LƯU TRỮ NHÀ NƯỚC"], "Cục Văn thư và Lưu trữ Nhà nước", "Bộ Nội vụ"),
+        (["UBND TỈNH NINH THUẬN", "SỞ GIÁO DỤC VÀ ĐÀO TẠO"], "Sở Giáo dục và Đào tạo", "UBND tỉnh Ninh Thuận"),
+        (["SỞ NÔNG NGHIỆP VÀ", "MÔI TRƯỜNG"], "Sở Nông nghiệp và Môi trường", None),
+        (["TỈNH ỦY LÀO CAI", "BAN TUYÊN GIÁO VÀ DÂN VẬN"], "Ban Tuyên giáo và Dân vận", "Tỉnh ủy Lào Cai"),
+    ],
+)
+def test_split_issuer(lines: list[str], name: str, parent: str | None) -> None:
+    issuer = split_issuer(lines)
+    assert (issuer.name, issuer.parent) == (name, parent)
+
+
+@pytest.mark.parametrize(
+    ("caps", "normal"),
+    [
+        ("SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH", "Sở Văn hóa, Thể thao và Du lịch"),
+        ("ĐẢNG ỦY ỦY BAN NHÂN DÂN TỈNH", "Đảng ủy Ủy ban nhân dân tỉnh"),
+        ("Sở Tài chính", "Sở Tài chính"),
+    ],
+)
+def test_normal_case(caps: str, normal: str) -> None:
+    assert normal_case(caps) == normal
+
+
+@pytest.mark.parametrize(
+    ("caps", "normal"),
+    [("PHÓ CHỦ TỊCH", "Phó Chủ tịch"), ("CHÁNH VĂN PHÒNG", "Chánh Văn phòng"), ("HIỆU TRƯỞNG", "Hiệu trưởng")],
+)
+def test_title_case(caps: str, normal: str) -> None:
+    assert title_case(caps) == normal

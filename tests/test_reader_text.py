@@ -1,0 +1,76 @@
+"""The text reader on converter output: bold markers, items in one block, page-break debris."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.errors import UnreadableFile, UnsupportedFormat
+from pipeline.readers import read
+from pipeline.readers.text import paragraphs_from_text
+
+
+def test_footnote_mid_sentence_is_lifted_out_and_the_sentence_rejoined() -> None:
+    text = (
+        "3. Thực hiện nghiêm túc công tác tiếp công dân. Tuyệt đối không để xảy ra tình trạng chậm trễ "
+        "trong việc phản\n\n¹ Kế hoạch số 164/KH-UBND ngày 17/11/2025 của Ủy ban nhân dân tỉnh.\n\n"
+        "2\n\nhồi các yêu cầu giải trình.\n\n4. Thường xuyên rà soát."
+    )
+    paras = paragraphs_from_text(text)
+    body = [p for p in paras if p.zone != "footnote"]
+    notes = [p for p in paras if p.zone == "footnote"]
+    assert [p.text for p in body] == [
+        "3. Thực hiện nghiêm túc công tác tiếp công dân. Tuyệt đối không để xảy ra tình trạng chậm trễ "
+        "trong việc phản hồi các yêu cầu giải trình.",
+        "4. Thường xuyên rà soát.",
+    ]
+    assert [(n.note, n.text[:20]) for n in notes] == [("1", "Kế hoạch số 164/KH-U")]
+
+
+def test_items_in_one_block_become_paragraphs_and_bold_markers_go() -> None:
+    paras = paragraphs_from_text("**KẾ HOẠCH**\n\n1. Việc một;\n2. Việc hai\nvẫn việc hai.\na) Ý a.")
+    assert [p.text for p in paras] == ["KẾ HOẠCH", "1. Việc một;", "2. Việc hai vẫn việc hai.", "a) Ý a."]
+    assert paras[0].bold is True
+
+
+def test_markdown_footnote_reference_becomes_superscript() -> None:
+    paras = paragraphs_from_text("Thực hiện Kế hoạch[^2] của tỉnh.\n\n[^2]: Kế hoạch số 5/KH-UBND.")
+    assert paras[0].text == "Thực hiện Kế hoạch² của tỉnh."
+    assert (paras[1].zone, paras[1].note) == ("footnote", "2")
+
+
+def test_windows_1258_and_utf16_decode(tmp_path: Path) -> None:
+    for encoding in ("utf-16", "utf-8-sig"):
+        f = tmp_path / f"doc-{encoding}.txt"
+        f.write_text("Kính gửi: Sở Y tế.\n", encoding=encoding)
+        assert read(f).paragraphs[0].text == "Kính gửi: Sở Y tế."
+
+
+def test_bad_inputs_name_the_file_and_reason(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    with pytest.raises(UnreadableFile, match="empty"):
+        read(empty)
+    exe = tmp_path / "program.exe"
+    exe.write_bytes(b"MZ\x90\x00")
+    with pytest.raises(UnsupportedFormat, match=r"\.exe"):
+        read(exe)
+    with pytest.raises(UnreadableFile, match="no such file"):
+        read(tmp_path / "missing.pdf")
+    fake = tmp_path / "fake.docx"
+    fake.write_bytes(b"PK\x03\x04broken")
+    with pytest.raises(UnreadableFile, match="damaged"):
+        read(fake)
+
+
+words = st.text(alphabet="abcdeghiklmnopqrstuvxyàáạảãâầấậẩẫăằắặẳẵđ", min_size=1, max_size=8)
+
+
+@given(st.lists(st.lists(words, min_size=1, max_size=12), min_size=1, max_size=6))
+def test_reflow_never_loses_a_word(blocks: list[list[str]]) -> None:
+    text = "\n\n".join(" ".join(ws) + "." for ws in blocks)
+    paras = paragraphs_from_text(text)
+    assert " ".join(p.text for p in paras).split() == text.split()
