@@ -13,13 +13,7 @@ from __future__ import annotations
 import re
 
 from extractors import patterns
-
-try:  # TEMPORARY until extractors.agencies lands (being written beside this)
-    from extractors.agencies import split_agencies
-except ImportError:
-
-    def split_agencies(text: str) -> list[str]:
-        return [text]
+from extractors.agencies import split_agencies
 
 
 from models import Record
