@@ -14,8 +14,6 @@ import re
 
 from extractors import patterns
 from extractors.agencies import split_agencies
-
-
 from models import Record
 from pipeline.layout import Layout
 
