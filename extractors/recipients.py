@@ -40,14 +40,18 @@ def recipient_lines(layout: Layout) -> list[str]:
             out.extend(parts if len(parts) > 1 else [rest])
             if not rest.rstrip().endswith(";"):
                 return out
+        ended = True  # did the last printed addressee line end with ";" or "."?
         for nxt in lines[i + 1 :]:
             item = _ITEM.match(nxt)
             if item:
                 out.append(item.group("name"))
-            elif out and not re.search(r"[;.]$", out[-1]) and len(nxt) < 120 and not nxt[:1].isdigit():
+            elif out and not ended and len(nxt) < 120 and not nxt[:1].isdigit():
                 out[-1] = f"{out[-1]} {nxt}"  # a long addressee wrapped onto the next line
             else:
                 break
+            ended = bool(re.search(r"[;.]\s*$", nxt))
+            if nxt.rstrip().endswith("."):
+                break  # the last addressee ends with "."
         return out
     return out
 

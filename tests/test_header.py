@@ -221,7 +221,11 @@ def test_parse_code(raw: str, expected: tuple[str | None, str, str]) -> None:
         (["ỦY BAN NHÂN DÂN", "TỈNH LÀO CAI"], "Ủy ban nhân dân tỉnh Lào Cai", None),
         (["UỶ BAN NHÂN DÂN", "TỈNH LÀO CAI"], "Ủy ban nhân dân tỉnh Lào Cai", None),
         (["BỘ NỘI VỤ", "CỤC VĂN THƯ VÀ LƯU TRỮ NHÀ NƯỚC"], "Cục Văn thư và Lưu trữ Nhà nước", "Bộ Nội vụ"),
-        (["UBND TỈNH NINH THUẬN", "SỞ GIÁO DỤC VÀ ĐÀO TẠO"], "Sở Giáo dục và Đào tạo", "UBND tỉnh Ninh Thuận"),
+        (
+            ["UBND TỈNH NINH THUẬN", "SỞ GIÁO DỤC VÀ ĐÀO TẠO"],
+            "Sở Giáo dục và Đào tạo",
+            "UBND tỉnh Ninh Thuận",
+        ),
         (["SỞ NÔNG NGHIỆP VÀ", "MÔI TRƯỜNG"], "Sở Nông nghiệp và Môi trường", None),
         (["TỈNH ỦY LÀO CAI", "BAN TUYÊN GIÁO VÀ DÂN VẬN"], "Ban Tuyên giáo và Dân vận", "Tỉnh ủy Lào Cai"),
     ],
@@ -245,7 +249,31 @@ def test_normal_case(caps: str, normal: str) -> None:
 
 @pytest.mark.parametrize(
     ("caps", "normal"),
-    [("PHÓ CHỦ TỊCH", "Phó Chủ tịch"), ("CHÁNH VĂN PHÒNG", "Chánh Văn phòng"), ("HIỆU TRƯỞNG", "Hiệu trưởng")],
+    [
+        ("PHÓ CHỦ TỊCH", "Phó Chủ tịch"),
+        ("CHÁNH VĂN PHÒNG", "Chánh Văn phòng"),
+        ("HIỆU TRƯỞNG", "Hiệu trưởng"),
+    ],
 )
 def test_title_case(caps: str, normal: str) -> None:
     assert title_case(caps) == normal
+
+
+def test_recipient_list_stops_at_the_last_addressee_even_without_a_blank_line() -> None:
+    # a PDF reader may hand the list and the first body lines over as one run of lines
+    from extractors.recipients import recipient_lines
+    from pipeline.layout import Layout, Paragraph
+
+    lines = [
+        "Kính gửi:",
+        "- Các sở, ban, ngành thuộc UBND tỉnh;",
+        "- Ủy ban nhân dân các xã,",
+        "phường.",
+        "Thực hiện Kế hoạch số 22-KH/TU ngày 13/12/2025 của Ban Thường vụ Tỉnh ủy,",
+        "Ủy ban nhân dân tỉnh yêu cầu:",
+    ]
+    layout = Layout("<t>", "text/plain", [Paragraph(text=" ".join(lines), lines=lines, zone="body")])
+    assert recipient_lines(layout) == [
+        "Các sở, ban, ngành thuộc UBND tỉnh",
+        "Ủy ban nhân dân các xã, phường.",
+    ]
