@@ -18,7 +18,7 @@ from models import Record
 from pipeline.layout import Layout
 
 # an addressee line: "- Sở Tài chính;", "+ Công an tỉnh,", "• Bộ Nội vụ."
-_ITEM = re.compile(r"^\s*[-–+•]\s*(?P<name>.+?)\s*[;,.]?\s*$")
+_ITEM = re.compile(r"^\s*[-–+•]\s*(?P<name>.+)$")
 
 
 def _clean(entry: str) -> str:
