@@ -274,6 +274,6 @@ def test_recipient_list_stops_at_the_last_addressee_even_without_a_blank_line() 
     ]
     layout = Layout("<t>", "text/plain", [Paragraph(text=" ".join(lines), lines=lines, zone="body")])
     assert recipient_lines(layout) == [
-        "Các sở, ban, ngành thuộc UBND tỉnh",
+        "Các sở, ban, ngành thuộc UBND tỉnh;",
         "Ủy ban nhân dân các xã, phường.",
     ]
