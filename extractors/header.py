@@ -126,6 +126,18 @@ def parse_code(raw: str) -> tuple[str | None, str | None, str]:
     return None, code or None, code
 
 
+def _is_subject_end(line: str, subject: list[str]) -> bool:
+    """Where the trích yếu under a type name stops: running text, "Kính gửi", or an all-caps line
+    (the thẩm quyền ban hành "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ..." of a quyết định)."""
+    return bool(
+        patterns.KINH_GUI.match(line)
+        or re.match(r"^(Căn cứ|Thực hiện|Theo|Xét|Để|Nhằm|Ngày \d|\d+\.|[IVX]+\.)", line)
+        or len(line) > 250
+        or (line == line.upper() and subject)
+        or len(subject) >= 4
+    )
+
+
 def _typed_title(layout: Layout) -> tuple[str | None, list[str]]:
     """A typed document's name ("KẾ HOẠCH") and the trích yếu lines under it."""
     body = layout.zone("body")[:10]
@@ -136,21 +148,17 @@ def _typed_title(layout: Layout) -> tuple[str | None, list[str]]:
         doc_type = patterns.type_from_title(lines[0])
         if doc_type is None:
             continue
-        subject = lines[1:]
-        for nxt in body[i + 1 : i + 4]:
-            text = nxt.text.strip()
-            if (
-                patterns.KINH_GUI.match(text)
-                or re.match(r"^(Căn cứ|Thực hiện|Theo|Xét|Để|Nhằm|\d+\.|[IVX]+\.)", text)
-                or len(text) > 250
-                or (text == text.upper() and len(subject) > 0)
-                or len(subject) >= 4
-            ):
+        subject: list[str] = []
+        runs = [lines[1:]] + [
+            [ln.strip() for ln in nxt.lines if ln.strip()]
+            for nxt in body[i + 1 : i + 4]
+            # the trích yếu is bold under a bold type name; plain text after it is the body
+            if not (para.bold and nxt.bold is False)
+        ]
+        for line in (ln for run in runs for ln in run):
+            if _is_subject_end(line, subject):
                 break
-            if text == text.upper() and not subject:
-                subject.append(text)  # a web copy may print the trích yếu in capitals
-                continue
-            subject.extend(ln.strip() for ln in nxt.lines if ln.strip())
+            subject.append(line)  # a web copy may print the trích yếu in capitals: kept as printed
         return doc_type, subject
     return None, []
 
@@ -191,8 +199,7 @@ def apply(layout: Layout, record: Record) -> None:
         record.issued_date = found.iso if found else None
         if found and len(found.iso) < 10:
             record.warnings.append(
-                f"Ngày ban hành chưa đầy đủ ({found.iso}): ngày/tháng để trống "
-                "(issue date left partly blank)."
+                f"Ngày ban hành chưa đầy đủ ({found.iso}): ngày/tháng để trống (issue date left partly blank)."
             )
     else:
         record.warnings.append("Không tìm thấy địa danh và ngày ban hành (place and date not found).")
