@@ -107,7 +107,9 @@ _ITEM_START = re.compile(r"^(?:[-+•–]\s|\d{1,2}(?:\.\d{1,2})*[.)]\s|[a-zđ]\
 _BODY_ANCHOR = re.compile(r"^(?:kinh gui|can cu|thuc hien|thi hanh|theo de nghi)\b")
 # signing prefixes of the signature block: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "T/M BAN THƯỜNG VỤ"
 _SIGNING = re.compile(r"^(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)[.\s]")
-_HEADER_WORDS = re.compile(r"cong hoa|doc lap|dang cong san|\bso\b|v/v|\bngay\b|nam 20\d\d")
+# header words, matched without accents: "CỘNG HÒA", "Độc lập", "ĐẢNG CỘNG SẢN", "Số: 12/...",
+# "Số 33-KH/TU", "V/v", "ngày 05 tháng 3" (not "các sở", which also folds to "so")
+_HEADER_WORDS = re.compile(r"cong hoa|doc lap|dang cong san|\bso\s*:|\bso\s+\d|\bv/v\b|\bngay\b.{0,12}\bthang\b")
 _CLOSING_FORMULA = re.compile(r"\./\.\s*$")
 
 _LONG_PARAGRAPH = 200  # characters: longer than any header line, shorter than most body paragraphs
@@ -377,9 +379,7 @@ class _Numbering:
             return
         for absn in root.iter(_w("abstractNum")):
             aid = absn.get(_w("abstractNumId"), "")
-            self._abstract[aid] = {
-                _int(lvl.get(_w("ilvl")), 0): _parse_level(lvl) for lvl in absn.iter(_w("lvl"))
-            }
+            self._abstract[aid] = {_int(lvl.get(_w("ilvl")), 0): _parse_level(lvl) for lvl in absn.iter(_w("lvl"))}
             link = absn.find(_w("numStyleLink"))
             if link is not None and link.get(VAL):
                 self._style_link[aid] = link.get(VAL)
@@ -617,9 +617,7 @@ class _Walker:
         block.bold, block.italic, block.size = stats.summary()
         return block, boxes
 
-    def _runs(
-        self, parent: Element, block: _Block, style: str | None, stats: _RunStats, boxes: list[_Item]
-    ) -> None:
+    def _runs(self, parent: Element, block: _Block, style: str | None, stats: _RunStats, boxes: list[_Item]) -> None:
         for child in parent:
             tag = child.tag
             if tag == R:
@@ -635,9 +633,7 @@ class _Walker:
                 if chosen is not None:
                     self._runs(chosen, block, style, stats, boxes)
 
-    def _run(
-        self, r: Element, block: _Block, style: str | None, stats: _RunStats, boxes: list[_Item]
-    ) -> None:
+    def _run(self, r: Element, block: _Block, style: str | None, stats: _RunStats, boxes: list[_Item]) -> None:
         rpr = r.find(RPR)
         if rpr is not None and _on(rpr.find(_w("vanish"))) and rpr.find(_w("specVanish")) is None:
             return  # hidden text does not print
@@ -731,6 +727,9 @@ def _choose_alternative(alt: Element) -> Element | None:
 
 def _text_boxes(el: Element) -> list[Element]:
     """The ``w:txbxContent`` elements inside a drawing, taking one branch of each alternative."""
+    if el.tag == ALTERNATE_CONTENT:
+        chosen = _choose_alternative(el)
+        return _text_boxes(chosen) if chosen is not None else []
     out: list[Element] = []
     for child in el:
         if child.tag == TXBX_CONTENT:
@@ -783,6 +782,9 @@ def _is_header(table: _Table) -> bool:
     left, right = table.halves()
     if not any(b.text for b in left) and not any(b.text for b in right):
         return False
+    first = next(b.text for b in left + right if b.text)
+    if _key(first).startswith("kinh gui"):
+        return False  # a layout table for the addressees, right under the header
     return bool(_HEADER_WORDS.search(_key(table.text())))
 
 
@@ -805,11 +807,7 @@ def _place(items: list[_Item]) -> list[_Placed]:
     header_at: list[int] = []
     for i, item in enumerate(items):
         if isinstance(item, _Table):
-            if (
-                not _is_closing(item)
-                and _is_header(item)
-                and (not header_at or _only_blank(items, header_at[-1], i))
-            ):
+            if not _is_closing(item) and _is_header(item) and (not header_at or _only_blank(items, header_at[-1], i)):
                 header_at.append(i)
                 continue
             break
@@ -817,9 +815,7 @@ def _place(items: list[_Item]) -> list[_Placed]:
             break
     # 2. closing tables: after the header, holding "Nơi nhận" or a signing prefix
     closing_at = [
-        i
-        for i, item in enumerate(items)
-        if isinstance(item, _Table) and i not in header_at and _is_closing(item)
+        i for i, item in enumerate(items) if isinstance(item, _Table) and i not in header_at and _is_closing(item)
     ]
     first_closing = closing_at[0] if closing_at else len(items)
     body_from = header_at[-1] + 1 if header_at else 0
@@ -828,11 +824,7 @@ def _place(items: list[_Item]) -> list[_Placed]:
         # is for pipeline.zones.assign to classify
         seen = 0
         for i, item in enumerate(items):
-            if (
-                isinstance(item, _Table)
-                or (item.text and _starts_body(item))
-                or seen >= _MAX_HEADER_PARAGRAPHS
-            ):
+            if isinstance(item, _Table) or (item.text and _starts_body(item)) or seen >= _MAX_HEADER_PARAGRAPHS:
                 body_from = i
                 break
             seen += 1 if item.text else 0
@@ -972,13 +964,9 @@ def _split_tabbed_header(placed: list[_Placed]) -> list[_Placed]:
                 break
             lpart, rpart = cols
             if lpart:
-                left.append(
-                    _Placed(_Block([lpart], bold=block.bold, italic=block.italic, size=block.size), "unknown")
-                )
+                left.append(_Placed(_Block([lpart], bold=block.bold, italic=block.italic, size=block.size), "unknown"))
             if rpart:
-                right.append(
-                    _Placed(_Block([rpart], bold=block.bold, italic=block.italic, size=block.size), "unknown")
-                )
+                right.append(_Placed(_Block([rpart], bold=block.bold, italic=block.italic, size=block.size), "unknown"))
             i += 1
         out.extend(left + right)
     return out
@@ -1108,10 +1096,7 @@ def _check_container(path: Path) -> None:
                 # Word saves a password-protected .docx as an OLE container holding the encrypted
                 # package ("EncryptionInfo", "EncryptedPackage"), the same magic as an old .doc
                 data = head + fh.read(1 << 20)
-                if (
-                    "EncryptedPackage".encode("utf-16-le") in data
-                    or "EncryptionInfo".encode("utf-16-le") in data
-                ):
+                if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
                     raise UnreadableFile(path, "the Word file is protected by a password (encrypted)")
                 raise UnsupportedFormat(path, "an old Word 97-2003 (.doc) file; save it as .docx or PDF")
     except OSError as exc:
@@ -1123,9 +1108,7 @@ def _check_container(path: Path) -> None:
             names = set(zf.namelist())
             bad = zf.testzip()
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
-        raise UnreadableFile(
-            path, "the file looks like a Word file but its zip container is damaged"
-        ) from exc
+        raise UnreadableFile(path, "the file looks like a Word file but its zip container is damaged") from exc
     if bad is not None:
         raise UnreadableFile(path, f"the Word file is damaged (the part '{bad}' fails its checksum)")
     if "[Content_Types].xml" not in names or not any(n.startswith("word/") for n in names):
@@ -1189,19 +1172,14 @@ def read_docx(path: Path) -> Layout:
     warnings: list[str] = []
     if walker.tracked_changes:
         warnings.append(
-            "Tệp Word còn thay đổi chưa chấp nhận (Track Changes); "
-            "đã đọc văn bản như khi chấp nhận mọi thay đổi."
+            "Tệp Word còn thay đổi chưa chấp nhận (Track Changes); đã đọc văn bản như khi chấp nhận mọi thay đổi."
         )
     if walker.embedded_documents:
-        warnings.append(
-            "Tệp Word có phần nội dung nhúng (altChunk) không đọc được; có thể thiếu một phần văn bản."
-        )
+        warnings.append("Tệp Word có phần nội dung nhúng (altChunk) không đọc được; có thể thiếu một phần văn bản.")
     if not any(p.text for p in paragraphs):
         warnings.append("Tệp Word không có chữ nào đọc được (có thể chỉ chứa ảnh chụp văn bản).")
     pages = _pages(package, path)
     if pages is None and paged:
         pages = max((p.page or 1 for p in paragraphs), default=1)
-    layout = Layout(
-        path=str(path), media_type=MEDIA_TYPE, paragraphs=paragraphs, pages=pages, warnings=warnings
-    )
+    layout = Layout(path=str(path), media_type=MEDIA_TYPE, paragraphs=paragraphs, pages=pages, warnings=warnings)
     return layout.finalize()
