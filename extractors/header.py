@@ -14,6 +14,7 @@ from extractors import patterns
 from extractors.casing import normal_case
 from extractors.dates import parse_long
 from models import Issuer, Record
+from models.record import Confidentiality, Urgency
 from pipeline.layout import Layout, Paragraph
 
 # words that open an organisation's name: a header line starting with one begins a new level
@@ -163,17 +164,20 @@ def _typed_title(layout: Layout) -> tuple[str | None, list[str]]:
     return None, []
 
 
-def _marks(header: HeaderLines, layout: Layout) -> tuple[str | None, str | None]:
+_URGENCY: dict[str, Urgency] = {"KHẨN": "Khẩn", "THƯỢNG KHẨN": "Thượng khẩn"}
+_CONFIDENTIALITY: dict[str, Confidentiality] = {"MẬT": "Mật", "TỐI MẬT": "Tối mật", "TUYỆT MẬT": "Tuyệt mật"}
+
+
+def _marks(header: HeaderLines, layout: Layout) -> tuple[Urgency | None, Confidentiality | None]:
     candidates = header.marks + [ln.strip() for p in layout.zone("body")[:4] for ln in p.lines]
-    urgency = confidentiality = None
+    urgency: Urgency | None = None
+    confidentiality: Confidentiality | None = None
     for line in candidates:
         if urgency is None and (m := patterns.URGENCY.match(line)):
             word = re.sub(r"\s+", " ", m.group(1)).upper()
-            urgency = {"KHẨN": "Khẩn", "THƯỢNG KHẨN": "Thượng khẩn"}.get(word, "Hỏa tốc")
+            urgency = _URGENCY.get(word, "Hỏa tốc")
         if confidentiality is None and (m := patterns.CONFIDENTIALITY.match(line)):
-            confidentiality = {"MẬT": "Mật", "TỐI MẬT": "Tối mật", "TUYỆT MẬT": "Tuyệt mật"}[
-                re.sub(r"\s+", " ", m.group(1)).upper()
-            ]
+            confidentiality = _CONFIDENTIALITY[re.sub(r"\s+", " ", m.group(1)).upper()]
     return urgency, confidentiality
 
 

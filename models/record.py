@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 SCHEMA_VERSION = "1"
 
 Authority = Literal["TM.", "KT.", "Q.", "TL.", "TUQ."]
+Urgency = Literal["Khẩn", "Thượng khẩn", "Hỏa tốc"]
+Confidentiality = Literal["Mật", "Tối mật", "Tuyệt mật"]
 
 
 class _Model(BaseModel):
@@ -114,8 +116,8 @@ class Record(_Model):
     place: str | None = None
     issued_date: str | None = None
     subject: str | None = None
-    urgency: Literal["Khẩn", "Thượng khẩn", "Hỏa tốc"] | None = None
-    confidentiality: Literal["Mật", "Tối mật", "Tuyệt mật"] | None = None
+    urgency: Urgency | None = None
+    confidentiality: Confidentiality | None = None
     recipients: list[str] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
     tasks: list[Task] = Field(default_factory=list)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from extractors import patterns
+import extractors.patterns as patterns
 from pipeline.layout import Layout, Paragraph, Zone
 
 
