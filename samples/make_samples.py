@@ -169,9 +169,7 @@ def expected_record(spec: dict[str, Any]) -> dict[str, Any]:
     for ref in ann.get("references") or []:
         found = count_mentions(ref, text)
         if found != ref["mentions"]:
-            raise SpecError(
-                f"{spec['name']}: {ref['code']} is cited {found} times, spec says {ref['mentions']}"
-            )
+            raise SpecError(f"{spec['name']}: {ref['code']} is cited {found} times, spec says {ref['mentions']}")
         out = {k: ref.get(k) for k in ("doc_type", "code", "issued_date", "issuer", "mentions")}
         if ref.get("aliases"):
             out["aliases"] = ref["aliases"]
@@ -290,9 +288,7 @@ def borderless_table(doc: Any, widths: list[float]) -> Any:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     tbl_pr = table._tbl.tblPr
-    borders = "".join(
-        f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV")
-    )
+    borders = "".join(f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
     tbl_pr.append(parse_xml(f"<w:tblBorders {nsdecls('w')}>{borders}</w:tblBorders>"))
     # LibreOffice lays columns out from tblGrid, Word from tcW: set both, and a fixed layout
     tbl_pr.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
@@ -342,8 +338,7 @@ class Numbering:
             numbering.append(abstract)
         numbering.append(
             parse_xml(
-                f'<w:num {nsdecls("w")} w:numId="{self.NUM_ID}">'
-                f'<w:abstractNumId w:val="{self.ABSTRACT_ID}"/></w:num>'
+                f'<w:num {nsdecls("w")} w:numId="{self.NUM_ID}"><w:abstractNumId w:val="{self.ABSTRACT_ID}"/></w:num>'
             )
         )
 
@@ -351,9 +346,7 @@ class Numbering:
         ppr = par._p.get_or_add_pPr()
         ppr.insert(
             0,
-            parse_xml(
-                f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{self.NUM_ID}"/></w:numPr>'
-            ),
+            parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{self.NUM_ID}"/></w:numPr>'),
         )
 
 
@@ -377,9 +370,7 @@ def footnotes_xml(footnotes: dict[str, str]) -> bytes:
     return (xml + "".join(notes) + "</w:footnotes>").encode("utf-8")
 
 
-def add_text_with_footnotes(
-    par: Paragraph, text: str, size: float, bold: bool = False, italic: bool = False
-) -> None:
+def add_text_with_footnotes(par: Paragraph, text: str, size: float, bold: bool = False, italic: bool = False) -> None:
     """Runs for ``text``, with a real ``w:footnoteReference`` run wherever "[^n]" stands."""
     pos = 0
     for m in FOOTNOTE_MARK.finditer(text):
@@ -404,9 +395,7 @@ def add_page_number_header(doc: Any) -> None:
         run = par.add_run()
         set_run_font(run, 13)
         if kind == "instr":
-            run._r.append(
-                parse_xml(f'<w:instrText {nsdecls("w")} xml:space="preserve">{extra}</w:instrText>')
-            )
+            run._r.append(parse_xml(f'<w:instrText {nsdecls("w")} xml:space="preserve">{extra}</w:instrText>'))
         else:
             run._r.append(parse_xml(f'<w:fldChar {nsdecls("w")} w:fldCharType="{kind}"/>'))
 
@@ -473,6 +462,14 @@ def build_docx(spec: dict[str, Any]) -> bytes:
         if spec.get("recipients_inline"):
             p = add_par(doc, f"Kính gửi: {lines[0]}", size=14, after=6)
             p.paragraph_format.space_before = Pt(12)
+        elif spec.get("recipients_hanging"):
+            # "Kính gửi: - Công an tỉnh;" with the other addressees aligned under the first
+            for i, line in enumerate(lines):
+                p = add_par(doc, f"Kính gửi: {line}" if i == 0 else line, size=14, align="left", left=5.0)
+                p.paragraph_format.first_line_indent = Cm(-2.05) if i == 0 else None
+                if i == 0:
+                    p.paragraph_format.space_before = Pt(12)
+            doc.paragraphs[-1].paragraph_format.space_after = Pt(6)
         else:
             p = add_par(doc, "Kính gửi:", size=14)
             p.paragraph_format.space_before = Pt(12)
@@ -510,14 +507,10 @@ def build_docx(spec: dict[str, Any]) -> bytes:
         add_par(left, line, size=11, align="left")
     signer = spec["signer"]
     for i, line in enumerate(signer["lines"]):
-        p = (
-            first_par(right, text=line, size=14, bold=True)
-            if i == 0
-            else add_par(right, line, size=14, bold=True)
-        )
+        p = first_par(right, text=line, size=14, bold=True) if i == 0 else add_par(right, line, size=14, bold=True)
         if i == 0:
             p.paragraph_format.space_before = Pt(12)
-    for _ in range(4):
+    for _ in range(3):  # room for the signature and seal
         add_par(right, size=14)
     add_par(right, signer["name"], size=14, bold=True)
 
@@ -581,10 +574,23 @@ def render_pdfs(docx_paths: list[Path]) -> dict[Path, Path]:
             if not produced.exists():
                 raise SystemExit(f"LibreOffice did not render {path.name}")
             target = path.with_suffix(".pdf")
-            if not (target.exists() and pdf_text(target) == pdf_text(produced)):
-                shutil.copyfile(produced, target)
+            write_if_changed(target, stable_pdf(produced.read_bytes()))
             out[path] = target
     return out
+
+
+def stable_pdf(data: bytes) -> bytes:
+    """LibreOffice's PDF with its time stamps and random ids fixed, so the same DOCX gives the same bytes.
+
+    Every replacement keeps the byte length, so the cross-reference offsets stay right.
+    """
+    data = re.sub(rb"/CreationDate\(D:\d{14}", b"/CreationDate(D:20260301080000", data)
+    data = re.sub(rb"/ModDate\(D:\d{14}", b"/ModDate(D:20260301080000", data)
+    # the /ID pair and checksum live in the trailer; never touch the (binary) body
+    cut = data.rfind(b"trailer")
+    trailer = re.sub(rb"<[0-9A-F]{32}>", b"<" + b"0" * 32 + b">", data[cut:])
+    trailer = re.sub(rb"/DocChecksum /[0-9A-F]{32}", b"/DocChecksum /" + b"0" * 32, trailer)
+    return data[:cut] + trailer
 
 
 def pdf_text(path: Path) -> list[str]:
@@ -651,12 +657,13 @@ def text_blocks(spec: dict[str, Any]) -> list[TextBlock]:
     blocks.append(TextBlock(second))
     blocks.append(TextBlock([(squeeze(spec["place_date"]), False)]))
     if spec.get("type_name"):
-        blocks.append(
-            TextBlock([(spec["type_name"], True)] + [(x, True) for x in spec.get("title_lines") or []])
-        )
+        blocks.append(TextBlock([(spec["type_name"], True)] + [(x, True) for x in spec.get("title_lines") or []]))
     recipients = [r["text"] if isinstance(r, dict) else r for r in spec.get("recipients") or []]
     if recipients and spec.get("recipients_inline"):
         blocks.append(TextBlock([(f"Kính gửi: {recipients[0]}", False)]))
+    elif recipients and spec.get("recipients_hanging"):
+        lines = [f"Kính gửi: {recipients[0]}", *recipients[1:]]
+        blocks.append(TextBlock([(x, False) for x in lines]))
     elif recipients:
         blocks.append(TextBlock([("Kính gửi:", False)]))
         blocks.append(TextBlock([(x, False) for x in recipients]))
