@@ -77,9 +77,7 @@ def _settings_file() -> Path | None:
         # An operator who names a file means it: a typo must not silently fall back to defaults.
         path = Path(named).expanduser()
         if not path.is_file():
-            raise SettingsError(
-                f"{SETTINGS_ENV}={named!r} but no such file; fix the path or unset {SETTINGS_ENV}"
-            )
+            raise SettingsError(f"{SETTINGS_ENV}={named!r} but no such file; fix the path or unset {SETTINGS_ENV}")
         return path
     return DEFAULT_SETTINGS_FILE if DEFAULT_SETTINGS_FILE.is_file() else None
 
@@ -284,8 +282,7 @@ def get_settings(**overrides: Any) -> Settings:
     except ValidationError as exc:
         where = f"settings file {path}" if path is not None else "no settings file"
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: "
-            + err["msg"].removeprefix("Value error, ")
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: " + err["msg"].removeprefix("Value error, ")
             for err in exc.errors()
         )
         raise SettingsError(f"invalid settings ({where}, environment DIRECTIVES_*): {problems}") from exc

@@ -58,9 +58,7 @@ def test_json_same_document_renamed_keeps_one_file(tmp_path: Path) -> None:
     with JsonSink(tmp_path) as sink:
         sink.write(make_record("a.pdf"))
         sink.write(make_record('b: "bản sửa"?.pdf'))
-    assert [p.name for p in tmp_path.glob("*.json")] == [
-        f"b_ _bản sửa_-{make_record().source.sha256[:12]}.json"
-    ]
+    assert [p.name for p in tmp_path.glob("*.json")] == [f"b_ _bản sửa_-{make_record().source.sha256[:12]}.json"]
     assert not list(tmp_path.glob(".*.tmp"))  # no temp files left behind
 
 
@@ -218,11 +216,14 @@ class DbReader:
         self.kind, self.target = kind, target
 
     def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]]
         if self.kind == "sqlite":
             with sqlite3.connect(self.target) as conn:
-                return conn.execute(sql, params).fetchall()
-        with _connect_postgres(self.target) as conn:
-            return conn.execute(sql.replace("?", "%s"), params).fetchall()
+                rows = conn.execute(sql, params).fetchall()
+        else:
+            with _connect_postgres(self.target) as conn:
+                rows = conn.execute(sql.replace("?", "%s"), params).fetchall()
+        return rows
 
     def json(self, value: Any) -> Any:
         return json.loads(value) if isinstance(value, str) else value  # sqlite: text; postgres: jsonb
@@ -252,8 +253,7 @@ def test_database_upsert_twice_gives_one_row_each(database: tuple[str, DbReader]
         sink.write(record)
 
     docs = db.rows(
-        "select sha256, issuer, code, issued_date, subject, urgency, recipients, signer, record"
-        " from documents"
+        "select sha256, issuer, code, issued_date, subject, urgency, recipients, signer, record from documents"
     )
     assert len(docs) == 1
     sha, issuer, code, issued, subject, urgency, recipients, signer, full = docs[0]

@@ -118,9 +118,7 @@ class MultiSink(SinkBase):
                 failures.append(exc)
             except Exception as exc:  # a bug in one sink must not keep the record from the others
                 failures.append(
-                    SinkError(
-                        sink.name, record.source.path, f"{type(exc).__name__}: {exc}", "Report this bug"
-                    )
+                    SinkError(sink.name, record.source.path, f"{type(exc).__name__}: {exc}", "Report this bug")
                 )
         if len(failures) == 1:
             raise failures[0]

@@ -80,9 +80,7 @@ class JsonSink(SinkBase):
                     if old != target:
                         old.unlink(missing_ok=True)
             except OSError as exc:
-                raise SinkError(
-                    self.name, str(target), f"cannot write ({exc.strerror})", _DISK_ADVICE
-                ) from exc
+                raise SinkError(self.name, str(target), f"cannot write ({exc.strerror})", _DISK_ADVICE) from exc
 
 
 _DISK_ADVICE = "Check the disk has space and the service account may write there"
@@ -177,9 +175,7 @@ class _TaskTableSink(SinkBase):
                     else:
                         self._known.discard(sha)
             except OSError as exc:
-                raise SinkError(
-                    self.name, str(self.path), f"cannot write ({exc.strerror})", _DISK_ADVICE
-                ) from exc
+                raise SinkError(self.name, str(self.path), f"cannot write ({exc.strerror})", _DISK_ADVICE) from exc
 
     def read_rows(self) -> list[dict[str, Any]]:
         """Every row in the file (for tests and small tools; the file may be large)."""
@@ -238,9 +234,7 @@ class _TaskTableSink(SinkBase):
         self._inode, self._offset = (st.st_dev, st.st_ino), st.st_size
 
     def _rewrite(self, sha: str, rows: list[dict[str, Any]]) -> None:
-        kept = [
-            row for row in self._decode(self.path.read_bytes()[len(self.preamble) :]) if row["sha256"] != sha
-        ]
+        kept = [row for row in self._decode(self.path.read_bytes()[len(self.preamble) :]) if row["sha256"] != sha]
         atomic_write_bytes(self.path, self.preamble + self._encode(kept + rows))
         st = self.path.stat()
         self._inode, self._offset = (st.st_dev, st.st_ino), st.st_size

@@ -73,9 +73,7 @@ documents = sa.Table(
 doc_references = sa.Table(
     "doc_references",
     metadata,
-    sa.Column(
-        "sha256", sa.String(64), sa.ForeignKey("documents.sha256", ondelete="CASCADE"), primary_key=True
-    ),
+    sa.Column("sha256", sa.String(64), sa.ForeignKey("documents.sha256", ondelete="CASCADE"), primary_key=True),
     sa.Column("code", sa.Text, primary_key=True),
     sa.Column("doc_type", sa.Text),
     sa.Column("issued_date", DateText),
@@ -182,9 +180,7 @@ class SqlSink(SinkBase):
             return
         stmt = self._insert(table).values(list(rows))
         key = [c.name for c in table.primary_key.columns]
-        update = {
-            c.name: stmt.excluded[c.name] for c in table.columns if c.name not in key and c.name not in keep
-        }
+        update = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in key and c.name not in keep}
         conn.execute(stmt.on_conflict_do_update(index_elements=key, set_=update))
 
     def _write(self, conn: Connection, record: Record) -> None:
@@ -232,9 +228,7 @@ class SqlSink(SinkBase):
             "id",
             sha,
         )
-        conn.execute(
-            sa.delete(tasks).where(tasks.c.sha256 == sha, tasks.c.id.not_in([t["id"] for t in task_rows]))
-        )
+        conn.execute(sa.delete(tasks).where(tasks.c.sha256 == sha, tasks.c.id.not_in([t["id"] for t in task_rows])))
         self._upsert(conn, tasks, task_rows)
 
 

@@ -79,9 +79,7 @@ def verify_signature(body: bytes, header: str | None, secret: str | bytes) -> bo
 
 def record_body(record: Record) -> bytes:
     """The body of a delivery: the record as compact UTF-8 JSON (Vietnamese unescaped)."""
-    return json.dumps(record.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")).encode(
-        "utf-8"
-    )
+    return json.dumps(record.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -189,9 +187,7 @@ class WebhookSink(SinkBase):
         self._secret = secret
         self.retries = retries
         self.backoff = backoff
-        self._client = httpx.Client(
-            timeout=timeout, follow_redirects=False, headers={"User-Agent": "vn-directives"}
-        )
+        self._client = httpx.Client(timeout=timeout, follow_redirects=False, headers={"User-Agent": "vn-directives"})
         self._down_until = 0.0  # monotonic time until which the receiver is presumed down
         try:
             self.outbox = Outbox(outbox_path)
@@ -216,9 +212,7 @@ class WebhookSink(SinkBase):
         with self._lock:
             if time.monotonic() < self._down_until:
                 # The receiver just failed a full round of retries: queue without waiting again.
-                self._keep(
-                    delivery_id, sha, self.url, body, Outcome("retryable", None, "receiver down, queued"), 0
-                )
+                self._keep(delivery_id, sha, self.url, body, Outcome("retryable", None, "receiver down, queued"), 0)
                 return
             outcome, attempts = self._deliver_with_retries(delivery_id, sha, self.url, body)
             if outcome.state == "delivered":
@@ -250,9 +244,7 @@ class WebhookSink(SinkBase):
                     continue
                 self._keep(delivery_id, sha, url, body, outcome, 1)
                 if outcome.state == "retryable":
-                    log.warning(
-                        "webhook outbox: %s still unreachable (%s); will retry next run", url, outcome.detail
-                    )
+                    log.warning("webhook outbox: %s still unreachable (%s); will retry next run", url, outcome.detail)
                     break
         if delivered:
             log.info("webhook outbox: delivered %d queued record(s)", delivered)
@@ -273,9 +265,7 @@ class WebhookSink(SinkBase):
             if outcome.state != "retryable" or attempts > self.retries:
                 return outcome, attempts
             wait = min(max(delay, outcome.retry_after), MAX_BACKOFF)
-            log.info(
-                "webhook %s: %s; retry %d/%d in %.1fs", url, outcome.detail, attempts, self.retries, wait
-            )
+            log.info("webhook %s: %s; retry %d/%d in %.1fs", url, outcome.detail, attempts, self.retries, wait)
             time.sleep(wait)
             delay = min(delay * 2, MAX_BACKOFF)
 
@@ -294,22 +284,14 @@ class WebhookSink(SinkBase):
             return Outcome("delivered", response.status_code, "")
         detail = f"HTTP {response.status_code}: {response.text[:_RESPONSE_TEXT_LIMIT]}"
         if response.status_code == 429 or response.status_code >= 500:
-            return Outcome(
-                "retryable", response.status_code, detail, _retry_after(response.headers.get("Retry-After"))
-            )
+            return Outcome("retryable", response.status_code, detail, _retry_after(response.headers.get("Retry-After")))
         if 300 <= response.status_code < 400:
-            detail += (
-                f" (redirect to {response.headers.get('Location')}; set webhook_url to the final address)"
-            )
+            detail += f" (redirect to {response.headers.get('Location')}; set webhook_url to the final address)"
         return Outcome("rejected", response.status_code, detail)
 
-    def _keep(
-        self, delivery_id: str, sha: str, url: str, body: bytes, outcome: Outcome, attempts: int
-    ) -> None:
+    def _keep(self, delivery_id: str, sha: str, url: str, body: bytes, outcome: Outcome, attempts: int) -> None:
         state = "rejected" if outcome.state == "rejected" else "pending"
-        log.warning(
-            "webhook %s: document %s not delivered (%s); kept in the outbox", url, sha[:12], outcome.detail
-        )
+        log.warning("webhook %s: document %s not delivered (%s); kept in the outbox", url, sha[:12], outcome.detail)
         self._safely(
             lambda: self.outbox.put(
                 delivery_id, sha, url, body, Outcome(state, outcome.status, outcome.detail), attempts
