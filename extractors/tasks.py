@@ -1,10 +1,615 @@
-"""Placeholder until the tasks extractor lands."""
+"""Tasks (nhiệm vụ được giao): who must do what, by when, from the body's items or sentences.
+
+Rules are those of ``shared/spec/annotation.md``:
+
+* a task is a numbered or bulleted item (or, in an unnumbered body, a sentence) that asks an
+  agency to act; section titles ("II. NHIỆM VỤ VÀ GIẢI PHÁP"), items of aims sections
+  ("I. MỤC ĐÍCH, YÊU CẦU"), căn cứ lines, attribute lines ("- Thời gian thực hiện: ...") and the
+  closing formula ("... nghiêm túc triển khai thực hiện./.") are not;
+* an item that only assigns ("2. Giao Sở Nội vụ chủ trì, phối hợp với ...:", "Sở Tài chính:") is
+  not a task; its sub-items are and inherit its lead (chủ trì) and support (phối hợp);
+* lead: the agency after "Giao" / "Đề nghị" / "Yêu cầu", before "chủ trì" / "có trách nhiệm" /
+  a verb, or before the colon at the head of the item; else the addressee of the sentence that
+  introduces the items ("... yêu cầu các cơ quan, đơn vị và địa phương ... sau:"); else the
+  recipients (Kính gửi);
+* deadline, recurrence and report_to come from :mod:`extractors.deadlines`.
+
+The closing paragraph's "báo cáo ..." becomes a document-level :class:`ReportingDuty`.
+Everything here is regex over short strings (no tokenizer): a page costs well under a millisecond.
+"""
 
 from __future__ import annotations
 
-from models import Record
-from pipeline.layout import Layout
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from extractors.agencies import canonical, find_agencies, split_agencies
+from extractors.deadlines import find_deadline, find_recurrence, find_report_to, patterns
+from extractors.numbering import Item, Marker, build_tree, parse_marker
+from models import Record, ReportingDuty, Span, Task, task_id
+from pipeline.layout import Layout, Paragraph
+
+_SUPERSCRIPTS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_SPACES = re.compile(r"\s+")
+# Sentence ends: ". " or "./." before a capital letter ("... công vụ. Chú trọng ...").
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-ỸÁ-Ỹ\"“(])")
+
+
+def _list(key: str) -> list[str]:
+    value = patterns()[key]
+    assert isinstance(value, list)
+    return [str(v) for v in value]
+
+
+def _alt(words: list[str]) -> str:
+    """Regex alternation of phrases, longest first, spaces matching any whitespace."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Cues:
+    head: re.Pattern[str]  # an agency phrase starts here
+    stop: re.Pattern[str]  # the verb that ends an agency phrase
+    cue: re.Pattern[str]  # "Giao", "Đề nghị", "Yêu cầu" ... before the agency asked to act
+    chu_tri: re.Pattern[str]
+    phoi_hop: re.Pattern[str]
+    assign_tail: re.Pattern[str]
+    closing: re.Pattern[str]
+    closing_open: re.Pattern[str]
+    conditional: re.Pattern[str]
+    non_task_section: re.Pattern[str]
+    decision_opener: re.Pattern[str]
+    attribute: re.Pattern[str]
+    attribute_kind: dict[str, str]
+    preamble: re.Pattern[str]
+    report_heads: tuple[str, ...]
+
+
+@cache
+def cues() -> _Cues:
+    """Regexes compiled once from ``extractors/data/task_patterns.json``."""
+    heads = _list("agency_heads")
+    need_name = _list("agency_heads_need_name")
+    group = _list("group_determiners")
+    nouns = _list("group_nouns")
+    places = _list("place_words")
+    # Matches "Sở Tài chính", "Công an tỉnh", "Ban Tổ chức", "Ủy ban nhân dân các xã", "các cơ quan,
+    # đơn vị", "Người đứng đầu"; not "Ban hành", "Báo cáo", "Tổ chức hội nghị", "Phòng, chống".
+    head = re.compile(
+        r"(?:(?i:" + _alt(group) + r")\s+(?i:" + _alt(nouns) + r")(?![^\W\d_])"
+        r"|(?:" + _alt(heads) + r")(?![^\W\d_])"
+        r"|(?:" + _alt(need_name) + r")\s+(?:[A-ZĐÀ-Ỹ0-9]|(?:" + _alt(places) + r")(?![^\W\d_])))"
+    )
+    stop = re.compile(r"(?<![^\W\d_])(?:" + _alt(_list("stop_verbs")) + r")(?![^\W\d_])")
+    cue = re.compile(r"(?<![^\W\d_])(?i:" + _alt(_list("assign_cues")) + r")\s+")
+    tail = patterns()["assign_tail"]
+    assert isinstance(tail, dict)
+    verbs, tnouns, mods = (_alt(tail[k]) for k in ("verbs", "nouns", "modifiers"))
+    # "thực hiện các nhiệm vụ, giải pháp trọng tâm sau:", "có nhiệm vụ:", "" (nothing left)
+    assign_tail = re.compile(
+        rf"^[\s,]*(?:(?:{verbs})\s*)*(?:tốt\s+)?(?:(?:các|một\s+số|những)\s+)?"
+        rf"(?:(?:{tnouns})(?:\s*(?:,|và)\s*(?:{tnouns}))*)?(?:\s*(?:{mods}))*\s*:?\s*$",
+        re.IGNORECASE,
+    )
+    closing = re.compile(str(patterns()["closing_generic"]), re.IGNORECASE)
+    closing_open = re.compile(r"^(?:" + _alt(_list("closing_openers")) + r")", re.IGNORECASE)
+    conditional = re.compile(str(patterns()["conditional_report"]), re.IGNORECASE)
+    non_task = re.compile(r"^(?:" + _alt(_list("non_task_sections")) + r")(?![^\W\d_])", re.IGNORECASE)
+    opener = re.compile(r"^(?:" + _alt(_list("decision_non_task_openers")) + r")(?![^\W\d_])", re.IGNORECASE)
+    labels = patterns()["attribute_labels"]
+    assert isinstance(labels, dict)
+    kind_of = {str(w).lower(): str(k) for k, words in labels.items() for w in words}
+    # "- Cơ quan chủ trì: Sở Nội vụ.", "Thời gian thực hiện: Quý II/2026"
+    attribute = re.compile(r"^(?P<label>" + _alt(list(kind_of)) + r")\s*:\s*(?P<value>.*)$", re.IGNORECASE | re.S)
+    preamble = re.compile(r"^[-–+•\s]*(?:" + _alt(_list("preamble_openers")) + r")(?![^\W\d_])", re.IGNORECASE)
+    report_heads = tuple(heads + need_name + ["các", "Các"])
+    return _Cues(
+        head=head,
+        stop=stop,
+        cue=cue,
+        chu_tri=re.compile(r"\s*(?:được\s+giao\s+)?(?:làm\s+)?chủ\s+trì(?![^\W\d_])\s*(?:thực\s+hiện\s*)?"),
+        # ", phối hợp với Sở Tài chính", " và phối hợp cùng các cơ quan liên quan"
+        phoi_hop=re.compile(r"[\s,]*(?:và\s+)?phối\s+hợp\s+(?:chặt\s+chẽ\s+)?(?:với|cùng)\s+"),
+        assign_tail=assign_tail,
+        closing=closing,
+        closing_open=closing_open,
+        conditional=conditional,
+        non_task_section=non_task,
+        decision_opener=opener,
+        attribute=attribute,
+        attribute_kind=kind_of,
+        preamble=preamble,
+        report_heads=report_heads,
+    )
+
+
+def clean(text: str) -> str:
+    """Task text as shown: footnote markers removed, whitespace collapsed ("công vụ¹." → "công vụ.")."""
+    return _SPACES.sub(" ", _SUPERSCRIPTS.sub("", text)).strip()
+
+
+def _starts_agency(text: str, pos: int, relaxed: bool = False) -> bool:
+    """Does an agency name start at ``pos``? ``relaxed`` (after "Giao", "Đề nghị") accepts a
+    lower-case head ("đề nghị người đứng đầu các cơ quan")."""
+    c = cues()
+    if c.head.match(text, pos):
+        return True
+    if relaxed and pos < len(text):
+        upper = text[:pos] + text[pos].upper() + text[pos + 1 :]
+        if c.head.match(upper, pos):
+            return True
+    return any(start == pos for start, _end, _name in find_agencies(text[pos : pos + 120]) if start == 0)
+
+
+def agency_phrase(text: str, pos: int) -> tuple[str, int] | None:
+    """The agency phrase starting at ``pos`` and where it ends: up to the verb that starts the action.
+
+    "Giao Sở Nội vụ chủ trì" → ("Sở Nội vụ", ...); "các cơ quan, đơn vị và địa phương tập trung ..." →
+    ("các cơ quan, đơn vị và địa phương", ...). "tổ chức" after a comma, "các" or "và" is a noun in
+    an enumeration ("các cơ quan, tổ chức, cá nhân"), not the verb.
+    """
+    c = cues()
+    end = len(text)
+    for m in c.stop.finditer(text, pos):
+        before = text[pos : m.start()].rstrip()
+        if not before:
+            continue
+        word = _SPACES.sub(" ", m.group(0))
+        if word == "tổ chức" and re.search(r"(?:,|các|và)$", before):
+            continue
+        end = m.start()
+        break
+    punct = re.compile(r"[:;]|\.(?:\s|$)|\s-\s").search(text, pos, end)
+    if punct:
+        end = punct.start()
+    name = text[pos:end].strip(" ,")
+    if not name or len(name) > 200:
+        return None
+    return name, pos + len(text[pos:end].rstrip(" ,"))
+
+
+@dataclass
+class Clause:
+    """Who an item or sentence addresses: lead (chủ trì), support (phối hợp), and what is left."""
+
+    lead: list[str] = field(default_factory=list)
+    support: list[str] = field(default_factory=list)
+    explicit: bool = False  # the text names its own lead
+    assign_only: bool = False  # nothing but the assignment ("Sở Tài chính:", "Giao X chủ trì, ...:")
+    body_start: int = 0  # where the task's own words start (after "Sở X:")
+    action: str = ""  # the words after the lead (and support)
+
+
+def _support_at(text: str, pos: int) -> tuple[list[str], int]:
+    m = cues().phoi_hop.match(text, pos)
+    if not m or not _starts_agency(text, m.end(), relaxed=True):
+        return [], pos
+    found = agency_phrase(text, m.end())
+    if not found:
+        return [], pos
+    name, end = found
+    return split_agencies(name), end
+
+
+def _find_support(text: str) -> list[str]:
+    """ "phối hợp với X" anywhere in the first sentence (an item that inherits its lead)."""
+    first = _SENTENCE_END.split(text, maxsplit=1)[0]
+    for m in re.finditer(r"phối\s+hợp", first):
+        names, end = _support_at(first, m.start())
+        if end > m.start():
+            return names
+    return []
+
+
+def lead_clause(text: str) -> Clause:
+    """Parse the lead at the head of an item's text.
+
+    >>> c = lead_clause("Giao Sở Nội vụ chủ trì, phối hợp với Sở Tài chính:")
+    >>> c.lead, c.support, c.assign_only
+    (['Sở Nội vụ'], ['Sở Tài chính'], True)
+    """
+    c = cues()
+    m = c.cue.match(text)
+    pos = m.end() if m else 0
+    if not _starts_agency(text, pos, relaxed=bool(m)):
+        return Clause(support=_find_support(text))
+    found = agency_phrase(text, pos)
+    if not found:
+        return Clause(support=_find_support(text))
+    name, end = found
+    lead = split_agencies(name)
+    rest = text[end:]
+    if rest.lstrip().startswith(":"):
+        body = end + rest.index(":") + 1
+        action = text[body:].strip()
+        return Clause(lead, [], True, not action, body + (len(text[body:]) - len(text[body:].lstrip())), action)
+    support: list[str] = []
+    after = end
+    ct = c.chu_tri.match(text, end)
+    if ct:
+        after = ct.end()
+    sup, sup_end = _support_at(text, after)
+    if sup:
+        support, after = sup, sup_end
+    elif not ct:
+        support = _find_support(text[end:])
+    action = text[after:].strip(" ,")
+    assign_only = not action or (text.rstrip().endswith(":") and bool(c.assign_tail.match(action)))
+    if not m and not ct and action and not c.stop.match(action) and not action.startswith(":"):
+        # "Sở Tài chính năm 2026 ..." is not a lead clause: the name must run into a verb.
+        return Clause(support=_find_support(text))
+    return Clause(lead, support, True, assign_only, 0, action)
+
+
+def addressee(sentence: str) -> Clause | None:
+    """The agency a sentence asks to act, wherever the cue stands:
+    "Ủy ban nhân dân tỉnh yêu cầu các cơ quan, đơn vị và địa phương tập trung ..." → lead
+    ["các cơ quan, đơn vị và địa phương"]. The last cue followed by an agency wins ("trên cơ sở
+    đề nghị của Sở Nội vụ, UBND tỉnh yêu cầu các sở ..." → "các sở ...")."""
+    c = cues()
+    best: Clause | None = None
+    for m in c.cue.finditer(sentence):
+        if not _starts_agency(sentence, m.end(), relaxed=True):
+            continue
+        clause = lead_clause(sentence[m.start() :])
+        if clause.explicit:
+            clause.body_start += m.start()
+            best = clause
+    if best is None:
+        clause = lead_clause(sentence)
+        if clause.explicit:
+            return clause
+    return best
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for part in _SENTENCE_END.split(text):
+        start = text.index(part, pos)
+        out.append((start, part))
+        pos = start + len(part)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Ctx:
+    """What an item passes to its sub-items: lead, support, and for an assignment-only item its
+    deadline, recurrence and report_to."""
+
+    lead: list[str]
+    support: list[str] = field(default_factory=list)
+    deadline: str | None = None
+    recurrence: str | None = None
+    report_to: str | None = None
+    non_task: bool = False  # inside "MỤC ĐÍCH, YÊU CẦU" or a deciding Điều
+
+
+@dataclass
+class _Builder:
+    record: Record
+    year: int | None
+    tasks: list[Task] = field(default_factory=list)
+
+    def add(self, ordinal: str, text: str, lead: list[str], support: list[str], span: Span, ctx: _Ctx | None) -> None:
+        text = clean(text)
+        if not text:
+            return
+        deadline = find_deadline(text, self.year) or (ctx.deadline if ctx else None)
+        recurrence = find_recurrence(text) or (ctx.recurrence if ctx else None)
+        report = find_report_to(text, cues().report_heads)
+        report_to = report.name if report else (ctx.report_to if ctx else None)
+        sha = self.record.source.sha256
+        self.tasks.append(
+            Task(
+                id=task_id(sha, ordinal),
+                ordinal=ordinal,
+                text=text,
+                lead=lead,
+                support=support,
+                deadline=deadline,
+                recurrence=recurrence,
+                report_to=report_to,
+                lead_agencies=[canonical(n) for n in lead],
+                support_agencies=[canonical(n) for n in support],
+                span=span,
+            )
+        )
+
+
+def _is_title(item: Item) -> bool:
+    """ "II. NHIỆM VỤ VÀ GIẢI PHÁP", "1. Mục đích", "2. Công tác tuyên truyền": a heading, no action."""
+    head = clean(item.head)
+    if not head or head.endswith((".", ";", ":", "./.")):
+        return False
+    letters = [ch for ch in head if ch.isalpha()]
+    if letters and all(ch.isupper() for ch in letters):
+        return True
+    return len(head.split()) <= 10 and (bool(item.children) or bool(item.continuation))
+
+
+def _attribute(item: Item) -> tuple[str, str] | None:
+    m = cues().attribute.match(clean(item.head))
+    if not m:
+        return None
+    return cues().attribute_kind[_SPACES.sub(" ", m.group("label")).lower()], m.group("value").strip()
+
+
+def _span(paras: list[Paragraph]) -> Span:
+    return Span(start=paras[0].start, end=paras[-1].end)
+
+
+def _intro(text: str) -> Clause | None:
+    """The addressee of a sentence introducing a list ("... yêu cầu X thực hiện các nội dung sau:")."""
+    text = clean(text)
+    if not text.endswith(":"):
+        return None
+    last = _sentences(text)[-1][1]
+    return addressee(last)
+
+
+class _Walker:
+    def __init__(self, builder: _Builder, is_decision: bool) -> None:
+        self.b = builder
+        self.is_decision = is_decision
+
+    def walk(self, items: list[Item], ctx: _Ctx) -> None:
+        for item in items:
+            self.item(item, ctx)
+
+    def item(self, item: Item, ctx: _Ctx) -> None:
+        c = cues()
+        head = clean(item.head)
+        if _attribute(item) is not None:
+            return  # applied to the parent by _apply_attributes
+        clause = lead_clause(head)
+        attrs = self._attributes(item)
+        if "lead" in attrs:
+            clause.lead, clause.explicit = split_agencies(attrs["lead"]), True
+        if "support" in attrs:
+            clause.support = split_agencies(attrs["support"])
+        own_deadline = find_deadline(attrs["deadline"], self.b.year) if "deadline" in attrs else None
+
+        children = [ch for ch in item.children if _attribute(ch) is None]
+        title = _is_title(item) and not clause.explicit
+        non_task = ctx.non_task or (title and bool(c.non_task_section.match(head)))
+
+        # A quyết định's Điều that decides something itself ("Điều 1. Thành lập ...") assigns
+        # nothing; a later sentence may ("Chánh Văn phòng ... chịu trách nhiệm thi hành ...").
+        if item.kind == "dieu" and c.decision_opener.match(head):
+            self._decision_sentences(item)
+            self.walk(children, _Ctx(ctx.lead, non_task=True))
+            return
+
+        lead = clause.lead if clause.explicit else ctx.lead
+        support = clause.support if clause.explicit else (clause.support or ctx.support)
+
+        continuation = [p for p in item.continuation]
+        intro = _intro(continuation[-1].text) if continuation else None
+        if intro is None:
+            intro = _intro(head) if not clause.assign_only else None
+        child_ctx = _Ctx(lead, support, non_task=non_task)
+        if clause.assign_only or "lead" in attrs:
+            child_ctx.deadline = own_deadline or find_deadline(head, self.b.year)
+            child_ctx.recurrence = find_recurrence(head)
+            report = find_report_to(head, c.report_heads)
+            child_ctx.report_to = report.name if report else None
+        if intro is not None and intro.explicit and not (clause.explicit and intro.lead == clause.lead):
+            child_ctx.lead, child_ctx.support = intro.lead, intro.support
+
+        is_task = True
+        if title or (non_task and not clause.explicit):
+            is_task = False
+        if clause.assign_only and (children or continuation):
+            is_task = False
+        if clause.explicit and c.closing.match(clause.action):
+            is_task = False
+
+        own_paras = [item.paragraphs[0], *continuation]
+        if clause.assign_only and continuation and not children:
+            # "1. Sở Nội vụ:" followed by unnumbered paragraphs: each paragraph is a sub-task.
+            for i, para in enumerate(continuation, start=1):
+                self.b.add(
+                    f"{item.ordinal}.{i}",
+                    para.text,
+                    lead,
+                    support,
+                    _span([para]),
+                    child_ctx,
+                )
+            return
+        if title and continuation and not children and not non_task:
+            # "1. Công tác tuyên truyền" + a paragraph of action: the paragraph is the task.
+            text = " ".join(p.text for p in continuation)
+            sub = addressee(clean(text))
+            if sub is not None and sub.explicit:
+                lead, support = sub.lead, sub.support
+            self.b.add(item.ordinal, text, lead, support, _span(continuation), ctx)
+            return
+        if is_task:
+            first = item.paragraphs[0].text[item.text_start :].strip().strip("*").strip()
+            body = clean(first)[clause.body_start :] if clause.body_start else clean(first)
+            text = " ".join([body, *(p.text for p in continuation if not (intro and p is continuation[-1]))])
+            parent_ctx = ctx if not clause.explicit else None
+            self.b.add(item.ordinal, text, lead, support, _span(own_paras), parent_ctx)
+            if own_deadline and self.b.tasks and self.b.tasks[-1].ordinal == item.ordinal:
+                self.b.tasks[-1].deadline = self.b.tasks[-1].deadline or own_deadline
+        self.walk(children, child_ctx)
+
+    def _attributes(self, item: Item) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for ch in item.children:
+            attr = _attribute(ch)
+            if attr is not None and attr[0] not in out:
+                out[attr[0]] = attr[1]
+        return out
+
+    def _decision_sentences(self, item: Item) -> None:
+        text = clean(" ".join([item.head, *(p.text for p in item.continuation)]))
+        for _start, sentence in _sentences(text)[1:]:
+            clause = lead_clause(sentence)
+            if clause.explicit and not clause.assign_only:
+                self.b.add(item.ordinal, sentence, clause.lead, clause.support, _span(item.paragraphs), None)
+                return
+
+
+def _document_year(record: Record, layout: Layout) -> int | None:
+    """The year a "trước ngày 15/7" belongs to: the issue year, else the latest year in the text."""
+    if record.issued_date and record.issued_date[:4].isdigit():
+        return int(record.issued_date[:4])
+    years = [int(y) for y in re.findall(r"(?<!\d)(20\d\d|19\d\d)(?!\d)", layout.text)]
+    return max(years) if years else None
+
+
+def _body(layout: Layout, record: Record) -> list[Paragraph]:
+    """Body paragraphs after the Kính gửi block, without the recipients' own lines."""
+    paras = layout.zone("body") or [
+        p for p in layout.zone("unknown") if not p.text.lstrip("*").lower().startswith("nơi nhận")
+    ]
+    recipients = {clean(r).lower().strip(" ;.") for r in record.recipients}
+    out: list[Paragraph] = []
+    for p in paras:
+        t = clean(p.text).strip("*").strip()
+        if re.match(r"^kính\s+gửi", t, re.IGNORECASE):
+            out = []  # everything before Kính gửi is the title block
+            continue
+        bare = re.sub(r"^[-–•+]\s*", "", t).strip(" ;.").lower()
+        if bare in recipients:
+            continue
+        if re.match(r"^(?:nơi\s+nhận)", t, re.IGNORECASE):
+            break
+        out.append(p)
+    return out
+
+
+def _markers(paras: list[Paragraph]) -> list[Marker | None]:
+    """Each paragraph's marker; căn cứ lines and anything before the first real item are preamble."""
+    c = cues()
+    out: list[Marker | None] = []
+    seen_item = False
+    for p in paras:
+        marker = parse_marker(p.text)
+        if marker is not None and not seen_item:
+            rest = p.text[marker.end :].strip()
+            if c.preamble.match(rest) or (rest.endswith(",") and marker.kind in {"dash", "plus", "bullet"}):
+                marker = None  # "- Căn cứ Điều lệ Đảng;" is a căn cứ line, not an item
+        if marker is not None:
+            seen_item = True
+        out.append(marker)
+    return out
+
+
+def _closing_start(paras: list[Paragraph], markers: list[Marker | None]) -> int:
+    """Index of the first closing paragraph: unnumbered paragraphs after the last item, except
+    that the first of them continues the last item unless it reads as a closing."""
+    c = cues()
+    last = max((i for i, m in enumerate(markers) if m is not None), default=-1)
+    if last < 0:
+        return len(paras)
+    start = last + 1
+    if start < len(paras):
+        t = clean(paras[start].text)
+        closing_like = (
+            t.endswith("/.")
+            or bool(c.closing_open.match(t))
+            or bool(c.conditional.search(t))
+            or addressee(t) is not None
+        )
+        if not closing_like:
+            start += 1
+    return start
+
+
+def _reporting(paras: list[Paragraph], fallback: list[str]) -> list[ReportingDuty]:
+    """The closing paragraph's duty to report ("... kịp thời báo cáo UBND tỉnh (qua ...) ...")."""
+    c = cues()
+    duties: list[ReportingDuty] = []
+    for para in paras:
+        who = fallback
+        for start, sentence in _sentences(para.text):
+            sentence = clean(sentence)
+            clause = addressee(sentence)
+            if clause is not None and clause.explicit:
+                who = clause.lead
+            report = find_report_to(sentence, c.report_heads)
+            if report is None:
+                continue
+            duties.append(
+                ReportingDuty(
+                    text=sentence,
+                    who=who,
+                    report_to=report.name,
+                    deadline=find_deadline(sentence),
+                    recurrence=find_recurrence(sentence),
+                    span=Span(start=para.start + start, end=para.start + start + len(sentence)),
+                )
+            )
+    return duties
+
+
+def _unnumbered(paras: list[Paragraph], builder: _Builder) -> list[Paragraph]:
+    """Tasks from the sentences of an unnumbered body; returns the paragraphs left for reporting."""
+    c = cues()
+    left: list[Paragraph] = []
+    n = 0
+    for para in paras:
+        text = clean(para.text)
+        if c.preamble.match(text) and text.endswith(":") is False and addressee(text) is None:
+            continue
+        found = False
+        for start, sentence in _sentences(para.text):
+            s = clean(sentence)
+            clause = addressee(s)
+            if clause is None or not clause.explicit or c.closing.match(clause.action):
+                continue
+            if c.conditional.search(s) or s.endswith(":"):
+                continue
+            cue = c.cue.search(s)
+            body = s[cue.start() :] if cue and cue.start() > 0 and cue.start() <= clause.body_start + 60 else s
+            body = body[:1].upper() + body[1:]
+            n += 1
+            found = True
+            builder.add(
+                str(n),
+                body,
+                clause.lead,
+                clause.support,
+                Span(start=para.start + start, end=para.start + start + len(sentence)),
+                None,
+            )
+        if not found:
+            left.append(para)
+    return left
 
 
 def apply(layout: Layout, record: Record) -> None:
-    """Fill the record's tasks (not implemented yet)."""
+    """Fill ``record.tasks`` and ``record.reporting`` from the body of ``layout``."""
+    paras = _body(layout, record)
+    if not paras:
+        return
+    builder = _Builder(record, _document_year(record, layout))
+    markers = _markers(paras)
+    closing_at = _closing_start(paras, markers)
+    first = next((i for i, m in enumerate(markers) if m is not None), None)
+    if first is None:
+        left = _unnumbered(paras, builder)
+        record.tasks = builder.tasks
+        record.reporting = _reporting(left[-2:], list(record.recipients))
+        return
+    preamble = paras[:first]
+    intro = None
+    for p in reversed(preamble):
+        intro = _intro(p.text)
+        if intro is not None or clean(p.text):
+            break
+    root_lead = intro.lead if intro is not None and intro.explicit else list(record.recipients)
+    root = _Ctx(root_lead, intro.support if intro is not None else [])
+    items = build_tree(paras[first:closing_at], markers[first:closing_at])
+    is_decision = (record.doc_type or "").lower() == "quyết định"
+    _Walker(builder, is_decision).walk(items, root)
+    record.tasks = builder.tasks
+    record.reporting = _reporting(paras[closing_at:], root_lead)

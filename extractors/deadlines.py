@@ -1,0 +1,233 @@
+"""Deadlines (thời hạn), recurrence (định kỳ) and report recipients (báo cáo về ...) in task text.
+
+Only a date that follows a deadline cue counts: "Kế hoạch số 22-KH/TU ngày 13/12/2025" names an
+instrument, "trước ngày 30/6/2026" sets a deadline. Forms handled (each has a test in
+``tests/test_deadlines.py``)::
+
+    trước ngày 30/6/2026, chậm nhất ngày 15/7/2026   -> 2026-06-30, 2026-07-15
+    trước ngày 15/7 (document year 2026)             -> 2026-07-15
+    hoàn thành trong tháng 3/2026, trong tháng 3     -> 2026-03
+    trong quý II/2026, Quý II năm 2026               -> 2026-06-30 (the quarter's last day: a
+                                                        quarter has no ISO reduced form)
+    trong 6 tháng đầu năm 2026                       -> 2026-06-30
+    trong năm 2026, hoàn thành năm 2026              -> 2026      ("năm 2026" alone is no deadline)
+    Thời gian thực hiện: tháng 9/2026                -> 2026-09
+
+Dates are parsed by :mod:`extractors.dates`; this module only decides which dates are deadlines
+and adds the forms dates.py leaves to callers (quarters, bare years, months without a year).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from extractors.dates import LONG_DATE, SHORT_DATE, iso
+
+_QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
+_ROMAN_QUARTER = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+# The cue before a deadline. Examples: "trước ngày", "chậm nhất là ngày", "hoàn thành trong",
+# "xong trước", "Thời gian thực hiện:", "hạn chót", "đến hết ngày", "trong" (only before a
+# month, quarter or year: see _WINDOW). "tính đến ngày 31/12" is a data cut-off, not a deadline.
+DEADLINE_CUE = re.compile(
+    r"(?<![^\W\d_])(?:"
+    r"trước|chậm\s+nhất|muộn\s+nhất|hạn\s+chót|thời\s+hạn(?:\s+(?:hoàn\s+thành|thực\s+hiện|báo\s+cáo))?"
+    r"|thời\s+gian\s+(?:thực\s+hiện|hoàn\s+thành|báo\s+cáo|gửi)|tiến\s+độ(?:\s+(?:thực\s+hiện|hoàn\s+thành))?"
+    r"|hoàn\s+thành(?:\s+xong)?|xong|(?<!tính\s)đến\s+hết|(?<!tính\s)đến|trong|vào"
+    r")(?![^\W\d_])",
+    re.IGNORECASE,
+)
+# Filler between the cue and the date: "trước | ngày", "chậm nhất | là vào ngày", "Thời gian: | Quý II".
+_FILLER = re.compile(
+    r"\s*(?::\s*)?(?:(?:là|vào|trong|trước|hết|xong|ngày|thời\s+gian|nộp|gửi)\s*[:,]?\s*)*", re.IGNORECASE
+)
+# "quý II/2026", "Quý 2 năm 2026", "quý IV" (year taken from the document)
+_QUARTER = re.compile(r"quý\s+(?P<q>IV|III|II|I|[1-4])(?![\w])(?:\s*(?:/|năm)\s*(?P<y>\d{4}))?", re.IGNORECASE)
+# "tháng 3/2026", "tháng 03 năm 2026", "tháng 3" (year taken from the document)
+_MONTH = re.compile(r"tháng\s+(?P<m>\d{1,2})(?!\d)(?:\s*(?:/|năm)\s*(?P<y>\d{4}))?", re.IGNORECASE)
+# "năm 2026"
+_YEAR = re.compile(r"năm\s+(?P<y>\d{4})(?!\d)", re.IGNORECASE)
+# "6 tháng đầu năm 2026", "sáu tháng cuối năm 2026"
+_HALF = re.compile(r"(?:6|06|sáu)\s+tháng\s+(?P<h>đầu|cuối)\s+năm(?:\s+(?P<y>\d{4}))?", re.IGNORECASE)
+
+# Cues after which a bare month or year is a deadline ("trong tháng 3/2026", "hoàn thành năm 2026");
+# "vào"/"đến" alone are too loose for a bare year ("đến năm 2030" is a target, not a deadline).
+_YEAR_CUES = ("trong", "hoàn thành", "thời gian", "thời hạn", "tiến độ", "chậm nhất", "xong")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A deadline in text: ISO value (reduced precision allowed) and the span of cue + date."""
+
+    iso: str
+    start: int
+    end: int
+    in_report: bool = False  # the date belongs to a "báo cáo ... trước ngày" clause
+
+
+@dataclass(frozen=True)
+class ReportTo:
+    """Whom to report to, as written ("UBND tỉnh (qua Sở Nội vụ)"), and where it stood."""
+
+    name: str
+    start: int
+    end: int
+
+
+@cache
+def patterns() -> dict[str, object]:
+    """``extractors/data/task_patterns.json``, loaded once (shared with tasks.py)."""
+    text = resources.files("extractors").joinpath("data/task_patterns.json").read_text("utf-8")
+    data: dict[str, object] = json.loads(text)
+    return data
+
+
+def _date_after(text: str, pos: int, cue: str, default_year: int | None) -> tuple[str, int] | None:
+    """The deadline date right after a cue ending at ``pos``: (ISO, end offset), or None."""
+    filler = _FILLER.match(text, pos)
+    at = filler.end() if filler else pos
+    cue_l = re.sub(r"\s+", " ", cue.lower())
+    bare_ok = cue_l.startswith(_YEAR_CUES)
+    m = _HALF.match(text, at)
+    if m and bare_ok:
+        year = int(m.group("y")) if m.group("y") else default_year
+        value = iso(year, 6, 30) if m.group("h").lower() == "đầu" else iso(year, 12, 31)
+        return (value, m.end()) if value else None
+    m = _QUARTER.match(text, at)
+    if m:
+        year = int(m.group("y")) if m.group("y") else default_year
+        month, day = _QUARTER_END[_ROMAN_QUARTER[m.group("q").upper()]]
+        value = iso(year, month, day)
+        return (value, m.end()) if value else None
+    m = LONG_DATE.match(text, at)
+    if m and m.group("m"):
+        year = int(m.group("y")) if m.group("y") else default_year
+        day = int(m.group("d")) if m.group("d") else None
+        value = iso(year, int(m.group("m")), day)
+        return (value, m.end()) if value else None
+    m = _MONTH.match(text, at)
+    if m:
+        year = int(m.group("y")) if m.group("y") else default_year
+        value = iso(year, int(m.group("m")))
+        return (value, m.end()) if value else None
+    m = SHORT_DATE.match(text, at)
+    if m:
+        year = int(m.group("y")) if m.group("y") else default_year
+        value = iso(year, int(m.group("m")), int(m.group("d")))
+        return (value, m.end()) if value else None
+    m = _YEAR.match(text, at)
+    if m and bare_ok:
+        value = iso(int(m.group("y")))
+        return (value, m.end()) if value else None
+    return None
+
+
+# "báo cáo" that starts a reporting clause; the clause runs to the next ";" or sentence end.
+_REPORT = re.compile(r"(?<![^\W\d_])báo\s+cáo(?![^\W\d_])", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[;]|\.(?:\s|$)")
+
+
+def _report_clauses(text: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for m in _REPORT.finditer(text):
+        end = _CLAUSE_END.search(text, m.end())
+        out.append((m.start(), end.start() if end else len(text)))
+    return out
+
+
+def find_deadlines(text: str, default_year: int | None = None) -> list[Deadline]:
+    """Every deadline in ``text``, in order; dates not after a cue (instrument dates) are skipped.
+
+    >>> [d.iso for d in find_deadlines("Kế hoạch số 22-KH/TU ngày 13/12/2025; xong trước ngày 30/6/2026")]
+    ['2026-06-30']
+    """
+    clauses = _report_clauses(text)
+    found: list[Deadline] = []
+    last_end = -1
+    for cue in DEADLINE_CUE.finditer(text):
+        if cue.start() < last_end:
+            continue
+        hit = _date_after(text, cue.end(), cue.group(0), default_year)
+        if hit is None:
+            continue
+        value, end = hit
+        in_report = any(a <= cue.start() < b for a, b in clauses)
+        found.append(Deadline(value, cue.start(), end, in_report))
+        last_end = end
+    return found
+
+
+def find_deadline(text: str, default_year: int | None = None) -> str | None:
+    """The task's deadline: the first one outside a "báo cáo ..." clause, else the report's date.
+
+    A report date ("báo cáo UBND tỉnh trước ngày 15/12/2026") is the deadline only when the text
+    sets no other one: "hoàn thành trước 30/6/2026; báo cáo kết quả trước 15/7/2026" → 30/6.
+    """
+    found = find_deadlines(text, default_year)
+    for d in found:
+        if not d.in_report:
+            return d.iso
+    return found[0].iso if found else None
+
+
+@cache
+def _recurrence_re() -> re.Pattern[str]:
+    alts = patterns()["recurrence"]
+    assert isinstance(alts, list)
+    return re.compile(r"(?<![^\W\d_])(?:" + "|".join(alts) + r")(?![^\W\d_])", re.IGNORECASE)
+
+
+def find_recurrence(text: str) -> str | None:
+    """Recurring words as written, lower-cased: "Thường xuyên tổ chức ..." → "thường xuyên".
+
+    >>> find_recurrence("Thực hiện nghiêm túc công tác tiếp công dân định kỳ và đột xuất.")
+    'định kỳ và đột xuất'
+    """
+    m = _recurrence_re().search(text)
+    return re.sub(r"\s+", " ", m.group(0)).lower() if m else None
+
+
+# Who a report goes to. Matches "báo cáo UBND tỉnh (qua Sở Nội vụ)", "báo cáo kết quả thực hiện về
+# Sở Kế hoạch và Đầu tư", "gửi Sở Tài chính", "phản ánh về Sở Tài chính (qua Phòng Quản lý ngân sách)";
+# the report verbs are data ("report_verbs" in task_patterns.json).
+@cache
+def _report_to_re() -> re.Pattern[str]:
+    verbs = patterns()["report_verbs"]
+    assert isinstance(verbs, str)
+    return re.compile(
+        r"(?<![^\W\d_])(?:" + verbs + r")\s+"
+        r"(?:(?:kết\s+quả|tình\s+hình|tiến\s+độ|định\s+kỳ|bằng\s+văn\s+bản)[^;.()]{0,80}?\s+)?"
+        r"(?:(?:về|cho|lên|gửi|tới|đến)\s+)?(?P<who>[A-ZĐÀ-Ỹ][^;.()]*?)"
+        r"(?P<via>\s*\(\s*qua\s+[^)]*\))?"
+        r"(?=\s*(?:\(|[;.,:]|$|\s(?:trước|để|theo|trong|chậm|định|kết|tình|xem|chỉ|biết|và\s+(?:đề|gửi)|"
+        r"tổng|trình|qua|vào|ngay|kịp|khi|hằng|hàng|cho|về)(?![^\W\d_])))",
+    )
+
+
+# Inside "(qua Thanh tra tỉnh tổng hợp, báo cáo)" only the agency counts: "(qua Thanh tra tỉnh)".
+_VIA_TRIM = re.compile(r"\s+(?:tổng\s+hợp|để|theo\s+dõi|báo\s+cáo|thẩm\s+định|trình)\b.*$|,.*$", re.IGNORECASE)
+
+
+def find_report_to(text: str, heads: tuple[str, ...] = ()) -> ReportTo | None:
+    """Whom the text says to report to, as written, with a "(qua ...)" routing trimmed to its agency.
+
+    >>> find_report_to("kịp thời báo cáo Ủy ban nhân dân tỉnh (qua Thanh tra tỉnh tổng hợp, báo cáo) để xem xét").name
+    'Ủy ban nhân dân tỉnh (qua Thanh tra tỉnh)'
+    """
+    for m in _report_to_re().finditer(text):
+        who = m.group("who").strip(" ,")
+        if not who or len(who) > 120:
+            continue
+        if heads and not who.startswith(heads):
+            continue
+        name = who
+        if m.group("via"):
+            inner = re.sub(r"^\(\s*qua\s+", "", m.group("via").strip()).rstrip(")").strip()
+            inner = _VIA_TRIM.sub("", inner).strip()
+            name = f"{who} (qua {inner})"
+        return ReportTo(name, m.start("who"), m.end())
+    return None
