@@ -9,8 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from pipeline.errors import UnreadableFile, UnsupportedFormat
+from pipeline.errors import DirectivesError, UnreadableFile, UnsupportedFormat
 from pipeline.layout import Layout, Paragraph
 from pipeline.readers import read
 from pipeline.readers.docx import format_number, read_docx
@@ -311,3 +313,29 @@ def built_encrypted_like(tmp_path: Path, encrypted: bool) -> Path:
             data = data.replace(raw, ("WordDocument".ljust(len(name), "x")).encode("utf-16-le"))
         path.write_bytes(data)
     return path
+
+
+# ---- damaged copies never escape as a crash ---------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_damaged_copies_raise_only_project_errors(tmp_path: Path, data: st.DataObject) -> None:
+    """Cut or flip bytes of a real DOCX (an interrupted download, a bad USB stick): the reader
+    either still reads it or says it is unreadable; it never crashes with a library error."""
+    original = (FIXTURES / "footnotes.docx").read_bytes()
+    damaged = bytearray(original)
+    if data.draw(st.booleans(), label="truncate"):
+        damaged = damaged[: data.draw(st.integers(0, len(original) - 1), label="cut at")]
+    else:
+        for _ in range(data.draw(st.integers(1, 8), label="flips")):
+            at = data.draw(st.integers(0, len(original) - 1), label="at")
+            damaged[at] = data.draw(st.integers(0, 255), label="byte")
+    path = tmp_path / "damaged.docx"
+    path.write_bytes(bytes(damaged))
+    try:
+        layout = read_docx(path)
+    except DirectivesError as exc:
+        assert exc.reason
+    else:
+        assert layout.text == "\n\n".join(p.text for p in layout.paragraphs)

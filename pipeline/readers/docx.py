@@ -1087,6 +1087,11 @@ def _related(part: Part, reltype: str) -> Part | None:
         return None
 
 
+# what zipfile raises on a damaged container: bad headers or CRC, a cut deflate stream, a member
+# "encrypted" or "compressed" with a method it does not know (a flipped flag bit looks like that)
+_DAMAGED_ZIP = (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError, OSError)
+
+
 def _check_container(path: Path) -> None:
     """Explain the files python-docx would only fail on: encrypted, not a zip, no document."""
     try:
@@ -1107,7 +1112,7 @@ def _check_container(path: Path) -> None:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
             bad = zf.testzip()
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
+    except _DAMAGED_ZIP as exc:
         raise UnreadableFile(path, "the file looks like a Word file but its zip container is damaged") from exc
     if bad is not None:
         raise UnreadableFile(path, f"the Word file is damaged (the part '{bad}' fails its checksum)")
@@ -1141,7 +1146,7 @@ def read_docx(path: Path) -> Layout:
     try:
         package = OpcPackage.open(str(path))
         main = package.main_document_part
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+    except (PackageNotFoundError, KeyError, *_DAMAGED_ZIP) as exc:
         raise UnreadableFile(path, f"the Word file is damaged and cannot be opened ({exc})") from exc
     except etree.XMLSyntaxError as exc:
         raise UnreadableFile(path, f"the Word file is damaged: a part is not valid XML ({exc})") from exc
