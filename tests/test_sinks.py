@@ -302,6 +302,18 @@ def test_database_changed_record_updates_and_removes(database: tuple[str, DbRead
     assert db.rows("select count(*) from doc_references where sha256 = ?", other.source.sha256) == [(2,)]
 
 
+def test_database_record_that_lost_all_tasks_keeps_none(database: tuple[str, DbReader]) -> None:
+    url, db = database
+    with SqlSink(url) as sink:
+        sink.write(make_record())
+        emptied = make_record(ordinals=())
+        emptied.references = []
+        sink.write(emptied)
+    assert db.rows("select count(*) from tasks") == [(0,)]
+    assert db.rows("select count(*) from doc_references") == [(0,)]
+    assert db.rows("select count(*) from documents") == [(1,)]
+
+
 def test_database_code_is_not_unique(database: tuple[str, DbReader]) -> None:
     """Party numbering restarts each term: two documents may share a code."""
     url, db = database

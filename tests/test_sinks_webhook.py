@@ -206,6 +206,16 @@ def test_receiver_down_goes_to_outbox_and_is_delivered_next_run(tmp_path: Path) 
         later.stop()
 
 
+def test_queued_deliveries_follow_a_moved_receiver(receiver: Receiver, tmp_path: Path) -> None:
+    old_url = f"http://127.0.0.1:{free_port()}/old"
+    with sink(old_url, tmp_path, retries=0) as s:
+        s.write(make_record())
+    assert len(outbox_rows(tmp_path)) == 1
+    with sink(receiver.url, tmp_path):  # the operator points webhook_url at the new receiver
+        pass
+    assert len(receiver.requests) == 1 and outbox_rows(tmp_path) == []
+
+
 def test_a_newer_record_supersedes_a_queued_one(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}/hooks/directives"
     with sink(url, tmp_path, retries=0) as s:

@@ -236,7 +236,10 @@ class WebhookSink(SinkBase):
         """
         delivered = 0
         with self._lock:
-            for delivery_id, sha, url, body, _state in self.outbox.entries():
+            for delivery_id, sha, _queued_url, body, _state in self.outbox.entries():
+                # Sent to today's webhook_url, not the one it was queued for: when an operator moves
+                # the receiver, what waited in the outbox must follow it.
+                url = self.url
                 outcome = self._attempt(delivery_id, sha, url, body)
                 if outcome.state == "delivered":
                     self.outbox.remove(delivery_id)
