@@ -3,11 +3,35 @@
 >>> from pipeline import extract
 >>> record = extract("samples/cv-ubnd-tinh.pdf")   # doctest: +SKIP
 >>> record.issuer.name, record.code                   # doctest: +SKIP
+
+The names below are imported on first use, so ``pipeline.settings`` or ``pipeline.sinks`` load
+without pulling in every reader and extractor.
 """
 
-from pipeline.errors import DirectivesError
-from pipeline.extract import extract, extract_layout
-from pipeline.layout import Layout, Paragraph
-from pipeline.readers import read
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.errors import DirectivesError
+    from pipeline.extract import extract, extract_layout
+    from pipeline.layout import Layout, Paragraph
+    from pipeline.readers import read
+
+_LAZY = {
+    "DirectivesError": "pipeline.errors",
+    "extract": "pipeline.extract",
+    "extract_layout": "pipeline.extract",
+    "Layout": "pipeline.layout",
+    "Paragraph": "pipeline.layout",
+    "read": "pipeline.readers",
+}
 
 __all__ = ["DirectivesError", "Layout", "Paragraph", "extract", "extract_layout", "read"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'pipeline' has no attribute {name!r}")
