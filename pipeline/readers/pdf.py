@@ -152,16 +152,38 @@ def _pdfium_page_words(page, textpage) -> list[Word]:  # type: ignore[no-untyped
         bold, italic = style(s)
         return Word(text[s:e], x0, rect.right, height - top, height - bottom, size, bold, italic)
 
+    # PDFium reports a hyphen that ends a line as U+FFFE ("1874/QĐ" U+FFFE "UBND" where the
+    # code breaks over two lines): print it as the "-" it is, and end the word there
+    text = text.replace("\ufffe", "-")
     words: list[Word] = []
     start = -1
     for i, ch in enumerate(text + " "):
-        if ch.isspace() or ch < " " or ch in "\ufffe\uffff":
+        if ch.isspace() or ch < " " or ch == "\uffff":
             if start >= 0:
                 _pdfium_emit(text, start, i, get_size, handle, make, words)
                 start = -1
         elif start < 0:
             start = i
+        if (
+            ch == "-"
+            and start >= 0
+            and i + 1 < n
+            and text[i + 1] not in " \r\n"
+            and _breaks_line(handle, i, rect_p, rect)
+        ):
+            _pdfium_emit(text, start, i + 1, get_size, handle, make, words)
+            start = -1
     return words
+
+
+def _breaks_line(handle, i: int, rect_p, rect) -> bool:  # type: ignore[no-untyped-def]
+    """Does the character after index ``i`` sit on another line (below, or back to the left)?"""
+    import pypdfium2.raw as pdfium_c
+
+    pdfium_c.FPDFText_GetLooseCharBox(handle, i, rect_p)
+    bottom, right = rect.bottom, rect.right
+    pdfium_c.FPDFText_GetLooseCharBox(handle, i + 1, rect_p)
+    return rect.top < bottom or rect.left < right - 1.0
 
 
 def _pdfium_emit(text: str, s: int, e: int, get_size, handle, make, words: list[Word]) -> None:  # type: ignore[no-untyped-def]
@@ -346,29 +368,42 @@ def _finish_line(line: Line) -> Line:
 def build_lines(page: PageWords) -> list[Line]:
     """Group a page's words into visual lines, top to bottom.
 
-    A word joins a line when their vertical extents overlap by half the smaller height, so
-    a small raised marker stays on its line and the two cells of a table row share one
-    line (the column logic splits them again).
+    A word joins a line when it overlaps, by half the smaller height, a word of the line in
+    about the same type size. So the two cells of a header row share one line (the column
+    logic splits them again), a small raised footnote marker stays on its line, but the
+    11 pt Nơi nhận entries never merge with the 14 pt signer line that spans two of them.
     """
     words = sorted(page.words, key=lambda w: (w.top, w.x0))
     lines: list[Line] = []
+    # per line, one band per type size: (size, top, bottom, is a footnote marker)
+    bands: list[list[tuple[float, float, float, bool]]] = []
     for w in words:
         h = w.bottom - w.top
-        target = None
-        for line in reversed(lines[-4:]):
-            overlap = min(line.bottom, w.bottom) - max(line.top, w.top)
-            if overlap >= 0.5 * min(h, line.bottom - line.top):
-                target = line
+        marker = w.text.translate(_FROM_SUPERSCRIPT).isdigit()
+        target = -1
+        for k in range(len(lines) - 1, max(-1, len(lines) - 7), -1):
+            for size, top, bottom, band_marker in bands[k]:
+                # a raised marker sits higher than its line, so it can come first in the sweep
+                similar = (
+                    min(size, w.size) >= 0.85 * max(size, w.size)
+                    or (marker and w.size < size)
+                    or (band_marker and size < w.size)
+                )
+                if similar and min(bottom, w.bottom) - max(top, w.top) >= 0.5 * min(h, bottom - top):
+                    target = k
+                    break
+            if target >= 0:
                 break
-        if target is None:
+        if target < 0:
             lines.append(Line([w], page.number, w.top, w.bottom, w.size))
+            bands.append([(w.size, w.top, w.bottom, marker)])
         else:
-            target.words.append(w)
-            if w.size > target.size:  # the line's extent follows its biggest type
-                target.top, target.bottom, target.size = w.top, w.bottom, w.size
-    lines = [_finish_line(line) for line in lines]
-    lines.sort(key=lambda ln: ln.top)
-    return lines
+            lines[target].words.append(w)
+            if all(abs(size - w.size) > 0.25 for size, _, _, _ in bands[target]):
+                bands[target].append((w.size, w.top, w.bottom, marker))
+    done = [_finish_line(line) for line in lines]
+    done.sort(key=lambda ln: ln.top)
+    return done
 
 
 # A page number alone on its line: "2", "- 2 -", "Trang 2", "2/5".
@@ -608,8 +643,9 @@ def _body_breaks(prev: Line, cur: Line, frame: _Frame, line_gap: float, size_tol
     lower = first.islower()
     p_center, c_center = _is_centered(prev, frame), _is_centered(cur, frame)
     if p_center or c_center:
-        # a centred title wraps onto centred lines; anything else next to one is separate
-        return not (p_center and c_center and not ends)
+        # a centred title wraps onto centred lines; anything else next to one is separate, and
+        # so is the trích yếu under the capitals of the type name ("QUYẾT ĐỊNH" / "Về việc ...")
+        return not (p_center and c_center and not ends and _is_caps(prev.text) == _is_caps(cur.text))
     first_word = cur.words[0].x1 - cur.words[0].x0
     # the previous line stopped though the next word would have fitted: it ended there
     p_short = prev.x1 + 0.3 * size + first_word < frame.right - 0.5 * size
@@ -627,7 +663,16 @@ def _body_breaks(prev: Line, cur: Line, frame: _Frame, line_gap: float, size_tol
         return not lower or ends
     if c_indent:
         return not lower or ends
+    if ends and abs(cur.x0 - prev.x0) < 1.0 and cur.x0 > frame.left + 0.7 * size:
+        # two first lines at the same indent ("Căn cứ ...;" / "Căn cứ ..."): continuation
+        # lines of a first-line-indented paragraph go back to the margin
+        return True
     return False
+
+
+def _is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def _cell_breaks(prev: Line, cur: Line, size_tol: float, zone: Zone) -> bool:
@@ -660,9 +705,24 @@ def _group(lines: Iterable[Line], zone: Zone, size_tol: float) -> list[_Para]:
     return paras
 
 
+# A line that ends inside a code or a range broken at its hyphen: "1874/QĐ-", "2021-"
+_GLUED_HYPHEN = re.compile(r"\w-$")
+
+
+def join_lines(lines: Sequence[str]) -> str:
+    """Join visual lines with spaces; a line ending in a glued hyphen ("QĐ-" / "UBND")
+    joins without one (Vietnamese words are never hyphenated, codes and ranges are)."""
+    out = ""
+    for line in lines:
+        if out and not _GLUED_HYPHEN.search(out):
+            out += " "
+        out += line
+    return out
+
+
 def _to_paragraph(para: _Para, frame: _Frame | None = None) -> Paragraph:
     lines = [normalize_text(ln.text) for ln in para.lines]
-    text = " ".join(lines)
+    text = join_lines(lines)
     first = para.lines[0]
     bolds = [ln.bold for ln in para.lines]
     italics = [ln.italic for ln in para.lines]
@@ -829,7 +889,7 @@ def words_to_layout(
     paragraphs += [_to_paragraph(p) for p in _group(head_right, "header_right", size_tol)]
     paragraphs += [_to_paragraph(p, frames.get(p.lines[0].page, full_frame)) for p in main]
     for note in notes:
-        text = normalize_text(" ".join(t for t in note.texts if t))
+        text = normalize_text(join_lines([t for t in note.texts if t]))
         paragraphs.append(
             Paragraph(
                 text=text,
@@ -872,8 +932,7 @@ def _starts_closing(line: Line, prev: Line | None, frame: _Frame) -> bool:
     text = " ".join(w.text for w in right[0])
     if _SIGNING.match(text):
         return True
-    letters = [c for c in text if c.isalpha()]
-    all_caps = len(letters) >= 2 and all(c.isupper() for c in letters) and len(text.split()) <= 8
+    all_caps = _is_caps(text) and len(text.split()) <= 8
     return all_caps and bool(_ENDS_SENTENCE.search(prev.text)) and len(line.segments) <= 2
 
 
