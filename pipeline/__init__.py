@@ -33,5 +33,8 @@ __all__ = ["DirectivesError", "Layout", "Paragraph", "extract", "extract_layout"
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        return getattr(import_module(_LAZY[name]), name)
+        value = getattr(import_module(_LAZY[name]), name)
+        # importing pipeline.extract binds the submodule to this name; the function must win
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'pipeline' has no attribute {name!r}")
