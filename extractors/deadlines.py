@@ -67,6 +67,7 @@ class Deadline:
     start: int
     end: int
     in_report: bool = False  # the date belongs to a "báo cáo ... trước ngày" clause
+    window: bool = False  # the end of a period "từ ngày 10/02/2026 đến hết ngày 05/3/2026"
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,9 @@ def _date_after(text: str, pos: int, cue: str, default_year: int | None) -> tupl
     return None
 
 
+# The start of a period whose end is not a deadline: "từ ngày 10/02/2026 | đến hết ngày 05/3/2026".
+_WINDOW_START = re.compile(r"(?<![^\W\d_])từ\s+(?:ngày\s+)?\d{1,2}\s*[/.-]\s*\d{1,2}[^;]*$", re.IGNORECASE)
+
 # "báo cáo" that starts a reporting clause; the clause runs to the next ";" or sentence end.
 _REPORT = re.compile(r"(?<![^\W\d_])báo\s+cáo(?![^\W\d_])", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[;]|\.(?:\s|$)")
@@ -156,7 +160,8 @@ def find_deadlines(text: str, default_year: int | None = None) -> list[Deadline]
             continue
         value, end = hit
         in_report = any(a <= cue.start() < b for a, b in clauses)
-        found.append(Deadline(value, cue.start(), end, in_report))
+        window = bool(_WINDOW_START.search(text, max(0, cue.start() - 40), cue.start()))
+        found.append(Deadline(value, cue.start(), end, in_report, window))
         last_end = end
     return found
 
@@ -165,13 +170,17 @@ def find_deadline(text: str, default_year: int | None = None) -> str | None:
     """The task's deadline: the first one outside a "báo cáo ..." clause, else the report's date.
 
     A report date ("báo cáo UBND tỉnh trước ngày 15/12/2026") is the deadline only when the text
-    sets no other one: "hoàn thành trước 30/6/2026; báo cáo kết quả trước 15/7/2026" → 30/6.
+    sets no other one: "hoàn thành trước 30/6/2026; báo cáo kết quả trước 15/7/2026" → 30/6; the
+    end of a period ("từ ngày 10/02 đến hết ngày 05/3") only when there is nothing else at all.
     """
     found = find_deadlines(text, default_year)
-    for d in found:
-        if not d.in_report:
-            return d.iso
-    return found[0].iso if found else None
+    # A period "từ ngày ... đến hết ngày ..." says when to act, not by when: it is the deadline only
+    # when nothing else is.
+    for ok in (lambda d: not d.in_report and not d.window, lambda d: not d.window, lambda d: True):
+        for d in found:
+            if ok(d):
+                return d.iso
+    return None
 
 
 @cache
@@ -200,7 +209,8 @@ def _report_to_re() -> re.Pattern[str]:
     assert isinstance(verbs, str)
     return re.compile(
         r"(?<![^\W\d_])(?:" + verbs + r")\s+"
-        r"(?:(?:kết\s+quả|tình\s+hình|tiến\s+độ|định\s+kỳ|bằng\s+văn\s+bản)[^;.()]{0,80}?\s+)?"
+        r"(?:(?:kết\s+quả|tình\s+hình|tiến\s+độ|định\s+kỳ|bằng\s+văn\s+bản|nhanh|ngay|kịp\s+thời|đầy\s+đủ)"
+        r"[^;.()]{0,80}?\s+)?"
         r"(?:(?:về|cho|lên|gửi|tới|đến)\s+)?(?P<who>[A-ZĐÀ-Ỹ][^;.()]*?)"
         r"(?P<via>\s*\(\s*qua\s+[^)]*\))?"
         r"(?=\s*(?:\(|[;.,:]|$|\s(?:trước|để|theo|trong|chậm|định|kết|tình|xem|chỉ|biết|và\s+(?:đề|gửi)|"

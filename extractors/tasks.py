@@ -158,15 +158,59 @@ def agency_phrase(text: str, pos: int) -> tuple[str, int] | None:
         word = _SPACES.sub(" ", m.group(0))
         if word == "tổ chức" and re.search(r"(?:,|các|và)$", before):
             continue
+        if _group_noun_ending(text, pos, m.start(), m.end()):
+            continue  # "Các chủ đầu tư": the verb "đầu tư" closes a group noun here
         end = m.start()
         break
-    punct = re.compile(r"[:;]|\.(?:\s|$)|\s-\s").search(text, pos, end)
-    if punct:
+    pos_p = pos
+    while True:
+        punct = _PHRASE_END.search(text, pos_p, end)
+        if punct is None:
+            break
+        after = punct.end()
+        while after < len(text) and text[after] == " ":
+            after += 1
+        # "Chánh Văn phòng UBND tỉnh; Giám đốc các sở: Nội vụ, Tư pháp; ..." is one enumeration.
+        if punct.group(0) == ";" and _starts_agency(text, after):
+            pos_p = after
+            continue
+        if punct.group(0) == ":" and _LIST_COLON.search(text, pos, punct.start()) and text[after : after + 1].isupper():
+            pos_p = after
+            continue
         end = punct.start()
+        break
     name = text[pos:end].strip(" ,")
-    if not name or len(name) > 200:
+    if not name or len(name) > 300:
         return None
     return name, pos + len(text[pos:end].rstrip(" ,"))
+
+
+def _group_noun_ending(text: str, pos: int, start: int, end: int) -> bool:
+    window = text[max(pos, start - 20) : end].lower()
+    return any(window.endswith(noun) and len(noun) > end - start for noun in _list("group_nouns"))
+
+
+# Where an agency phrase ends at the latest: ":", ";", a sentence end, " - ".
+_PHRASE_END = re.compile(r"[:;]|\.(?:\s|$)|\s-\s")
+# "Giám đốc các sở: Nội vụ, Tư pháp" — a colon that opens the names of a group, not the item's body.
+_LIST_COLON = re.compile(r"(?i:các)\s+(?i:sở|bộ|ngành|cơ quan|đơn vị|ban)\s*$")
+
+
+def split_names(phrase: str) -> list[str]:
+    """Split an enumeration of agencies: ";" always separates, then :func:`split_agencies` decides
+    each "," and "và". A last name that runs on into words the gazetteer does not know is cut at
+    the end of the agency it starts with ("Bộ Chỉ huy Bộ đội Biên phòng tỉnh mở đợt ..." →
+    "Bộ Chỉ huy Bộ đội Biên phòng tỉnh")."""
+    out: list[str] = []
+    for part in phrase.split(";"):
+        part = part.strip(" ,.")
+        if part:
+            out.extend(split_agencies(part))
+    if out and len(out[-1].split()) > 10:
+        found = find_agencies(out[-1])
+        if found and found[0][0] == 0 and len(out[-1][found[0][1] :].split()) >= 4:
+            out[-1] = found[0][2]
+    return out
 
 
 @dataclass
@@ -183,13 +227,14 @@ class Clause:
 
 def _support_at(text: str, pos: int) -> tuple[list[str], int]:
     m = cues().phoi_hop.match(text, pos)
-    if not m or not _starts_agency(text, m.end(), relaxed=True):
+    # after "phối hợp với", "các ..." is always someone ("các chủ rừng", "các hộ kinh doanh")
+    if not m or not (_starts_agency(text, m.end(), relaxed=True) or re.match(r"(?:các|những)\s", text[m.end() :])):
         return [], pos
     found = agency_phrase(text, m.end())
     if not found:
         return [], pos
     name, end = found
-    return split_agencies(name), end
+    return split_names(name), end
 
 
 def _find_support(text: str) -> list[str]:
@@ -218,7 +263,7 @@ def lead_clause(text: str) -> Clause:
     if not found:
         return Clause(support=_find_support(text))
     name, end = found
-    lead = split_agencies(name)
+    lead = split_names(name)
     rest = text[end:]
     if rest.lstrip().startswith(":"):
         body = end + rest.index(":") + 1
@@ -369,9 +414,9 @@ class _Walker:
         clause = lead_clause(head)
         attrs = self._attributes(item)
         if "lead" in attrs:
-            clause.lead, clause.explicit = split_agencies(attrs["lead"]), True
+            clause.lead, clause.explicit = split_names(attrs["lead"]), True
         if "support" in attrs:
-            clause.support = split_agencies(attrs["support"])
+            clause.support = split_names(attrs["support"])
         own_deadline = find_deadline(attrs["deadline"], self.b.year) if "deadline" in attrs else None
 
         children = [ch for ch in item.children if _attribute(ch) is None]
@@ -472,12 +517,18 @@ def _body(layout: Layout, record: Record) -> list[Paragraph]:
     ]
     recipients = {clean(r).lower().strip(" ;.") for r in record.recipients}
     out: list[Paragraph] = []
+    in_recipients = False
     for p in paras:
         t = clean(p.text).strip("*").strip()
         if re.match(r"^kính\s+gửi", t, re.IGNORECASE):
             out = []  # everything before Kính gửi is the title block
+            in_recipients = True
             continue
         bare = re.sub(r"^[-–•+]\s*", "", t).strip(" ;.").lower()
+        # "- Công an tỉnh, Bộ Chỉ huy quân sự tỉnh;": the Kính gửi list runs on in short dash lines.
+        if in_recipients and re.match(r"^[-–•+]", t) and len(t) < 200 and t.endswith((";", ".", ",")):
+            continue
+        in_recipients = False
         if bare in recipients:
             continue
         if re.match(r"^(?:nơi\s+nhận)", t, re.IGNORECASE):
