@@ -453,8 +453,12 @@ class Inbox:
                 self._wake.wait(timeout)
                 self._wake.clear()
         finally:
+            # Interrupted with work in hand: unlock it so the next start (or another watcher)
+            # takes it up from .processing/.
+            for job in list(self._jobs.values()):
+                self._release(job)
             self._stop_observer()
-            self._pool.close()
+            self._pool.close(cancel=True)
             self._pool = None
             log.info(
                 "stopped: %d processed, %d failed, %d duplicates",

@@ -1,0 +1,331 @@
+"""Prefect flows and deployments: the only module that imports Prefect.
+
+Flows call the library (:mod:`pipeline.batch`, :mod:`pipeline.inbox`); they add what an
+operator needs on top: runs, retries and failures visible in the Prefect UI, and schedules.
+
+* :func:`process_file` — one document → record → sinks.
+* :func:`batch` — a folder, one task run per document, run concurrently. Extraction is
+  CPU-bound Python, so the tasks (threads) hand the work to a process pool
+  (:class:`pipeline.batch.ExtractorPool`) and wait on it: both cores work, and Prefect's
+  bookkeeping stays in this process.
+* :func:`watch` — the inbox watcher as a long-running flow.
+* :func:`serve_deployments` — ``directives serve``: the watcher (restarted every 10 minutes, so
+  a crash costs at most one interval) and the cron batch, served with :func:`prefect.serve`.
+
+Retries: delivery to sinks is retried (a database or webhook can be briefly down); a bad
+document is not (reading it again gives the same answer).
+
+Without ``PREFECT_API_URL`` the flows run against Prefect's ephemeral local server.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NONE as NO_CACHE
+from prefect.client.schemas.objects import State
+from prefect.futures import wait as wait_futures
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from models import Record
+from pipeline.batch import (
+    BatchItem,
+    BatchReport,
+    DeliveryError,
+    ExtractorPool,
+    Failure,
+    Sink,
+    deliver,
+    extract_one,
+    find_documents,
+    load_sinks,
+    output_names,
+    record_json,
+    unexpected_failure,
+    write_json_atomic,
+)
+from pipeline.settings import Settings, get_settings
+
+# Threads that run batch tasks: more than the CPU count, so while some wait on the process
+# pool others talk to the Prefect API; the process pool alone bounds CPU use.
+TASK_THREADS = 16
+WATCH_RESTART = timedelta(minutes=10)
+
+
+class DocumentRejected(Exception):
+    """A document that cannot give a record (the clerk text is the message). Never retried.
+
+    The library's own errors are not raised across tasks: they do not survive pickling.
+    """
+
+    def __init__(self, text: str, kind: str = "DirectivesError", reason: str = "") -> None:
+        super().__init__(text)
+        self.kind = kind
+        self.reason = reason or text
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (DocumentRejected, (str(self), self.kind, self.reason))
+
+    @classmethod
+    def of(cls, failure: Failure) -> DocumentRejected:
+        return cls(failure.clerk_text, failure.kind, failure.reason)
+
+
+def _retry_only_delivery(task: Any, task_run: Any, state: State[Any]) -> bool:
+    """Retry a task only when a sink failed, never because the document is bad."""
+    try:
+        state.result()
+    except DeliveryError:
+        return True
+    except BaseException:
+        return False
+    return False
+
+
+# --- shared state for the tasks of one process --------------------------------------------
+
+_pool_lock = threading.Lock()
+_pools: dict[int, ExtractorPool] = {}
+_sinks_lock = threading.Lock()
+_sinks: list[Sink] | None = None
+
+
+def _pool(workers: int) -> ExtractorPool:
+    """One process pool per worker count per process, started on first use (~1 s) and reused."""
+    with _pool_lock:
+        pool = _pools.get(workers)
+        if pool is None:
+            pool = _pools[workers] = ExtractorPool(workers)
+        return pool
+
+
+def _open_sinks(settings: Settings) -> list[Sink]:
+    """The configured sinks, opened once per process (sinks are thread-safe)."""
+    global _sinks
+    with _sinks_lock:
+        if _sinks is None:
+            _sinks = load_sinks(settings)
+        return _sinks
+
+
+# --- tasks --------------------------------------------------------------------------------
+
+
+@task(name="extract", cache_policy=NO_CACHE)
+def extract_document(path: str, workers: int = 1) -> Record:
+    """Read one document (in the process pool when ``workers`` > 1); a bad one fails the task."""
+    extracted = _pool(workers).extract(Path(path)) if workers > 1 else extract_one(path)
+    if extracted.record is None:
+        assert extracted.failure is not None
+        get_run_logger().warning("%s: %s", path, extracted.failure.reason)
+        raise DocumentRejected.of(extracted.failure)
+    return extracted.record
+
+
+@task(
+    name="deliver",
+    cache_policy=NO_CACHE,
+    retries=3,
+    retry_delay_seconds=[2, 10, 30],
+    retry_condition_fn=_retry_only_delivery,
+)
+def deliver_record(record: Record, out_path: str | None = None, use_sinks: bool = True) -> str | None:
+    """Write the record to ``out_path`` and to the sinks; a sink failure fails the task (and retries)."""
+    if out_path is not None:
+        target = Path(out_path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_json_atomic(target, record_json(record))
+    if use_sinks:
+        # deliver() already retried each sink briefly; a task retry waits longer between rounds.
+        errors = deliver(record, _open_sinks(get_settings()), attempts=1)
+        if errors:
+            raise errors[0]
+    return out_path
+
+
+@task(
+    name="document",
+    cache_policy=NO_CACHE,
+    retries=3,
+    retry_delay_seconds=[2, 10, 30],
+    retry_condition_fn=_retry_only_delivery,
+    task_run_name="{path}",
+)
+def process_document(path: str, out_path: str | None, workers: int, use_sinks: bool) -> str | None:
+    """One document of a batch: read it in the pool, write its record, deliver it to the sinks."""
+    extracted = _pool(workers).extract(Path(path))
+    if extracted.record is None:
+        assert extracted.failure is not None
+        if not extracted.failure.expected:
+            get_run_logger().error("%s: unexpected error\n%s", path, extracted.failure.detail)
+        raise DocumentRejected.of(extracted.failure)
+    return deliver_record.fn(extracted.record, out_path, use_sinks)
+
+
+# --- flows --------------------------------------------------------------------------------
+
+
+@flow(name="process-file", log_prints=True)
+def process_file(path: str, out_dir: str | None = None, sinks: bool = True) -> dict[str, Any]:
+    """One document → its record → ``out_dir/NAME.json`` (when given) and the configured sinks."""
+    record = extract_document(path)
+    out_path = str(Path(out_dir) / f"{Path(path).stem}.json") if out_dir else None
+    deliver_record(record, out_path, sinks)
+    return {
+        "path": path,
+        "sha256": record.source.sha256,
+        "code": record.code,
+        "tasks": len(record.tasks),
+        "record": out_path,
+    }
+
+
+@flow(name="batch", task_runner=ThreadPoolTaskRunner(max_workers=TASK_THREADS))  # type: ignore[arg-type]
+def batch(
+    folder: str,
+    out_dir: str | None = None,
+    workers: int | None = None,
+    recursive: bool = False,
+    all_files: bool = False,
+    sinks: bool = True,
+) -> dict[str, Any]:
+    """Every document of ``folder``: one task run each, read in parallel by a process pool.
+
+    Records go to ``out_dir`` (``NAME.json``; default ``data_dir/batches/TIME``) and to the
+    sinks; failures are listed in ``out_dir/failed.csv`` and ``errors.txt``. A bad document fails its own task run and
+    nothing else; the flow fails only when records could not be delivered to the sinks.
+    """
+    logger = get_run_logger()
+    settings = get_settings()
+    n_workers = workers or settings.batch_workers
+    root = Path(folder)
+    out = Path(out_dir) if out_dir else settings.data_dir / "batches" / time.strftime("%Y%m%d-%H%M%S")
+    documents, skipped = find_documents(root, recursive=recursive, all_files=all_files)
+    names = output_names(documents, root)
+    logger.info("%d documents in %s (%d skipped), %d workers", len(documents), folder, len(skipped), n_workers)
+    if sinks:
+        _open_sinks(settings)  # open before the tasks start: a wrong setting fails once, here
+    report = BatchReport(skipped=skipped)
+    start = time.perf_counter()
+    futures = [process_document.submit(str(path), str(out / names[path]), n_workers, sinks) for path in documents]
+    wait_futures(futures)
+    delivery_failed = 0
+    for path, future in zip(documents, futures, strict=True):
+        state = future.state
+        item = BatchItem(path, None, None, 0.0)
+        if state.is_completed():
+            # records are in out_dir; the flow holds none in memory
+            item.record_path = out / names[path]
+            report.total += 1
+            report.ok += 1
+            continue
+        try:
+            future.result()
+        except DocumentRejected as exc:
+            item.failure = Failure(exc.kind, exc.reason, str(exc), expected=True)
+        except DeliveryError as exc:
+            delivery_failed += 1
+            item.record_path = out / names[path]
+            item.delivery_errors = [exc]
+        except Exception as exc:
+            item.failure = unexpected_failure(str(path), exc)
+        report.add(item)
+    report.seconds = time.perf_counter() - start
+    report.write(out)
+    summary = {
+        "folder": folder,
+        "out_dir": str(out),
+        "total": report.total,
+        "ok": report.ok,
+        "failed": len(report.failed),
+        "skipped": len(report.skipped),
+        "seconds": round(report.seconds, 3),
+        "docs_per_second": round(report.docs_per_second, 2),
+    }
+    logger.info("batch done: %s", summary)
+    if delivery_failed:
+        raise RuntimeError(
+            f"{delivery_failed} records were written to {out} but not delivered to the sinks; see {out / 'failed.csv'}"
+        )
+    return summary
+
+
+@flow(name="watch-inbox")
+def watch(
+    inbox: str | None = None,
+    processed_dir: str | None = None,
+    failed_dir: str | None = None,
+    poll: bool | None = None,
+    once: bool = False,
+    workers: int | None = None,
+    run_for: float | None = None,
+) -> dict[str, int]:
+    """Run the inbox watcher (:class:`pipeline.inbox.Inbox`) until stopped, or for ``run_for`` seconds.
+
+    A scheduled deployment uses ``run_for`` so the watcher restarts on a fresh run regularly:
+    a crashed watcher is back within one interval, and each run's counts show in the UI. Two
+    overlapping runs are safe: watchers never claim the same file.
+    """
+    from pipeline.inbox import Inbox, InboxResult
+
+    logger = get_run_logger()
+    overrides = {"inbox": inbox, "processed_dir": processed_dir, "failed_dir": failed_dir, "poll": poll}
+    settings = get_settings(**{k: v for k, v in overrides.items() if v is not None})
+
+    def report(result: InboxResult) -> None:
+        level = logger.info if result.outcome != "failed" else logger.warning
+        level("%s %s → %s%s", result.outcome, result.name, result.dest, f" ({result.reason})" if result.reason else "")
+
+    inbox_ = Inbox(settings, workers=workers, on_result=report)
+    stop = threading.Event()
+    timer = threading.Timer(run_for, stop.set) if run_for else None
+    if timer is not None:
+        timer.daemon = True
+        timer.start()
+    try:
+        stats = inbox_.run(stop, once=once)
+    finally:
+        stop.set()
+        if timer is not None:
+            timer.cancel()
+        inbox_.close()
+    return {"processed": stats.processed, "failed": stats.failed, "duplicate": stats.duplicate}
+
+
+# --- deployments --------------------------------------------------------------------------
+
+
+def deployments(settings: Settings) -> Sequence[Any]:
+    """The watcher (a run every 10 minutes that watches for 10 minutes) and the cron batch."""
+    watcher = watch.to_deployment(
+        name="inbox",
+        interval=WATCH_RESTART,
+        parameters={"run_for": WATCH_RESTART.total_seconds()},
+        description=f"Watch {settings.inbox}: records to {settings.processed_dir}, failures to {settings.failed_dir}.",
+        tags=["directives", "inbox"],
+    )
+    nightly = batch.to_deployment(
+        name="scheduled",
+        cron=settings.batch_cron,
+        parameters={"folder": str(settings.batch_dir)},
+        description=f"Read every document in {settings.batch_dir} ({settings.batch_cron}).",
+        tags=["directives", "batch"],
+    )
+    return [watcher, nightly]
+
+
+def serve_deployments(settings: Settings | None = None) -> None:
+    """Register and serve the deployments until stopped (``directives serve``)."""
+    from prefect import serve
+
+    serve(*deployments(settings or get_settings()))
+
+
+if __name__ == "__main__":
+    serve_deployments()
