@@ -104,11 +104,14 @@ def _date_after(text: str, pos: int, cue: str, default_year: int | None) -> tupl
         month, day = _QUARTER_END[_ROMAN_QUARTER[m.group("q").upper()]]
         value = iso(year, month, day)
         return (value, m.end()) if value else None
-    m = LONG_DATE.match(text, at)
+    # "chậm nhất là ngày 05 tháng 8 năm 2026": the filler took the "ngày" the long form starts with.
+    m = LONG_DATE.search(text, pos, at + 40)
+    if m and (m.start() > at or not m.group("m")):
+        m = None
     if m and m.group("m"):
-        year = int(m.group("y")) if m.group("y") else default_year
+        long_year = int(m.group("y")) if m.group("y") else default_year
         day = int(m.group("d")) if m.group("d") else None
-        value = iso(year, int(m.group("m")), day)
+        value = iso(long_year, int(m.group("m")), day)
         return (value, m.end()) if value else None
     m = _MONTH.match(text, at)
     if m:
@@ -176,11 +179,8 @@ def find_deadline(text: str, default_year: int | None = None) -> str | None:
     found = find_deadlines(text, default_year)
     # A period "từ ngày ... đến hết ngày ..." says when to act, not by when: it is the deadline only
     # when nothing else is.
-    for ok in (lambda d: not d.in_report and not d.window, lambda d: not d.window, lambda d: True):
-        for d in found:
-            if ok(d):
-                return d.iso
-    return None
+    preferred = [d for d in found if not d.in_report and not d.window] or [d for d in found if not d.window] or found
+    return preferred[0].iso if preferred else None
 
 
 @cache
@@ -234,6 +234,8 @@ def find_report_to(text: str, heads: tuple[str, ...] = ()) -> ReportTo | None:
             continue
         if heads and not who.startswith(heads):
             continue
+        if not (who[:1].isupper() or who.startswith("các ")):
+            continue  # "báo cáo định kỳ": no one named
         name = who
         if m.group("via"):
             inner = re.sub(r"^\(\s*qua\s+", "", m.group("via").strip()).rstrip(")").strip()

@@ -190,10 +190,20 @@ def _group_noun_ending(text: str, pos: int, start: int, end: int) -> bool:
     return any(window.endswith(noun) and len(noun) > end - start for noun in _list("group_nouns"))
 
 
+# Words no agency name holds: "Ủy ban nhân dân tỉnh có ý kiến như sau:" is an introduction, not "X:".
+_NOT_A_NAME = re.compile(r"(?<![^\W\d_])(?:có\s+ý\s+kiến|như\s+sau|kết\s+luận|thông\s+báo|đã|sẽ|đang)(?![^\W\d_])")
+
 # Where an agency phrase ends at the latest: ":", ";", a sentence end, " - ".
 _PHRASE_END = re.compile(r"[:;]|\.(?:\s|$)|\s-\s")
 # "Giám đốc các sở: Nội vụ, Tư pháp" — a colon that opens the names of a group, not the item's body.
 _LIST_COLON = re.compile(r"(?i:các)\s+(?i:sở|bộ|ngành|cơ quan|đơn vị|ban)\s*$")
+
+
+# An official's title always opens a new name: "Chánh Văn phòng UBND tỉnh, Giám đốc Sở Nội vụ và Chủ tịch ...".
+_OFFICIAL_SPLIT = re.compile(
+    r"\s*;\s*|(?:,\s*|\s+và\s+)(?=(?:Chánh\s+Văn\s+phòng|Chánh\s+Thanh\s+tra|Giám\s+đốc|Phó\s+Giám\s+đốc|"
+    r"Chủ\s+tịch|Phó\s+Chủ\s+tịch|Thủ\s+trưởng|Hiệu\s+trưởng|Trưởng\s|Người\s+đứng\s+đầu|Bí\s+thư)(?![^\W\d_]))"
+)
 
 
 def split_names(phrase: str) -> list[str]:
@@ -202,7 +212,7 @@ def split_names(phrase: str) -> list[str]:
     the end of the agency it starts with ("Bộ Chỉ huy Bộ đội Biên phòng tỉnh mở đợt ..." →
     "Bộ Chỉ huy Bộ đội Biên phòng tỉnh")."""
     out: list[str] = []
-    for part in phrase.split(";"):
+    for part in _OFFICIAL_SPLIT.split(phrase):
         part = part.strip(" ,.")
         if part:
             out.extend(split_agencies(part))
@@ -265,7 +275,7 @@ def lead_clause(text: str) -> Clause:
     name, end = found
     lead = split_names(name)
     rest = text[end:]
-    if rest.lstrip().startswith(":"):
+    if rest.lstrip().startswith(":") and not _NOT_A_NAME.search(name):
         body = end + rest.index(":") + 1
         action = text[body:].strip()
         return Clause(lead, [], True, not action, body + (len(text[body:]) - len(text[body:].lstrip())), action)
@@ -281,7 +291,7 @@ def lead_clause(text: str) -> Clause:
         support = _find_support(text[end:])
     action = text[after:].strip(" ,")
     assign_only = not action or (text.rstrip().endswith(":") and bool(c.assign_tail.match(action)))
-    if not m and not ct and action and not c.stop.match(action) and not action.startswith(":"):
+    if not m and not ct and action and not c.stop.match(action):
         # "Sở Tài chính năm 2026 ..." is not a lead clause: the name must run into a verb.
         return Clause(support=_find_support(text))
     return Clause(lead, support, True, assign_only, 0, action)
@@ -490,7 +500,8 @@ class _Walker:
         for ch in item.children:
             attr = _attribute(ch)
             if attr is not None and attr[0] not in out:
-                out[attr[0]] = attr[1]
+                # the deadline keeps its label, which is the cue ("Thời gian thực hiện: Quý II/2026")
+                out[attr[0]] = clean(ch.head) if attr[0] == "deadline" else attr[1]
         return out
 
     def _decision_sentences(self, item: Item) -> None:
@@ -537,6 +548,10 @@ def _body(layout: Layout, record: Record) -> list[Paragraph]:
     return out
 
 
+# A căn cứ line even when bulleted: "- Căn cứ Điều lệ Đảng;", "- Theo đề nghị của Văn phòng Trung ương Đảng,".
+_CAN_CU = re.compile(r"^(?:căn\s+cứ|theo\s+đề\s+nghị|xét\s+đề\s+nghị|xét\s+tờ\s+trình)(?![^\W\d_])", re.IGNORECASE)
+
+
 def _markers(paras: list[Paragraph]) -> list[Marker | None]:
     """Each paragraph's marker; căn cứ lines and anything before the first real item are preamble."""
     c = cues()
@@ -546,7 +561,8 @@ def _markers(paras: list[Paragraph]) -> list[Marker | None]:
         marker = parse_marker(p.text)
         if marker is not None and not seen_item:
             rest = p.text[marker.end :].strip()
-            if c.preamble.match(rest) or (rest.endswith(",") and marker.kind in {"dash", "plus", "bullet"}):
+            bullet = marker.kind in {"dash", "plus", "bullet"}
+            if _CAN_CU.match(rest) or (bullet and c.preamble.match(rest) and rest.endswith((",", ";"))):
                 marker = None  # "- Căn cứ Điều lệ Đảng;" is a căn cứ line, not an item
         if marker is not None:
             seen_item = True

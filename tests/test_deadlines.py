@@ -1,0 +1,72 @@
+"""Deadlines, recurrence and report recipients (extractors/deadlines.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.deadlines import find_deadline, find_recurrence, find_report_to
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("hoàn thành trước ngày 30/6/2026.", "2026-06-30"),
+        ("chậm nhất ngày 15/7/2026", "2026-07-15"),
+        ("chậm nhất là ngày 05 tháng 8 năm 2026", "2026-08-05"),
+        ("hoàn thành trong tháng 3/2026", "2026-03"),
+        ("trong tháng 9 năm 2026", "2026-09"),
+        ("trước ngày 15/7", "2026-07-15"),  # no year: the document's
+        ("trong quý II/2026", "2026-06-30"),  # a quarter is its last day
+        ("Thời gian thực hiện: Quý IV năm 2026", "2026-12-31"),
+        ("trong 6 tháng đầu năm 2026", "2026-06-30"),
+        ("hoàn thành trong năm 2027.", "2027"),
+        ("Kế hoạch số 22-KH/TU ngày 13/12/2025 của Ban Thường vụ", None),  # an instrument's date
+        ("kế hoạch năm 2026 của tỉnh", None),  # "năm 2026" alone is no deadline
+        ("số liệu tính đến ngày 31/12/2025", None),  # a data cut-off
+        ("phấn đấu đến năm 2030 đạt 100%", None),  # a target year
+        # the report date is the deadline only when nothing else is
+        ("hoàn thành trước 30/6/2026; báo cáo kết quả trước 15/7/2026", "2026-06-30"),
+        ("báo cáo UBND tỉnh (qua Sở Nội vụ) trước ngày 15/12/2026", "2026-12-15"),
+        # a period's end is not the deadline when a report date is given
+        ("mở đợt cao điểm từ ngày 10/02/2026 đến hết ngày 05/3/2026; báo cáo trước ngày 10/3/2026", "2026-03-10"),
+        ("Kế hoạch số 43-KH/ĐU ngày 12/02/2026; xong trước ngày 01/9/2026", "2026-09-01"),
+    ],
+)
+def test_deadline(text: str, expected: str | None) -> None:
+    assert find_deadline(text, 2026) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thường xuyên tổ chức công tác tuyên truyền", "thường xuyên"),
+        ("tiếp công dân định kỳ và đột xuất.", "định kỳ và đột xuất"),
+        ("định kỳ hằng quý tổng hợp, báo cáo", "định kỳ hằng quý"),
+        ("định kỳ 6 tháng báo cáo Ban Thường vụ", "định kỳ 6 tháng"),
+        ("tổ chức sơ kết hằng năm", "hằng năm"),
+        ("báo cáo hàng tháng", "hàng tháng"),
+        ("Tiếp tục quán triệt Kế hoạch số 22-KH/TU", None),
+    ],
+)
+def test_recurrence(text: str, expected: str | None) -> None:
+    assert find_recurrence(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("báo cáo UBND tỉnh (qua Sở Nội vụ) trước ngày 15/12/2026", "UBND tỉnh (qua Sở Nội vụ)"),
+        (
+            "kịp thời báo cáo Ủy ban nhân dân tỉnh (qua Thanh tra tỉnh tổng hợp, báo cáo) để xem xét",
+            "Ủy ban nhân dân tỉnh (qua Thanh tra tỉnh)",
+        ),
+        ("báo cáo kết quả thực hiện về Sở Kế hoạch và Đầu tư để tổng hợp", "Sở Kế hoạch và Đầu tư"),
+        ("báo cáo nhanh về Ủy ban nhân dân tỉnh khi xảy ra cháy rừng", "Ủy ban nhân dân tỉnh"),
+        ("định kỳ hằng tháng báo cáo Chủ tịch Ủy ban nhân dân tỉnh kết quả thực hiện", "Chủ tịch Ủy ban nhân dân tỉnh"),
+        ("gửi Sở Tài chính trước ngày 15/7/2026", "Sở Tài chính"),
+        ("thực hiện chế độ báo cáo định kỳ.", None),
+    ],
+)
+def test_report_to(text: str, expected: str | None) -> None:
+    found = find_report_to(text)
+    assert (found.name if found else None) == expected

@@ -1,0 +1,324 @@
+"""Tasks (extractors/tasks.py): tables of body snippets and the tasks they must yield."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from extractors import tasks
+from models import Record, Source, task_id
+from pipeline.layout import Layout, Paragraph
+
+CORPUS = Path("/work/shared/corpus")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(
+    body: list[str],
+    recipients: list[str] | None = None,
+    issued: str | None = "2026-03-05",
+    doc_type: str = "Công văn",
+    footnotes: list[str] | None = None,
+) -> Record:
+    paras = [Paragraph(t, zone="body") for t in body]
+    paras += [Paragraph(t, zone="footnote", note=str(i)) for i, t in enumerate(footnotes or [], start=1)]
+    layout = Layout("x.txt", "text/plain", paras).finalize()
+    record = Record(
+        source=Source(path="x.txt", sha256="0" * 64, media_type="text/plain"),
+        recipients=recipients or ["Các sở, ban, ngành tỉnh"],
+        issued_date=issued,
+        doc_type=doc_type,
+    )
+    tasks.apply(layout, record)
+    return record
+
+
+def table(record: Record) -> list[tuple[str, str, list[str], list[str], str | None]]:
+    return [(t.ordinal, t.text[:40], t.lead, t.support, t.deadline) for t in record.tasks]
+
+
+INTRO = "Ủy ban nhân dân tỉnh yêu cầu các cơ quan, đơn vị và địa phương tập trung thực hiện tốt các nội dung sau:"
+
+
+def test_items_take_the_addressee_of_the_introducing_sentence() -> None:
+    rec = run(
+        [
+            "Thực hiện Kế hoạch số 22-KH/TU ngày 13/12/2025 của Ban Thường vụ Tỉnh ủy. " + INTRO,
+            "1. Tiếp tục quán triệt, thực hiện nghiêm túc Kế hoạch số 22-KH/TU ngày 13/12/2025.",
+            "2. Thường xuyên tổ chức công tác tuyên truyền.",
+        ]
+    )
+    group = ["các cơ quan, đơn vị và địa phương"]
+    assert table(rec) == [
+        ("1", "Tiếp tục quán triệt, thực hiện nghiêm tú", group, [], None),  # instrument date: no deadline
+        ("2", "Thường xuyên tổ chức công tác tuyên truy", group, [], None),
+    ]
+    assert rec.tasks[1].recurrence == "thường xuyên"
+    assert rec.tasks[0].id == task_id("0" * 64, "1")
+
+
+def test_request_inside_an_item_is_not_a_new_lead() -> None:
+    rec = run(
+        [
+            INTRO,
+            "3. Thực hiện nghiêm túc công tác tiếp công dân định kỳ và đột xuất. Yêu cầu người đứng đầu cơ quan, "
+            "đơn vị phải trực tiếp đối thoại.",
+        ]
+    )
+    assert rec.tasks[0].lead == ["các cơ quan, đơn vị và địa phương"]
+    assert rec.tasks[0].recurrence == "định kỳ và đột xuất"
+
+
+def test_assignment_only_parent_passes_lead_and_support_down() -> None:
+    rec = run(
+        [
+            INTRO,
+            "1. Giao Sở Nội vụ chủ trì, phối hợp với Văn phòng Ủy ban nhân dân tỉnh và các cơ quan liên quan:",
+            "a) Tham mưu Ủy ban nhân dân tỉnh ban hành Kế hoạch kiểm tra; hoàn thành trước ngày 30/6/2026.",
+            "b) Hướng dẫn các cơ quan, đơn vị tự đánh giá; định kỳ hằng quý báo cáo Ủy ban nhân dân tỉnh.",
+        ]
+    )
+    support = ["Văn phòng Ủy ban nhân dân tỉnh", "các cơ quan liên quan"]
+    assert table(rec) == [
+        ("1.1", "Tham mưu Ủy ban nhân dân tỉnh ban hành K", ["Sở Nội vụ"], support, "2026-06-30"),
+        ("1.2", "Hướng dẫn các cơ quan, đơn vị tự đánh gi", ["Sở Nội vụ"], support, None),
+    ]
+    assert (rec.tasks[1].recurrence, rec.tasks[1].report_to) == ("định kỳ hằng quý", "Ủy ban nhân dân tỉnh")
+    assert rec.tasks[0].lead_agencies[0].canonical == "Sở Nội vụ"
+
+
+def test_agency_colon_heads() -> None:
+    rec = run(
+        [
+            "Phó Chủ tịch Ủy ban nhân dân tỉnh kết luận như sau:",
+            "1. Sở Tài chính: tổng hợp danh mục dự án chậm giải ngân, trình Ủy ban nhân dân tỉnh trước ngày 15/7.",
+            "2. Các chủ đầu tư: tập trung đẩy nhanh tiến độ thi công.",
+            "3. Sở Xây dựng:",
+            "a) Hướng dẫn điều chỉnh đơn giá, hoàn thành trước ngày 31/8/2026.",
+        ],
+        issued="2026-04-20",
+    )
+    assert table(rec) == [
+        ("1", "tổng hợp danh mục dự án chậm giải ngân, ", ["Sở Tài chính"], [], "2026-07-15"),  # year of the document
+        ("2", "tập trung đẩy nhanh tiến độ thi công.", ["Các chủ đầu tư"], [], None),
+        ("3.1", "Hướng dẫn điều chỉnh đơn giá, hoàn thành", ["Sở Xây dựng"], [], "2026-08-31"),
+    ]
+
+
+def test_item_with_its_own_action_and_sub_items() -> None:
+    rec = run(
+        [
+            INTRO,
+            "3. Các sở, ban, ngành tỉnh, Ủy ban nhân dân các xã, phường tổ chức thực hiện nghiêm túc các nhiệm vụ "
+            "tại Kế hoạch 164; trong đó tập trung:",
+            "a) Rà soát, công bố thủ tục hành chính, hoàn thành trước ngày 15/5/2026.",
+            "b) Đánh giá kết quả, báo cáo UBND tỉnh (qua Sở Nội vụ) trước ngày 15/12/2026 để tổng hợp.",
+        ]
+    )
+    leads = ["Các sở, ban, ngành tỉnh", "Ủy ban nhân dân các xã, phường"]
+    assert [(t.ordinal, t.lead, t.deadline) for t in rec.tasks] == [
+        ("3", leads, None),
+        ("3.1", leads, "2026-05-15"),
+        ("3.2", leads, "2026-12-15"),  # the report date, as nothing else is set
+    ]
+    assert rec.tasks[2].report_to == "UBND tỉnh (qua Sở Nội vụ)"
+
+
+def test_sections_titles_and_aims_are_not_tasks() -> None:
+    rec = run(
+        [
+            "Ban Thường vụ Tỉnh ủy xây dựng Kế hoạch thực hiện như sau:",
+            "I. MỤC ĐÍCH, YÊU CẦU",
+            "1. Quán triệt sâu sắc quan điểm, mục tiêu đến các cấp ủy.",
+            "II. NHIỆM VỤ, GIẢI PHÁP",
+            "Các cấp ủy, tổ chức đảng trong Đảng bộ tỉnh tập trung thực hiện tốt các nhiệm vụ, giải pháp sau:",
+            "1. Đẩy mạnh công tác tuyên truyền, cụ thể:",
+            "- Tổ chức học tập, quán triệt Kết luận, hoàn thành trong tháng 02/2026.",
+            "+ Hoàn thành kết nối mạng trước ngày 30/6/2026;",
+            "III. TỔ CHỨC THỰC HIỆN",
+            "1. Văn phòng Tỉnh ủy chủ trì, phối hợp với Ban Tổ chức Tỉnh ủy theo dõi, định kỳ 6 tháng báo cáo "
+            "Ban Thường vụ Tỉnh ủy.",
+        ],
+        doc_type="Kế hoạch",
+    )
+    party = ["Các cấp ủy, tổ chức đảng trong Đảng bộ tỉnh"]
+    assert [(t.ordinal, t.lead, t.deadline) for t in rec.tasks] == [
+        ("2.1", party, None),
+        ("2.1.1", party, "2026-02"),
+        ("2.1.1.1", party, "2026-06-30"),
+        ("3.1", ["Văn phòng Tỉnh ủy"], None),
+    ]
+    last = rec.tasks[-1]
+    assert (last.support, last.recurrence, last.report_to) == (
+        ["Ban Tổ chức Tỉnh ủy"],
+        "định kỳ 6 tháng",
+        "Ban Thường vụ Tỉnh ủy",
+    )
+
+
+def test_attribute_lines_describe_their_item() -> None:
+    rec = run(
+        [
+            INTRO,
+            "1. Tổ chức hội nghị quán triệt Chỉ thị.",
+            "- Cơ quan chủ trì: Sở Nội vụ.",
+            "- Cơ quan phối hợp: Sở Tài chính.",
+            "- Thời gian thực hiện: Quý II/2026.",
+        ]
+    )
+    assert table(rec) == [("1", "Tổ chức hội nghị quán triệt Chỉ thị.", ["Sở Nội vụ"], ["Sở Tài chính"], "2026-06-30")]
+
+
+def test_item_over_a_page_break_with_a_footnote_marker_is_one_task() -> None:
+    # The reader reflows the paragraph; the footnote marker stays as a superscript digit.
+    rec = run(
+        [
+            INTRO,
+            "1. Tiếp tục thực hiện các văn bản về trách nhiệm giải trình trong hoạt động công vụ¹. Tuyệt đối "
+            "không để xảy ra tình trạng chậm trễ trong việc phản hồi các yêu cầu giải trình.",
+            "2. Thường xuyên rà soát các quy định nội bộ.",
+        ],
+        footnotes=["Kế hoạch số 164/KH-UBND ngày 17/11/2025 của Ủy ban nhân dân tỉnh."],
+    )
+    assert [t.ordinal for t in rec.tasks] == ["1", "2"]
+    assert "công vụ. Tuyệt đối" in rec.tasks[0].text
+    assert "¹" not in rec.tasks[0].text
+    assert rec.tasks[0].deadline is None
+
+
+def test_items_naming_nobody_without_an_introduction_take_the_recipients() -> None:
+    rec = run(["Ủy ban nhân dân tỉnh có ý kiến như sau:", "1. Rà soát các quy định nội bộ."], recipients=["Sở Y tế"])
+    assert rec.tasks[0].lead == ["Sở Y tế"]
+
+
+def test_unnumbered_body_sentences() -> None:
+    rec = run(
+        [
+            "Thực hiện Công điện số 18/CĐ-TTg ngày 04/3/2026 của Thủ tướng Chính phủ, Ủy ban nhân dân tỉnh có ý "
+            "kiến như sau:",
+            "Giao Sở Y tế chủ trì, phối hợp với Ủy ban nhân dân các xã, phường tổ chức ngay chiến dịch diệt lăng "
+            "quăng; báo cáo kết quả về Ủy ban nhân dân tỉnh trước ngày 20/3/2026.",
+            "Đây là nhiệm vụ cấp bách, đề nghị Sở Y tế khẩn trương triển khai thực hiện./.",
+        ],
+        recipients=["Sở Y tế"],
+    )
+    assert table(rec) == [
+        ("1", "Giao Sở Y tế chủ trì, phối hợp với Ủy ba", ["Sở Y tế"], ["Ủy ban nhân dân các xã, phường"], "2026-03-20")
+    ]
+    assert rec.tasks[0].report_to == "Ủy ban nhân dân tỉnh"
+
+
+def test_closing_paragraph_is_a_reporting_duty_not_a_task() -> None:
+    rec = run(
+        [
+            INTRO,
+            "1. Phối hợp thực hiện thanh tra, kiểm tra.",
+            "Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành, đơn vị, xã, phường nghiêm túc tổ chức, triển khai "
+            "thực hiện. Quá trình tổ chức thực hiện, nếu có khó khăn, vướng mắc, kịp thời báo cáo Ủy ban nhân dân "
+            "tỉnh (qua Thanh tra tỉnh tổng hợp, báo cáo) để xem xét, giải quyết./.",
+        ]
+    )
+    assert [t.ordinal for t in rec.tasks] == ["1"]
+    (duty,) = rec.reporting
+    assert duty.report_to == "Ủy ban nhân dân tỉnh (qua Thanh tra tỉnh)"
+    assert duty.who == ["các sở, ban, ngành, đơn vị, xã, phường"]
+
+
+def test_decision_articles() -> None:
+    rec = run(
+        [
+            "Căn cứ Luật Tổ chức chính quyền địa phương;",
+            "QUYẾT ĐỊNH:",
+            "Điều 1. Thành lập Tổ công tác rà soát văn bản, gồm các thành viên sau:",
+            "Điều 2. Tổ công tác có nhiệm vụ:",
+            "1. Rà soát toàn bộ văn bản; hoàn thành trước ngày 30/4/2026.",
+            "Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc "
+            "Sở Nội vụ và Chủ tịch Ủy ban nhân dân các xã, phường chịu trách nhiệm thi hành Quyết định này./.",
+        ],
+        doc_type="Quyết định",
+    )
+    assert [(t.ordinal, t.lead, t.deadline) for t in rec.tasks] == [
+        ("2.1", ["Tổ công tác"], "2026-04-30"),
+        (
+            "3",
+            ["Chánh Văn phòng Ủy ban nhân dân tỉnh", "Giám đốc Sở Nội vụ", "Chủ tịch Ủy ban nhân dân các xã, phường"],
+            None,
+        ),
+    ]
+
+
+def test_recipient_lines_and_can_cu_lines_are_not_items() -> None:
+    rec = run(
+        [
+            "Kính gửi:",
+            "- Công an tỉnh, Bộ Chỉ huy quân sự tỉnh;",
+            "- Ủy ban nhân dân các xã, phường.",
+            "- Căn cứ Điều lệ Đảng;",
+            INTRO,
+            "1. Công an tỉnh chủ trì, phối hợp với Bộ Chỉ huy quân sự tỉnh, Bộ Chỉ huy Bộ đội Biên phòng tỉnh mở đợt "
+            "cao điểm tấn công tội phạm.",
+        ],
+        recipients=["Công an tỉnh", "Bộ Chỉ huy quân sự tỉnh", "Ủy ban nhân dân các xã, phường"],
+    )
+    assert table(rec) == [
+        (
+            "1",
+            "Công an tỉnh chủ trì, phối hợp với Bộ Ch",
+            ["Công an tỉnh"],
+            ["Bộ Chỉ huy quân sự tỉnh", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh"],
+            None,
+        )
+    ]
+
+
+def test_speed_is_far_below_the_budget() -> None:
+    body = [INTRO] + [
+        f"{i}. Giao Sở Nội vụ chủ trì, phối hợp với Sở Tài chính rà soát quy định, hoàn thành trước ngày 30/6/2026."
+        for i in range(1, 41)
+    ]
+    run(body)  # warm the caches (gazetteer, regexes)
+    start = time.perf_counter()
+    rec = run(body)
+    elapsed = time.perf_counter() - start
+    assert len(rec.tasks) == 40
+    assert elapsed < 0.2, f"{elapsed:.3f}s for 40 items (~4 pages)"
+
+
+# --- corpus ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not (CORPUS / "gold").is_dir(), reason="shared corpus not present")
+def test_corpus_tasks(tmp_path: Path) -> None:
+    """Every corpus document through the real CLI, scored by the shared scorer's task figures."""
+    cli = Path(sys.executable).with_name("directives")
+    docs = sorted(p for p in (CORPUS / "docs").iterdir() if (CORPUS / "gold" / f"{p.stem}.gold.json").exists())
+    for doc in docs:
+        out = subprocess.run([str(cli), "extract", str(doc), "--format", "json"], capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        (tmp_path / f"{doc.stem}.json").write_text(out.stdout, encoding="utf-8")
+    sys.path.insert(0, str(CORPUS.parent / "tools"))
+    import score  # the shared scorer
+
+    result = score.score(CORPUS / "gold", tmp_path)
+    assert result["tasks_prf"][2] >= 0.90
+    assert result["task_lead_f1"] >= 0.90
+    assert result["task_support_f1"] >= 0.85
+    assert result["task_deadline_accuracy"] >= 0.95
+
+
+@pytest.mark.skipif(not (CORPUS / "specs" / "seed003.json").exists(), reason="shared corpus not present")
+def test_seed003_from_its_paragraphs() -> None:
+    spec = json.loads((CORPUS / "specs" / "seed003.json").read_text(encoding="utf-8"))
+    gold = json.loads((CORPUS / "gold" / "seed003.gold.json").read_text(encoding="utf-8"))
+    rec = run(spec["body"], recipients=gold["recipients"], issued=gold["issued_date"])
+    assert [t.ordinal for t in rec.tasks] == [t["ordinal"] for t in gold["tasks"]]
+    for got, want in zip(rec.tasks, gold["tasks"], strict=True):
+        assert got.text.startswith(want["text"])
+        assert (got.lead, got.support, got.deadline) == (want["lead"], want["support"], want["deadline"])
+        assert got.recurrence == want.get("recurrence")
+    assert rec.reporting[0].report_to == "Ủy ban nhân dân tỉnh (qua Thanh tra tỉnh)"
