@@ -1,0 +1,145 @@
+"""The folder batch: a real process pool over real files; every file ends up in the report."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from models import Record
+from pipeline.batch import Batch, deliver, find_documents, output_names, run_batch
+from pipeline.extract import sha256_of
+from tests.test_inbox import ROOT, SAMPLE_FILES, make_variant, watcher_env
+
+pytestmark = pytest.mark.skipif(not SAMPLE_FILES, reason="samples/ has no documents yet")
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """Samples in two folders, a damaged PDF, a non-document and an Office lock file."""
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    for n, sample in enumerate(SAMPLE_FILES[:6]):
+        shutil.copy(sample, (src if n % 2 else src / "sub") / sample.name)
+    (src / "hỏng.pdf").write_bytes(b"%PDF-1.4 broken")
+    (src / "notes.xlsx").write_bytes(b"PK")
+    (src / "~$open.docx").write_bytes(b"lock")
+    return src
+
+
+def test_batch_with_two_processes_writes_records_and_reports_every_failure(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    batch = run_batch(folder, out_dir=out, workers=2, recursive=True)
+    items = list(batch)
+    assert len(items) == 7  # six samples and the damaged PDF; the lock file is not a document
+    ok = [i for i in items if i.ok]
+    assert len(ok) == 6
+    for item in ok:
+        assert item.record is not None and item.record_path is not None
+        stored = Record.model_validate_json(item.record_path.read_text(encoding="utf-8"))
+        assert stored.source.sha256 == sha256_of(item.path)
+        # subfolders are kept: a record sits where its document sat
+        assert item.record_path.parent.relative_to(out) == item.path.parent.relative_to(folder)
+    report = batch.report
+    assert (report.total, report.ok, len(report.failed)) == (7, 6, 1)
+    rows = list(csv.DictReader((out / "failed.csv").open(encoding="utf-8-sig")))
+    assert [Path(r["path"]).name for r in rows] == ["hỏng.pdf"] and rows[0]["stage"] == "extract"
+    errors = (out / "errors.txt").read_text(encoding="utf-8")
+    assert "Lỗi:" in errors and "Error:" in errors
+    assert (out / "skipped.txt").read_text(encoding="utf-8").strip().endswith("notes.xlsx")
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["total"] == 7 and summary["failed"] == 1 and summary["skipped"] == 1
+
+
+def test_sink_failures_are_retried_then_reported_not_dropped(folder: Path, tmp_path: Path) -> None:
+    class Flaky:
+        name = "flaky"
+
+        def __init__(self) -> None:
+            self.calls = 0
+            self.stored: list[str] = []
+
+        def write(self, record: Record) -> None:
+            self.calls += 1
+            if self.calls % 2:  # every first try fails
+                raise ConnectionError("database restarting")
+            self.stored.append(record.source.sha256)
+
+        def close(self) -> None:
+            pass
+
+    class Down(Flaky):
+        name = "down"
+
+        def write(self, record: Record) -> None:
+            raise ConnectionError("no route to host")
+
+    flaky, down = Flaky(), Down()
+    docs, _ = find_documents(folder, recursive=True)
+    docs = [d for d in docs if d.suffix != ".pdf" or d.name != "hỏng.pdf"][:3]
+    out = tmp_path / "out"
+    batch = Batch(docs, workers=1, out_dir=out, sinks=[flaky, down], root=folder)
+    import pipeline.batch as batch_module
+
+    original = batch_module.deliver
+    batch_module.deliver = lambda record, sinks, **kw: original(record, sinks, sleep=lambda s: None)  # type: ignore[assignment]
+    try:
+        items = list(batch)
+    finally:
+        batch_module.deliver = original
+    assert len(flaky.stored) == 3  # retried into success
+    assert all(not i.ok and i.record_path is not None and i.record_path.exists() for i in items)
+    rows = list(csv.DictReader((out / "failed.csv").open(encoding="utf-8-sig")))
+    assert {r["stage"] for r in rows} == {"sink:down"} and len(rows) == 3
+
+
+def test_deliver_keeps_going_when_one_sink_fails() -> None:
+    record = Record.model_validate({"source": {"path": "x", "sha256": "0" * 64, "media_type": "text/plain"}})
+    got: list[str] = []
+
+    class Ok:
+        name = "ok"
+
+        def write(self, record: Record) -> None:
+            got.append(record.source.sha256)
+
+        def close(self) -> None:
+            pass
+
+    class Bad(Ok):
+        name = "bad"
+
+        def write(self, record: Record) -> None:
+            raise OSError("disk full")
+
+    errors = deliver(record, [Bad(), Ok()], attempts=2, sleep=lambda s: None)
+    assert got == ["0" * 64] and [e.sink for e in errors] == ["bad"]
+
+
+def test_output_names_do_not_depend_on_completion_order(tmp_path: Path) -> None:
+    paths = [tmp_path / "a.pdf", tmp_path / "a.docx", tmp_path / "b.txt", tmp_path / "s" / "b.pdf"]
+    names = output_names(paths, tmp_path)
+    assert {str(v) for v in names.values()} == {"a.pdf.json", "a.docx.json", "b.json", "s/b.json"}
+
+
+def test_directives_batch_command(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "cli-out"
+    for n in range(4):
+        make_variant(SAMPLE_FILES[0], folder / f"extra{n}{SAMPLE_FILES[0].suffix}", n)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "batch", str(folder), "--out", str(out), "--workers", "2", "-r"],
+        cwd=tmp_path,
+        env=watcher_env(tmp_path / "data"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1, proc.stderr  # one document failed
+    assert "10 ok, 1 failed, 1 skipped" in proc.stderr
+    assert len(list(out.rglob("*.json"))) == 10 + 1  # records and summary.json
+    assert ROOT.exists()
