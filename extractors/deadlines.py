@@ -110,8 +110,8 @@ def _date_after(text: str, pos: int, cue: str, default_year: int | None) -> tupl
         m = None
     if m and m.group("m"):
         long_year = int(m.group("y")) if m.group("y") else default_year
-        day = int(m.group("d")) if m.group("d") else None
-        value = iso(long_year, int(m.group("m")), day)
+        long_day = int(m.group("d")) if m.group("d") else None
+        value = iso(long_year, int(m.group("m")), long_day)
         return (value, m.end()) if value else None
     m = _MONTH.match(text, at)
     if m:
