@@ -233,9 +233,12 @@ def _pdfplumber_pages(path: Path, max_pages: int | None = None) -> list[PageWord
 
     try:
         pdf = pdfplumber.open(str(path))
-    except PDFPasswordIncorrect as exc:
-        raise UnreadableFile(path, "the PDF is protected by a password (encrypted)") from exc
-    except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many types on damaged files
+    except Exception as exc:  # pdfminer raises many types on damaged files; pdfplumber wraps them
+        causes = [exc, *exc.args]
+        if any(isinstance(c, PDFPasswordIncorrect) for c in causes):
+            raise UnreadableFile(path, "the PDF is protected by a password (encrypted)") from exc
+        if any(isinstance(c, PDFSyntaxError) for c in causes):
+            raise UnreadableFile(path, "the PDF is damaged (its internal structure cannot be read)") from exc
         raise UnreadableFile(path, f"the PDF is damaged and cannot be read ({type(exc).__name__})") from exc
     pages: list[PageWords] = []
     with pdf:
@@ -277,6 +280,7 @@ def page_words(path: Path, engine: Engine = "pypdfium2", max_pages: int | None =
 _RULE_WORD = re.compile(r"^(?:[_\-–—=~*·]{3,}|\*)$")
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPTS, "0123456789")
+_CLOSING_PUNCT = ",.;:!?)]…"
 
 
 @dataclass(slots=True)
@@ -338,8 +342,12 @@ def _finish_line(line: Line) -> Line:
                 )
                 continue
             w = Word(sup, w.x0, w.x1, w.top, w.bottom, size, w.bold, w.italic)
-        elif merged and w.text[0] in _SUPERSCRIPTS and w.x0 - merged[-1].x1 < 0.15 * size:
-            # "vụ" "¹." split by an engine at a font change: one word, as printed
+        elif (
+            merged
+            and (w.text[0] in _SUPERSCRIPTS or w.text[0] in _CLOSING_PUNCT)
+            and w.x0 - merged[-1].x1 < 0.15 * size
+        ):
+            # "vụ" "¹." or "tế¹" "," split by an engine at a font change: one word, as printed
             prev = merged[-1]
             merged[-1] = Word(
                 prev.text + w.text, prev.x0, w.x1, prev.top, prev.bottom, prev.size, prev.bold, prev.italic
@@ -752,7 +760,12 @@ def _frame_of(lines: Sequence[Line], fallback: _Frame) -> _Frame:
         return fallback
     x0s = sorted(ln.x0 for ln in lines)
     x1s = sorted(ln.x1 for ln in lines)
-    return _Frame(x0s[len(x0s) // 10], x1s[(len(x1s) * 9) // 10])
+    # justified text ends every full line at the right margin; nothing born-digital passes it
+    frame = _Frame(x0s[len(x0s) // 10], x1s[-1])
+    if len(lines) < 8:  # a few lines may all be short: they do not show where the margin is
+        frame = _Frame(min(frame.left, fallback.left), max(frame.right, fallback.right))
+    # a page of short lines (a list, a table of names) does not show where the margins are
+    return frame if frame.width >= 0.8 * fallback.width else fallback
 
 
 def _body_size(lines: Iterable[Line]) -> float:
@@ -798,7 +811,8 @@ def words_to_layout(
     stream = [ln for lines in page_lines for ln in lines]
     if not stream:
         raise NoText(path, "the PDF holds only footnotes or page numbers, no document text")
-    doc_frame = _Frame(min(ln.x0 for ln in stream), max(ln.x1 for ln in stream))
+    # when too few lines show the margins, assume ND30's right margin (15-20 mm, ~57 pt)
+    doc_frame = _Frame(min(ln.x0 for ln in stream), max(max(ln.x1 for ln in stream), pages[0].width - 57.0))
     full_frame = _frame_of(
         [ln for ln in stream if len(ln.segments) == 1 and ln.size >= body_size - size_tol], doc_frame
     )
