@@ -1,10 +1,357 @@
-"""Placeholder until the references extractor lands."""
+"""References (văn bản được dẫn chiếu): every instrument the document cites by type and number.
+
+Two steps, as in eyecite:
+
+* :func:`find_mentions` reads one piece of text and returns candidate :class:`Mention` objects —
+  full citations ("Kế hoạch số 33-KH/TU ngày 16/01/2026 của Ban Thường vụ Tỉnh ủy"), short
+  re-mentions by type and number only ("Kế hoạch 164") and alias definitions ("(sau đây gọi
+  tắt là Kế hoạch 164)"), each with its span;
+* :func:`resolve` merges mentions of one instrument into one :class:`models.Reference`: one per
+  distinct code (a Party code like "33-KH/TU" restarts each term, so the same code with two
+  different dates is two instruments), issuer and date taken from the fullest mention, short
+  forms and aliases resolved to the citation they stand for and counted as mentions.
+
+Everything is compiled regex (no word segmentation): a document's citations are found in well
+under a millisecond per page. A law cited by name only ("Luật Tổ chức chính quyền địa phương")
+has no number and is not a reference; the document's own number is not one either.
+"""
 
 from __future__ import annotations
 
-from models import Record
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+from extractors.agencies import find_agencies
+from extractors.dates import parse_date
+from extractors.patterns import doc_types
+from models import Record, Reference, Span
 from pipeline.layout import Layout
+
+MentionKind = Literal["full", "short", "alias"]
+
+# zones whose text can cite an instrument; Nơi nhận and the signature block never do
+_SCANNED_ZONES = ("header_left", "header_right", "body", "footnote", "unknown")
+
+
+@dataclass
+class Mention:
+    """One citation in the text: its kind, what it says, and where it stands in ``Layout.text``."""
+
+    kind: MentionKind
+    start: int
+    end: int
+    doc_type: str | None = None
+    code: str | None = None  # số and ký hiệu as printed, spaces removed: "33-KH/TU"
+    number: str | None = None  # the số part alone, for short forms: "164"
+    issued_date: str | None = None
+    issuer: str | None = None
+    subject: str | None = None
+    alias: str | None = None  # for kind == "alias": the defined short name
+
+    @property
+    def fullness(self) -> tuple[int, int, int, int]:
+        """How much the mention says, compared in order: a date, an issuer, the longer issuer
+        ("Ban Thường vụ Tỉnh ủy Lào Cai" over "Ban Thường vụ Tỉnh ủy"), a subject. The fullest
+        mention gives the reference its date and issuer."""
+        return (
+            self.issued_date is not None,
+            self.issuer is not None,
+            len(self.issuer or ""),
+            self.subject is not None,
+        )
+
+
+@dataclass
+class _Resolved:
+    mentions: list[Mention] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+
+    @property
+    def best(self) -> Mention:
+        full = [m for m in self.mentions if m.kind == "full"]
+        return max(full, key=lambda m: m.fullness)  # first of the fullest: max keeps the first
+
+    @property
+    def date(self) -> str | None:
+        return next((m.issued_date for m in self.mentions if m.issued_date), None)
+
+
+@cache
+def _data() -> dict[str, Any]:
+    text = resources.files("extractors").joinpath("data/instruments.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@cache
+def _type_names() -> dict[str, str]:
+    """Lower-case type name → its normal-case name: "kế hoạch" → "Kế hoạch"."""
+    names = [*doc_types(), *_data()["extra_types"]]
+    return {n.lower(): n for n in names}
+
+
+def _flex(words: str) -> str:
+    return r"\s+".join(re.escape(w) for w in words.split())
+
+
+# số and ký hiệu: a number, then "/" or "-" groups that are a year or start with a capital.
+# Matches "22-KH/TU", "164/KH-UBND", "30/2020/NĐ-CP", "64/2025/QH15", "02/2011/TTLT-VPCP-BNV",
+# "2917 /SGDĐT-VP"; never a date ("13/12/2025": "12" is neither a year nor a capital group).
+_CODE = r"(?P<code>\d{1,5}(?:\s?[/-]\s?(?:\d{4}(?![\w])|(?-i:[A-ZĐ])[A-Za-zĐđ0-9&]*))+)"
+# ", ngày 05/3/2020", " ngày 01 tháng 6 năm 2009", " ban hành ngày 5-3-2020"
+_DATE = re.compile(
+    r"\s*,?\s*(?:(?:được\s+)?ban\s+hành\s+)?ngày\s+"
+    r"(?P<date>\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})",
+    re.IGNORECASE,
+)
+# " của Bộ Chính trị", ", do UBND tỉnh"
+_ISSUER_INTRO = re.compile(r"\s*,?\s*(?:của|do)\s+", re.IGNORECASE)
+# " khóa XIII" after "Ban Chấp hành Trung ương Đảng"
+_TERM = re.compile(r"\s+khóa\s+[IVXLC]+(?!\w)")
+# " về việc triển khai ...", " về tăng cường ...", " V/v ..."
+_SUBJECT = re.compile(r"\s*,?\s*(?:về\s+việc|về|v/v)\s+(?P<subject>[^;()\n]+)", re.IGNORECASE)
+_SUBJECT_END = re.compile(r"\.(?:\s|$)|\./\.")
+_SUBJECT_MAX = 250
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(full, named-law, short, alias) patterns, compiled once from the data files."""
+    data = _data()
+    types = "|".join(_flex(t) for t in sorted(_type_names().values(), key=len, reverse=True))
+    # "Kế hoạch số 22-KH/TU", "Chỉ thị 53-CT/TW", "Quyết định số: 15/QĐ-BNV"
+    full = re.compile(rf"(?<!\w)(?P<type>{types})\s*(?:số\s*:?\s*)?{_CODE}(?![\w/-])", re.IGNORECASE)
+    named = "|".join(_flex(t) for t in data["named_types"])
+    # "Luật Tổ chức chính quyền địa phương số 72/2025/QH15": a name between type and number
+    law = re.compile(
+        rf"(?<!\w)(?P<type>{named})\s+(?-i:[A-ZĐ])[^\s;.()]*(?:\s+[^\s;.()]+){{0,14}}?\s+số\s*:?\s*{_CODE}(?![\w/-])",
+        re.IGNORECASE,
+    )
+    # "Kế hoạch 164", "Chỉ thị số 53": type and number only, resolved to a full citation or dropped
+    short = re.compile(rf"(?<!\w)(?P<type>{types})\s+(?:số\s+)?(?P<number>\d{{1,5}})(?![\w/-])", re.IGNORECASE)
+    phrases = "|".join(_flex(p) for p in sorted(data["alias_phrases"], key=len, reverse=True))
+    # "(sau đây gọi tắt là Kế hoạch 164)", "(sau đây viết tắt là “NSVMĐT&NT”)"
+    alias = re.compile(rf"\(\s*(?:{phrases})\s*:?\s*[\"“']?(?P<alias>[^()\"”']{{1,80}}?)[\"”']?\s*\)", re.IGNORECASE)
+    return full, law, short, alias
+
+
+@cache
+def _issuer_stop() -> re.Pattern[str]:
+    # where a free-text issuer ends: "Ban Chỉ đạo 35 Trung ương về ..." → "Ban Chỉ đạo 35 Trung ương"
+    words = "|".join(_flex(w) for w in sorted(_data()["issuer_stops"], key=len, reverse=True))
+    return re.compile(rf"\s*[,;:()\n.]|\s+(?:{words})(?!\w)", re.IGNORECASE)
+
+
+def _clean_code(code: str) -> str:
+    """ "2917 /SGDĐT-VP" → "2917/SGDĐT-VP"."""
+    return re.sub(r"\s+", "", code)
+
+
+def code_key(code: str) -> str:
+    """The comparison key of a code: spaces removed, case folded ("33-kh/tu" = "33-KH/TU")."""
+    return _clean_code(code).upper()
+
+
+def _issuer_at(text: str, pos: int) -> tuple[str, int] | None:
+    """The issuer written at ``pos`` (just after "của"): a known agency, else text up to a stop."""
+    window = text[pos : pos + 160]
+    found = find_agencies(window)
+    if found and found[0][0] == 0:
+        end = found[0][1]
+        term = _TERM.match(window, end)
+        if term:
+            end = term.end()
+        return window[:end], pos + end
+    stop = _issuer_stop().search(window)
+    end = stop.start() if stop else len(window)
+    name = window[:end].strip()
+    # a free-text issuer is a capitalised name of a few words, not a clause
+    if not name or not name[0].isupper() or len(name.split()) > 12:
+        return None
+    return name, pos + end
+
+
+def _tail(text: str, pos: int) -> tuple[str | None, str | None, str | None, int]:
+    """Date, issuer and subject written after a code at ``pos``, and where they end."""
+    date: str | None = None
+    issuer: str | None = None
+    subject: str | None = None
+    for _ in range(2):  # "ngày ... của ..." and, less often, "của ... ngày ..."
+        m = _DATE.match(text, pos)
+        if m and date is None:
+            date = parse_date("ngày " + m.group("date"))
+            pos = m.end()
+        m2 = _ISSUER_INTRO.match(text, pos)
+        if m2 and issuer is None:
+            found = _issuer_at(text, m2.end())
+            if found:
+                issuer, pos = found
+    m3 = _SUBJECT.match(text, pos)
+    if m3:
+        s = m3.group("subject")
+        end = _SUBJECT_END.search(s)
+        s = s[: end.start()] if end else s
+        if len(s) > _SUBJECT_MAX:
+            s = s[:_SUBJECT_MAX].rsplit(" ", 1)[0]
+        subject = s.strip().rstrip(",") or None
+        pos = m3.start("subject") + len(s)
+    return date, issuer, subject, pos
+
+
+def _type_name(written: str) -> str:
+    return _type_names().get(re.sub(r"\s+", " ", written).lower(), written)
+
+
+def find_mentions(text: str, offset: int = 0) -> list[Mention]:
+    """Candidate citations in ``text`` (offsets shifted by ``offset``), in order.
+
+    >>> [(m.kind, m.code, m.issued_date) for m in find_mentions("Căn cứ Nghị định số 30/2020/NĐ-CP, ngày 05/3/2020")]
+    [('full', '30/2020/NĐ-CP', '2020-03-05')]
+    """
+    full, law, short, alias = _patterns()
+    out: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in (full, law):
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            code = _clean_code(m.group("code"))
+            date, issuer, subject, _ = _tail(text, m.end())
+            out.append(
+                Mention(
+                    "full",
+                    offset + m.start(),
+                    offset + m.end(),
+                    doc_type=_type_name(m.group("type")),
+                    code=code,
+                    number=re.split(r"[/-]", code, maxsplit=1)[0],
+                    issued_date=date,
+                    issuer=issuer,
+                    subject=subject,
+                )
+            )
+            taken.append((m.start(), m.end()))
+    for m in short.finditer(text):
+        if not any(m.start() < e and s < m.end() for s, e in taken):
+            out.append(
+                Mention(
+                    "short",
+                    offset + m.start(),
+                    offset + m.end(),
+                    doc_type=_type_name(m.group("type")),
+                    number=m.group("number"),
+                )
+            )
+    for m in alias.finditer(text):
+        out.append(Mention("alias", offset + m.start(), offset + m.end(), alias=m.group("alias").strip()))
+    return sorted(out, key=lambda x: x.start)
+
+
+def _own_code(record: Record) -> str | None:
+    return code_key(record.code) if record.code and re.match(r"\d", record.code) else None
+
+
+def resolve(mentions: list[Mention], texts: list[tuple[int, str]], own_code: str | None = None) -> list[Reference]:
+    """Merge mentions (in document order) into one :class:`Reference` per instrument.
+
+    ``texts`` are the scanned pieces as ``(offset, text)``, searched for later uses of aliases.
+    """
+    groups: list[_Resolved] = []
+    by_code: dict[str, list[_Resolved]] = {}
+    for m in mentions:
+        if m.kind != "full" or m.code is None:
+            continue
+        key = code_key(m.code)
+        if own_code and key == own_code:
+            continue
+        same = by_code.setdefault(key, [])
+        target: _Resolved | None = None
+        if m.issued_date:
+            # a Party number restarts each term: the same code with another date is another act
+            target = next((g for g in same if g.date == m.issued_date), None)
+            target = target or next((g for g in reversed(same) if g.date is None), None)
+        elif same:
+            target = same[-1]  # an undated re-mention is the latest act with that code
+        if target is None:
+            target = _Resolved()
+            same.append(target)
+            groups.append(target)
+        target.mentions.append(m)
+    # aliases: a definition names the full citation just before it
+    full_sorted = sorted((m for g in groups for m in g.mentions), key=lambda m: m.start)
+    owner = {id(m): g for g in groups for m in g.mentions}
+    alias_defs: list[tuple[Mention, _Resolved]] = []
+    for m in mentions:
+        if m.kind != "alias" or not m.alias:
+            continue
+        before = [f for f in full_sorted if f.end <= m.start]
+        if before:
+            g = owner[id(before[-1])]
+            g.aliases.append(m.alias)
+            alias_defs.append((m, g))
+    taken = [(m.start, m.end) for m in mentions if m.kind in ("full", "alias")]
+    # short forms: "Kế hoạch 164" → the latest earlier act of that type and number
+    for m in mentions:
+        if m.kind != "short" or any(m.start < te and ts < m.end for ts, te in taken):
+            continue
+        cands = [g for g in groups if g.best.doc_type == m.doc_type and g.best.number == m.number]
+        earlier = [g for g in cands if g.mentions[0].start < m.start]
+        pool = earlier or cands
+        if pool:
+            pool[-1].mentions.append(m)
+            taken.append((m.start, m.end))
+    # later uses of an alias ("NSVMĐT&NT", "Kế hoạch 164") count as mentions of its act
+    for definition, g in alias_defs:
+        alias = definition.alias or ""
+        if len(alias) < 2:
+            continue
+        pat = re.compile(rf"(?<!\w){re.escape(alias)}(?!\w)")
+        for off, text in texts:
+            for a in pat.finditer(text):
+                s, e = off + a.start(), off + a.end()
+                if s < definition.end or any(s < te and ts < e for ts, te in taken):
+                    continue
+                g.mentions.append(Mention("alias", s, e, alias=alias))
+                taken.append((s, e))
+    return [_reference(g) for g in groups]
+
+
+def _reference(g: _Resolved) -> Reference:
+    best = g.best
+    fulls = [m for m in g.mentions if m.kind == "full"]
+    # a specific type name wins over the generic "Văn bản"
+    doc_type = best.doc_type
+    if doc_type == "Văn bản":
+        doc_type = next((m.doc_type for m in fulls if m.doc_type != "Văn bản"), doc_type)
+    dated = [m for m in fulls if m.issued_date]
+    issuers = [m for m in fulls if m.issuer]
+    return Reference(
+        doc_type=doc_type,
+        code=best.code or "",
+        issued_date=best.issued_date or (max(dated, key=lambda m: m.fullness).issued_date if dated else None),
+        issuer=best.issuer or (max(issuers, key=lambda m: m.fullness).issuer if issuers else None),
+        mentions=len(g.mentions),
+        subject=best.subject or next((m.subject for m in fulls if m.subject), None),
+        aliases=list(dict.fromkeys(g.aliases)),
+        spans=[Span(start=m.start, end=m.end) for m in sorted(g.mentions, key=lambda m: m.start) if m.end > 0],
+    )
 
 
 def apply(layout: Layout, record: Record) -> None:
-    """Fill the record's references (not implemented yet)."""
+    """Fill ``record.references`` from the header (trích yếu), body and footnotes."""
+    texts = [(p.start, p.text) for p in layout.paragraphs if p.zone in _SCANNED_ZONES]
+    mentions: list[Mention] = []
+    for off, text in texts:
+        mentions += find_mentions(text, off)
+    # the trích yếu as the header extractor joined it, for a citation the layout split oddly
+    if record.subject:
+        seen = {code_key(m.code) for m in mentions if m.code}
+        for m in find_mentions(record.subject):
+            if m.code and code_key(m.code) not in seen:
+                m.start = m.end = 0  # not locatable in layout.text: no span
+                mentions.insert(0, m)
+    record.references = resolve(mentions, texts, _own_code(record))

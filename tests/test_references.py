@@ -1,0 +1,169 @@
+"""References: tables of (text, expected references) from real citation forms, and the corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extractors import references
+from models import Record, Source
+from pipeline.layout import Layout, Paragraph
+
+CORPUS = Path("/work/shared/corpus")
+
+
+def _run(body: list[str], footnotes: list[str] = (), code: str | None = None, subject: str | None = None) -> Record:  # type: ignore[assignment]
+    paras = [Paragraph(t, zone="body") for t in body]
+    paras += [Paragraph(t, zone="footnote", note=str(i + 1)) for i, t in enumerate(footnotes)]
+    layout = Layout(path="t.txt", media_type="text/plain", paragraphs=paras).finalize()
+    record = Record(source=Source(path="t.txt", sha256="0", media_type="text/plain"), code=code, subject=subject)
+    references.apply(layout, record)
+    # every span points at a citation in the text
+    for ref in record.references:
+        for span in ref.spans:
+            assert layout.text[span.start : span.end].strip()
+    return record
+
+
+def _rows(record: Record) -> list[tuple[str | None, str, str | None, str | None, int]]:
+    return [(r.doc_type, r.code, r.issued_date, r.issuer, r.mentions) for r in record.references]
+
+
+# (body paragraphs, expected (doc_type, code, issued_date, issuer, mentions))
+TABLE = [
+    # state, full form with issuer cut before "về"
+    (
+        ["Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ về công tác văn thư;"],
+        [("Nghị định", "30/2020/NĐ-CP", "2020-03-05", "Chính phủ", 1)],
+    ),
+    # comma before ngày; issuer "Thủ tướng" as written
+    (
+        ["Quyết định số 30/2006/QĐ-TTg, ngày 06/02/2006 của Thủ tướng Chính phủ về việc ban hành Quy chế"],
+        [("Quyết định", "30/2006/QĐ-TTg", "2006-02-06", "Thủ tướng Chính phủ", 1)],
+    ),
+    # long date form
+    (
+        ["Bãi bỏ Quyết định số 1567/2009/QĐ-UBND ngày 01 tháng 6 năm 2009 của Ủy ban nhân dân tỉnh Hà Giang."],
+        [("Quyết định", "1567/2009/QĐ-UBND", "2009-06-01", "Ủy ban nhân dân tỉnh Hà Giang", 1)],
+    ),
+    # without "số"; Thông tư; Party codes
+    (
+        ["Thực hiện Thông tư 01/2011/TT-BNV của Bộ Nội vụ, Chỉ thị 53-CT/TW và Quy định 66-QĐ/TW."],
+        [
+            ("Thông tư", "01/2011/TT-BNV", None, "Bộ Nội vụ", 1),
+            ("Chỉ thị", "53-CT/TW", None, None, 1),
+            ("Quy định", "66-QĐ/TW", None, None, 1),
+        ],
+    ),
+    # full then short re-mention (same code, no date) is one reference, two mentions
+    (
+        [
+            "Thực hiện Kết luận số 21-KL/TW ngày 25/10/2021 của Ban Chấp hành Trung ương Đảng khóa XIII;",
+            "Tiếp tục quán triệt Kết luận số 21-KL/TW.",
+        ],
+        [("Kết luận", "21-KL/TW", "2021-10-25", "Ban Chấp hành Trung ương Đảng khóa XIII", 2)],
+    ),
+    # the same Party code from two issuers with two dates is two instruments
+    (
+        [
+            "Kế hoạch số 33-KH/TU ngày 16/01/2026 của Ban Thường vụ Tỉnh ủy Lào Cai; "
+            "Kế hoạch số 33-KH/TU ngày 02/3/2021 của Ban Thường vụ Tỉnh ủy Yên Bái."
+        ],
+        [
+            ("Kế hoạch", "33-KH/TU", "2026-01-16", "Ban Thường vụ Tỉnh ủy Lào Cai", 1),
+            ("Kế hoạch", "33-KH/TU", "2021-03-02", "Ban Thường vụ Tỉnh ủy Yên Bái", 1),
+        ],
+    ),
+    # alias: the definition, then two uses of the short name
+    (
+        [
+            "Thực hiện Kế hoạch số 164/KH-UBND ngày 17/11/2025 của Ủy ban nhân dân tỉnh về triển khai "
+            "trách nhiệm giải trình (sau đây gọi tắt là Kế hoạch 164).",
+            "Các sở tổ chức thực hiện Kế hoạch 164; báo cáo kết quả thực hiện Kế hoạch 164 trước ngày 30/6/2026.",
+        ],
+        [("Kế hoạch", "164/KH-UBND", "2025-11-17", "Ủy ban nhân dân tỉnh", 3)],
+    ),
+    # an alias that is not a type + number
+    (
+        [
+            "Chương trình số 12/CTr-UBND ngày 05/01/2026 của UBND tỉnh (sau đây viết tắt là “Chương trình”) "
+            "được triển khai.",
+            "Giao Sở Nội vụ theo dõi Chương trình.",
+        ],
+        [("Chương trình", "12/CTr-UBND", "2026-01-05", "UBND tỉnh", 2)],
+    ),
+    # a law by name only is not a reference; a law with its number is
+    (
+        ["Căn cứ Luật Tổ chức chính quyền địa phương; Luật Cán bộ, công chức số 80/2025/QH15;"],
+        [("Luật", "80/2025/QH15", None, None, 1)],
+    ),
+    # Công văn with issuer cut at ";" and "Ủy ban nhân dân tỉnh về triển khai" cut at "về"
+    (
+        ["Công văn số 100/UBND-NC ngày 06/01/2026 của Ủy ban nhân dân tỉnh về triển khai thực hiện;"],
+        [("Công văn", "100/UBND-NC", "2026-01-06", "Ủy ban nhân dân tỉnh", 1)],
+    ),
+    # a date alone, or a number that is not a code, is not a reference
+    (["Báo cáo trước ngày 13/12/2025 theo Kế hoạch năm 2026 và Kế hoạch 45."], []),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), TABLE)
+def test_references(body: list[str], expected: list[tuple[str, str, str | None, str | None, int]]) -> None:
+    assert _rows(_run(body)) == expected
+
+
+def test_footnote_reference_and_short_form_in_body() -> None:
+    record = _run(
+        ["Thực hiện nghiêm túc các văn bản về công vụ¹ và Kế hoạch số 164/KH-UBND."],
+        footnotes=["Kế hoạch số 164/KH-UBND ngày 17/11/2025 của Ủy ban nhân dân tỉnh."],
+    )
+    assert _rows(record) == [("Kế hoạch", "164/KH-UBND", "2025-11-17", "Ủy ban nhân dân tỉnh", 2)]
+
+
+def test_own_number_is_not_a_reference() -> None:
+    record = _run(
+        ["Kế hoạch số 33-KH/TU này thay thế Kế hoạch số 12-KH/TU ngày 01/02/2025 của Tỉnh ủy."],
+        code="33-KH/TU",
+    )
+    assert [r.code for r in record.references] == ["12-KH/TU"]
+
+
+def test_subject_line_citation_counts() -> None:
+    layout = Layout(
+        path="t.txt",
+        media_type="text/plain",
+        paragraphs=[
+            Paragraph(
+                "Số: /UBND-NC\nV/v tiếp tục triển khai thực hiện\nChỉ thị số 53-CT/TW\ncủa Bộ Chính trị",
+                zone="header_left",
+            ),
+            Paragraph("Để triển khai thực hiện Chỉ thị số 53-CT/TW đi vào thực chất", zone="body"),
+        ],
+    ).finalize()
+    record = Record(source=Source(path="t.txt", sha256="0", media_type="text/plain"), code="/UBND-NC")
+    references.apply(layout, record)
+    assert _rows(record) == [("Chỉ thị", "53-CT/TW", None, "Bộ Chính trị", 2)]
+
+
+def _corpus_docs() -> list[Path]:
+    gold = CORPUS / "gold"
+    return sorted(gold.glob("*.gold.json")) if gold.is_dir() else []
+
+
+@pytest.mark.skipif(not _corpus_docs(), reason="shared corpus not present")
+@pytest.mark.parametrize("gold_path", _corpus_docs(), ids=lambda p: p.name)
+def test_corpus_references(gold_path: Path) -> None:
+    from pipeline.extract import extract
+
+    name = gold_path.name.removesuffix(".gold.json")
+    docs = [p for p in (CORPUS / "docs").glob(name + ".*") if p.suffix in {".txt", ".pdf", ".docx"}]
+    stems = [p for p in docs if p.stem == name]
+    if not stems:
+        pytest.skip(f"no document for {name}")
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    record = extract(stems[0])
+    got = {(r.code, r.issued_date, r.issuer) for r in record.references}
+    want = {(r["code"], r.get("issued_date"), r.get("issuer")) for r in gold["references"]}
+    assert got == want
