@@ -186,6 +186,9 @@ def _breaks_line(handle, i: int, rect_p, rect) -> bool:  # type: ignore[no-untyp
     return rect.top < bottom or rect.left < right - 1.0
 
 
+_HAS_DIGIT = re.compile(r"\d")
+
+
 def _pdfium_emit(text: str, s: int, e: int, get_size, handle, make, words: list[Word]) -> None:  # type: ignore[no-untyped-def]
     """Emit text[s:e] as one word, split where the font size changes inside it.
 
@@ -193,7 +196,7 @@ def _pdfium_emit(text: str, s: int, e: int, get_size, handle, make, words: list[
     marker glued to a word, "vụ¹"), so only those are probed char by char.
     """
     first = round(get_size(handle, s), 1)
-    if e - s == 1 or not any(c.isdigit() for c in text[s:e]):
+    if e - s == 1 or not _HAS_DIGIT.search(text, s, e):
         words.append(make(s, e, first))
         return
     run_start, run_size = s, first
@@ -385,11 +388,14 @@ def build_lines(page: PageWords) -> list[Line]:
     lines: list[Line] = []
     # per line, one band per type size: (size, top, bottom, is a footnote marker)
     bands: list[list[tuple[float, float, float, bool]]] = []
+    lowest: list[float] = []  # per line: the bottom of its lowest band
     for w in words:
         h = w.bottom - w.top
         marker = w.text.translate(_FROM_SUPERSCRIPT).isdigit()
         target = -1
         for k in range(len(lines) - 1, max(-1, len(lines) - 7), -1):
+            if lowest[k] <= w.top:  # sorted by top: a line wholly above this word cannot take it
+                continue
             for size, top, bottom, band_marker in bands[k]:
                 # a raised marker sits higher than its line, so it can come first in the sweep
                 similar = (
@@ -405,8 +411,10 @@ def build_lines(page: PageWords) -> list[Line]:
         if target < 0:
             lines.append(Line([w], page.number, w.top, w.bottom, w.size))
             bands.append([(w.size, w.top, w.bottom, marker)])
+            lowest.append(w.bottom)
         else:
             lines[target].words.append(w)
+            lowest[target] = max(lowest[target], w.bottom)
             if all(abs(size - w.size) > 0.25 for size, _, _, _ in bands[target]):
                 bands[target].append((w.size, w.top, w.bottom, marker))
     done = [_finish_line(line) for line in lines]
