@@ -51,6 +51,7 @@ class Mention:
     issuer: str | None = None
     subject: str | None = None
     alias: str | None = None  # for kind == "alias": the defined short name
+    block: int = 0  # which scanned piece of text (paragraph) it stands in
 
     @property
     def fullness(self) -> tuple[int, int, int, int]:
@@ -206,8 +207,8 @@ def _type_name(written: str) -> str:
     return _type_names().get(re.sub(r"\s+", " ", written).lower(), written)
 
 
-def find_mentions(text: str, offset: int = 0) -> list[Mention]:
-    """Candidate citations in ``text`` (offsets shifted by ``offset``), in order.
+def find_mentions(text: str, offset: int = 0, block: int = 0) -> list[Mention]:
+    """Candidate citations in ``text`` (offsets shifted by ``offset``, tagged ``block``), in order.
 
     >>> [(m.kind, m.code, m.issued_date) for m in find_mentions("Căn cứ Nghị định số 30/2020/NĐ-CP, ngày 05/3/2020")]
     [('full', '30/2020/NĐ-CP', '2020-03-05')]
@@ -232,6 +233,7 @@ def find_mentions(text: str, offset: int = 0) -> list[Mention]:
                     issued_date=date,
                     issuer=issuer,
                     subject=subject,
+                    block=block,
                 )
             )
             taken.append((m.start(), m.end()))
@@ -244,15 +246,29 @@ def find_mentions(text: str, offset: int = 0) -> list[Mention]:
                     offset + m.end(),
                     doc_type=_type_name(m.group("type")),
                     number=m.group("number"),
+                    block=block,
                 )
             )
     for m in alias.finditer(text):
-        out.append(Mention("alias", offset + m.start(), offset + m.end(), alias=m.group("alias").strip()))
+        name = m.group("alias").strip()
+        out.append(Mention("alias", offset + m.start(), offset + m.end(), alias=name, block=block))
     return sorted(out, key=lambda x: x.start)
 
 
 def _own_code(record: Record) -> str | None:
     return code_key(record.code) if record.code and re.match(r"\d", record.code) else None
+
+
+# a sentence ends between a citation and an alias: "...; " or ". " (not the "." of a date)
+_SENTENCE_BREAK = re.compile(r";|\.(?:\s|$)")
+
+
+def _between(texts: list[tuple[int, str]], block: int, start: int, end: int) -> str:
+    """The text of ``texts[block]`` between two ``Layout.text`` offsets."""
+    if not 0 <= block < len(texts):
+        return ""
+    off, text = texts[block]
+    return text[start - off : end - off]
 
 
 def resolve(mentions: list[Mention], texts: list[tuple[int, str]], own_code: str | None = None) -> list[Reference]:
@@ -281,15 +297,18 @@ def resolve(mentions: list[Mention], texts: list[tuple[int, str]], own_code: str
             same.append(target)
             groups.append(target)
         target.mentions.append(m)
-    # aliases: a definition names the full citation just before it
-    full_sorted = sorted((m for g in groups for m in g.mentions), key=lambda m: m.start)
+    # aliases: a definition names the full citation just before it in the same sentence
+    # ("Kế hoạch số 164/KH-UBND ... về ... (sau đây gọi tắt là Kế hoạch 164)"); a definition
+    # with no citation before it ("Thành lập Tổ công tác ... (sau đây gọi là Tổ công tác)")
+    # names something else
     owner = {id(m): g for g in groups for m in g.mentions}
+    full_sorted = sorted((m for g in groups for m in g.mentions), key=lambda m: m.start)
     alias_defs: list[tuple[Mention, _Resolved]] = []
     for m in mentions:
         if m.kind != "alias" or not m.alias:
             continue
-        before = [f for f in full_sorted if f.end <= m.start]
-        if before:
+        before = [f for f in full_sorted if f.end <= m.start and f.block == m.block]
+        if before and not _SENTENCE_BREAK.search(_between(texts, m.block, before[-1].end, m.start)):
             g = owner[id(before[-1])]
             g.aliases.append(m.alias)
             alias_defs.append((m, g))
@@ -345,13 +364,14 @@ def apply(layout: Layout, record: Record) -> None:
     """Fill ``record.references`` from the header (trích yếu), body and footnotes."""
     texts = [(p.start, p.text) for p in layout.paragraphs if p.zone in _SCANNED_ZONES]
     mentions: list[Mention] = []
-    for off, text in texts:
-        mentions += find_mentions(text, off)
+    for i, (off, text) in enumerate(texts):
+        mentions += find_mentions(text, off, i)
     # the trích yếu as the header extractor joined it, for a citation the layout split oddly
     if record.subject:
         seen = {code_key(m.code) for m in mentions if m.code}
         for m in find_mentions(record.subject):
             if m.code and code_key(m.code) not in seen:
                 m.start = m.end = 0  # not locatable in layout.text: no span
+                m.block = -1
                 mentions.insert(0, m)
     record.references = resolve(mentions, texts, _own_code(record))

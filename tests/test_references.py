@@ -167,3 +167,16 @@ def test_corpus_references(gold_path: Path) -> None:
     got = {(r.code, r.issued_date, r.issuer) for r in record.references}
     want = {(r["code"], r.get("issued_date"), r.get("issuer")) for r in gold["references"]}
     assert got == want
+
+
+def test_alias_of_something_else_is_not_a_reference_alias() -> None:
+    """ "(sau đây gọi là Tổ công tác)" defines a working group, not the Tờ trình cited before it."""
+    record = _run(
+        [
+            "Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 95/TTr-SNV ngày 02/3/2026.",
+            "Điều 1. Thành lập Tổ công tác rà soát văn bản (sau đây gọi là Tổ công tác), gồm: ...",
+            "Điều 2. Tổ công tác có nhiệm vụ rà soát.",
+        ]
+    )
+    assert _rows(record) == [("Tờ trình", "95/TTr-SNV", "2026-03-02", None, 1)]
+    assert record.references[0].aliases == []
