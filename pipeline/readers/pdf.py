@@ -183,7 +183,7 @@ def _breaks_line(handle, i: int, rect_p, rect) -> bool:  # type: ignore[no-untyp
     pdfium_c.FPDFText_GetLooseCharBox(handle, i, rect_p)
     bottom, right = rect.bottom, rect.right
     pdfium_c.FPDFText_GetLooseCharBox(handle, i + 1, rect_p)
-    return rect.top < bottom or rect.left < right - 1.0
+    return bool(rect.top < bottom or rect.left < right - 1.0)
 
 
 _HAS_DIGIT = re.compile(r"\d")
