@@ -115,6 +115,8 @@ _ISSUER_INTRO = re.compile(r"\s*,?\s*(?:của|do)\s+", re.IGNORECASE)
 _TERM = re.compile(r"\s+khóa\s+[IVXLC]+(?!\w)")
 # " về việc triển khai ...", " về tăng cường ...", " V/v ..."
 _SUBJECT = re.compile(r"\s*,?\s*(?:về\s+việc|về|v/v)\s+(?P<subject>[^;()\n]+)", re.IGNORECASE)
+# between two issuers of a liên tịch act: " và ", ", "
+_JOINT = re.compile(r"\s+và\s+|\s*,\s*")
 _SUBJECT_END = re.compile(r"\.(?:\s|$)|\./\.")
 _SUBJECT_MAX = 250
 
@@ -157,8 +159,11 @@ def code_key(code: str) -> str:
     return _clean_code(code).upper()
 
 
-def _issuer_at(text: str, pos: int) -> tuple[str, int] | None:
-    """The issuer written at ``pos`` (just after "của"): a known agency, else text up to a stop."""
+def _issuer_at(text: str, pos: int, joint: bool = False) -> tuple[str, int] | None:
+    """The issuer written at ``pos`` (just after "của"): a known agency, else text up to a stop.
+
+    ``joint``: a liên tịch act has several issuers ("của Văn phòng Chính phủ và Bộ Nội vụ").
+    """
     window = text[pos : pos + 160]
     found = find_agencies(window)
     if found and found[0][0] == 0:
@@ -166,6 +171,10 @@ def _issuer_at(text: str, pos: int) -> tuple[str, int] | None:
         term = _TERM.match(window, end)
         if term:
             end = term.end()
+        for nxt in found[1:] if joint else []:
+            if not _JOINT.fullmatch(window[end : nxt[0]]):
+                break
+            end = nxt[1]
         return window[:end], pos + end
     stop = _issuer_stop().search(window)
     end = stop.start() if stop else len(window)
@@ -176,7 +185,7 @@ def _issuer_at(text: str, pos: int) -> tuple[str, int] | None:
     return name, pos + end
 
 
-def _tail(text: str, pos: int) -> tuple[str | None, str | None, str | None, int]:
+def _tail(text: str, pos: int, joint: bool = False) -> tuple[str | None, str | None, str | None, int]:
     """Date, issuer and subject written after a code at ``pos``, and where they end."""
     date: str | None = None
     issuer: str | None = None
@@ -188,7 +197,7 @@ def _tail(text: str, pos: int) -> tuple[str | None, str | None, str | None, int]
             pos = m.end()
         m2 = _ISSUER_INTRO.match(text, pos)
         if m2 and issuer is None:
-            found = _issuer_at(text, m2.end())
+            found = _issuer_at(text, m2.end(), joint)
             if found:
                 issuer, pos = found
     m3 = _SUBJECT.match(text, pos)
@@ -221,13 +230,14 @@ def find_mentions(text: str, offset: int = 0, block: int = 0) -> list[Mention]:
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             code = _clean_code(m.group("code"))
-            date, issuer, subject, _ = _tail(text, m.end())
+            doc_type = _type_name(m.group("type"))
+            date, issuer, subject, _ = _tail(text, m.end(), "liên tịch" in doc_type)
             out.append(
                 Mention(
                     "full",
                     offset + m.start(),
                     offset + m.end(),
-                    doc_type=_type_name(m.group("type")),
+                    doc_type=doc_type,
                     code=code,
                     number=re.split(r"[/-]", code, maxsplit=1)[0],
                     issued_date=date,

@@ -104,6 +104,15 @@ TABLE = [
         ["Công văn số 100/UBND-NC ngày 06/01/2026 của Ủy ban nhân dân tỉnh về triển khai thực hiện;"],
         [("Công văn", "100/UBND-NC", "2026-01-06", "Ủy ban nhân dân tỉnh", 1)],
     ),
+    # a liên tịch act keeps both issuers; upper-case subject line still cites
+    (
+        ["Thông tư liên tịch số 02/2011/TTLT-VPCP-BNV ngày 10/01/2011 của Văn phòng Chính phủ và Bộ Nội vụ"],
+        [("Thông tư liên tịch", "02/2011/TTLT-VPCP-BNV", "2011-01-10", "Văn phòng Chính phủ và Bộ Nội vụ", 1)],
+    ),
+    (
+        ["V/V TRIỂN KHAI KẾ HOẠCH SỐ 22-KH/TU CỦA BAN THƯỜNG VỤ TỈNH ỦY"],
+        [("Kế hoạch", "22-KH/TU", None, "BAN THƯỜNG VỤ TỈNH ỦY", 1)],
+    ),
     # a date alone, or a number that is not a code, is not a reference
     (["Báo cáo trước ngày 13/12/2025 theo Kế hoạch năm 2026 và Kế hoạch 45."], []),
 ]
@@ -155,7 +164,7 @@ def _corpus_docs() -> list[Path]:
 @pytest.mark.skipif(not _corpus_docs(), reason="shared corpus not present")
 @pytest.mark.parametrize("gold_path", _corpus_docs(), ids=lambda p: p.name)
 def test_corpus_references(gold_path: Path) -> None:
-    from pipeline.extract import extract
+    from pipeline.stages import extract
 
     name = gold_path.name.removesuffix(".gold.json")
     docs = [p for p in (CORPUS / "docs").glob(name + ".*") if p.suffix in {".txt", ".pdf", ".docx"}]
