@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract import sha256_of
+from pipeline.stages import sha256_of
 from pipeline.inbox import LEDGER_NAME, PROCESSING, Inbox, move_no_clobber
 from pipeline.settings import Settings, get_settings
 
@@ -295,11 +295,12 @@ def test_a_file_copied_in_slowly_is_read_only_once_it_stops_growing(
     chunks = [payload[i : i + len(payload) // 4 + 1] for i in range(0, len(payload), len(payload) // 4 + 1)]
     target = inbox / src.name
     with target.open("wb") as fh:
-        for chunk in chunks:
+        for n, chunk in enumerate(chunks):
+            if n:
+                time.sleep(0.6)  # a pause shorter than stable_seconds: the copy is not finished
+                assert target.exists(), "the watcher took the file while it was still growing"
             fh.write(chunk)
             fh.flush()
-            time.sleep(0.6)  # a pause shorter than stable_seconds: the copy is not finished
-            assert target.exists(), "the watcher took the file while it was still growing"
     copied_at = time.monotonic()
     wait_for(settled(inbox, 1), 30, "the slowly copied file to be processed")
     took = time.monotonic() - copied_at
