@@ -121,7 +121,7 @@ def extract_one(path: str | Path, display: str | None = None) -> Extracted:
     while it works on them); it replaces the working path in the clerk's text.
     """
     from pipeline.errors import DirectivesError
-    from pipeline.extract import extract
+    from pipeline.stages import extract
 
     p = Path(path)
     shown = display or str(p)
@@ -146,7 +146,7 @@ def extract_one(path: str | Path, display: str | None = None) -> Extracted:
 
 def _warm() -> int:
     """Import the extraction stack in a fresh worker so the first real document is not slow."""
-    import pipeline.extract  # noqa: F401
+    import pipeline.stages  # noqa: F401
 
     return os.getpid()
 
@@ -169,7 +169,7 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     the watcher runs an observer thread and Prefect runs several). ``spawn`` elsewhere."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["pipeline.extract"])
+        ctx.set_forkserver_preload(["pipeline.stages"])
         return ctx
     return multiprocessing.get_context("spawn")
 

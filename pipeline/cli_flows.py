@@ -120,7 +120,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
         prefect_environment(settings)
         import flows
 
-        stats = flows.watch(
+        counts = flows.watch(
             inbox=str(settings.inbox),
             processed_dir=str(settings.processed_dir),
             failed_dir=str(settings.failed_dir),
@@ -128,7 +128,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
             once=args.once,
             workers=args.workers,
         )
-        print(stats)
+        print(counts)
         return 0
 
     from rich.console import Console

@@ -13,7 +13,7 @@ import pytest
 
 from models import Record
 from pipeline.batch import Batch, deliver, find_documents, output_names, run_batch
-from pipeline.extract import sha256_of
+from pipeline.stages import sha256_of
 from tests.test_inbox import ROOT, SAMPLE_FILES, make_variant, watcher_env
 
 pytestmark = pytest.mark.skipif(not SAMPLE_FILES, reason="samples/ has no documents yet")

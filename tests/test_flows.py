@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.extract import sha256_of
+from pipeline.stages import sha256_of
 from tests.test_inbox import SAMPLE_FILES, make_variant, watcher_env
 
 pytestmark = pytest.mark.skipif(not SAMPLE_FILES, reason="samples/ has no documents yet")

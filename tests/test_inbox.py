@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.stages import sha256_of
 from pipeline.inbox import LEDGER_NAME, PROCESSING, Inbox, move_no_clobber
 from pipeline.settings import Settings, get_settings
+from pipeline.stages import sha256_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
