@@ -363,6 +363,21 @@ def format_number(value: int, fmt: str) -> str:
     return str(value)
 
 
+def _symbol_char(text: str) -> str:
+    """A Symbol-font glyph as the character it shows: Word (and LibreOffice) store Symbol and
+    Wingdings glyphs in the private-use range U+F000-U+F0FF ("" = "+", "" = "-"); ASCII ones
+    are read as themselves, the rest (bullets, arrows, boxes) as nothing."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if 0xF000 <= code <= 0xF0FF:
+            char = chr(code - 0xF000) if 0x20 < code - 0xF000 < 0x7F else ""
+        elif 0xE000 <= code <= 0xF8FF:
+            char = ""
+        out.append(char)
+    return "".join(out)
+
+
 class _Numbering:
     """Word's list counters while the document is walked in order."""
 
@@ -455,9 +470,8 @@ class _Numbering:
                 del counters[deeper]
         if level.fmt == "bullet":
             # Vietnamese documents print "-" for first-level and "+" for second-level bullets;
-            # Word's bullet glyphs (Symbol "", "•", "o") are all printed as "-"
-            mark = level.text.strip()
-            label = "+" if mark == "+" else "-"
+            # Word's other bullet glyphs ("•", "o", Symbol "") are all printed as "-"
+            label = "+" if _symbol_char(level.text.strip()) == "+" else "-"
         else:
 
             def counter(m: re.Match[str]) -> str:
@@ -587,12 +601,23 @@ class _Walker:
                 row.append(_Cell(self.blocks(tc), x0, x1))
                 col += span
             rows.append(row)
-        width = max([c.x1 for row in rows for c in row], default=1.0) or 1.0
         if max((len(row) for row in rows), default=0) <= 1:
             # a single-column table is a frame around flowing text (or around the real header
             # table): read its content as if the frame were not there
             return [item for row in rows for cell in row for item in cell.items]
-        return [_Table(rows, width)]
+        # a full-width row wrapping a nested table is a frame too; Word (and LibreOffice when it
+        # saves) joins tables that touch, so a framed header can share a table with what follows
+        out: list[_Item] = []
+        segment: list[list[_Cell]] = []
+        for row in rows:
+            if len(row) == 1 and any(isinstance(item, _Table) for item in row[0].items):
+                out.extend(_segment_table(segment))
+                segment = []
+                out.extend(row[0].items)
+            else:
+                segment.append(row)
+        out.extend(_segment_table(segment))
+        return out
 
     # ---- paragraph level --------------------------------------------------------------------
 
@@ -695,8 +720,14 @@ class _Walker:
             elif tag == _w("sym"):
                 char = child.get(_w("char"), "")
                 code = int(char, 16) if re.fullmatch(r"[0-9A-Fa-f]{1,6}", char) else 0
-                if code and not 0xE000 <= code <= 0xF8FF:  # private-use = a Symbol-font glyph
-                    add(chr(code))
+                if code:
+                    add(_symbol_char(chr(code)))
+
+
+def _segment_table(rows: list[list[_Cell]]) -> list[_Item]:
+    if not rows:
+        return []
+    return [_Table(rows, max([c.x1 for row in rows for c in row], default=1.0) or 1.0)]
 
 
 def _grid_edges(widths: list[int], col: int, span: int) -> tuple[float, float]:
