@@ -331,8 +331,8 @@ def test_two_watchers_on_one_inbox_never_both_claim_a_file(home: Path, watchers:
     log = (data / "logs" / "inbox.log").read_text(encoding="utf-8")
     claims = [line.split(" claimed ")[1].split(" ")[0] for line in log.splitlines() if " claimed " in line]
     assert sorted(claims) == sorted(names), "a file was claimed twice or not at all"
-    pids = {line.split("[")[1].split("]")[0] for line in log.splitlines() if " claimed " in line}
-    assert len(pids) == 2, "expected both watchers to take a share"
+    # Which watcher takes how many depends on scheduling (one may win every race on a busy
+    # machine); the property is that no file is taken twice, checked above.
 
 
 def test_sigkill_mid_drop_then_restart_loses_and_doubles_nothing(
