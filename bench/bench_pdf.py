@@ -5,7 +5,7 @@ measurement alike, repeated N times:
 
 * ``pdfium``   open the file and pull every page's plain text with pypdfium2 (the floor);
 * ``read/E``   :func:`pipeline.readers.pdf.read_pdf` with engine E (pypdfium2, pdfplumber);
-* ``extract``  the whole :func:`pipeline.extract.extract` (reading, every extractor, NLP),
+* ``extract``  the whole :func:`pipeline.stages.extract` (reading, every extractor, NLP),
   when the pipeline imports.
 
 Prints medians in ms per page and the ratios to ``pdfium``; ``--json FILE`` saves them.
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     extract: Callable[[Path], object] | None = None
     if not args.no_extract:
         try:
-            from pipeline.extract import extract as _extract
+            from pipeline.stages import extract as _extract
 
             extract = _extract
         except Exception as exc:  # the pipeline may be mid-build; the reader bench still runs

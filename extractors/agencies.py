@@ -31,7 +31,7 @@ from rapidfuzz import fuzz, process
 from models import Agency
 
 # ``pipeline.normalize`` is imported inside the functions: ``pipeline/__init__`` imports the
-# extractors (through ``pipeline.extract``), so a module-level import here makes a cycle
+# extractors (through ``pipeline.stages``), so a module-level import here makes a cycle
 # whenever this module is imported before ``pipeline``.
 
 # A fuzzy score (rapidfuzz ratio, 0-100) below this gives ``canonical=None``: "Sở Nội vụ" vs

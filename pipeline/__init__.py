@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pipeline.errors import DirectivesError
-    from pipeline.extract import extract, extract_layout
     from pipeline.layout import Layout, Paragraph
     from pipeline.readers import read
+    from pipeline.stages import extract, extract_layout
 
 _LAZY = {
     "DirectivesError": "pipeline.errors",
-    "extract": "pipeline.extract",
-    "extract_layout": "pipeline.extract",
+    "extract": "pipeline.stages",
+    "extract_layout": "pipeline.stages",
     "Layout": "pipeline.layout",
     "Paragraph": "pipeline.layout",
     "read": "pipeline.readers",
@@ -34,7 +34,7 @@ __all__ = ["DirectivesError", "Layout", "Paragraph", "extract", "extract_layout"
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         value = getattr(import_module(_LAZY[name]), name)
-        # importing pipeline.extract binds the submodule to this name; the function must win
+        # cache it, so later lookups are plain attribute reads
         globals()[name] = value
         return value
     raise AttributeError(f"module 'pipeline' has no attribute {name!r}")

@@ -15,9 +15,11 @@ import unicodedata
 # "hoà", "Uỷ" (mark on the second vowel of a final oa/oe/uy) → "hòa", "Ủy", the placement the
 # contract asks for; "quý" keeps its mark (qu is a consonant), "hoàng" is not final.
 _TONES = "\u0300\u0301\u0309\u0303\u0323"  # huyền, sắc, hỏi, ngã, nặng
+# the second vowel must carry the tone alone and end the syllable: a letter or another
+# combining mark after it ("hoặc" = o + a + dot below + breve + c) means it is not a final oa/uy
+_END = r"(?![^\W\d_]|[\u0300-\u036f])"
 _OLD_TONE = re.compile(
-    r"([oO])([aAeE])([" + _TONES + r"])(?![^\W\d_])"
-    r"|(?<![qQ])([uU])([yY])([" + _TONES + r"])(?![^\W\d_])"
+    r"([oO])([aAeE])([" + _TONES + r"])" + _END + r"|(?<![qQ])([uU])([yY])([" + _TONES + r"])" + _END
 )
 _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
@@ -25,9 +27,7 @@ _ETH = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
 
 
 def _move_tone(m: re.Match[str]) -> str:
-    first, second, tone = (
-        (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
-    )
+    first, second, tone = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
     return first + tone + second
 
 

@@ -1,5 +1,7 @@
 """The stage order: read → zones → header → recipients → signer → distribution → references → tasks.
 
+``from pipeline import extract`` is the entry point; this module holds the stages it runs.
+
 Each extractor is a pure function of the :class:`~pipeline.layout.Layout` (and of the
 record built so far, for the fields it depends on: tasks need the recipients and the
 document's year). Swapping one means replacing its entry in :data:`STAGES`.

@@ -79,10 +79,6 @@ class TestSeed003:
         ]
         assert layout.zone("header_right")[2].italic is True
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="pipeline.normalize.normalize_text turns 'hoặc' into 'họăc' (dot below moved across the breve)",
-    )
     def test_body_holds_recipients_and_items(self, layout: Layout) -> None:
         spec = json.loads((CORPUS / "specs" / "seed003.json").read_text(encoding="utf-8"))
         body = texts(layout, "body")
