@@ -12,6 +12,7 @@ from pathlib import Path
 from pipeline.errors import UnreadableFile, UnsupportedFormat
 from pipeline.layout import Layout
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 
 
@@ -29,13 +30,18 @@ def sniff(path: Path) -> str:
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(path) as zf:
-                if "word/document.xml" in zf.namelist():
-                    return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                names = set(zf.namelist())
         except zipfile.BadZipFile as exc:
             raise UnreadableFile(path, "the file looks like a DOCX but its zip container is damaged") from exc
+        if "word/document.xml" in names or "[Content_Types].xml" in names or path.suffix.lower() == ".docx":
+            # a Word package, perhaps a broken one: the DOCX reader says precisely what is wrong
+            return DOCX
         raise UnsupportedFormat(path, "a zip archive that is not a Word (DOCX) document")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UnsupportedFormat(path, "an old Word 97-2003 (.doc) file; save it as .docx or PDF")
+        # an OLE container: an old .doc, or a password-protected .docx; the DOCX reader tells which
+        from pipeline.readers.docx import check_container
+
+        check_container(path)  # raises UnreadableFile or UnsupportedFormat
     if path.suffix.lower() in TEXT_SUFFIXES:
         return "text/plain" if path.suffix.lower() in {".txt", ".text"} else "text/markdown"
     raise UnsupportedFormat(path, f"unsupported file type '{path.suffix or 'no extension'}'")

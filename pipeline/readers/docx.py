@@ -49,6 +49,7 @@ from docx.opc.package import OpcPackage
 from docx.opc.part import Part
 from lxml import etree
 
+from pipeline import legacy
 from pipeline.errors import UnreadableFile, UnsupportedFormat
 from pipeline.layout import SUPERSCRIPT_DIGITS, Layout, Paragraph, Zone
 from pipeline.normalize import normalize_text, strip_accents
@@ -557,6 +558,19 @@ class _Walker:
         self.page = 1
         self.tracked_changes = False
         self.embedded_documents = 0
+        # legacy fonts (.VnTime, VNI-Times): runs are converted by their font; when no font in
+        # the document names one, by the encoding the text shows (``legacy_fallback``)
+        self.legacy_fallback: legacy.Encoding | None = None
+        self.legacy_used: set[legacy.Encoding] = set()
+
+    def _legacy_encoding(self, rpr: Element | None, style: str | None) -> legacy.Encoding | None:
+        """The legacy encoding of a run's font (``w:rFonts`` hAnsi/ascii, own or from its styles)."""
+        fonts = self.styles.run_property("rFonts", rpr, style)
+        if fonts is not None:
+            encoding = legacy.encoding_for_font(fonts.get(_w("hAnsi")) or fonts.get(_w("ascii")))
+            if encoding is not None:
+                return encoding
+        return self.legacy_fallback
 
     # ---- block level ------------------------------------------------------------------------
 
@@ -669,6 +683,7 @@ class _Walker:
         va = self.styles.run_property("vertAlign", rpr, style)
         superscript = va is not None and va.get(VAL) == "superscript"
         custom_mark_for: tuple[str, str] | None = None
+        encoding = self._legacy_encoding(rpr, style)
 
         def add(text: str) -> None:
             if superscript:
@@ -681,6 +696,11 @@ class _Walker:
             tag = child.tag
             if tag == T:
                 text = child.text or ""
+                if encoding is not None and not legacy.UNICODE_VIETNAMESE.search(text):
+                    converted = legacy.convert(text, encoding)
+                    if converted != text:
+                        self.legacy_used.add(encoding)
+                        text = converted
                 if custom_mark_for is not None:
                     # <w:footnoteReference w:customMarkFollows="1"/><w:t>*</w:t>: the mark is the text
                     kind, note_id = custom_mark_for
@@ -1123,7 +1143,7 @@ def _related(part: Part, reltype: str) -> Part | None:
 _DAMAGED_ZIP = (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError, OSError)
 
 
-def _check_container(path: Path) -> None:
+def check_container(path: Path) -> None:
     """Explain the files python-docx would only fail on: encrypted, not a zip, no document."""
     try:
         with path.open("rb") as fh:
@@ -1166,6 +1186,16 @@ def _pages(package: OpcPackage, path: Path) -> int | None:
     return pages if pages > 0 and counted else None
 
 
+def _legacy_fallback(roots: list[Element | None], body: Element) -> legacy.Encoding | None:
+    """The legacy encoding the body's text shows, when no font in the document names one (a
+    converter that replaced ".VnTime" by "Times New Roman" left the TCVN3 code points)."""
+    for root in roots:
+        for fonts in root.iter(_w("rFonts")) if root is not None else ():
+            if any(legacy.encoding_for_font(fonts.get(_w(side))) for side in ("ascii", "hAnsi")):
+                return None  # fonts are named: each run is judged by its own
+    return legacy.detect("\n".join("".join(t.text or "" for t in p.iter(T)) for p in body.iter(P)))
+
+
 def read_docx(path: Path) -> Layout:
     """Read a Word (.docx) file into a normalized :class:`Layout` (see the module docstring).
 
@@ -1173,7 +1203,7 @@ def read_docx(path: Path) -> Layout:
     :class:`~pipeline.errors.UnsupportedFormat` for an old binary .doc.
     """
     path = Path(path)
-    _check_container(path)
+    check_container(path)
     try:
         package = OpcPackage.open(str(path))
         main = package.main_document_part
@@ -1193,11 +1223,13 @@ def read_docx(path: Path) -> Layout:
         part = _related(main, reltype)
         return _xml(part, path, what) if part is not None else None
 
-    styles = _Styles(part_xml(RT.STYLES, "styles"))
+    styles_xml = part_xml(RT.STYLES, "styles")
+    styles = _Styles(styles_xml)
     numbering = _Numbering(part_xml(RT.NUMBERING, "numbering"), styles)
     notes = _Notes(part_xml(RT.FOOTNOTES, "footnotes"), part_xml(RT.ENDNOTES, "endnotes"))
     paged = next(body.iter(_w("lastRenderedPageBreak")), None) is not None
     walker = _Walker(styles, numbering, notes, paged)
+    walker.legacy_fallback = _legacy_fallback([document, styles_xml], body)
 
     items = walker.blocks(body)
     placed = _split_tabbed_header(_place(items))
@@ -1212,6 +1244,8 @@ def read_docx(path: Path) -> Layout:
         )
     if walker.embedded_documents:
         warnings.append("Tệp Word có phần nội dung nhúng (altChunk) không đọc được; có thể thiếu một phần văn bản.")
+    if walker.legacy_used:
+        warnings.append(legacy.warning(walker.legacy_used))
     if not any(p.text for p in paragraphs):
         warnings.append("Tệp Word không có chữ nào đọc được (có thể chỉ chứa ảnh chụp văn bản).")
     pages = _pages(package, path)
