@@ -92,7 +92,12 @@ def cues() -> _Cues:
         rf"(?:(?:{tnouns})(?:\s*(?:,|và)\s*(?:{tnouns}))*)?(?:\s*(?:{mods}))*\s*:?\s*$",
         re.IGNORECASE,
     )
-    closing = re.compile(str(patterns()["closing_generic"]), re.IGNORECASE)
+    # the generic closing formula, or a quyết định's execution clause ("... chịu trách nhiệm thi hành
+    # Quyết định này./."): both close the document and assign nothing new
+    closing = re.compile(
+        "(?:" + str(patterns()["closing_generic"]) + ")|(?:" + str(patterns()["closing_execution"]) + ")",
+        re.IGNORECASE,
+    )
     closing_open = re.compile(r"^(?:" + _alt(_list("closing_openers")) + r")", re.IGNORECASE)
     conditional = re.compile(str(patterns()["conditional_report"]), re.IGNORECASE)
     non_task = re.compile(r"^(?:" + _alt(_list("non_task_sections")) + r")(?![^\W\d_])", re.IGNORECASE)
@@ -508,7 +513,7 @@ class _Walker:
         text = clean(" ".join([item.head, *(p.text for p in item.continuation)]))
         for _start, sentence in _sentences(text)[1:]:
             clause = lead_clause(sentence)
-            if clause.explicit and not clause.assign_only:
+            if clause.explicit and not clause.assign_only and not cues().closing.match(clause.action):
                 self.b.add(item.ordinal, sentence, clause.lead, clause.support, _span(item.paragraphs), None)
                 return
 

@@ -230,6 +230,8 @@ def test_closing_paragraph_is_a_reporting_duty_not_a_task() -> None:
 
 
 def test_decision_articles() -> None:
+    # Điều 1 decides, Điều 2 assigns through its khoản, Điều 3's execution clause is the closing
+    # formula of a decision ("... chịu trách nhiệm thi hành Quyết định này./."), not a task
     rec = run(
         [
             "Căn cứ Luật Tổ chức chính quyền địa phương;",
@@ -242,13 +244,20 @@ def test_decision_articles() -> None:
         ],
         doc_type="Quyết định",
     )
-    assert [(t.ordinal, t.lead, t.deadline) for t in rec.tasks] == [
-        ("2.1", ["Tổ công tác"], "2026-04-30"),
-        (
-            "3",
-            ["Chánh Văn phòng Ủy ban nhân dân tỉnh", "Giám đốc Sở Nội vụ", "Chủ tịch Ủy ban nhân dân các xã, phường"],
-            None,
-        ),
+    assert [(t.ordinal, t.lead, t.deadline) for t in rec.tasks] == [("2.1", ["Tổ công tác"], "2026-04-30")]
+
+
+def test_decision_article_with_a_real_assignment_after_its_decision() -> None:
+    rec = run(
+        [
+            "QUYẾT ĐỊNH:",
+            "Điều 1. Phê duyệt Đề án chuyển đổi số năm 2026. Giao Sở Khoa học và Công nghệ chủ trì, phối hợp "
+            "với Sở Tài chính hướng dẫn các xã triển khai Đề án trước ngày 30/6/2026.",
+        ],
+        doc_type="Quyết định",
+    )
+    assert [(t.ordinal, t.lead, t.support, t.deadline) for t in rec.tasks] == [
+        ("1", ["Sở Khoa học và Công nghệ"], ["Sở Tài chính"], "2026-06-30")
     ]
 
 
