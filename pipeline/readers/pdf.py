@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from pipeline import legacy
 from pipeline.errors import NoText, UnreadableFile
 from pipeline.layout import SUPERSCRIPT_DIGITS, Layout, Paragraph, Zone
 from pipeline.normalize import normalize_text
@@ -51,6 +52,7 @@ class Word:
     size: float
     bold: bool | None = None
     italic: bool | None = None
+    font: str | None = None  # the font's name, when the engine gives it (legacy fonts need it)
 
 
 @dataclass(slots=True)
@@ -127,20 +129,21 @@ def _pdfium_page_words(page, textpage) -> list[Word]:  # type: ignore[no-untyped
     buf = ctypes.create_string_buffer(128)
     flags = ctypes.c_int()
     flags_p = ctypes.pointer(flags)
-    fonts: dict[bytes, tuple[bool, bool]] = {}
+    fonts: dict[bytes, tuple[bool, bool, str]] = {}
 
-    def style(i: int) -> tuple[bool, bool]:
+    def style(i: int) -> tuple[bool, bool, str]:
         needed = get_font(handle, i, buf, 128, flags_p)
         key = buf.raw[: max(0, min(needed, 128) - 1)]
         got = fonts.get(key)
         if got is None:
-            bold, italic = _style_of_font(key.decode("latin-1"))
+            name = key.split(b"\0", 1)[0].decode("latin-1")
+            bold, italic = _style_of_font(name)
             # PDF font flags: bit 7 (64) italic, bit 19 (262144) force bold
             bold = bold or bool(flags.value & 262144)
             italic = italic or bool(flags.value & 64)
-            got = fonts[key] = (bold, italic)
+            got = fonts[key] = (bold, italic, name)
         if not got[0] and get_weight(handle, i) >= 600:
-            return True, got[1]
+            return True, got[1], got[2]
         return got
 
     def make(s: int, e: int, size: float) -> Word:
@@ -149,8 +152,8 @@ def _pdfium_page_words(page, textpage) -> list[Word]:  # type: ignore[no-untyped
         if e - 1 != s:
             get_box(handle, e - 1, rect_p)
             top, bottom = max(top, rect.top), min(bottom, rect.bottom)
-        bold, italic = style(s)
-        return Word(text[s:e], x0, rect.right, height - top, height - bottom, size, bold, italic)
+        bold, italic, font = style(s)
+        return Word(text[s:e], x0, rect.right, height - top, height - bottom, size, bold, italic, font)
 
     # PDFium reports a hyphen that ends a line as U+FFFE ("1874/QĐ" U+FFFE "UBND" where the
     # code breaks over two lines): print it as the "-" it is, and end the word there
@@ -261,6 +264,7 @@ def _pdfplumber_pages(path: Path, max_pages: int | None = None) -> list[PageWord
                         round(float(w["size"]), 1),
                         bold,
                         italic,
+                        str(w["fontname"]),
                     )
                 )
             pages.append(PageWords(page.page_number, float(page.width), float(page.height), words))
@@ -994,4 +998,42 @@ def read_pdf(path: Path, engine: Engine | None = None, max_pages: int | None = N
             warnings.append(ocr.scan_warning(scanned, len(pages)))
             if len(scanned) == len(pages):
                 return words_to_layout(pages, path, size_tol=ocr.SIZE_TOLERANCE, warnings=warnings)
-    return words_to_layout(pages, path, warnings=warnings)
+    by_content = _convert_legacy(pages, warnings)
+    layout = words_to_layout(pages, path, warnings=warnings)
+    if by_content:
+        _restore_legacy_caps(layout)
+    return layout
+
+
+def _convert_legacy(pages: list[PageWords], warnings: list[str]) -> bool:
+    """Convert words typed in legacy fonts (TCVN3, VNI) to Unicode, page by page, before the
+    layout normalizes them; True when some page was judged TCVN3 by content (its font names
+    lost, so capitals typed in ".VnTimeH" read as lower case)."""
+    used: set[legacy.Encoding] = set()
+    by_content = False
+    for page in pages:
+        if not page.words:
+            continue
+        fonts = [w.font for w in page.words]
+        texts, page_used = legacy.fix_runs([w.text for w in page.words], fonts)
+        if not page_used:
+            continue
+        used |= page_used
+        tcvn3 = bool(page_used & {"tcvn3", "tcvn3_caps"})
+        by_content = by_content or (tcvn3 and not any(legacy.encoding_for_font(f) for f in fonts))
+        for word, text in zip(page.words, texts, strict=True):
+            word.text = legacy.restore_lost_u(text) if tcvn3 else text
+    if used:
+        warnings.append(legacy.warning(used))
+    return by_content
+
+
+def _restore_legacy_caps(layout: Layout) -> None:
+    """Header and signer lines typed in ".VnTimeH" read as lower case once the font name is
+    lost: put them back in capitals (see :func:`pipeline.legacy.restore_caps`)."""
+    for para in layout.zone("header_left", "header_right", "closing_right"):
+        text = legacy.restore_caps(para.text)
+        if text != para.text:  # the whole paragraph was lower case: every line was typed in capitals
+            para.text = text
+            para.lines = [legacy.restore_caps(line) for line in para.lines]
+    layout.finalize()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from pipeline import legacy
 from pipeline.errors import NoText, UnreadableFile
 from pipeline.layout import SUPERSCRIPT_DIGITS, Layout, Paragraph
 from pipeline.normalize import normalize_text
@@ -135,8 +136,11 @@ def read_text(path: Path, media_type: str = "text/plain") -> Layout:
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadableFile(path, f"cannot read the file ({exc.strerror or exc})") from exc
-    text = normalize_text(decode(data, path)).replace("\r\n", "\n").replace("\r", "\n")
+    # legacy fonts (TCVN3, VNI) are converted before normalization, which drops TCVN3's "ư" (U+00AD)
+    decoded, encoding = legacy.fix_file_text(decode(data, path), data)
+    text = normalize_text(decoded).replace("\r\n", "\n").replace("\r", "\n")
     paras = paragraphs_from_text(text)
     if not paras:
         raise NoText(path, "the file holds no text")
-    return Layout(path=str(path), media_type=media_type, paragraphs=paras).finalize()
+    warnings = [legacy.warning([encoding])] if encoding else []
+    return Layout(path=str(path), media_type=media_type, paragraphs=paras, warnings=warnings).finalize()
