@@ -19,9 +19,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-# "ngày 05 tháng 3 năm 2026", "ngày   tháng 3 năm 2026", "ngày … tháng … năm 2026"
+# "ngày 05 tháng 3 năm 2026", "ngày   tháng 3 năm 2026", "ngày … tháng … năm 2026", and a
+# handwritten day read by OCR as a short smudge ("ngày khỗ tháng 6 năm 2026": the day is unknown)
 LONG_DATE = re.compile(
-    r"ngày\s*(?P<d>\d{1,2})?[\s.…_]*tháng\s*(?P<m>\d{1,2})?[\s.…_]*năm\s*(?P<y>\d{4})?",
+    r"ngày\s*(?:(?P<d>\d{1,2})|[^\d\s]{1,4}(?=\s+tháng))?[\s.…_]*"
+    r"tháng\s*(?:(?P<m>\d{1,2})|[^\d\s]{1,4}(?=\s+năm))?[\s.…_]*năm\s*(?P<y>\d{4})?",
     re.IGNORECASE,
 )
 # "13/12/2025", "5-3-2026", "05.3.2026"; the year may be absent ("30/6")

@@ -8,7 +8,9 @@ documents print "KẾ HOẠCH" and the trích yếu under it).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from extractors import patterns
 from extractors.casing import normal_case
@@ -16,15 +18,18 @@ from extractors.dates import parse_long
 from models import Issuer, Record
 from models.record import Confidentiality, Urgency
 from pipeline.layout import Layout, Paragraph
+from pipeline.normalize import strip_accents
 
 # words that open an organisation's name: a header line starting with one begins a new level
 # ("UBND TỈNH NINH BÌNH" / "SỞ TÀI CHÍNH" are two levels; "ỦY BAN NHÂN DÂN" / "TỈNH LÀO CAI" one)
-_ORG_HEAD = re.compile(
-    r"^(SỞ|BỘ|BAN|CỤC|TỔNG CỤC|CHI CỤC|VỤ|VIỆN|HỌC VIỆN|TRƯỜNG|ĐẠI HỌC|TRUNG TÂM|VĂN PHÒNG|PHÒNG|"
-    r"THANH TRA|KHO BẠC|CÔNG AN|BỘ CHỈ HUY|BỆNH VIỆN|HỘI|LIÊN ĐOÀN|ĐOÀN|TẬP ĐOÀN|CÔNG TY|ỦY BAN|UBND|"
-    r"HĐND|HỘI ĐỒNG|ĐẢNG ỦY|ĐẢNG BỘ|TỈNH ỦY|THÀNH ỦY|HUYỆN ỦY|CHI BỘ|CHÍNH PHỦ|QUỐC HỘI|THỦ TƯỚNG|"
-    r"BÁO|ĐÀI|QUỸ|ĐẢNG ĐOÀN|BAN CÁN SỰ)\b"
-)
+_ORG_HEADS = (
+    "SỞ", "BỘ", "BAN", "CỤC", "TỔNG CỤC", "CHI CỤC", "VỤ", "VIỆN", "HỌC VIỆN", "TRƯỜNG", "ĐẠI HỌC",
+    "TRUNG TÂM", "VĂN PHÒNG", "PHÒNG", "THANH TRA", "KHO BẠC", "CÔNG AN", "BỘ CHỈ HUY", "BỆNH VIỆN",
+    "HỘI", "LIÊN ĐOÀN", "ĐOÀN", "TẬP ĐOÀN", "CÔNG TY", "ỦY BAN", "UBND", "HĐND", "HỘI ĐỒNG", "ĐẢNG ỦY",
+    "ĐẢNG BỘ", "TỈNH ỦY", "THÀNH ỦY", "HUYỆN ỦY", "CHI BỘ", "CHÍNH PHỦ", "QUỐC HỘI", "THỦ TƯỚNG", "BÁO",
+    "ĐÀI", "QUỸ", "ĐẢNG ĐOÀN", "BAN CÁN SỰ",
+)  # fmt: skip
+_ORG_HEAD = re.compile(r"^(?:" + "|".join(_ORG_HEADS) + r")\b")
 # a line that ends mid-name: "SỞ NÔNG NGHIỆP VÀ" / "MÔI TRƯỜNG"
 _DANGLING = re.compile(r"(\bVÀ|\bCỦA|,|-)$")
 _DECORATION = re.compile(r"^[\s_\-–—=*.·]*$")
@@ -55,8 +60,8 @@ def sort_header(layout: Layout) -> HeaderLines:
     for line in left + right:
         if _DECORATION.match(line):
             continue
-        if patterns.NATIONAL_TITLE.search(line):
-            out.party = out.party or bool(patterns.PARTY_TITLE.search(line))
+        if patterns.is_national_title(line):
+            out.party = out.party or patterns.is_party_title(line)
             in_subject = False
             continue
         if patterns.URGENCY.match(line) or patterns.CONFIDENTIALITY.match(line):
@@ -84,47 +89,108 @@ def sort_header(layout: Layout) -> HeaderLines:
     return out
 
 
-def split_issuer(lines: list[str]) -> Issuer:
+_HEAD_KEYS = tuple(strip_accents(h).replace(" ", "") for h in _ORG_HEADS)
+# OCR splits a word at a letter it is unsure of: "TRƯỜN G", "CON G"; no Vietnamese word is a lone consonant
+_LONE_CONSONANT = re.compile(r"(?<=[^\W\d_]) ([BCDĐGHKLMNPQRSTVX])(?=\s|$)")
+
+
+def _starts_org(line: str, scanned: bool) -> bool:
+    """Does ``line`` open an organisation's name? Exact on clean text; without diacritics and spaces
+    after OCR ("BÔ CÔNG THƯƠNG", "TRƯỜN G ĐẠI HỌC")."""
+    if _ORG_HEAD.match(line.upper()):
+        return True
+    if not scanned:
+        return False
+    key = strip_accents(line.upper()).replace(" ", "")
+    return key.startswith(_HEAD_KEYS)
+
+
+def respell_from(name: str, text: str) -> str:
+    """``name`` as ``text`` spells it, matching without diacritics or case.
+
+    OCR reads the small bold capitals of the header worse than the body, and the body usually
+    names its own issuer ("Trường Đại học Công Thương Thành phố Hồ Chí Minh ban hành ..."): the
+    spelling found most often there replaces the header's guess. No match: ``name`` unchanged.
+
+    >>> body = "Nay Trường Đại học Công Thương Thành phố Hồ Chí Minh ban hành"
+    >>> respell_from("Trường Đại học Cong thương thành phó hò chí minh", body)
+    'Trường Đại học Công Thương Thành phố Hồ Chí Minh'
+    """
+    flat = re.sub(r"\s+", " ", text)
+    key = strip_accents(re.sub(r"\s+", " ", name).strip()).lower()
+    flat_key = strip_accents(flat).lower()
+    if not key or len(flat_key) != len(flat):
+        return name  # a character that does not strip one-to-one: positions would not line up
+    spellings = Counter(
+        flat[m.start() : m.start() + len(key)] for m in re.finditer(rf"(?<!\w){re.escape(key)}(?!\w)", flat_key)
+    )
+    return spellings.most_common(1)[0][0] if spellings else name
+
+
+def split_issuer(lines: list[str], scanned: bool = False, body: str = "") -> Issuer:
     """Group issuer lines into names: the last is the issuer, the one above it the parent.
 
     >>> split_issuer(["ỦY BAN NHÂN DÂN", "TỈNH LÀO CAI"]).name
     'Ủy ban nhân dân tỉnh Lào Cai'
     >>> split_issuer(["UBND TỈNH NINH BÌNH", "SỞ TÀI CHÍNH"]).parent
     'UBND tỉnh Ninh Bình'
+
+    After OCR (``scanned``), split words are mended, and a name is written as the gazetteer
+    spells it ("BÔ CÔNG THƯƠNG" → "Bộ Công Thương") or else as the ``body`` text spells it.
     """
     names: list[list[str]] = []
     for line in lines:
         line = line.strip(" *")
+        if scanned:
+            line = _LONE_CONSONANT.sub(r"\1", line)
         if not line:
             continue
-        starts_new = bool(_ORG_HEAD.match(line.upper())) and not (names and _DANGLING.search(names[-1][-1]))
+        starts_new = _starts_org(line, scanned) and not (names and _DANGLING.search(names[-1][-1]))
         if not names or starts_new:
             names.append([line])
         else:
             names[-1].append(line)
     joined = [normal_case(" ".join(n)) for n in names]
+    if scanned:
+        from extractors.agencies import canonical
+
+        joined = [canonical(name).canonical or respell_from(name, body) for name in joined]
     if not joined:
         return Issuer()
     return Issuer(name=joined[-1], parent=" ".join(joined[:-1]) or None)
 
 
-def parse_code(raw: str) -> tuple[str | None, str | None, str]:
+class Code(NamedTuple):
+    """Số and ký hiệu: ``number`` is None when blank or unreadable (``unreadable`` holds what was seen)."""
+
+    number: str | None
+    symbol: str | None
+    code: str
+    unreadable: str | None = None
+
+
+def parse_code(raw: str) -> Code:
     """(number, symbol, code) from what follows "Số".
 
-    >>> parse_code("125/UBND-KT"), parse_code("     /UBND-NC"), parse_code("33-KH/TU")
+    >>> parse_code("125/UBND-KT")[:3], parse_code("     /UBND-NC")[:3], parse_code("33-KH/TU")[:3]
     (('125', 'UBND-KT', '125/UBND-KT'), (None, 'UBND-NC', '/UBND-NC'), ('33', 'KH/TU', '33-KH/TU'))
-    >>> parse_code("15/2026/QĐ-UBND")
+    >>> parse_code("15/2026/QĐ-UBND")[:3]
     ('15', 'QĐ-UBND', '15/2026/QĐ-UBND')
+    >>> parse_code("Á$3/KH-DCT")  # OCR of a handwritten number: the ký hiệu is still good
+    Code(number=None, symbol='KH-DCT', code='/KH-DCT', unreadable='Á$3')
     """
     code = re.sub(r"\s+", "", raw).rstrip(".,;")
     # Party form "33-KH/TU": the number is joined to the type by "-", the issuer follows "/"
-    party = re.match(r"^(?P<n>\d*)-(?P<sym>[^/]+/.+)$", code)
-    if party:
-        return party.group("n") or None, party.group("sym"), code
-    state = re.match(r"^(?P<n>\d*)(?:/(?P<y>\d{4}))?/(?P<sym>.+)$", code)
-    if state:
-        return state.group("n") or None, state.group("sym"), code
-    return None, code or None, code
+    party = re.match(r"^(?P<n>[^/-]*)-(?P<sym>[^/-]+/.+)$", code)
+    state = re.match(r"^(?P<n>[^/]*?)(?:/(?P<y>\d{4}))?/(?P<sym>.+)$", code)
+    m = party or state
+    if not m:
+        return Code(None, code or None, code)
+    number = m.group("n")
+    if number and not number.isdigit():
+        # not a number: handwriting or a smudge read by OCR; keep the ký hiệu, drop the guess
+        return Code(None, m.group("sym"), code[len(number) :], unreadable=number)
+    return Code(number or None, m.group("sym"), code)
 
 
 def _is_subject_end(line: str, subject: list[str]) -> bool:
@@ -184,12 +250,19 @@ def _marks(header: HeaderLines, layout: Layout) -> tuple[Urgency | None, Confide
 def apply(layout: Layout, record: Record) -> None:
     """Fill the record's header fields, adding a warning for each part that could not be read."""
     header = sort_header(layout)
-    record.issuer = split_issuer(header.issuer)
+    body = " ".join(p.text for p in layout.zone("body")) if layout.scanned else ""
+    record.issuer = split_issuer(header.issuer, scanned=layout.scanned, body=body)
     if record.issuer.name is None:
         record.warnings.append("Không đọc được tên cơ quan ban hành (issuer not found in the header).")
     if header.number is not None:
-        record.number, record.symbol, record.code = parse_code(header.number)
-        if record.number is None:
+        parts = parse_code(header.number)
+        record.number, record.symbol, record.code = parts.number, parts.symbol, parts.code
+        if parts.unreadable:
+            record.warnings.append(
+                f"Số văn bản không đọc được ('{parts.unreadable}'): có thể viết tay hoặc bị mờ "
+                "(the number could not be read: handwritten or blurred)."
+            )
+        elif record.number is None:
             record.warnings.append(
                 "Số văn bản để trống: có thể là bản chưa đóng số (number left blank: possibly a draft or an "
                 "unregistered copy)."

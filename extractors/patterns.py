@@ -11,6 +11,8 @@ import re
 from functools import cache
 from importlib import resources
 
+from pipeline.normalize import strip_accents
+
 
 @cache
 def doc_types() -> dict[str, list[str]]:
@@ -53,15 +55,29 @@ def type_from_code(symbol: str) -> str | None:
     return _type_by_code().get(head.upper())
 
 
-# "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "ĐẢNG CỘNG SẢN VIỆT NAM"
-NATIONAL_TITLE = re.compile(
-    r"CỘNG\s+HÒA\s+XÃ\s+HỘI|Độc\s+lập\s*[-–—]?\s*Tự\s+do|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM", re.IGNORECASE
+# "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "ĐẢNG CỘNG SẢN VIỆT NAM",
+# matched without diacritics so OCR damage ("CỌNG HÒA XÃ HỘI") still finds the quốc hiệu
+_NATIONAL_TITLE_BARE = re.compile(
+    r"CONG\s*HOA\s+XA\s+HOI|DOC\s+LAP\s*[-–—]?\s*TU\s+DO|DANG\s+CONG\s+SAN\s+VIET\s+NAM", re.IGNORECASE
 )
-PARTY_TITLE = re.compile(r"ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM", re.IGNORECASE)
+_PARTY_TITLE_BARE = re.compile(r"DANG\s+CONG\s+SAN\s+VIET\s+NAM", re.IGNORECASE)
+
+
+def is_national_title(line: str) -> bool:
+    """Quốc hiệu, tiêu ngữ or the Party's title line (never part of the issuer)."""
+    return bool(_NATIONAL_TITLE_BARE.search(strip_accents(line)))
+
+
+def is_party_title(line: str) -> bool:
+    """ "ĐẢNG CỘNG SẢN VIỆT NAM": the document is a Party document."""
+    return bool(_PARTY_TITLE_BARE.search(strip_accents(line)))
+
+
 # "Lào Cai, ngày 05 tháng 3 năm 2026", "Hà Nội, ngày    tháng    năm 2026"
 PLACE_DATE = re.compile(r"^(?P<place>[^,\d]{2,60}?)\s*,\s*ngày\b.*\bnăm\b", re.IGNORECASE)
-# "Số: 125/UBND-KT", "Số 33-KH/TU", "Số:     /UBND-NC", "Số : 2917 /SGDĐT-VP", "Số: 15/2026/QĐ-UBND"
-NUMBER_LINE = re.compile(r"^Số\s*:?\s*(?P<code>[\w.\s]*[/-]\s*[\wĐđ&.\-/]+)", re.IGNORECASE)
+# "Số: 125/UBND-KT", "Số 33-KH/TU", "Số:     /UBND-NC", "Số : 2917 /SGDĐT-VP", "Số: 15/2026/QĐ-UBND",
+# and OCR's "Số: Á$3/KH-DCT" (a handwritten number): everything after "Số" that holds a "/" or "-"
+NUMBER_LINE = re.compile(r"^Số\s*[:;.]?\s*(?P<code>[^\s/-]*\s*[/-].*?)\s*$", re.IGNORECASE)
 # "V/v tiếp tục triển khai ...", "V/v: ...", "Về việc ..."
 SUBJECT_LINE = re.compile(r"^(?:V/v|V/V|v/v)\s*:?\s*(?P<rest>.*)$")
 # "Kính gửi: Sở Y tế.", "Kính gửi:", "Kính gửi - Bộ Nội vụ;"
@@ -71,9 +87,7 @@ NOI_NHAN = re.compile(r"^[-\s]*Nơi\s+nhận\s*:?\s*(?P<rest>.*)$", re.IGNORECAS
 # "Lưu: VT, NC (Ng).", "Lưu VPĐU.", "- Lưu: VT."
 LUU = re.compile(r"^[-\s]*Lưu\b", re.IGNORECASE)
 # signer authority: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "T/M BAN THƯỜNG VỤ", "TL. BỘ TRƯỞNG", "Q. GIÁM ĐỐC"
-AUTHORITY_LINE = re.compile(
-    r"^(?P<auth>TM|KT|TL|TUQ|Q|T/M|K/T|T/L|T\.M|K\.T|T\.L)\s*[./]?\s+(?P<rest>[A-ZĐÀ-Ỹ].*)$"
-)
+AUTHORITY_LINE = re.compile(r"^(?P<auth>TM|KT|TL|TUQ|Q|T/M|K/T|T/L|T\.M|K\.T|T\.L)\s*[./]?\s+(?P<rest>[A-ZĐÀ-Ỹ].*)$")
 # urgency and confidentiality marks (độ khẩn, độ mật), alone on a line
 URGENCY = re.compile(r"^(HỎA\s+TỐC(?:\s+HẸN\s+GIỜ)?|THƯỢNG\s+KHẨN|KHẨN)$", re.IGNORECASE)
 CONFIDENTIALITY = re.compile(r"^(TUYỆT\s+MẬT|TỐI\s+MẬT|MẬT)$", re.IGNORECASE)

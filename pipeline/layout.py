@@ -76,6 +76,7 @@ class Layout:
     pages: int | None = None
     warnings: list[str] = field(default_factory=list)
     text: str = ""
+    scanned: bool = False  # some text came from OCR: extractors may repair typical OCR damage
 
     def finalize(self) -> Layout:
         """Join paragraph texts into ``text`` (blank line between) and record each one's span."""

@@ -39,7 +39,7 @@ def _is_closing_start(p: Paragraph) -> bool:
 
 def _header_zone(p: Paragraph) -> Zone:
     text = p.text
-    if patterns.NATIONAL_TITLE.search(text) or patterns.PLACE_DATE.search(text):
+    if patterns.is_national_title(text) or patterns.PLACE_DATE.search(text):
         return "header_right"
     return "header_left"
 

@@ -987,6 +987,7 @@ def read_pdf(path: Path, engine: Engine | None = None, max_pages: int | None = N
     pages = page_words(path, chosen, max_pages)
     blank = [p.number for p in pages if not p.words]
     warnings: list[str] = []
+    scanned_any = False
     if blank:
         from pipeline.readers import ocr
 
@@ -996,10 +997,14 @@ def read_pdf(path: Path, engine: Engine | None = None, max_pages: int | None = N
             by_number = {p.number: p for p in ocr_pages}
             pages = [by_number.get(p.number, p) for p in pages]
             warnings.append(ocr.scan_warning(scanned, len(pages)))
+            scanned_any = True
             if len(scanned) == len(pages):
-                return words_to_layout(pages, path, size_tol=ocr.SIZE_TOLERANCE, warnings=warnings)
+                layout = words_to_layout(pages, path, size_tol=ocr.SIZE_TOLERANCE, warnings=warnings)
+                layout.scanned = True
+                return layout
     by_content = _convert_legacy(pages, warnings)
     layout = words_to_layout(pages, path, warnings=warnings)
+    layout.scanned = scanned_any
     if by_content:
         _restore_legacy_caps(layout)
     return layout

@@ -28,9 +28,7 @@ _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPTS, "0123456789")
 
 # a footnote block: "¹ Kế hoạch số ...", "[^1]: ...", "[1] ..." at the start of a block
-FOOTNOTE_START = re.compile(
-    rf"^(?:(?P<sup>[{_SUPERSCRIPTS}]+)|\[\^?(?P<num>\d{{1,3}})\]:?)\s*(?P<rest>\S.*)$", re.S
-)
+FOOTNOTE_START = re.compile(rf"^(?:(?P<sup>[{_SUPERSCRIPTS}]+)|\[\^?(?P<num>\d{{1,3}})\]:?)\s*(?P<rest>\S.*)$", re.S)
 # a markdown footnote reference in the body: "công vụ[^1]" → "công vụ¹"
 MD_FOOTNOTE_REF = re.compile(r"\[\^(\d{1,3})\](?!:)")
 # a line that starts a list item: "1.", "1.2.", "2)", "a)", "đ)", "-", "+", "•", "I.", "IV.", "Điều 3."
