@@ -196,11 +196,15 @@ UNICODE_VIETNAMESE = re.compile("[ăĂđĐĩĨũŨơƠưƯ\u1ea0-\u1ef9]")
 # TCVN3 tells: its symbol-range letters ("nh©n", "®·", "tr\xadêng"), or a Latin-1 capital
 # inside a lower-case word ("ViÖt", "tØnh", "lËp"), which no real spelling has.
 _TCVN3_TELL = re.compile(r"[¡¢£¤¥¦§¨©ª«¬\u00ad®µ¶·¸¹»¼½¾]|[a-zß-öø-ÿ][Æ-ÖØ-Þ×]")
-# VNI tells: a vowel followed by a tone-mark byte ("aø", "uû", "öï"), a/e/o followed by a
-# circumflex byte ("aâ", "eá"; not "oà"/"oá", which Unicode "hoà"/"toán" also spell), an "a"
-# followed by a breve byte ("aê", "aé"), or "ñ" opening a word ("ñoàng" = "đồng").
+# VNI tells, each a mark byte where no Western spelling puts that letter: a tone byte after a
+# vowel ("aø", "uû", "öï"; not "où", "goût", "naïf", "aún", which French and Spanish spell), a
+# circumflex byte after a/e/o ("aâ", "eá", "oä"; not "oà"/"oá": Unicode "hoà"/"toán"), a breve
+# byte after "a" ("aê", "aé"), "ñ" opening a word ("ñoàng" = "đồng"), "ö" before "ô"/"u"
+# ("ñöôïc" = "được", "Löu" = "Lưu"), "æ" ending "tænh"/"chæ" ("tỉnh", "chỉ").
 _VNI_TELL = re.compile(
-    r"[aeouyôöAEOUYÔÖ][ùøûõïÙØÛÕÏ]|[aeAE][âáàåãäÂÁÀÅÃÄ]|[oO][âÂ]|[aA][êéèúüëÊÉÈÚÜË]|(?<![^\W\d_])[ñÑ][a-zA-Zô-öÔ-Ö]"
+    r"[aeouyôöAEOUYÔÖ][øõØÕ]|[aeuyôöAEUYÔÖ][ùÙ]|[auyôöAUYÔÖ][ûÛ]|[eouyôöEOUYÔÖ][ïÏ]"
+    r"|[aeAE][âáàåãäÂÁÀÅÃÄ]|[oO][âåäÂÅÄ]|[aA][êéèüëÊÉÈÜË]"
+    r"|(?<![^\W\d_])[ñÑ][a-zA-Zô-öÔ-Ö]|[öÖ][ôuÔU]|(?<=[tTnNhH])[æÆ](?:nh|NH)?\b"
 )
 _EDGE_PUNCT = "\"'()[]{}<>,.;:!?“”‘’…-–—/"
 MIN_TELLS = 3  # fewer telling words than this is too little to act on
@@ -234,7 +238,7 @@ def detect(text: str) -> Encoding | None:
         (sum(1 for w in words if _VNI_TELL.search(w)), "vni"),
     ]
     tells, encoding = max(scores)
-    if tells < MIN_TELLS or tells < MIN_SHARE * len(words) or unicode_words * 4 > tells:
+    if tells < MIN_TELLS or tells < MIN_SHARE * len(words) or unicode_words * 2 > tells:
         return None
     return encoding
 
