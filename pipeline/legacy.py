@@ -16,8 +16,9 @@ one, and :func:`detect` on the text when the font names are lost (plain text, PD
 producer renamed the fonts). Conversion runs before :func:`pipeline.normalize.normalize_text`,
 because normalization drops U+00AD, which is TCVN3's "ư".
 
-The tables are data (below), checked against glibc's TCVN5712-1 converter and against the
-VNI table of the xvnkb/Unikey keyboards in ``tests/test_legacy.py``.
+The tables are data (below): TCVN3 as glibc's TCVN5712-1 converter reads the VN3 subset, VNI
+as the xvnkb keyboard's table lists it. ``tests/test_legacy.py`` checks the first against
+``iconv`` and the second, letter by letter, against a rule-based VNI encoder.
 """
 
 from __future__ import annotations
