@@ -121,11 +121,7 @@ def _expansions() -> list[tuple[re.Pattern[str], str]]:
     """Key abbreviations ("nn&mt" → "nong nghiep va moi truong"), longest first so "nn&ptnt"
     is not read as "nn" + "&ptnt"."""
     pairs = sorted(_load_data()["key_expansions"].items(), key=lambda kv: -len(kv[0]))
-    return [
-        (re.compile(rf"(?<![\w&]){re.escape(a)}(?![\w&])"), full)
-        for a, full in pairs
-        if not a.startswith("_")
-    ]
+    return [(re.compile(rf"(?<![\w&]){re.escape(a)}(?![\w&])"), full) for a, full in pairs if not a.startswith("_")]
 
 
 @cache
@@ -162,9 +158,7 @@ def _gazetteer() -> _Gazetteer:
     return gz
 
 
-def _find_pattern(
-    data: dict[str, Any], alternatives: list[str], provinces: list[_Province]
-) -> re.Pattern[str]:
+def _find_pattern(data: dict[str, Any], alternatives: list[str], provinces: list[_Province]) -> re.Pattern[str]:
     """One regex for every mention: known names (+ a place), enumerated groups, unknown heads."""
     prov = "|".join(_flex(p.name) for p in provinces)
     # "… tỉnh Lào Cai", "… Lào Cai", "… thành phố Huế" after a known name
@@ -191,9 +185,7 @@ def _find_pattern(
         r"|Công\s+ty|Hội|Đảng\s+ủy|Ủy\s+ban\s+nhân\s+dân|UBND)"
         rf"\s+{_CAP}[^\W\d_]*(?:\s+(?!(?:{stops})(?!\w))[^\W\d_]+){{0,6}}"
     )
-    return re.compile(
-        rf"(?<!\w)(?:(?P<known>{known})|(?P<group>{group})|(?P<unknown>{unknown}))", re.IGNORECASE
-    )
+    return re.compile(rf"(?<!\w)(?:(?P<known>{known})|(?P<group>{group})|(?P<unknown>{unknown}))", re.IGNORECASE)
 
 
 def _plain(text: str) -> str:
@@ -364,20 +356,58 @@ def _complete(segment: str) -> bool:
     if agency.canonical is not None or agency.group:
         return True
     words = segment.split()
-    return any(
-        segment.startswith(h) and len(words) > len(h.split()) and h[:1].isupper() for h in _gazetteer().heads
-    )
+    return any(segment.startswith(h) and len(words) > len(h.split()) and h[:1].isupper() for h in _gazetteer().heads)
+
+
+# An official's title always opens a new name, and ";" always ends one: "Chánh Văn phòng UBND tỉnh,
+# Giám đốc Sở Nội vụ và Chủ tịch UBND các xã" is three, "Hiệu trưởng, Trưởng các khoa" two. Titles are
+# matched case-sensitively: "trưởng" inside a name ("Bộ trưởng", "phòng, trưởng ...") never cuts.
+_OFFICIAL_TITLES = (
+    "Chánh Văn phòng",
+    "Chánh Thanh tra",
+    "Tổng Giám đốc",
+    "Phó Giám đốc",
+    "Giám đốc",
+    "Phó Chủ tịch",
+    "Chủ tịch",
+    "Thủ trưởng",
+    "Phó Hiệu trưởng",
+    "Hiệu trưởng",
+    "Viện trưởng",
+    "Cục trưởng",
+    "Chi cục trưởng",
+    "Trưởng",
+    "Người đứng đầu",
+    "Phó Bí thư",
+    "Bí thư",
+)
+_OFFICIAL_SPLIT = re.compile(
+    r"\s*;\s*|(?:\s*,\s*|\s+và\s+)(?=(?:"
+    + "|".join(r"\s+".join(map(re.escape, t.split())) for t in _OFFICIAL_TITLES)
+    + r")(?!\w))"
+)
 
 
 def split_agencies(text: str) -> list[str]:
     """Split an enumeration of agencies into names as written (annotation.md: split on a comma
-    or "và" only where each side is a complete agency name).
+    or "và" only where each side is a complete agency name; ";" and an official's title always
+    start a new name).
 
     >>> split_agencies("Sở Tài chính, Sở Nội vụ và Công an tỉnh")
     ['Sở Tài chính', 'Sở Nội vụ', 'Công an tỉnh']
     >>> split_agencies("Các sở, ban, ngành thuộc UBND tỉnh")
     ['Các sở, ban, ngành thuộc UBND tỉnh']
+    >>> split_agencies("Chánh Văn phòng UBND tỉnh, Giám đốc Sở Nội vụ và Chủ tịch UBND các xã")
+    ['Chánh Văn phòng UBND tỉnh', 'Giám đốc Sở Nội vụ', 'Chủ tịch UBND các xã']
     """
+    out: list[str] = []
+    for part in _OFFICIAL_SPLIT.split(_clean(text)):
+        out.extend(_split_names(part))
+    return out
+
+
+def _split_names(text: str) -> list[str]:
+    """One enumeration without ";" or officials' titles: cut where each side is a whole name."""
     text = _clean(text)
     if not text:
         return []

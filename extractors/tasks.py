@@ -204,23 +204,11 @@ _PHRASE_END = re.compile(r"[:;]|\.(?:\s|$)|\s-\s")
 _LIST_COLON = re.compile(r"(?i:các)\s+(?i:sở|bộ|ngành|cơ quan|đơn vị|ban)\s*$")
 
 
-# An official's title always opens a new name: "Chánh Văn phòng UBND tỉnh, Giám đốc Sở Nội vụ và Chủ tịch ...".
-_OFFICIAL_SPLIT = re.compile(
-    r"\s*;\s*|(?:,\s*|\s+và\s+)(?=(?:Chánh\s+Văn\s+phòng|Chánh\s+Thanh\s+tra|Giám\s+đốc|Phó\s+Giám\s+đốc|"
-    r"Chủ\s+tịch|Phó\s+Chủ\s+tịch|Thủ\s+trưởng|Hiệu\s+trưởng|Trưởng\s|Người\s+đứng\s+đầu|Bí\s+thư)(?![^\W\d_]))"
-)
-
-
 def split_names(phrase: str) -> list[str]:
-    """Split an enumeration of agencies: ";" always separates, then :func:`split_agencies` decides
-    each "," and "và". A last name that runs on into words the gazetteer does not know is cut at
-    the end of the agency it starts with ("Bộ Chỉ huy Bộ đội Biên phòng tỉnh mở đợt ..." →
-    "Bộ Chỉ huy Bộ đội Biên phòng tỉnh")."""
-    out: list[str] = []
-    for part in _OFFICIAL_SPLIT.split(phrase):
-        part = part.strip(" ,.")
-        if part:
-            out.extend(split_agencies(part))
+    """Split an enumeration of agencies with :func:`split_agencies`. A last name that runs on into
+    words the gazetteer does not know is cut at the end of the agency it starts with ("Bộ Chỉ huy
+    Bộ đội Biên phòng tỉnh mở đợt ..." → "Bộ Chỉ huy Bộ đội Biên phòng tỉnh")."""
+    out = split_agencies(phrase.strip(" ,."))
     if out and len(out[-1].split()) > 10:
         found = find_agencies(out[-1])
         if found and found[0][0] == 0 and len(out[-1][found[0][1] :].split()) >= 4:

@@ -70,6 +70,21 @@ SPLIT = [
     ("UBND tỉnh, Thường trực HĐND tỉnh", ["UBND tỉnh", "Thường trực HĐND tỉnh"]),
     ("Ban Tuyên giáo và Dân vận Tỉnh ủy", ["Ban Tuyên giáo và Dân vận Tỉnh ủy"]),
     ("Bộ Lao động - Thương binh và Xã hội", ["Bộ Lao động - Thương binh và Xã hội"]),
+    # officials' titles always open a new name; ";" always ends one
+    (
+        "Chánh Văn phòng UBND tỉnh, Giám đốc Sở Nội vụ và Chủ tịch UBND các xã",
+        ["Chánh Văn phòng UBND tỉnh", "Giám đốc Sở Nội vụ", "Chủ tịch UBND các xã"],
+    ),
+    (
+        "Chánh Văn phòng UBND tỉnh; Giám đốc các sở: Nội vụ, Tư pháp; Chủ tịch UBND các xã, phường",
+        ["Chánh Văn phòng UBND tỉnh", "Giám đốc các sở: Nội vụ, Tư pháp", "Chủ tịch UBND các xã, phường"],
+    ),
+    ("Hiệu trưởng, Trưởng các khoa, phòng, trung tâm", ["Hiệu trưởng", "Trưởng các khoa, phòng, trung tâm"]),
+    ("Bộ trưởng Bộ Nội vụ và Thủ trưởng các cơ quan", ["Bộ trưởng Bộ Nội vụ", "Thủ trưởng các cơ quan"]),
+    ("Chánh Văn phòng Tỉnh ủy, Trưởng Ban Tổ chức Tỉnh ủy", ["Chánh Văn phòng Tỉnh ủy", "Trưởng Ban Tổ chức Tỉnh ủy"]),
+    ("Trung tâm QLCL; các khoa", ["Trung tâm QLCL", "các khoa"]),
+    # a lower-case "trưởng" is inside a name, not a new official
+    ("Văn phòng Bộ trưởng", ["Văn phòng Bộ trưởng"]),
 ]
 
 
@@ -80,8 +95,7 @@ def test_split_agencies(text: str, expected: list[str]) -> None:
 
 FIND = [
     (
-        "Giao Sở Nội vụ chủ trì, phối hợp với Sở Tài chính và các cơ quan, đơn vị liên quan "
-        "tham mưu UBND tỉnh",
+        "Giao Sở Nội vụ chủ trì, phối hợp với Sở Tài chính và các cơ quan, đơn vị liên quan tham mưu UBND tỉnh",
         ["Sở Nội vụ", "Sở Tài chính", "các cơ quan, đơn vị liên quan", "UBND tỉnh"],
     ),
     (
