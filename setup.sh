@@ -36,7 +36,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED=false
 case "$mode" in
   run)
     # the main job: every bundled sample through the batch, records into ./data
-    .venv/bin/directives batch samples --out data/records
+    .venv/bin/directives batch samples
     ;;
   test)
     # the tests talk to a real PostgreSQL on 127.0.0.1:5432; start it when it is down

@@ -17,6 +17,7 @@ from extractors.casing import normal_case
 from extractors.dates import parse_long
 from models import Issuer, Record
 from models.record import Confidentiality, Urgency
+from pipeline.errors import NotAnOfficialDocument
 from pipeline.layout import Layout, Paragraph
 from pipeline.normalize import strip_accents
 
@@ -44,6 +45,7 @@ class HeaderLines:
     subject: list[str] = field(default_factory=list)
     place_date: str | None = None
     party: bool = False
+    national: bool = False  # a quốc hiệu / tiêu ngữ / Party title line was seen
     marks: list[str] = field(default_factory=list)
 
 
@@ -57,10 +59,11 @@ def sort_header(layout: Layout) -> HeaderLines:
     left = _lines(layout.zone("header_left"))
     right = _lines(layout.zone("header_right"))
     in_subject = False
-    for line in left + right:
+    for line in left + patterns.join_wrapped_date(right):
         if _DECORATION.match(line):
             continue
         if patterns.is_national_title(line):
+            out.national = True
             out.party = out.party or patterns.is_party_title(line)
             in_subject = False
             continue
@@ -250,6 +253,10 @@ def _marks(header: HeaderLines, layout: Layout) -> tuple[Urgency | None, Confide
 def apply(layout: Layout, record: Record) -> None:
     """Fill the record's header fields, adding a warning for each part that could not be read."""
     header = sort_header(layout)
+    if not (header.national or header.number or header.place_date):
+        raise NotAnOfficialDocument(
+            layout.path, "no official header found (no quốc hiệu, no 'Số:' line, no place and date)"
+        )
     body = " ".join(p.text for p in layout.zone("body")) if layout.scanned else ""
     record.issuer = split_issuer(header.issuer, scanned=layout.scanned, body=body)
     if record.issuer.name is None:

@@ -75,6 +75,21 @@ def is_party_title(line: str) -> bool:
 
 # "Lào Cai, ngày 05 tháng 3 năm 2026", "Hà Nội, ngày    tháng    năm 2026"
 PLACE_DATE = re.compile(r"^(?P<place>[^,\d]{2,60}?)\s*,\s*ngày\b.*\bnăm\b", re.IGNORECASE)
+# the start of a place-and-date line that wrapped before "năm": "Thành phố Hồ Chí Minh, ngày 05"
+PLACE_DATE_START = re.compile(r"^[^,\d]{2,60}?\s*,\s*ngày\b", re.IGNORECASE)
+
+
+def join_wrapped_date(lines: list[str]) -> list[str]:
+    """Join a place-and-date line that a narrow cell wrapped ("..., ngày 05 tháng 3" / "năm 2026")."""
+    out: list[str] = []
+    for line in lines:
+        if out and PLACE_DATE_START.match(out[-1]) and not PLACE_DATE.search(out[-1]):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
 # "Số: 125/UBND-KT", "Số 33-KH/TU", "Số:     /UBND-NC", "Số : 2917 /SGDĐT-VP", "Số: 15/2026/QĐ-UBND",
 # and OCR's "Số: Á$3/KH-DCT" (a handwritten number): everything after "Số" that holds a "/" or "-"
 NUMBER_LINE = re.compile(r"^Số\s*[:;.]?\s*(?P<code>[^\s/-]*\s*[/-].*?)\s*$", re.IGNORECASE)

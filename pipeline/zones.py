@@ -47,7 +47,7 @@ def _header_zone(p: Paragraph) -> Zone:
 def _split_header_paragraph(p: Paragraph) -> list[Paragraph]:
     """A text block may hold left and right header lines together; split it by line."""
     out: list[Paragraph] = []
-    for line in p.lines:
+    for line in patterns.join_wrapped_date(p.lines):
         zone = _header_zone(Paragraph(text=line))
         if out and out[-1].zone == zone:
             out[-1].lines.append(line)

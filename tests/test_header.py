@@ -295,3 +295,16 @@ def test_ocr_issuer_takes_the_spelling_the_body_uses() -> None:
     issuer = split_issuer(["BÔ CÔNG THƯƠNG", "TRƯỜN G ĐẠI HỌC CON G THƯƠNG", "THÀNH PHÓ HÒ CHÍ MINH"], True, body)
     assert issuer.name == "Trường Đại học Công Thương Thành phố Hồ Chí Minh"
     assert issuer.parent == "Bộ Công Thương"
+
+
+def test_a_text_without_any_header_is_refused_with_a_reason() -> None:
+    from pipeline.errors import NotAnOfficialDocument
+
+    with pytest.raises(NotAnOfficialDocument, match="no official header"):
+        record_from_text("Meeting notes\n\nWe discussed the budget for next year.\n")
+
+
+def test_place_and_date_wrapped_in_a_narrow_cell() -> None:
+    text = CONG_VAN.replace("Ninh Bình, ngày 05 tháng 3 năm 2026", "Ninh Bình, ngày 05 tháng 3\nnăm 2026")
+    record = record_from_text(text)
+    assert (record.place, record.issued_date) == ("Ninh Bình", "2026-03-05")
