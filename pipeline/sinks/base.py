@@ -11,7 +11,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Protocol, Self, runtime_checkable
 
-from models import Record
+from models import Record, Task
 
 try:  # POSIX: serialise writers across processes (the watcher and a batch run may overlap).
     import fcntl
@@ -127,3 +127,17 @@ def file_lock(path: Path) -> Iterator[IO[bytes]]:
         finally:
             if fcntl is not None:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def task_fields(task: Task) -> dict[str, object]:
+    """A task's own columns, as every tabular sink (CSV, JSONL, SQL) stores them."""
+    return {
+        "id": task.id,
+        "ordinal": task.ordinal,
+        "text": task.text,
+        "lead": list(task.lead),
+        "support": list(task.support),
+        "deadline": task.deadline,
+        "recurrence": task.recurrence,
+        "report_to": task.report_to,
+    }

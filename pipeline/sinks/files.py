@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from models import Record
-from pipeline.sinks.base import SinkBase, SinkError, atomic_write_bytes, file_lock
+from pipeline.sinks.base import SinkBase, SinkError, atomic_write_bytes, file_lock, task_fields
 
 # Characters Windows shares and Excel refuse in file names (clerks open records from SMB shares).
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
@@ -117,20 +117,7 @@ def task_rows(record: Record) -> list[dict[str, Any]]:
         "issued_date": record.issued_date,
         "subject": record.subject,
     }
-    return [
-        {
-            **document,
-            "id": task.id,
-            "ordinal": task.ordinal,
-            "text": task.text,
-            "lead": list(task.lead),
-            "support": list(task.support),
-            "deadline": task.deadline,
-            "recurrence": task.recurrence,
-            "report_to": task.report_to,
-        }
-        for task in record.tasks
-    ]
+    return [{**document, **task_fields(task)} for task in record.tasks]
 
 
 class _TaskTableSink(SinkBase):

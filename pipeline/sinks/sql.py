@@ -31,7 +31,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from models import Record
-from pipeline.sinks.base import SinkBase, SinkError
+from pipeline.sinks.base import SinkBase, SinkError, task_fields
 
 log = logging.getLogger(__name__)
 
@@ -211,20 +211,7 @@ class SqlSink(SinkBase):
         self._upsert(conn, doc_references, refs)
 
         task_rows = _dedupe(
-            [
-                {
-                    "id": task.id,
-                    "sha256": sha,
-                    "ordinal": task.ordinal,
-                    "text": task.text,
-                    "lead": list(task.lead),
-                    "support": list(task.support),
-                    "deadline": task.deadline,
-                    "recurrence": task.recurrence,
-                    "report_to": task.report_to,
-                }
-                for task in record.tasks
-            ],
+            [{**task_fields(task), "sha256": sha} for task in record.tasks],
             "id",
             sha,
         )
