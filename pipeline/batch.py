@@ -44,7 +44,7 @@ log = logging.getLogger("pipeline.batch")
 # Suffixes a batch picks up by default. The readers decide by content, not by name, so this
 # only keeps stray files (thumbnails, expected-record JSON, spreadsheets) out of a batch; they
 # are reported in ``skipped.txt``, never silently ignored.
-DOCUMENT_SUFFIXES = frozenset({".pdf", ".docx", ".doc", ".txt", ".text", ".md", ".markdown"})
+DOCUMENT_SUFFIXES = frozenset({".pdf", ".docx", ".doc", ".rtf", ".odt", ".txt", ".text", ".md", ".markdown"})
 
 # How often one document is retried after the worker process running it died (a reader that
 # segfaults on a malformed PDF, the OOM killer). Innocent documents that shared the dead pool

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pipeline.errors import UnreadableFile, UnsupportedFormat
 from pipeline.layout import Layout
+from pipeline.readers import office
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -36,12 +37,19 @@ def sniff(path: Path) -> str:
         if "word/document.xml" in names or "[Content_Types].xml" in names or path.suffix.lower() == ".docx":
             # a Word package, perhaps a broken one: the DOCX reader says precisely what is wrong
             return DOCX
+        if "content.xml" in names and path.suffix.lower() == ".odt":
+            return office.MEDIA_TYPES["odt"]
         raise UnsupportedFormat(path, "a zip archive that is not a Word (DOCX) document")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         # an OLE container: an old .doc, or a password-protected .docx; the DOCX reader tells which
         from pipeline.readers.docx import check_container
 
-        check_container(path)  # raises UnreadableFile or UnsupportedFormat
+        try:
+            check_container(path)
+        except UnsupportedFormat:
+            return office.MEDIA_TYPES["doc"]  # not encrypted: a Word 97-2003 file, LibreOffice reads it
+    if head.startswith(b"{\\rtf"):
+        return office.MEDIA_TYPES["rtf"]
     if path.suffix.lower() in TEXT_SUFFIXES:
         return "text/plain" if path.suffix.lower() in {".txt", ".text"} else "text/markdown"
     raise UnsupportedFormat(path, f"unsupported file type '{path.suffix or 'no extension'}'")
@@ -61,6 +69,8 @@ def read(path: str | Path) -> Layout:
         from pipeline.readers.docx import read_docx
 
         return read_docx(p)
+    if media_type in office.MEDIA_TYPES.values():
+        return office.read_office(p, media_type)
     from pipeline.readers.text import read_text
 
     return read_text(p, media_type)
