@@ -25,6 +25,9 @@ _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 # Fixed ranks of heading kinds; list kinds ("decimal", "letter", "dash" ...) nest by order of appearance.
 _RANK = {"phan": 0, "chuong": 1, "muc": 2, "dieu": 3, "roman": 4}
+# Bullets are the lowest level: a printed number ("5.1.", "b)") after a run of "-" items closes them
+# rather than nesting inside the last one. "unit" is a bare unit-name heading line (see tasks.py).
+_BULLETS = {"dash", "plus", "bullet"}
 
 # Each (kind, regex) matches at the start of a paragraph; group "n" is the printed number.
 # Bold markers ("**1.**") are tolerated because converters leave them in plain text.
@@ -47,8 +50,8 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("decimal", re.compile(r"(?P<n>\d{1,2})\s*[.\-–)/]\s*(?=[^\W\d_]|[\"“(*])")),
     # "a) ...", "đ) ...", "b. ..."
     ("letter", re.compile(r"(?P<n>[a-zđ])\s*[).]\s+")),
-    # "- ...", "– ...", "— ..."
-    ("dash", re.compile(r"[-–—]\s*(?=\S)")),
+    # "- ...", "– ...", "— ..."; a scan's OCR reads a dash as "~" ("~ Các đơn vị ...")
+    ("dash", re.compile(r"(?:[-–—]\s*|~\s+)(?=\S)")),
     # "+ ..."
     ("plus", re.compile(r"\+\s*(?=\S)")),
     # "• ...", "● ...", "▪ ..."
@@ -193,11 +196,17 @@ def build_tree(paragraphs: list[Paragraph], markers: list[Marker | None]) -> lis
             keys = [k for k, _ in stack]
             if key in keys:
                 del stack[keys.index(key) :]
+            elif marker.kind not in _BULLETS:
+                while stack and stack[-1][0] in _BULLETS:
+                    stack.pop()
         parent = stack[-1][1] if stack else None
         siblings = parent.children if parent else roots
         position = marker.number if marker.number is not None else len(siblings) + 1
         if marker.number is None and siblings and siblings[-1].kind == marker.kind:
             position = siblings[-1].position + 1
+        if any(s.position == position for s in siblings):
+            # "a)" after "-" steps of the same parent: count on, never reuse an ordinal
+            position = max(s.position for s in siblings) + 1
         ordinal = f"{parent.ordinal}.{position}" if parent else str(position)
         item = Item(marker.kind, ordinal, [para], marker.end, parent, position=position)
         siblings.append(item)

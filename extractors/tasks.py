@@ -64,6 +64,9 @@ class _Cues:
     attribute_kind: dict[str, str]
     preamble: re.Pattern[str]
     report_heads: tuple[str, ...]
+    step: re.Pattern[str]  # "Bước 1:", "Giai đoạn 2." before the item's own words
+    opener: re.Pattern[str]  # "Trong quá trình thực hiện ..., " before the agency that acts
+    unit_split: re.Pattern[str]  # ", " / " và " before "Phòng Công tác sinh viên", "Khoa Thương mại"
 
 
 @cache
@@ -109,13 +112,17 @@ def cues() -> _Cues:
     attribute = re.compile(r"^(?P<label>" + _alt(list(kind_of)) + r")\s*:\s*(?P<value>.*)$", re.IGNORECASE | re.S)
     preamble = re.compile(r"^[-–+•\s]*(?:" + _alt(_list("preamble_openers")) + r")(?![^\W\d_])", re.IGNORECASE)
     report_heads = tuple(heads + need_name + ["các", "Các"])
+    step = re.compile(r"^(?i:" + _alt(_list("step_labels")) + r")\s+\d{1,2}\s*[:.\-–]\s*")
+    unit_split = re.compile(r"(?:\s*,\s*|\s+và\s+)(?=(?:" + _alt(_list("unit_heads")) + r")\s+[A-ZĐÀ-Ỹ])")
     return _Cues(
         head=head,
         stop=stop,
         cue=cue,
-        chu_tri=re.compile(r"\s*(?:được\s+giao\s+)?(?:làm\s+)?chủ\s+trì(?![^\W\d_])\s*(?:thực\s+hiện\s*)?"),
+        # OCR drops or swaps a tone mark on these two key cues ("chủ tri", "phôi hợp"): accept the
+        # spellings that differ only by their marks
+        chu_tri=re.compile(r"\s*(?:được\s+giao\s+)?(?:làm\s+)?ch[ủuúù]\s+tr[ìiíị](?![^\W\d_])\s*(?:thực\s+hiện\s*)?"),
         # ", phối hợp với Sở Tài chính", " và phối hợp cùng các cơ quan liên quan"
-        phoi_hop=re.compile(r"[\s,]*(?:và\s+)?phối\s+hợp\s+(?:chặt\s+chẽ\s+)?(?:với|cùng)\s+"),
+        phoi_hop=re.compile(r"[\s,]*(?:và\s+)?(?i:ph)[ốôoóồổ]i\s+h[ợơoọớ]p\s+(?:chặt\s+chẽ\s+)?(?:với|cùng|vói)\s+"),
         assign_tail=assign_tail,
         closing=closing,
         closing_open=closing_open,
@@ -126,6 +133,9 @@ def cues() -> _Cues:
         attribute_kind=kind_of,
         preamble=preamble,
         report_heads=report_heads,
+        step=step,
+        opener=re.compile(r"^(?i:" + _alt(_list("adverbial_openers")) + r")(?![^\W\d_])[^,;:.]{0,150},\s+"),
+        unit_split=unit_split,
     )
 
 
@@ -198,8 +208,10 @@ def _group_noun_ending(text: str, pos: int, start: int, end: int) -> bool:
 # Words no agency name holds: "Ủy ban nhân dân tỉnh có ý kiến như sau:" is an introduction, not "X:".
 _NOT_A_NAME = re.compile(r"(?<![^\W\d_])(?:có\s+ý\s+kiến|như\s+sau|kết\s+luận|thông\s+báo|đã|sẽ|đang)(?![^\W\d_])")
 
-# Where an agency phrase ends at the latest: ":", ";", a sentence end, " - ".
-_PHRASE_END = re.compile(r"[:;]|\.(?:\s|$)|\s-\s")
+# Where an agency phrase ends at the latest: ":", ";", a sentence end, " - " before a small letter
+# ("Sở Nội vụ - tham mưu ..."); " - " before a capital is inside a name ("Khoa Tài chính - Kế toán"),
+# and so is "các tổ chức chính trị - xã hội".
+_PHRASE_END = re.compile(r"[:;]|\.(?:\s|$)|\s-\s(?![A-ZĐÀ-Ỹ]|xã\s+hội)")
 # "Giám đốc các sở: Nội vụ, Tư pháp" — a colon that opens the names of a group, not the item's body.
 _LIST_COLON = re.compile(r"(?i:các)\s+(?i:sở|bộ|ngành|cơ quan|đơn vị|ban)\s*$")
 
@@ -208,7 +220,7 @@ def split_names(phrase: str) -> list[str]:
     """Split an enumeration of agencies with :func:`split_agencies`. A last name that runs on into
     words the gazetteer does not know is cut at the end of the agency it starts with ("Bộ Chỉ huy
     Bộ đội Biên phòng tỉnh mở đợt ..." → "Bộ Chỉ huy Bộ đội Biên phòng tỉnh")."""
-    out = split_agencies(phrase.strip(" ,."))
+    out = [name for part in cues().unit_split.split(phrase.strip(" ,.")) for name in split_agencies(part)]
     if out and len(out[-1].split()) > 10:
         found = find_agencies(out[-1])
         if found and found[0][0] == 0 and len(out[-1][found[0][1] :].split()) >= 4:
@@ -243,7 +255,7 @@ def _support_at(text: str, pos: int) -> tuple[list[str], int]:
 def _find_support(text: str) -> list[str]:
     """ "phối hợp với X" anywhere in the first sentence (an item that inherits its lead)."""
     first = _SENTENCE_END.split(text, maxsplit=1)[0]
-    for m in re.finditer(r"phối\s+hợp", first):
+    for m in re.finditer(r"(?i:ph)[ốôoóồổ]i\s+h[ợơoọớ]p", first):
         names, end = _support_at(first, m.start())
         if end > m.start():
             return names
@@ -258,10 +270,11 @@ def lead_clause(text: str) -> Clause:
     (['Sở Nội vụ'], ['Sở Tài chính'], True)
     """
     c = cues()
-    m = c.cue.match(text)
-    pos = m.end() if m else 0
+    step = c.step.match(text)  # "Bước 1: Phòng Đào tạo cung cấp ..."
+    m = c.cue.match(text, step.end() if step else 0)
+    pos = m.end() if m else (step.end() if step else 0)
     if not _starts_agency(text, pos, relaxed=bool(m)):
-        return Clause(support=_find_support(text))
+        return _after_opener(text) or Clause(support=_find_support(text))
     found = agency_phrase(text, pos)
     if not found:
         return Clause(support=_find_support(text))
@@ -288,6 +301,18 @@ def lead_clause(text: str) -> Clause:
         # "Sở Tài chính năm 2026 ..." is not a lead clause: the name must run into a verb.
         return Clause(support=_find_support(text))
     return Clause(lead, support, True, assign_only, 0, action)
+
+
+def _after_opener(text: str) -> Clause | None:
+    """The lead after an opening clause: "Trong quá trình thực hiện nếu có vấn đề chưa rõ, các đơn vị
+    gửi ý kiến về ..." → "các đơn vị"; the task's text keeps the opening clause."""
+    m = cues().opener.match(text)
+    if not m:
+        return None
+    clause = lead_clause(text[m.end() :])
+    if not clause.explicit or clause.assign_only or clause.body_start:
+        return None
+    return clause
 
 
 def addressee(sentence: str) -> Clause | None:
@@ -370,14 +395,24 @@ class _Builder:
 
 
 def _is_title(item: Item) -> bool:
-    """ "II. NHIỆM VỤ VÀ GIẢI PHÁP", "1. Mục đích", "2. Công tác tuyên truyền": a heading, no action."""
+    """ "II. NHIỆM VỤ VÀ GIẢI PHÁP", "1. Mục đích", "2. Công tác tuyên truyền": a heading, no action.
+
+    A longer heading ("3. Đối tượng, phạm vi, hình thức và thời gian khảo sát") is a title too when
+    it names a non-assignment section or holds no action verb at all.
+    """
     head = clean(item.head)
     if not head or head.endswith((".", ";", ":", "./.")):
         return False
     letters = [ch for ch in head if ch.isalpha()]
     if letters and all(ch.isupper() for ch in letters):
         return True
-    return len(head.split()) <= 10 and (bool(item.children) or bool(item.continuation))
+    if not (item.children or item.continuation):
+        return False
+    words = len(head.split())
+    if words <= 10:
+        return True
+    c = cues()
+    return words <= 20 and (bool(c.non_task_section.match(head)) or not c.stop.search(head))
 
 
 def _attribute(item: Item) -> tuple[str, str] | None:
@@ -560,7 +595,25 @@ def _markers(paras: list[Paragraph]) -> list[Marker | None]:
         if marker is not None:
             seen_item = True
         out.append(marker)
+    for i, p in enumerate(paras[:-1]):
+        nxt = out[i + 1]
+        if out[i] is None and nxt is not None and nxt.kind in _UNIT_CHILDREN and _unit_heading(p.text):
+            out[i] = Marker("unit", None, 0)
     return out
+
+
+# kinds of item that may follow a bare unit-name heading line
+_UNIT_CHILDREN = {"dash", "plus", "bullet", "letter"}
+
+
+def _unit_heading(text: str) -> bool:
+    """A bare line naming the unit the next bullets are for: "Trung tâm Quản lý chất lượng",
+    "Phòng Đào tạo và Phòng Công tác sinh viên:" (no marker, no action, no sentence end)."""
+    t = clean(text).strip("*").strip()
+    if not t or len(t.split()) > 14 or t.endswith((".", ";", ",")) or t[:1].islower():
+        return False
+    clause = lead_clause(t)
+    return clause.explicit and clause.assign_only and not clause.action
 
 
 def _closing_start(paras: list[Paragraph], markers: list[Marker | None]) -> int:

@@ -22,6 +22,8 @@ from pipeline.layout import Paragraph
         ("- Tổ chức học tập", "dash", None),
         ("+ Hoàn thành kết nối", "plus", None),
         ("• Rà soát", "bullet", None),
+        ("— Bước 1: Phòng Đào tạo", "dash", None),
+        ("~ Các đơn vị, cá nhân", "dash", None),  # OCR's reading of a dash
         ("Điều 3. Chánh Văn phòng", "dieu", 3),
         ("**Điều 1.** Thành lập", "dieu", 1),
         ("Phần II. TỔ CHỨC THỰC HIỆN", "phan", 2),
@@ -43,6 +45,7 @@ def test_marker(text: str, kind: str, number: int | None) -> None:
         "30/6/2026 là hạn cuối",  # a date
         "Ủy ban nhân dân tỉnh yêu cầu",
         "2026 là năm",
+        "~5 ngày làm việc",  # an approximate figure, not a bullet
     ],
 )
 def test_not_a_marker(text: str) -> None:
@@ -104,3 +107,32 @@ def test_unnumbered_paragraph_continues_the_item() -> None:
     paras = [Paragraph(t, zone="body") for t in ["1. Sở Nội vụ", "Chủ trì tham mưu.", "2. Sở Tài chính"]]
     roots = build_tree(paras, [parse_marker(p.text) for p in paras])
     assert [p.text for p in roots[0].continuation] == ["Chủ trì tham mưu."]
+
+
+def test_a_printed_number_after_bullets_closes_them() -> None:
+    # "5.1." after the "-" steps of item 4 is not a sub-item of the last step, and the bullets
+    # under it are its own ("Phân công trách nhiệm" with unit sub-sections).
+    got = _tree(
+        [
+            "4. Nội dung và quy trình thực hiện",
+            "- Bước 1: Phòng Đào tạo cung cấp danh sách.",
+            "- Bước 2: Trung tâm chọn mẫu.",
+            "a) Trung tâm Quản lý chất lượng",
+            "- Tổng hợp kết quả.",
+            "- Báo cáo Ban Giám hiệu.",
+            "b) Phòng Đào tạo",
+            "- Cung cấp dữ liệu.",
+        ]
+    )
+    # a printed number that another kind of sibling already holds counts on from the last one,
+    # so ordinals (and the task ids made from them) stay unique
+    assert got == {
+        "4": "Nội dung và quy trình thực hiện",
+        "4.1": "Bước 1: Phòng Đào tạo cung cấp danh sách.",
+        "4.2": "Bước 2: Trung tâm chọn mẫu.",
+        "4.3": "Trung tâm Quản lý chất lượng",
+        "4.3.1": "Tổng hợp kết quả.",
+        "4.3.2": "Báo cáo Ban Giám hiệu.",
+        "4.4": "Phòng Đào tạo",
+        "4.4.1": "Cung cấp dữ liệu.",
+    }

@@ -331,3 +331,127 @@ def test_seed003_from_its_paragraphs() -> None:
         assert (got.lead, got.support, got.deadline) == (want["lead"], want["support"], want["deadline"])
         assert got.recurrence == want.get("recurrence")
     assert rec.reporting[0].report_to == "Ủy ban nhân dân tỉnh (qua Thanh tra tỉnh)"
+
+
+# --- plan structure, step labels, unit headings (a university's Kế hoạch, state and Party plans) -----
+
+PLAN = [
+    "Trường Đại học Công Thương ban hành Kế hoạch khảo sát như sau:",
+    "1. Mục đích",
+    "- Ghi nhận ý kiến đánh giá của sinh viên về chất lượng dịch vụ.",
+    "2. Yêu cầu thực hiện",
+    "— Khảo sát được triển khai khách quan, trung thực, đúng đối tượng.",
+    "3. Đối tượng, phạm vi, hình thức và thời gian khảo sát",  # 11 words, no verb: a title
+    "3.1. Phương pháp chọn mẫu",
+    "Trường tiến hành lập danh sách sinh viên theo khoa và nhập vào hệ thống.",
+    "4. Nội dung và quy trình thực hiện",
+    "— Bước 1: Phòng Đào tạo cung cấp danh sách sinh viên các khóa đang học.",
+    "— Bước 2: Trung tâm Quản lý chất lượng thực hiện chọn mẫu ngẫu nhiên.",
+    "— Bước 3: Các khoa phôi hợp theo dõi, đôn đốc sinh viên.",  # OCR's "phôi hợp"
+    "5. Phân công trách nhiệm",
+    "5.1. Trung tâm Quản lý chất lượng",
+    "— Là đơn vị đầu mối tham mưu ban hành kế hoạch.",
+    "~ Phối hợp với Phòng Đào tạo chuẩn bị dữ liệu sinh viên.",  # OCR's "~" for a dash
+    "5.2. Phòng Đào tạo và Phòng Công tác sinh viên",
+    "— Phối hợp cung cấp thông tin sinh viên.",
+    "5.3. Các khoa tham gia khảo sát",
+    "— Khoa Công nghệ Cơ khí, Khoa Tài chính - Kế toán và Khoa Thương mại phối hợp triển khai khảo sát.",
+    "6. Tổ chức thực hiện",
+    "— Trong quá trình thực hiện nếu có vấn đề chưa rõ, các đơn vị gửi ý kiến về Trung tâm Quản lý chất lượng.",
+]
+
+
+def test_university_plan_sections_steps_and_unit_headings() -> None:
+    rec = run(PLAN, recipients=[], doc_type="Kế hoạch", issued="2026-06-20")
+    issuer = ["Trường Đại học Công Thương"]
+    ttqlcl = ["Trung tâm Quản lý chất lượng"]
+    assert [(t.ordinal, t.lead, t.support) for t in rec.tasks] == [
+        ("4.1", ["Phòng Đào tạo"], []),
+        ("4.2", ttqlcl, []),
+        ("4.3", ["Các khoa"], []),
+        ("5.1.1", ttqlcl, []),
+        ("5.1.2", ttqlcl, ["Phòng Đào tạo"]),
+        ("5.2.1", ["Phòng Đào tạo", "Phòng Công tác sinh viên"], []),
+        ("5.3.1", ["Khoa Công nghệ Cơ khí", "Khoa Tài chính - Kế toán", "Khoa Thương mại"], []),
+        ("6.1", ["các đơn vị"], []),
+    ]
+    assert rec.tasks[0].text.startswith("Bước 1: Phòng Đào tạo cung cấp")
+    assert issuer not in [t.lead for t in rec.tasks]
+
+
+def test_bare_unit_name_lines_pass_their_name_to_the_bullets() -> None:
+    rec = run(
+        [
+            "Ban Thường vụ Tỉnh ủy xây dựng Kế hoạch thực hiện như sau:",
+            "III. TỔ CHỨC THỰC HIỆN",
+            "Văn phòng Tỉnh ủy",
+            "- Theo dõi, đôn đốc việc thực hiện.",
+            "- Tổng hợp kết quả, báo cáo Ban Thường vụ Tỉnh ủy trước ngày 15/12/2026.",
+            "Ban Tổ chức Tỉnh ủy:",
+            "- Hướng dẫn kiện toàn tổ chức.",
+            "Đây là nội dung quan trọng",  # not a name: stays the bullet's continuation
+            "- Rà soát đội ngũ cán bộ.",
+        ],
+        doc_type="Kế hoạch",
+    )
+    assert [(t.ordinal, t.lead, t.deadline) for t in rec.tasks] == [
+        ("3.1.1", ["Văn phòng Tỉnh ủy"], None),
+        ("3.1.2", ["Văn phòng Tỉnh ủy"], "2026-12-15"),
+        ("3.2.1", ["Ban Tổ chức Tỉnh ủy"], None),
+        ("3.2.2", ["Ban Tổ chức Tỉnh ủy"], None),
+    ]
+
+
+PARTY_AND_STATE = [
+    (
+        "1. Ban Tuyên giáo và Dân vận Tỉnh ủy chủ trì, phối hợp với Ban Tổ chức Tỉnh ủy hướng dẫn học tập; "
+        "hoàn thành trong tháng 3/2026.",
+        [("1", ["Ban Tuyên giáo và Dân vận Tỉnh ủy"], ["Ban Tổ chức Tỉnh ủy"], "2026-03")],
+    ),
+    (
+        "2. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức chính trị - xã hội tỉnh tuyên truyền "
+        "sâu rộng trong đoàn viên, hội viên.",
+        [("2", ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "các tổ chức chính trị - xã hội tỉnh"], [], None)],
+    ),
+    (
+        "3. Các đảng ủy trực thuộc Tỉnh ủy:\n- Xây dựng kế hoạch thực hiện trước ngày 15/4/2026.",
+        [("3.1", ["Các đảng ủy trực thuộc Tỉnh ủy"], [], "2026-04-15")],
+    ),
+    (
+        "4. Giai đoạn 2: Sở Nội vụ chủ trì tổng hợp kết quả, báo cáo UBND tỉnh trước ngày 30/11/2026.",
+        [("4", ["Sở Nội vụ"], [], "2026-11-30")],
+    ),
+    (
+        "5. Để bảo đảm tiến độ, Sở Tài chính chủ trì, phối hợp với Kho bạc Nhà nước khu vực bố trí kinh phí.",
+        [("5", ["Sở Tài chính"], ["Kho bạc Nhà nước khu vực"], None)],
+    ),
+    (
+        "6. Chánh Văn phòng UBND tỉnh, Giám đốc Sở Nội vụ và Chủ tịch UBND các xã chủ động rà soát thủ tục.",
+        [("6", ["Chánh Văn phòng UBND tỉnh", "Giám đốc Sở Nội vụ", "Chủ tịch UBND các xã"], [], None)],
+    ),
+    (
+        "7. Sở Y tế chủ tri, phôi hợp với Sở Tài chính kiểm tra giá thuốc.",  # OCR lost the tone marks
+        [("7", ["Sở Y tế"], ["Sở Tài chính"], None)],
+    ),
+]
+
+
+@pytest.mark.parametrize(("snippet", "expected"), PARTY_AND_STATE)
+def test_party_and_state_leads(snippet: str, expected: list[tuple[str, list[str], list[str], str | None]]) -> None:
+    rec = run([INTRO, *snippet.split("\n")], doc_type="Kế hoạch")
+    assert [(t.ordinal, t.lead, t.support, t.deadline) for t in rec.tasks] == expected
+
+
+def test_a_long_item_with_an_action_is_not_a_title() -> None:
+    # no final period (OCR lost it), children: still a task, because it holds an action verb
+    rec = run(
+        [
+            INTRO,
+            "1. Sở Giáo dục và Đào tạo chủ trì tổ chức rà soát mạng lưới trường, lớp học trên địa bàn toàn tỉnh",
+            "- Báo cáo UBND tỉnh trước ngày 30/9/2026.",
+        ]
+    )
+    assert [(t.ordinal, t.lead) for t in rec.tasks] == [
+        ("1", ["Sở Giáo dục và Đào tạo"]),
+        ("1.1", ["Sở Giáo dục và Đào tạo"]),
+    ]
