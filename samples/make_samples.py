@@ -22,8 +22,6 @@ import io
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
 import tempfile
 import unicodedata
@@ -550,27 +548,16 @@ def rezip(data: bytes) -> bytes:
 
 
 def render_pdfs(docx_paths: list[Path]) -> dict[Path, Path]:
-    """Convert all DOCX in one soffice call, with a private profile so parallel runs don't clash."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
+    """Convert all DOCX in one LibreOffice call (``pipeline.readers.office``: a private profile per
+    call, so parallel runs don't clash)."""
+    from pipeline.readers import office
+
+    if office.soffice() is None:
         raise SystemExit("LibreOffice (soffice) is needed to render the PDFs")
     out: dict[Path, Path] = {}
     with tempfile.TemporaryDirectory(prefix="vnd-samples-") as tmp:
-        profile = Path(tmp) / "profile"
-        outdir = Path(tmp) / "out"
-        cmd = [
-            soffice,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(outdir),
-            *map(str, docx_paths),
-        ]
-        subprocess.run(cmd, check=True, capture_output=True, timeout=600)
-        for path in docx_paths:
-            produced = outdir / (path.stem + ".pdf")
+        produced_all = office.convert(docx_paths, "pdf", Path(tmp), timeout=600)
+        for path, produced in zip(docx_paths, produced_all, strict=True):
             if not produced.exists():
                 raise SystemExit(f"LibreOffice did not render {path.name}")
             target = path.with_suffix(".pdf")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from hypothesis import strategies as st
 
 from pipeline.errors import DirectivesError, UnreadableFile, UnsupportedFormat
 from pipeline.layout import Layout, Paragraph
-from pipeline.readers import read
+from pipeline.readers import office, read
 from pipeline.readers.docx import format_number, read_docx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -343,23 +342,16 @@ def test_damaged_copies_raise_only_project_errors(tmp_path: Path, data: st.DataO
 # ---- the same documents as LibreOffice writes them -------------------------------------------
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+@pytest.mark.skipif(office.soffice() is None, reason="LibreOffice not installed")
 def test_libreoffice_saved_copies_read_the_same(built: Path, tmp_path: Path) -> None:
     """Offices that edit in LibreOffice send DOCX written by it: bullets as Symbol-font glyphs,
     touching tables merged into one, real page statistics. Round-trip through ODT and compare."""
     names = ["numbering.docx", "nested.docx"] + [p.name for p in SAMPLES[:2]]
     sources = [built / n if (built / n).exists() else ROOT / "samples" / n for n in names]
-    odt_dir, docx_dir = tmp_path / "odt", tmp_path / "docx"
-    profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"
-
-    def soffice(*args: str) -> None:
-        command = ["soffice", profile, "--headless", *args]
-        subprocess.run(command, check=True, capture_output=True, timeout=240)
-
-    soffice("--convert-to", "odt", "--outdir", str(odt_dir), *map(str, sources))
-    odts = sorted(map(str, odt_dir.glob("*.odt")))
-    assert len(odts) == len(sources)
-    soffice("--convert-to", "docx:MS Word 2007 XML", "--outdir", str(docx_dir), *odts)
+    odts = office.convert(sources, "odt", tmp_path / "odt", timeout=600)
+    assert all(p.is_file() for p in odts)
+    docx_dir = tmp_path / "docx"
+    office.convert(odts, "docx:MS Word 2007 XML", docx_dir, timeout=600)
     for source in sources:
         again = read_docx(docx_dir / source.name)
         assert [(p.zone, p.text) for p in again.paragraphs] == [(p.zone, p.text) for p in read_docx(source).paragraphs]
