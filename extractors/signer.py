@@ -17,8 +17,14 @@ from models import Record, Signer
 from pipeline.layout import Layout
 
 # a person's name: 2–6 words, each capitalised and not the whole line in capitals
-# ("Nguyễn Tuấn Anh", "Lê Thị Thu Hà"); academic titles are not printed per ND30
+# ("Nguyễn Tuấn Anh", "Lê Thị Thu Hà")
 _NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\.?\s+){1,5}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
+# a rank or degree printed before the name, which ND30 leaves out of họ tên but police, army and
+# universities print: "Đại tá Nguyễn Văn A", "Thiếu tướng ...", "PGS.TS. Lê Văn B", "TS. ...", "ThS. ..."
+_PREFIX = re.compile(
+    r"^(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy|uý)|Đại\s+úy|Chuẩn\s+úy"
+    r"|(?:GS|PGS|TS|ThS|BS|CKII|CKI|KTS|LS|NGND|NGƯT|TTND|TTƯT)(?:\.\s*(?:TS|ThS|BS|CKII|CKI|KTS))*\.?)\s+"
+)
 _NOISE = re.compile(r"^(\(?(đã ký|ký|chữ ký|ký tên|đóng dấu|dấu)[^)]*\)?|\[.*\]|[\s_\-*.]*)$", re.IGNORECASE)
 
 
@@ -29,7 +35,8 @@ def apply(layout: Layout, record: Record) -> None:
     if not lines:
         record.warnings.append("Không tìm thấy phần chữ ký (signer block not found).")
         return
-    name_at = next((i for i in range(len(lines) - 1, -1, -1) if _NAME.match(lines[i])), None)
+    names = [_PREFIX.sub("", ln) for ln in lines]
+    name_at = next((i for i in range(len(lines) - 1, -1, -1) if _NAME.match(names[i])), None)
     authority = None
     titles: list[str] = []
     for line in lines[: name_at if name_at is not None else len(lines)]:
@@ -53,7 +60,7 @@ def apply(layout: Layout, record: Record) -> None:
             match = patterns.AUTHORITY_LINE.match(last_prefix)
             title = match.group("rest") if match else None
     record.signer = Signer(
-        name=lines[name_at] if name_at is not None else None,
+        name=names[name_at] if name_at is not None else None,
         title=title_case(title) if title else None,
         authority=authority,  # type: ignore[arg-type]
     )

@@ -308,3 +308,24 @@ def test_place_and_date_wrapped_in_a_narrow_cell() -> None:
     text = CONG_VAN.replace("Ninh Bình, ngày 05 tháng 3 năm 2026", "Ninh Bình, ngày 05 tháng 3\nnăm 2026")
     record = record_from_text(text)
     assert (record.place, record.issued_date) == ("Ninh Bình", "2026-03-05")
+
+
+@pytest.mark.parametrize(
+    ("block", "signer"),
+    [
+        ("GIÁM ĐỐC\n\nĐại tá Nguyễn Văn Hùng", {"name": "Nguyễn Văn Hùng", "title": "Giám đốc", "authority": None}),
+        (
+            "KT. HIỆU TRƯỞNG\nPHÓ HIỆU TRƯỞNG\n\n(Đã ký)\n\nPGS.TS. Lê Thị Mai",
+            {"name": "Lê Thị Mai", "title": "Phó Hiệu trưởng", "authority": "KT."},
+        ),
+        (
+            "TL. CHỦ TỊCH\nCHÁNH VĂN PHÒNG\n\nTrần Văn Bình",
+            {"name": "Trần Văn Bình", "title": "Chánh Văn phòng", "authority": "TL."},
+        ),
+        ("Q. GIÁM ĐỐC\n\nHoàng Thị Lan", {"name": "Hoàng Thị Lan", "title": "Giám đốc", "authority": "Q."}),
+    ],
+    ids=["rank", "degree-and-signature-note", "by-order", "acting"],
+)
+def test_signer_forms(block: str, signer: dict[str, str | None]) -> None:
+    text = CONG_VAN.replace("KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n\nTrần Văn Bình", block)
+    assert record_from_text(text).signer.model_dump() == signer
