@@ -45,6 +45,7 @@ class HeaderLines:
     subject: list[str] = field(default_factory=list)
     place_date: str | None = None
     party: bool = False
+    loose: list[str] = field(default_factory=list)  # left-cell lines under the number, no "V/v"
     national: bool = False  # a quốc hiệu / tiêu ngữ / Party title line was seen
     marks: list[str] = field(default_factory=list)
 
@@ -89,7 +90,17 @@ def sort_header(layout: Layout) -> HeaderLines:
             continue
         if out.number is None and line not in out.issuer and line in left:
             out.issuer.append(line)
+        elif out.number is not None and line in left:
+            out.loose.append(line)
+    if not out.subject and out.loose and not header_types(out.loose):
+        # a Party công văn prints its trích yếu under the number with no "V/v" (HD36)
+        out.subject = out.loose
     return out
+
+
+def header_types(lines: list[str]) -> bool:
+    """Does any of ``lines`` name a document type ("KẾ HOẠCH")? Then they are not a trích yếu."""
+    return any(patterns.is_type_line(line) for line in lines)
 
 
 _HEAD_KEYS = tuple(strip_accents(h).replace(" ", "") for h in _ORG_HEADS)

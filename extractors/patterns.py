@@ -93,8 +93,9 @@ def join_wrapped_date(lines: list[str]) -> list[str]:
 # "Số: 125/UBND-KT", "Số 33-KH/TU", "Số:     /UBND-NC", "Số : 2917 /SGDĐT-VP", "Số: 15/2026/QĐ-UBND",
 # and OCR's "Số: Á$3/KH-DCT" (a handwritten number): everything after "Số" that holds a "/" or "-"
 NUMBER_LINE = re.compile(r"^Số\s*[:;.]?\s*(?P<code>[^\s/-]*\s*[/-].*?)\s*$", re.IGNORECASE)
-# "V/v tiếp tục triển khai ...", "V/v: ...", "Về việc ..."
-SUBJECT_LINE = re.compile(r"^(?:V/v|V/V|v/v)\s*:?\s*(?P<rest>.*)$")
+# "V/v tiếp tục triển khai ...", "V/v: ...", "V/V ...", "Về việc ..." (V/v abbreviates "về việc";
+# the trích yếu is kept without it)
+SUBJECT_LINE = re.compile(r"^(?:V/v|V/V|v/v|Về\s+việc)\s*:?\s*(?P<rest>.*)$")
 # "Kính gửi: Sở Y tế.", "Kính gửi:", "Kính gửi - Bộ Nội vụ;"
 KINH_GUI = re.compile(r"^Kính\s+gửi\s*:?\s*(?P<rest>.*)$", re.IGNORECASE | re.S)
 # "Nơi nhận:", "Nơi nhận :", "- Nơi nhận:"

@@ -329,3 +329,13 @@ def test_place_and_date_wrapped_in_a_narrow_cell() -> None:
 def test_signer_forms(block: str, signer: dict[str, str | None]) -> None:
     text = CONG_VAN.replace("KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n\nTrần Văn Bình", block)
     assert record_from_text(text).signer.model_dump() == signer
+
+
+def test_ve_viec_and_party_cong_van_without_prefix() -> None:
+    text = CONG_VAN.replace("V/v: rà soát kinh phí", "Về việc rà soát kinh phí")
+    assert record_from_text(text).subject == "rà soát kinh phí chi thường xuyên năm 2026"
+    party = PARTY_PLAN.replace("Số 33-KH/TU", "Số 59-CV/TU\nChế độ hội nghị và công tác phí").replace(
+        "**KẾ HOẠCH**\n\n**thực hiện Kết luận số 21-KL/TW của Ban Chấp hành Trung ương**\n\n", ""
+    )
+    record = record_from_text(party)
+    assert (record.code, record.doc_type, record.subject) == ("59-CV/TU", "Công văn", "Chế độ hội nghị và công tác phí")
