@@ -120,6 +120,11 @@ def _date_after(text: str, pos: int, cue: str, default_year: int | None) -> tupl
         return (value, m.end()) if value else None
     m = SHORT_DATE.match(text, at)
     if m:
+        # a range "29/6/2026 - 09/7/2026", "10/7 đến ngày 13/7/2026": the work is due at its end
+        rng = _RANGE_TO.match(text, m.end())
+        end = SHORT_DATE.match(text, rng.end()) if rng else None
+        if end is not None:
+            m = end
         year = int(m.group("y")) if m.group("y") else default_year
         value = iso(year, int(m.group("m")), int(m.group("d")))
         return (value, m.end()) if value else None
@@ -128,6 +133,10 @@ def _date_after(text: str, pos: int, cue: str, default_year: int | None) -> tupl
         value = iso(int(m.group("y")))
         return (value, m.end()) if value else None
     return None
+
+
+# Between the two dates of a range: " - ", " – ", " đến ", " đến hết ngày ".
+_RANGE_TO = re.compile(r"\s*[-–—]\s*|\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?", re.IGNORECASE)
 
 
 # The start of a period whose end is not a deadline: "từ ngày 10/02/2026 | đến hết ngày 05/3/2026".
@@ -181,6 +190,17 @@ def find_deadline(text: str, default_year: int | None = None) -> str | None:
     # when nothing else is.
     preferred = [d for d in found if not d.in_report and not d.window] or [d for d in found if not d.window] or found
     return preferred[0].iso if preferred else None
+
+
+def cell_deadline(text: str, default_year: int | None = None) -> str | None:
+    """The deadline in a cell of a "Thời gian thực hiện" / "Thời hạn" / "Tiến độ" column, where the
+    column is the cue: "Trước ngày 15/7/2026", "27/6/2026", "29/6/2026 - 09/7/2026" (→ its end),
+    "Quý III/2026", "Tháng 9/2026", "Năm 2026"; "Thường xuyên" has none.
+
+    >>> cell_deadline("29/6/2026 - 09/7/2026"), cell_deadline("Quý III/2026")
+    ('2026-07-09', '2026-09-30')
+    """
+    return find_deadline(text, default_year) or find_deadline("Thời gian thực hiện: " + text, default_year)
 
 
 @cache

@@ -21,11 +21,12 @@ Everything here is regex over short strings (no tokenizer): a page costs well un
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
 from extractors.agencies import canonical, find_agencies, split_agencies
-from extractors.deadlines import find_deadline, find_recurrence, find_report_to, patterns
+from extractors.deadlines import cell_deadline, find_deadline, find_recurrence, find_report_to, patterns
 from extractors.numbering import Item, Marker, build_tree, parse_marker
 from models import Record, ReportingDuty, Span, Task, task_id
 from pipeline.layout import Layout, Paragraph
@@ -368,12 +369,26 @@ class _Builder:
     year: int | None
     tasks: list[Task] = field(default_factory=list)
 
-    def add(self, ordinal: str, text: str, lead: list[str], support: list[str], span: Span, ctx: _Ctx | None) -> None:
+    def warn(self, message: str) -> None:
+        if message not in self.record.warnings:
+            self.record.warnings.append(message)
+
+    def add(
+        self,
+        ordinal: str,
+        text: str,
+        lead: list[str],
+        support: list[str],
+        span: Span,
+        ctx: _Ctx | None,
+        deadline: str | None = None,
+        recurrence: str | None = None,
+    ) -> None:
         text = clean(text)
         if not text:
             return
-        deadline = find_deadline(text, self.year) or (ctx.deadline if ctx else None)
-        recurrence = find_recurrence(text) or (ctx.recurrence if ctx else None)
+        deadline = deadline or find_deadline(text, self.year) or (ctx.deadline if ctx else None)
+        recurrence = recurrence or find_recurrence(text) or (ctx.recurrence if ctx else None)
         report = find_report_to(text, cues().report_heads)
         report_to = report.name if report else (ctx.report_to if ctx else None)
         sha = self.record.source.sha256
@@ -435,6 +450,161 @@ def _intro(text: str) -> Clause | None:
     return addressee(last)
 
 
+# --- task tables (bảng phân công nhiệm vụ) -----------------------------------------------------
+
+# A body table row as the readers give it, cells joined with " | ":
+# "1 | Ban hành kế hoạch | Trước ngày 27/6/2026 | Sở Nội vụ | Sở Tài chính" (an empty last cell leaves " |").
+_ROW_NUMBER = re.compile(r"^(\d{1,3})\s*[.)]?$")
+
+
+def _cells(text: str) -> list[str] | None:
+    """The cells of a table row, or None for a paragraph that is not one."""
+    if "|" not in text:
+        return None
+    cells = [c.strip() for c in text.strip().split("|")]
+    return cells if len(cells) >= 2 else None
+
+
+def _fold(text: str) -> str:
+    """Lower case without tone marks: OCR damages the marks of header cells ("phôi hợp")."""
+    s = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return _SPACES.sub(" ", "".join(ch for ch in s if not unicodedata.combining(ch))).strip()
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Which cell of a task table's rows holds what."""
+
+    content: int
+    ordinal: int | None = None
+    deadline: int | None = None
+    lead: int | None = None
+    support: int | None = None
+    lead_and_support: int | None = None  # "Đơn vị chủ trì/phối hợp": the first name leads
+
+
+@cache
+def _column_words() -> list[tuple[str, tuple[str, ...]]]:
+    value = patterns()["table_columns"]
+    assert isinstance(value, dict)
+    return [(str(kind), tuple(str(w) for w in words)) for kind, words in value.items()]
+
+
+def table_columns(cells: list[str]) -> _Columns | None:
+    """The columns of a task table from its header row, or None when the row is not one:
+    "STT | Nội dung công việc | Thời gian thực hiện | Cơ quan chủ trì | Cơ quan phối hợp"."""
+    found: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        key = _fold(cell)
+        if not key or len(key) > 60:
+            continue
+        for kind, words in _column_words():
+            hit = key in words if kind == "ordinal" else any(w in key for w in words)
+            if hit:
+                found.setdefault(kind, i)
+                break
+    if "content" not in found or not {"deadline", "lead", "lead_and_support"} & found.keys():
+        return None
+    return _Columns(**found)
+
+
+def _header_as_text(text: str) -> bool:
+    """A task table's header row read as running text: three kinds of column named in a short line."""
+    key = _fold(text)
+    if len(key.split()) > 20:
+        return False
+    kinds = {kind for kind, words in _column_words() if kind != "ordinal" and any(w in key for w in words)}
+    if re.match(r"^(?:stt|tt)\b", key):
+        kinds.add("ordinal")
+    return len(kinds) >= 3
+
+
+def take_tables(paras: list[Paragraph]) -> tuple[list[tuple[_Columns, list[Paragraph]]], list[Paragraph], bool]:
+    """Split paragraphs into task tables (header columns, data rows) and the rest; the flag says
+    some rows belonged to no readable table."""
+    tables: list[tuple[_Columns, list[Paragraph]]] = []
+    rest: list[Paragraph] = []
+    unread = False
+    cols: _Columns | None = None
+    swallow = False  # under a header the reader could not split, every line is the table's
+    for p in paras:
+        cells = _cells(p.text)
+        if swallow or (cells is None and _header_as_text(p.text)):
+            # "STT Nội dung Thời gian Cơ quan chủ Cơ quan phối công việc thực hiện trì hợp": a PDF or
+            # OCR reader ran the cells of each line together; the rows after it are not text either
+            unread, swallow, cols = True, True, None
+            continue
+        if cells is None:
+            cols = None
+            rest.append(p)
+            continue
+        header = table_columns(cells)
+        if header is not None:
+            cols = header
+            tables.append((header, []))
+        elif cols is not None:
+            tables[-1][1].append(p)
+        else:
+            unread = True
+    return tables, rest, unread
+
+
+def _table_tasks(b: _Builder, cols: _Columns, rows: list[Paragraph], base: str, ctx: _Ctx) -> None:
+    """One task per row of a task table: ordinal from the section and the row's number, lead and
+    support from their columns (an empty lead cell is a cell merged with the one above), deadline
+    from the time column."""
+    prefix = f"{base}." if base else ""
+    n = 0
+    group = ""
+    groups = 0
+    above: tuple[list[str], list[str]] | None = None
+    for para in rows:
+        cells = _cells(para.text) or []
+
+        def cell(i: int | None, cells: list[str] = cells) -> str:
+            return clean(cells[i]) if i is not None and i < len(cells) else ""
+
+        content = cell(cols.content)
+        if not content:
+            continue
+        when, lead_cell, support_cell = cell(cols.deadline), cell(cols.lead), cell(cols.support)
+        both = cell(cols.lead_and_support)
+        number = _ROW_NUMBER.match(cell(cols.ordinal))
+        if not (when or lead_cell or support_cell or both) and number is None:
+            # "I | NHIỆM VỤ CHUNG | | |": a group row; the rows under it count from 1 again
+            groups += 1
+            group, n = f"{groups}.", 0
+            continue
+        n = int(number.group(1)) if number else n + 1
+        lead, support = _row_agencies(lead_cell, support_cell, both)
+        if not lead and above is not None and (cols.lead is not None or cols.lead_and_support is not None):
+            lead, support = above[0], support or above[1]
+        if lead:
+            above = (lead, support)
+        b.add(
+            f"{prefix}{group}{n}",
+            content,
+            lead or ctx.lead,
+            support if lead else (support or ctx.support),
+            _span([para]),
+            ctx,
+            deadline=cell_deadline(when, b.year) if when else None,
+            recurrence=find_recurrence(when) if when else None,
+        )
+
+
+def _row_agencies(lead_cell: str, support_cell: str, both: str) -> tuple[list[str], list[str]]:
+    lead = split_names(lead_cell) if lead_cell else []
+    support = split_names(support_cell) if support_cell else []
+    if both:
+        clause = lead_clause(both)
+        if clause.explicit and clause.support:
+            return clause.lead, clause.support  # "Sở Nội vụ chủ trì, phối hợp với Sở Tài chính"
+        names = split_names(both)
+        lead, support = lead or names[:1], support or names[1:]
+    return lead, support
+
+
 class _Walker:
     def __init__(self, builder: _Builder, is_decision: bool) -> None:
         self.b = builder
@@ -471,7 +641,7 @@ class _Walker:
         lead = clause.lead if clause.explicit else ctx.lead
         support = clause.support if clause.explicit else (clause.support or ctx.support)
 
-        continuation = [p for p in item.continuation]
+        continuation, tables = self._tables(item, title)
         intro = _intro(continuation[-1].text) if continuation else None
         if intro is None:
             intro = _intro(head) if not clause.assign_only else None
@@ -504,16 +674,14 @@ class _Walker:
                     _span([para]),
                     child_ctx,
                 )
-            return
-        if title and continuation and not children and not non_task:
+        elif title and continuation and not children and not non_task:
             # "1. Công tác tuyên truyền" + a paragraph of action: the paragraph is the task.
             text = " ".join(p.text for p in continuation)
             sub = addressee(clean(text))
             if sub is not None and sub.explicit:
                 lead, support = sub.lead, sub.support
             self.b.add(item.ordinal, text, lead, support, _span(continuation), ctx)
-            return
-        if is_task:
+        elif is_task:
             first = item.paragraphs[0].text[item.text_start :].strip().strip("*").strip()
             body = clean(first)[clause.body_start :] if clause.body_start else clean(first)
             text = " ".join([body, *(p.text for p in continuation if not (intro and p is continuation[-1]))])
@@ -521,7 +689,27 @@ class _Walker:
             self.b.add(item.ordinal, text, lead, support, _span(own_paras), parent_ctx)
             if own_deadline and self.b.tasks and self.b.tasks[-1].ordinal == item.ordinal:
                 self.b.tasks[-1].deadline = self.b.tasks[-1].deadline or own_deadline
+        for cols, rows in tables:
+            _table_tasks(self.b, cols, rows, item.ordinal, child_ctx)
         self.walk(children, child_ctx)
+
+    def _tables(self, item: Item, title: bool) -> tuple[list[Paragraph], list[tuple[_Columns, list[Paragraph]]]]:
+        """The item's own paragraphs without its task tables, and the tables. A table whose header
+        names no task columns (or that OCR broke into pieces) is left out of the task's text and
+        reported in ``warnings``; under a title it takes the title's whole text with it."""
+        tables, rest, unread = take_tables(list(item.continuation))
+        if tables or unread:
+            # "Các nhiệm vụ cụ thể như sau:" only introduces the table
+            rest = [p for p in rest if not clean(p.text).endswith(":")]
+        if unread:
+            if title:
+                rest = []
+            self.b.warn(
+                f"Mục {item.ordinal}: có một bảng không đọc được thành nhiệm vụ (không thấy dòng tiêu đề cột "
+                "Nội dung / Thời gian / Chủ trì); hãy đối chiếu bản gốc. (A table in this section could not be "
+                "read as tasks.)"
+            )
+        return rest, tables
 
     def _attributes(self, item: Item) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -586,7 +774,8 @@ def _markers(paras: list[Paragraph]) -> list[Marker | None]:
     out: list[Marker | None] = []
     seen_item = False
     for p in paras:
-        marker = parse_marker(p.text)
+        # a table row is never an item, whatever its first cell starts with ("a) Rà soát | Quý II | ...")
+        marker = parse_marker(p.text) if _cells(p.text) is None else None
         if marker is not None and not seen_item:
             rest = p.text[marker.end :].strip()
             bullet = marker.kind in {"dash", "plus", "bullet"}
@@ -623,6 +812,10 @@ def _closing_start(paras: list[Paragraph], markers: list[Marker | None]) -> int:
     last = max((i for i, m in enumerate(markers) if m is not None), default=-1)
     if last < 0:
         return len(paras)
+    # a table after the last item belongs to it, with the line that introduces it
+    rows = [i for i in range(last + 1, len(paras)) if _cells(paras[i].text) is not None]
+    if rows and all(_cells(p.text) is not None or clean(p.text).endswith(":") for p in paras[last + 1 : rows[-1]]):
+        last = rows[-1]
     start = last + 1
     if start < len(paras):
         t = clean(paras[start].text)
@@ -668,7 +861,10 @@ def _unnumbered(paras: list[Paragraph], builder: _Builder) -> list[Paragraph]:
     """Tasks from the sentences of an unnumbered body; returns the paragraphs left for reporting."""
     c = cues()
     left: list[Paragraph] = []
-    n = 0
+    tables, paras, _unread = take_tables(paras)
+    for cols, rows in tables:
+        _table_tasks(builder, cols, rows, "", _Ctx(list(builder.record.recipients)))
+    n = len(builder.tasks)
     for para in paras:
         text = clean(para.text)
         if c.preamble.match(text) and text.endswith(":") is False and addressee(text) is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.deadlines import find_deadline, find_recurrence, find_report_to
+from extractors.deadlines import cell_deadline, find_deadline, find_recurrence, find_report_to
 
 
 @pytest.mark.parametrize(
@@ -30,6 +30,10 @@ from extractors.deadlines import find_deadline, find_recurrence, find_report_to
         # a period's end is not the deadline when a report date is given
         ("mở đợt cao điểm từ ngày 10/02/2026 đến hết ngày 05/3/2026; báo cáo trước ngày 10/3/2026", "2026-03-10"),
         ("Kế hoạch số 43-KH/ĐU ngày 12/02/2026; xong trước ngày 01/9/2026", "2026-09-01"),
+        # a range after a cue is due at its end
+        ("Thời gian thực hiện: 29/6/2026 - 09/7/2026", "2026-07-09"),
+        ("Thời gian: từ 10/7 đến ngày 13/7/2026", "2026-07-13"),
+        ("hoàn thành trước ngày 30/6/2026 - báo cáo kết quả", "2026-06-30"),  # a dash, but no second date
     ],
 )
 def test_deadline(text: str, expected: str | None) -> None:
@@ -70,3 +74,23 @@ def test_recurrence(text: str, expected: str | None) -> None:
 def test_report_to(text: str, expected: str | None) -> None:
     found = find_report_to(text)
     assert (found.name if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("Trước ngày 15/7/2026", "2026-07-15"),
+        ("27/6/2026", "2026-06-27"),
+        ("29/6/2026 - 09/7/2026", "2026-07-09"),
+        ("10/7/2026 -\n13/7/2026", "2026-07-13"),
+        ("Quý III/2026", "2026-09-30"),
+        ("Tháng 9/2026", "2026-09"),
+        ("Năm 2026", "2026"),
+        ("Thường xuyên", None),
+        ("Hằng năm", None),
+        ("", None),
+    ],
+)
+def test_cell_deadline(cell: str, expected: str | None) -> None:
+    """A cell under "Thời gian thực hiện": the column header is the cue."""
+    assert cell_deadline(cell, 2026) == expected

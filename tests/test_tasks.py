@@ -455,3 +455,129 @@ def test_a_long_item_with_an_action_is_not_a_title() -> None:
         ("1", ["Sở Giáo dục và Đào tạo"]),
         ("1.1", ["Sở Giáo dục và Đào tạo"]),
     ]
+
+
+# --- task tables (bảng phân công) --------------------------------------------------------------------
+
+TABLE_HEADER = "STT | Nội dung công việc | Thời gian thực hiện | Cơ quan chủ trì | Cơ quan phối hợp"
+TABLE_ROWS = [
+    "1 | Ban hành kế hoạch; rà soát danh sách | Trước ngày 27/6/2026 | Sở Khoa học và Công nghệ | Sở Nội vụ",
+    "2 | Triển khai khảo sát trực tuyến | 29/6/2026 - 09/7/2026 | Sở Nội vụ | Các sở, ban, ngành; UBND các xã",
+    "3 | Tổng hợp, báo cáo UBND tỉnh | Quý III/2026 | Sở Tài chính |",
+]
+TABLE_EXPECTED = [
+    ("2.1", "Ban hành kế hoạch; rà soát danh sách", ["Sở Khoa học và Công nghệ"], ["Sở Nội vụ"], "2026-06-27"),
+    ("2.2", "Triển khai khảo sát trực tuyến", ["Sở Nội vụ"], ["Các sở, ban, ngành", "UBND các xã"], "2026-07-09"),
+    ("2.3", "Tổng hợp, báo cáo UBND tỉnh", ["Sở Tài chính"], [], "2026-09-30"),
+]
+
+
+def test_task_table_rows_in_text_form() -> None:
+    rec = run(
+        [
+            "Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:",
+            "I. MỤC ĐÍCH, YÊU CẦU",
+            "1. Nâng cao hiệu quả quản lý.",
+            "II. NHIỆM VỤ CỤ THỂ",
+            "Các nhiệm vụ cụ thể như sau:",  # introduces the table: not a task
+            TABLE_HEADER,
+            *TABLE_ROWS,
+            "III. TỔ CHỨC THỰC HIỆN",
+            "1. Sở Nội vụ theo dõi, đôn đốc việc thực hiện Kế hoạch này.",
+        ],
+        doc_type="Kế hoạch",
+    )
+    assert table(rec) == [
+        *TABLE_EXPECTED,
+        ("3.1", "Sở Nội vụ theo dõi, đôn đốc việc thực hi", ["Sở Nội vụ"], [], None),
+    ]
+    assert rec.tasks[2].report_to == "UBND tỉnh"
+
+
+def test_task_table_in_a_docx(tmp_path: Path) -> None:
+    """The real DOCX reader on a plan whose tasks are a Word table."""
+    docx = pytest.importorskip("docx")
+    from pipeline import extract
+
+    doc = docx.Document()
+    head = doc.add_table(rows=1, cols=2)
+    head.cell(0, 0).text = "ỦY BAN NHÂN DÂN\nTỈNH LÀO CAI\nSố: 12/KH-UBND"
+    head.cell(
+        0, 1
+    ).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nLào Cai, ngày 05 tháng 3 năm 2026"
+    for text in ["KẾ HOẠCH", "Triển khai chuyển đổi số năm 2026", "Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:"]:
+        doc.add_paragraph(text)
+    for text in ["I. MỤC ĐÍCH, YÊU CẦU", "1. Nâng cao hiệu quả quản lý.", "II. NHIỆM VỤ CỤ THỂ"]:
+        doc.add_paragraph(text)
+    rows = [TABLE_HEADER, *TABLE_ROWS]
+    grid = doc.add_table(rows=len(rows), cols=5)
+    for i, row in enumerate(rows):
+        for j, value in enumerate((row + " ").split(" | ")):
+            grid.cell(i, j).text = value.strip()
+    doc.add_paragraph("III. TỔ CHỨC THỰC HIỆN")
+    doc.add_paragraph("1. Sở Nội vụ theo dõi, đôn đốc việc thực hiện Kế hoạch này./.")
+    sign = doc.add_table(rows=1, cols=2)
+    sign.cell(0, 0).text = "Nơi nhận:\n- Như trên;\n- Lưu: VT."
+    sign.cell(0, 1).text = "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nNguyễn Văn An"
+    path = tmp_path / "plan.docx"
+    doc.save(str(path))
+
+    rec = extract(path)
+    got = [(t.ordinal, t.text, t.lead, t.support, t.deadline) for t in rec.tasks]
+    assert got[:3] == TABLE_EXPECTED
+    assert [t.ordinal for t in rec.tasks[3:]] == ["3.1"]
+
+
+def test_table_with_group_rows_merged_lead_cells_and_a_shared_column() -> None:
+    rec = run(
+        [
+            "Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:",
+            "III. TIẾN ĐỘ THỰC HIỆN",
+            "TT | Nhiệm vụ | Đơn vị chủ trì/phối hợp | Tiến độ",
+            "I | Công tác tuyên truyền | |",  # a group row
+            "1 | Xây dựng chuyên mục trên cổng thông tin | Sở Văn hóa, Thể thao và Du lịch; Báo và Phát thanh, "
+            "Truyền hình tỉnh | Thường xuyên",
+            "2 | Tổ chức tọa đàm | | Tháng 9/2026",  # lead cell merged with the one above
+            "II | Công tác kiểm tra | |",
+            "1 | Kiểm tra việc thực hiện | Sở Nội vụ chủ trì, phối hợp với Thanh tra tỉnh | Trước ngày 15/11/2026",
+        ],
+        doc_type="Kế hoạch",
+    )
+    vh = ["Sở Văn hóa, Thể thao và Du lịch"]
+    assert [(t.ordinal, t.lead, t.support, t.deadline, t.recurrence) for t in rec.tasks] == [
+        ("3.1.1", vh, ["Báo và Phát thanh, Truyền hình tỉnh"], None, "thường xuyên"),
+        ("3.1.2", vh, ["Báo và Phát thanh, Truyền hình tỉnh"], "2026-09", None),
+        ("3.2.1", ["Sở Nội vụ"], ["Thanh tra tỉnh"], "2026-11-15", None),
+    ]
+
+
+def test_a_table_the_reader_could_not_split_gives_a_warning_not_garbage_tasks() -> None:
+    # what a PDF reader gives for a LibreOffice-rendered task table: cells of each line run together
+    rec = run(
+        [
+            "Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:",
+            "II. NHIỆM VỤ CỤ THỂ",
+            "Các nhiệm vụ cụ thể như sau:",
+            "STT Nội dung Thời gian Cơ quan chủ Cơ quan phối công việc thực hiện trì hợp",
+            "1 Ban hành kế Trước ngày Sở Khoa học Sở Nội vụ",
+            "hoạch; rà 27/6/2026 và Công",
+            "III. TỔ CHỨC THỰC HIỆN",
+            "1. Sở Nội vụ theo dõi, đôn đốc việc thực hiện Kế hoạch này.",
+        ],
+        doc_type="Kế hoạch",
+    )
+    assert [t.ordinal for t in rec.tasks] == ["3.1"]
+    assert any("bảng không đọc được" in w for w in rec.warnings)
+
+
+def test_a_table_without_task_columns_is_not_a_task_table() -> None:
+    rec = run(
+        [
+            INTRO,
+            "1. Rà soát số liệu các xã theo bảng sau:",
+            "STT | Tên xã | Số hộ | Ghi chú",
+            "1 | Bản Lầu | 1.200 |",
+        ]
+    )
+    assert [t.ordinal for t in rec.tasks] == ["1"]
+    assert "Bản Lầu" not in rec.tasks[0].text
