@@ -67,7 +67,6 @@ class _Cues:
     report_heads: tuple[str, ...]
     step: re.Pattern[str]  # "Bước 1:", "Giai đoạn 2." before the item's own words
     opener: re.Pattern[str]  # "Trong quá trình thực hiện ..., " before the agency that acts
-    unit_split: re.Pattern[str]  # ", " / " và " before "Phòng Công tác sinh viên", "Khoa Thương mại"
 
 
 @cache
@@ -114,7 +113,6 @@ def cues() -> _Cues:
     preamble = re.compile(r"^[-–+•\s]*(?:" + _alt(_list("preamble_openers")) + r")(?![^\W\d_])", re.IGNORECASE)
     report_heads = tuple(heads + need_name + ["các", "Các"])
     step = re.compile(r"^(?i:" + _alt(_list("step_labels")) + r")\s+\d{1,2}\s*[:.\-–]\s*")
-    unit_split = re.compile(r"(?:\s*,\s*|\s+và\s+)(?=(?:" + _alt(_list("unit_heads")) + r")\s+[A-ZĐÀ-Ỹ])")
     return _Cues(
         head=head,
         stop=stop,
@@ -136,7 +134,6 @@ def cues() -> _Cues:
         report_heads=report_heads,
         step=step,
         opener=re.compile(r"^(?i:" + _alt(_list("adverbial_openers")) + r")(?![^\W\d_])[^,;:.]{0,150},\s+"),
-        unit_split=unit_split,
     )
 
 
@@ -221,7 +218,7 @@ def split_names(phrase: str) -> list[str]:
     """Split an enumeration of agencies with :func:`split_agencies`. A last name that runs on into
     words the gazetteer does not know is cut at the end of the agency it starts with ("Bộ Chỉ huy
     Bộ đội Biên phòng tỉnh mở đợt ..." → "Bộ Chỉ huy Bộ đội Biên phòng tỉnh")."""
-    out = [name for part in cues().unit_split.split(phrase.strip(" ,.")) for name in split_agencies(part)]
+    out = split_agencies(phrase.strip(" ,."))
     if out and len(out[-1].split()) > 10:
         found = find_agencies(out[-1])
         if found and found[0][0] == 0 and len(out[-1][found[0][1] :].split()) >= 4:
