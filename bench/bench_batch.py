@@ -5,7 +5,7 @@ alone vs the same files through the Prefect batch flow (one task run per documen
 
 Both runs are the real commands in fresh processes (`directives batch DIR --no-sinks` and
 `directives batch DIR --prefect --no-sinks` on the ephemeral server). The PDFs are the samples
-made distinct by a comment after %%EOF. Writes bench/results/batch.json.
+made distinct by a comment after %%EOF. Writes bench/results/batch-N.json.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def main() -> None:
         "(pool and Prefect server start excluded); wall_* include process and server start.",
     }
     (ROOT / "bench" / "results").mkdir(exist_ok=True)
-    (ROOT / "bench" / "results" / "batch.json").write_text(json.dumps(report, indent=2) + "\n")
+    (ROOT / "bench" / "results" / f"batch-{args.n}.json").write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2))
 
 
