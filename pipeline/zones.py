@@ -20,7 +20,8 @@ import extractors.patterns as patterns
 from pipeline.layout import Layout, Paragraph, Zone
 
 
-def _is_body_start(p: Paragraph) -> bool:
+def is_body_start(p: Paragraph) -> bool:
+    """Does ``p`` open the body ("Kính gửi", a type name, running text)? Also used by the text reader."""
     text = p.text.strip()
     first = p.lines[0].strip() if p.lines else text
     if patterns.KINH_GUI.match(text) or patterns.is_type_line(first):
@@ -32,7 +33,8 @@ def _is_body_start(p: Paragraph) -> bool:
     return len(text) > 160 or bool(re.match(r"^(\d+\.|[IVX]+\.)\s", text))
 
 
-def _is_closing_start(p: Paragraph) -> bool:
+def is_closing_start(p: Paragraph) -> bool:
+    """Does ``p`` open the closing ("Nơi nhận", an authority line TM./KT./TL.)?"""
     first = p.lines[0].strip() if p.lines else p.text
     return bool(patterns.NOI_NHAN.match(first) or patterns.AUTHORITY_LINE.match(first))
 
@@ -76,9 +78,9 @@ def assign(layout: Layout) -> None:
                 state = "body"
             out.append(p)
             continue
-        if state in ("header_left", "header_right") and _is_body_start(p):
+        if state in ("header_left", "header_right") and is_body_start(p):
             state = "body"
-        if state == "body" and _is_closing_start(p):
+        if state == "body" and is_closing_start(p):
             state = "closing_right"
         if state in ("header_left", "header_right"):
             out.extend(_split_header_paragraph(p))

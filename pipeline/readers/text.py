@@ -12,17 +12,30 @@ What converters leave behind, and what this reader does with it:
   two halves of the sentence are joined again.
 
 Zones are left ``unknown``; :func:`pipeline.zones.assign` classifies them by content.
+
+*Layout text* — the page as it looks (``pdftotext -layout``, copy-paste from a viewer, web copies
+with tab- or ``" | "``-separated header rows) — is first turned into that Markdown-like form by
+:func:`from_layout`: the header's and the closing's two cells, which share each line, are split at
+their column gap and written one after the other; hard-wrapped paragraphs (a new one marked by
+indentation, not a blank line) are joined, also across a form feed; page numbers and running heads
+go; a footnote at a page foot ("1 Quyết định số ...", superscript lost) is lifted out and its marker
+in the body ("tỉnh 1;") becomes "tỉnh¹;".
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from extractors import patterns
 from pipeline import legacy
 from pipeline.errors import NoText, UnreadableFile
 from pipeline.layout import SUPERSCRIPT_DIGITS, Layout, Paragraph
 from pipeline.normalize import normalize_text
+from pipeline.zones import is_body_start
 
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPTS, "0123456789")
@@ -128,6 +141,351 @@ def paragraphs_from_text(text: str) -> list[Paragraph]:
     return paras + footnotes
 
 
+# --- layout text -------------------------------------------------------------------------------
+
+CELL_SEP = "\x1f"  # a tab of the source, kept through normalization (which makes tabs spaces)
+# an explicit cell separator: a tab, or " | " of a web copy ("ỦY BAN NHÂN DÂN TỈNH X | CỘNG HÒA ...")
+_EXPLICIT_SEP = re.compile(rf"\s*{CELL_SEP}+\s*|\s+\|\s+")
+# a Markdown table's rule row: "|---|:---:|"
+_TABLE_RULE = re.compile(r"^[\s|:\-]+$")
+# a gap between two cells laid side by side: "ỦY BAN NHÂN DÂN      CỘNG HÒA" (two spaces or more)
+_GAP = re.compile(r"(?<=\S) {2,}(?=\S)")
+# a footnote at a page foot, its superscript lost: "1 Quyết định số 2150/QĐ-UBND ngày ..."
+_FOOT_START = re.compile(r"^(?P<num>\d{1,3}) +(?P<rest>\S.*)$")
+# a line broken inside a code: "Quyết định số 1874/QĐ-" + "UBND" join without a space
+_CODE_BREAK = re.compile(r"[^\W_][-/]$")
+# words after which a bare number counts something and is no footnote marker: "tháng 1", "Điều 1"
+_COUNTING = frozenset(
+    "ngày tháng năm quý tuần giờ phút số điều khoản điểm mục phần chương tiết khóa lần đợt bước kỳ "
+    "giai đoạn nhóm loại cấp hạng tổ khu vùng phường quận xã tầng phòng lớp".split()
+)
+
+
+@dataclass
+class _Region:
+    """Lines of a two-cell region (header or closing) sorted into their cells, blocks kept apart."""
+
+    left: list[list[str]] = field(default_factory=lambda: [[]])
+    right: list[list[str]] = field(default_factory=lambda: [[]])
+
+    def add(self, left: str, right: str) -> None:
+        if left:
+            self.left[-1].append(left)
+        if right:
+            self.right[-1].append(right)
+
+    def blank(self) -> None:
+        for cell in (self.left, self.right):
+            if cell[-1]:
+                cell.append([])
+
+    def text(self) -> list[str]:
+        """Blocks of the left cell, then of the right cell: never interleaved."""
+        return ["\n".join(block) for block in self.left + self.right if block]
+
+
+def _explicit_cells(line: str) -> list[str] | None:
+    """Cells of a row written with tabs or pipes, or None for a line without them.
+
+    >>> _explicit_cells("| SỞ Y TẾ | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |")
+    ['SỞ Y TẾ', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM']
+    >>> _explicit_cells(CELL_SEP + "Độc lập - Tự do - Hạnh phúc")
+    ['', 'Độc lập - Tự do - Hạnh phúc']
+    """
+    s = line.strip(" ")
+    table = s.startswith("|") and s.endswith("|") and len(s) > 1
+    if table:
+        s = s[1:-1]
+    elif CELL_SEP not in s and not re.search(r"\s\|\s", s):
+        return None
+    parts = re.split(rf"\s*[|{CELL_SEP}]+\s*" if table else _EXPLICIT_SEP.pattern, s)
+    parts = [p.strip() for p in parts]
+    if parts and not parts[-1]:
+        parts.pop()
+    return parts
+
+
+def _gap_cells(line: str) -> list[tuple[int, str]]:
+    """(start column, text) of each run of text separated by wide gaps."""
+    return [(m.start(), m.group()) for m in re.finditer(r"\S+(?: \S+)*", line)]
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _is_side_by_side(line: str) -> bool:
+    """A header or closing row: two cells on one line, the right one a quốc hiệu or the signer's line.
+
+    >>> _is_side_by_side("   ỦY BAN NHÂN DÂN          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    True
+    >>> _is_side_by_side("Số:     /STC-QLNS")
+    False
+    """
+    cells = _explicit_cells(line)
+    parts = cells[1:] if cells is not None else [t for _, t in _gap_cells(line)[1:]]
+    first = cells[0] if cells else line.strip()
+    if cells is None and not re.search(r"\S {4,}\S", line):
+        return False
+    return any(patterns.is_national_title(p) or patterns.AUTHORITY_LINE.match(p) for p in parts) or bool(
+        parts and patterns.NOI_NHAN.match(first)
+    )
+
+
+def is_layout_text(text: str) -> bool:
+    """Is ``text`` the page as it looks rather than Markdown-like paragraphs?
+
+    Form feeds between pages, a header or closing row holding both cells, or a body hard-wrapped
+    into lines of one width without blank lines between them.
+    """
+    if "\f" in text:
+        return True
+    lines = text.split("\n")
+    if any(_is_side_by_side(ln) for ln in lines):
+        return True
+    wrapped = sum(1 for ln, nxt in itertools.pairwise(lines) if 50 <= len(ln.strip()) <= 110 and nxt.strip())
+    return wrapped >= 8 and wrapped >= 0.3 * sum(1 for ln in lines if ln.strip())
+
+
+def _clean_pages(text: str) -> list[list[str]]:
+    """Pages as lines without page numbers or running heads (the same first or last line on two pages or more)."""
+    pages = [[ln.rstrip() for ln in page.split("\n")] for page in text.split("\f")]
+    for page in pages:
+        for end in (0, -1):
+            content = [i for i, ln in enumerate(page) if ln.strip()]
+            if content and PAGE_MARK.match(page[content[end]].strip()):
+                page[content[end]] = ""
+    for end in (0, -1):
+        edges = [next((ln.strip() for ln in page[:: 1 if end == 0 else -1] if ln.strip()), "") for page in pages]
+        repeated = {e for e, n in Counter(edges).items() if e and n >= 2}
+        for page in pages:
+            idx = [i for i, ln in enumerate(page) if ln.strip()]
+            if idx and page[idx[end]].strip() in repeated:
+                page[idx[end]] = ""
+    return pages
+
+
+def _place_marker(lines: list[str], note: str) -> bool:
+    """Turn the body's marker for footnote ``note`` into a superscript; False when none is found.
+
+    A marker follows a word, after a space or glued to it ("tỉnh 1;", "Bộ Y tế 1,", "tỉnh1"), and
+    not a counting word ("tháng 1", "Điều 1"). One before punctuation is the surest.
+    """
+    marker = re.compile(rf"(?<=[^\W\d_])( ?){note}(?=[\s,.;:)”\"]|$)")
+    best: tuple[int, int, re.Match[str]] | None = None
+    for i, line in enumerate(lines):
+        for m in marker.finditer(line):
+            word = re.search(r"(\w+)$", line[: m.start()])
+            if m.group(1) and word and word.group(1).lower() in _COUNTING:
+                continue
+            rank = 0 if m.end() == len(line) or line[m.end()] != " " else 1
+            if best is None or rank < best[0]:
+                best = (rank, i, m)
+    if best is None:
+        return False
+    _, i, m = best
+    lines[i] = lines[i][: m.start()] + note.translate(SUPERSCRIPT_DIGITS) + lines[i][m.end() :]
+    return True
+
+
+def _lift_footnotes(pages: list[list[str]]) -> tuple[list[str], dict[int, list[str]]]:
+    """Take the footnotes off each page's foot.
+
+    A footnote is a block after a blank line at the page foot, at the left margin, opening with the
+    next footnote number and a space ("1 Quyết định số ..."), whose marker the page above carries.
+    Returns the footnotes as "¹ text" blocks, and per page the numbered foot lines whose marker was
+    not found: they stay body text, but after the paragraph the page break cuts (never inside it).
+    """
+    notes: list[str] = []
+    unmarked: dict[int, list[str]] = {}
+    expected = 1
+    for n, page in enumerate(pages):
+        while page and not page[-1].strip():
+            page.pop()
+        top = len(page)
+        while top > 0 and page[top - 1].strip() and _indent(page[top - 1]) <= 6:
+            top -= 1
+        first = _FOOT_START.match(page[top].strip()) if top < len(page) else None
+        if top == 0 or first is None or int(first.group("num")) != expected:
+            continue
+        block: list[tuple[str, list[str]]] = []
+        for line in page[top:]:
+            m = _FOOT_START.match(line.strip())
+            if m and int(m.group("num")) == expected:
+                block.append((m.group("num"), [m.group("rest")]))
+                expected += 1
+            else:
+                block[-1][1].append(line.strip())
+        del page[top:]
+        for num, text in block:
+            if _place_marker(page, num):
+                notes.append(f"{num.translate(SUPERSCRIPT_DIGITS)} {_join_lines(text)}")
+            else:
+                unmarked.setdefault(n, []).append(f"{num} {_join_lines(text)}")
+    return notes, unmarked
+
+
+def _join_lines(lines: list[str]) -> str:
+    """Reflow wrapped lines; a code broken at its hyphen or slash ("1874/QĐ-" / "UBND") is rejoined."""
+    out = ""
+    for line in (ln.strip() for ln in lines):
+        if not line:
+            continue
+        out = f"{out}{line}" if _CODE_BREAK.search(out) and line[0].isalnum() and line[0].isupper() else f"{out} {line}"
+    return out.strip()
+
+
+def _split_region(lines: list[str]) -> list[str]:
+    """A header or closing region as blocks: the left cell's lines, then the right cell's."""
+    region = _Region()
+    rows = [ln for ln in lines if ln.strip() and _explicit_cells(ln) is None]
+    gaps = [(m.start(), m.end()) for ln in rows for m in _GAP.finditer(ln)]
+    # the column boundary lies in the gap most rows share ("Số:     /STC" has a gap of its own)
+    width = max((len(ln) for ln in rows), default=0)
+    score = [(sum(1 for s, e in gaps if s <= x < e), sum(e - s for s, e in gaps if s <= x < e)) for x in range(width)]
+    boundary = max(range(width), key=lambda x: score[x]) if width and max(score)[0] else None
+    for line in lines:
+        if not line.strip() or _TABLE_RULE.match(line):
+            region.blank()
+            continue
+        cells = _explicit_cells(line)
+        if cells is not None:
+            region.add(cells[0], " ".join(c for c in cells[1:] if c))
+            continue
+        if boundary is None:
+            region.add(line.strip(), "")
+            continue
+        near = [(max(s - boundary, boundary - e + 1, 0), s, e) for s, e in (m.span() for m in _GAP.finditer(line))]
+        near = [g for g in near if g[0] <= 8]
+        if near:
+            _, s, e = min(near)
+            region.add(line[:s].strip(), line[e:].strip())
+        elif _indent(line) < boundary:
+            region.add(line.strip(), "")
+        else:
+            region.add("", line.strip())
+    return region.text()
+
+
+def _header_end(lines: list[str], width: int) -> int:
+    """Index of the first body line: "Kính gửi", a type name, or running text."""
+    last_row = 0
+    for i, line in enumerate(lines):
+        s = re.sub(r"\s+", " ", line.replace(CELL_SEP, " ")).strip()
+        if not s:
+            continue
+        if patterns.KINH_GUI.match(s):
+            return i
+        if _explicit_cells(line) is not None or _GAP.search(line.strip()):
+            last_row = i + 1
+            continue
+        if is_body_start(Paragraph(text=s)) or (len(s) >= 0.7 * width and not patterns.PLACE_DATE.search(s)):
+            return i
+        if i > 40:
+            break
+    # no body start near the top: the header is the rows and the lines right under them
+    end = last_row
+    while end < len(lines) and lines[end].strip():
+        end += 1
+    return end
+
+
+def _closing_start(lines: list[str], start: int, width: int) -> int:
+    """Index of the closing's first line: "Nơi nhận", the signer's authority line (TM., KT., T/M ...),
+    or a title in capitals on the right after the body's last "./."."""
+    ends = [i for i in range(start, len(lines)) if lines[i].rstrip().endswith("./.")]
+    begin = ends[-1] + 1 if ends else start
+    for i in range(begin, len(lines)):
+        cells = _explicit_cells(lines[i])
+        parts = [(0 if j == 0 else width, c) for j, c in enumerate(cells)] if cells else _gap_cells(lines[i])
+        for col, part in parts:
+            if patterns.NOI_NHAN.match(part) or (patterns.AUTHORITY_LINE.match(part) and col >= 0.4 * width):
+                # a title in capitals right above ("CHỦ TỊCH" over "Nơi nhận") belongs to the signer
+                while i > begin and lines[i - 1].strip() and _indent(lines[i - 1]) >= 0.4 * width:
+                    if lines[i - 1].strip() != lines[i - 1].strip().upper():
+                        break
+                    i -= 1
+                return i
+    if ends:
+        for i in range(begin, len(lines)):
+            s = lines[i].strip()
+            if s and _indent(lines[i]) >= 0.4 * width and s == s.upper() and any(c.isalpha() for c in s):
+                return i
+    return len(lines)
+
+
+def _body(lines: list[str], pages: list[int], unmarked: dict[int, list[str]]) -> list[str]:
+    """Body paragraphs, each on one line; a type name keeps its trích yếu lines under it."""
+    content = [ln for ln in lines if ln.strip()]
+    width = max((len(ln) for ln in content), default=0)
+    long = [_indent(ln) for ln in content if len(ln) >= 0.6 * width]
+    margin = min(long or [_indent(ln) for ln in content] or [0])
+    hard_wrapped = width <= 130
+    out: list[str] = []
+    para: list[str] = []
+    titled = False  # the paragraph is a type name with its trích yếu: lines kept
+    parked: list[str] = []
+
+    def flush() -> None:
+        nonlocal para, titled, parked
+        if para:
+            out.append("\n".join(ln.strip() for ln in para) if titled else _join_lines(para))
+        out.extend(parked)
+        para, titled, parked = [], False, []
+
+    prev = ""
+    for i, line in enumerate(lines):
+        s = line.strip()
+        if i and pages[i] != pages[i - 1]:
+            parked.extend(unmarked.get(pages[i - 1], []))
+            if s and para and _SENTENCE_END.search(para[-1]):
+                flush()
+        if not s:
+            flush()
+            prev = ""
+            continue
+        if titled:
+            ends = is_body_start(Paragraph(text=s)) or ITEM_START.match(s) or s == s.upper() or len(para) >= 5
+            if not ends:
+                para.append(line)
+                prev = line
+                continue
+            flush()
+        starts = (
+            not para
+            or not hard_wrapped
+            or _indent(line) >= margin + 2
+            or bool(ITEM_START.match(s))
+            or bool(patterns.KINH_GUI.match(s))
+            or (bool(_SENTENCE_END.search(prev)) and len(prev) < 0.75 * width)
+        )
+        if starts:
+            flush()
+            titled = patterns.is_type_line(s)
+        para.append(line)
+        prev = line
+    flush()
+    for page in sorted(unmarked):
+        if page >= max(pages, default=0):
+            out.extend(unmarked[page])  # the last page's foot: nothing after it to protect
+    return out
+
+
+def from_layout(text: str) -> str:
+    """Layout text (the page as it looks) rewritten as Markdown-like blocks for :func:`paragraphs_from_text`."""
+    pages = _clean_pages(text)
+    notes, unmarked = _lift_footnotes(pages)
+    lines = [ln for page in pages for ln in page]
+    page_of = [n for n, page in enumerate(pages) for _ in page]
+    width = max((len(ln) for ln in lines), default=0)
+    head = _header_end(lines, width)
+    tail = _closing_start(lines, head, width)
+    blocks = _split_region(lines[:head])
+    blocks += _body(lines[head:tail], page_of[head:tail], unmarked)
+    blocks += _split_region(lines[tail:])
+    return "\n\n".join(blocks + notes)
+
+
 def read_text(path: Path, media_type: str = "text/plain") -> Layout:
     """Read a .txt / .md file into a :class:`Layout`."""
     try:
@@ -136,7 +494,10 @@ def read_text(path: Path, media_type: str = "text/plain") -> Layout:
         raise UnreadableFile(path, f"cannot read the file ({exc.strerror or exc})") from exc
     # legacy fonts (TCVN3, VNI) are converted before normalization, which drops TCVN3's "ư" (U+00AD)
     decoded, encoding = legacy.fix_file_text(decode(data, path), data)
-    text = normalize_text(decoded).replace("\r\n", "\n").replace("\r", "\n")
+    # a tab separates a web copy's header cells, but normalization turns it into a space: keep it as
+    # the unit separator (U+001F) until the layout is read
+    text = normalize_text(decoded.replace("\t", CELL_SEP)).replace("\r\n", "\n").replace("\r", "\n")
+    text = from_layout(text) if is_layout_text(text) else text.replace(CELL_SEP, " ")
     paras = paragraphs_from_text(text)
     if not paras:
         raise NoText(path, "the file holds no text")
