@@ -20,6 +20,7 @@ One layout algorithm (:func:`words_to_layout`) turns either list, or OCR words f
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import itertools
 import os
@@ -56,13 +57,30 @@ class Word:
 
 
 @dataclass(slots=True)
+class Rule:
+    """A straight horizontal or vertical stroke drawn on the page (a table border), by its centre
+    line in points from the top-left corner: ``top == bottom`` or ``x0 == x1``."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def horizontal(self) -> bool:
+        return self.bottom - self.top < self.x1 - self.x0
+
+
+@dataclass(slots=True)
 class PageWords:
-    """The words of one page (1-based ``number``) and the page size in points."""
+    """The words of one page (1-based ``number``), the page size in points, and its ruling lines
+    (table borders; none from OCR)."""
 
     number: int
     width: float
     height: float
     words: list[Word]
+    rules: list[Rule] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------
@@ -211,6 +229,91 @@ def _pdfium_emit(text: str, s: int, e: int, get_size, handle, make, words: list[
     words.append(make(run_start, e, run_size))
 
 
+# A stroke shorter than this is a tick or the end of a thin filled rectangle, not a border.
+_MIN_RULE = 3.0
+# How far off a horizontal (vertical) line may be from level (plumb), in points.
+_RULE_SLANT = 1.0
+
+
+def _add_rules(points: Sequence[tuple[float, float]], out: list[Rule]) -> None:
+    """The axis-aligned pieces of a polyline (top-left coordinates) as rules: a table border is
+    drawn as a line ("m l"), a thin filled rectangle ("re"), or one path around many cells."""
+    for (ax, ay), (bx, by) in itertools.pairwise(points):
+        if abs(ay - by) <= _RULE_SLANT and abs(ax - bx) >= _MIN_RULE:
+            y = (ay + by) / 2
+            out.append(Rule(min(ax, bx), y, max(ax, bx), y))
+        elif abs(ax - bx) <= _RULE_SLANT and abs(ay - by) >= _MIN_RULE:
+            x = (ax + bx) / 2
+            out.append(Rule(x, min(ay, by), x, max(ay, by)))
+
+
+def _pdfium_page_rules(page, height: float) -> list[Rule]:  # type: ignore[no-untyped-def]
+    """Ruling lines of a page via PDFium's page objects: straight subpaths of painted paths.
+
+    A subpath with a curve in it is a drawing, not a border, and is skipped whole, as the
+    pdfplumber engine (pdfminer splits paths into subpaths) does.
+    """
+    import pypdfium2.raw as pdfium_c
+
+    rules: list[Rule] = []
+    matrix = pdfium_c.FS_MATRIX()
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    fx, fy = ctypes.c_float(), ctypes.c_float()
+
+    def walk(count: int, get, outer: tuple[float, ...], depth: int) -> None:  # type: ignore[no-untyped-def]
+        for i in range(count):
+            obj = get(i)
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
+                continue
+            pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
+            a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
+            oa, ob, oc, od, oe, of = outer
+            m = (
+                a * oa + b * oc,
+                a * ob + b * od,
+                c * oa + d * oc,
+                c * ob + d * od,
+                e * oa + f * oc + oe,
+                e * ob + f * od + of,
+            )
+            if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+                if depth < 3:  # content wrapped in a form XObject (pdfminer flattens it too)
+                    walk(
+                        pdfium_c.FPDFFormObj_CountObjects(obj),
+                        lambda k, o=obj: pdfium_c.FPDFFormObj_GetObject(o, k),
+                        m,
+                        depth + 1,
+                    )
+                continue
+            pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
+            if not fill.value and not stroke.value:
+                continue
+            subpath: list[tuple[float, float]] = []
+            curved = False
+            for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
+                seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
+                pdfium_c.FPDFPathSegment_GetPoint(seg, ctypes.byref(fx), ctypes.byref(fy))
+                x, y = fx.value, fy.value
+                point = (m[0] * x + m[2] * y + m[4], height - (m[1] * x + m[3] * y + m[5]))
+                kind = pdfium_c.FPDFPathSegment_GetType(seg)
+                if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+                    if not curved:
+                        _add_rules(subpath, rules)
+                    subpath, curved = [point], False
+                    continue
+                curved = curved or kind == pdfium_c.FPDF_SEGMENT_BEZIERTO
+                subpath.append(point)
+                if pdfium_c.FPDFPathSegment_GetClose(seg) and subpath:
+                    subpath.append(subpath[0])
+            if not curved:
+                _add_rules(subpath, rules)
+
+    raw = page.raw
+    walk(pdfium_c.FPDFPage_CountObjects(raw), lambda k: pdfium_c.FPDFPage_GetObject(raw, k), (1, 0, 0, 1, 0, 0), 0)
+    return rules
+
+
 def _pdfium_pages(path: Path, max_pages: int | None = None) -> list[PageWords]:
     doc = _open_pdfium(path)
     pages: list[PageWords] = []
@@ -223,7 +326,9 @@ def _pdfium_pages(path: Path, max_pages: int | None = None) -> list[PageWords]:
                 raise UnreadableFile(path, f"page {index + 1} of the PDF is damaged ({exc})") from exc
             try:
                 width, height = page.get_size()
-                pages.append(PageWords(index + 1, width, height, _pdfium_page_words(page, textpage)))
+                words = _pdfium_page_words(page, textpage)
+                rules = _pdfium_page_rules(page, height) if words else []
+                pages.append(PageWords(index + 1, width, height, words, rules))
             finally:
                 textpage.close()
                 page.close()
@@ -267,8 +372,31 @@ def _pdfplumber_pages(path: Path, max_pages: int | None = None) -> list[PageWord
                         str(w["fontname"]),
                     )
                 )
-            pages.append(PageWords(page.page_number, float(page.width), float(page.height), words))
+            pages.append(
+                PageWords(page.page_number, float(page.width), float(page.height), words, _plumber_page_rules(page))
+            )
     return pages
+
+
+def _plumber_page_rules(page) -> list[Rule]:  # type: ignore[no-untyped-def]
+    """Ruling lines of a page via pdfplumber: the straight subpaths of its painted lines, rectangles
+    and curves (the same strokes :func:`_pdfium_page_rules` reads)."""
+    rules: list[Rule] = []
+    for obj in itertools.chain(page.lines, page.rects, page.curves):
+        if not (obj.get("stroke") or obj.get("fill")):
+            continue
+        path = obj.get("path") or []
+        if any(cmd[0] == "c" or cmd[0] == "v" or cmd[0] == "y" for cmd in path):
+            continue  # a curve: a drawing, not a border
+        points: list[tuple[float, float]] = []
+        for cmd in path:
+            if cmd[0] == "h" and points:
+                points.append(points[0])
+            elif len(cmd) > 1:
+                x, top = cmd[-1]
+                points.append((float(x), float(top)))
+        _add_rules(points, rules)
+    return rules
 
 
 def page_words(path: Path, engine: Engine = "pypdfium2", max_pages: int | None = None) -> list[PageWords]:
@@ -302,6 +430,15 @@ class Line:
     text: str = ""
     rule: bool = False  # made only of decorative rule characters
     segments: list[list[Word]] = field(default_factory=list)
+    # a row of a ruled body table: its cells' texts, the table's column edges, and its first
+    # row's cells (a header row the table repeats on the next page is dropped against it)
+    cells: list[str] | None = None
+    columns: tuple[float, ...] = ()
+    head: tuple[str, ...] = ()
+
+    @property
+    def table(self) -> bool:
+        return self.cells is not None
 
     @property
     def x0(self) -> float:
@@ -426,6 +563,249 @@ def build_lines(page: PageWords) -> list[Line]:
     return done
 
 
+# ---------------------------------------------------------------------------------------
+# Ruled tables in the body (bảng phân công nhiệm vụ)
+# ---------------------------------------------------------------------------------------
+
+# Rules this close (points) are one line: a border drawn twice, or a thin filled rectangle's
+# two long edges.
+_SNAP = 1.5
+# Row and column edges this close are one edge: double borders leave no cell between them.
+_EDGE_GAP = 4.0
+# How near a rule must come to an edge or a point to count as drawing it.
+_REACH = 3.0
+# Text that marks a ruled table as the header or closing block drawn with borders, or a
+# "Kính gửi" layout table: read as text, like the DOCX reader does.
+_NOT_DATA = re.compile(
+    r"^(?:Nơi\s*nhận|Kính\s*gửi)|CỘNG\s+H[OÒ][AÀ]\s+XÃ\s+HỘI|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM", re.IGNORECASE
+)
+
+
+@dataclass(slots=True)
+class _Grid:
+    """A ruled table on one page: column and row edges, and the rules that draw its cells."""
+
+    cols: list[float]
+    rows: list[float]
+    hs: list[Rule]
+    vs: list[Rule]
+
+    def holds(self, x: float, y: float) -> bool:
+        return self.cols[0] - 1.0 <= x <= self.cols[-1] + 1.0 and self.rows[0] - 1.0 <= y <= self.rows[-1] + 1.0
+
+    def ruled_v(self, x: float, y: float) -> bool:
+        """Is there a vertical border at ``x`` through height ``y``? (not when cells are merged)"""
+        return any(abs(v.x0 - x) <= _REACH and v.top - _REACH <= y <= v.bottom + _REACH for v in self.vs)
+
+    def ruled_h(self, y: float, x: float) -> bool:
+        """Is there a horizontal border at ``y`` across ``x``? (not under a vertically merged cell)"""
+        return any(abs(h.top - y) <= _REACH and h.x0 - _REACH <= x <= h.x1 + _REACH for h in self.hs)
+
+
+def _snap(values: Iterable[float], gap: float) -> list[float]:
+    """Sorted values with runs closer than ``gap`` replaced by their first member."""
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > gap:
+            out.append(v)
+    return out
+
+
+def _level(levels: list[float], value: float) -> float:
+    """The snapped level ``value`` belongs to: the last one at or below it (see :func:`_snap`)."""
+    return levels[max(bisect.bisect_right(levels, value) - 1, 0)]
+
+
+def _merge_rules(rules: list[Rule], horizontal: bool) -> list[Rule]:
+    """Collinear rules joined: cell borders are often drawn one cell at a time."""
+    if horizontal:
+        levels = _snap((r.top for r in rules), _SNAP)
+        keyed = sorted((_level(levels, r.top), r.x0, r.x1) for r in rules)
+    else:
+        levels = _snap((r.x0 for r in rules), _SNAP)
+        keyed = sorted((_level(levels, r.x0), r.top, r.bottom) for r in rules)
+    merged: list[list[float]] = []
+    for level, a, b in keyed:
+        if merged and merged[-1][0] == level and a <= merged[-1][2] + _SNAP:
+            merged[-1][2] = max(merged[-1][2], b)
+        else:
+            merged.append([level, a, b])
+    if horizontal:
+        return [Rule(a, level, b, level) for level, a, b in merged]
+    return [Rule(level, a, level, b) for level, a, b in merged]
+
+
+def _grids(rules: list[Rule]) -> list[_Grid]:
+    """The ruled tables among a page's rules: sets of crossing horizontal and vertical lines
+    with at least two columns. A lone rule (under the issuer, under the tiêu ngữ) is no table,
+    nor is a box around one block of text."""
+    hs = _merge_rules([r for r in rules if r.horizontal], True)
+    vs = _merge_rules([r for r in rules if not r.horizontal], False)
+    if len(vs) < 3 or not hs:
+        return []
+    # connected components of crossing rules (union-find over horizontals and verticals)
+    parent = list(range(len(hs) + len(vs)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, h in enumerate(hs):
+        for j, v in enumerate(vs):
+            if h.x0 - _REACH <= v.x0 <= h.x1 + _REACH and v.top - _REACH <= h.top <= v.bottom + _REACH:
+                parent[root(i)] = root(len(hs) + j)
+    groups: dict[int, tuple[list[Rule], list[Rule]]] = {}
+    for i, h in enumerate(hs):
+        groups.setdefault(root(i), ([], []))[0].append(h)
+    for j, v in enumerate(vs):
+        groups.setdefault(root(len(hs) + j), ([], []))[1].append(v)
+    grids: list[_Grid] = []
+    for gh, gv in groups.values():
+        if not gh or len(gv) < 3:
+            continue
+        left, right = min(r.x0 for r in gh + gv), max(r.x1 for r in gh + gv)
+        top, bottom = min(r.top for r in gh + gv), max(r.bottom for r in gh + gv)
+        cols = _snap([left, right, *(v.x0 for v in gv)], _EDGE_GAP)
+        rows = _snap([top, bottom, *(h.top for h in gh)], _EDGE_GAP)
+        if len(cols) >= 3 and len(rows) >= 2:
+            grids.append(_Grid(cols, rows, gh, gv))
+    return grids
+
+
+def _cell_text(page: PageWords, words: list[Word]) -> str:
+    """A cell's words as its wrapped lines joined with spaces (as the DOCX reader joins a cell)."""
+    if not words:
+        return ""
+    lines = build_lines(PageWords(page.number, page.width, page.height, words))
+    return join_lines([ln.text for ln in lines if not ln.rule and ln.text])
+
+
+def _grid_rows(page: PageWords, grid: _Grid, words: list[Word]) -> list[Line] | None:
+    """One :class:`Line` per row of a ruled table, its ``cells`` filled; None for a header or
+    closing block drawn with borders (its words are read as text).
+
+    A cell spanning columns (no vertical border inside it) is one cell, as DOCX's gridSpan;
+    a cell spanning rows (no horizontal border under it) keeps its text in its first row and
+    leaves the rows below it an empty cell, as DOCX's vMerge.
+    """
+    cols, rows = grid.cols, grid.rows
+    n_rows, n_cols = len(rows) - 1, len(cols) - 1
+    col_mid = [(a + b) / 2 for a, b in itertools.pairwise(cols)]
+    starts: list[list[int]] = []  # per row band: the first column of each of its cells
+    owner: list[list[int]] = []  # per row band and column: the band whose cell covers it
+    for i in range(n_rows):
+        mid = (rows[i] + rows[i + 1]) / 2
+        starts.append([j for j in range(n_cols) if j == 0 or grid.ruled_v(cols[j], mid)])
+        owner.append([i if i == 0 or grid.ruled_h(rows[i], col_mid[j]) else owner[i - 1][j] for j in range(n_cols)])
+    bucket: dict[tuple[int, int], list[Word]] = {}
+    by_band: dict[int, list[Word]] = {}
+    for w in words:
+        cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
+        i = min(max(bisect.bisect_right(rows, cy) - 1, 0), n_rows - 1)
+        j = min(max(bisect.bisect_right(cols, cx) - 1, 0), n_cols - 1)
+        band = owner[i][j]
+        start = max(s for s in starts[band] if s <= j)
+        bucket.setdefault((band, start), []).append(w)
+        by_band.setdefault(band, []).append(w)
+    texts = {key: _cell_text(page, ws) for key, ws in bucket.items()}
+    if any(_NOT_DATA.search(t) for t in texts.values()):
+        return None
+    out: list[Line] = []
+    head: tuple[str, ...] = ()
+    for i in range(n_rows):
+        cells = [texts.get((i, s), "") if owner[i][s] == i else "" for s in starts[i]]
+        if not any(cells):
+            continue
+        row_words = sorted(by_band.get(i, []), key=lambda w: w.x0)
+        if not row_words:
+            continue
+        head = head or tuple(cells)
+        sizes = [w.size for w in row_words]
+        line = Line(
+            row_words,
+            page.number,
+            min(w.top for w in row_words),
+            max(w.bottom for w in row_words),
+            max(set(sizes), key=sizes.count),
+            _row_text(cells),
+            False,
+            [row_words],
+            cells,
+            tuple(cols),
+            head,
+        )
+        out.append(line)
+    return out
+
+
+def _row_text(cells: Sequence[str]) -> str:
+    """A table row as the DOCX reader writes it: "1 | Ban hành kế hoạch | Sở Nội vụ | | Quý II"."""
+    return re.sub(r"\s+", " ", " | ".join(cells)).strip()
+
+
+def lines_of_page(page: PageWords) -> list[Line]:
+    """A page's visual lines top to bottom, each row of a ruled body table as one line whose
+    ``cells`` hold its cells' texts (pages without ruling lines skip the table search)."""
+    grids = _grids(page.rules) if page.rules else []
+    if not grids:
+        return build_lines(page)
+    inside: list[list[Word]] = [[] for _ in grids]
+    rest: list[Word] = []
+    for w in page.words:
+        cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
+        k = next((k for k, g in enumerate(grids) if g.holds(cx, cy)), -1)
+        (inside[k] if k >= 0 else rest).append(w)
+    rows: list[Line] = []
+    for grid, words in zip(grids, inside, strict=True):
+        got = _grid_rows(page, grid, words) if words else []
+        if got is None:
+            rest.extend(words)
+        else:
+            rows.extend(got)
+    if not rows:
+        return build_lines(page)
+    lines = build_lines(PageWords(page.number, page.width, page.height, rest)) if rest else []
+    return sorted(lines + rows, key=lambda ln: ln.top)
+
+
+def _same_columns(a: Sequence[float], b: Sequence[float]) -> bool:
+    return len(a) == len(b) and all(abs(x - y) <= _EDGE_GAP for x, y in zip(a, b, strict=True))
+
+
+def _continues_row(last: Line, row: Line) -> bool:
+    """Is ``row``, first on its page, the rest of ``last`` that the page break split? Its first
+    cell (the STT) is empty and some cell goes on in lower case ("cấp xã; biên soạn ...")."""
+    assert last.cells is not None and row.cells is not None
+    if len(last.cells) != len(row.cells) or row.cells[0][:1].isupper() or row.cells[0][:1].isdigit():
+        return False
+    return any(c[:1].islower() for c in row.cells if c)
+
+
+def _join_continued_tables(page_lines: list[list[Line]]) -> None:
+    """A table that runs over a page break goes on as one table: its header row repeated on the
+    new page is dropped, and a row split by the break is joined back cell by cell."""
+    for i in range(1, len(page_lines)):
+        before, lines = page_lines[i - 1], page_lines[i]
+        if not before or not lines:
+            continue
+        last, first = before[-1], lines[0]
+        if first.cells is None or last.cells is None or not _same_columns(last.columns, first.columns):
+            continue
+        k = 0
+        if tuple(first.cells) == last.head:
+            k = 1
+        if k < len(lines) and lines[k].cells is not None and _continues_row(last, lines[k]):
+            row = lines[k]
+            assert row.cells is not None
+            last.cells = [join_lines([a, b]) if a and b else a or b for a, b in zip(last.cells, row.cells, strict=True)]
+            last.text = _row_text(last.cells)
+            last.words = last.words + row.words
+            k += 1
+        page_lines[i] = lines[k:]
+
+
 # A page number alone on its line: "2", "- 2 -", "Trang 2", "2/5".
 _PAGE_NUMBER = re.compile(r"^(?:[-–]\s*\d{1,3}\s*[-–]|\d{1,3}(?:\s*/\s*\d{1,3})?|Trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?)$")
 
@@ -492,7 +872,7 @@ def _small_run(lines: list[Line], end: int, body_size: float, size_tol: float) -
     small: list[int] = []
     for i in range(end - 1, -1, -1):
         line = lines[i]
-        if line.size <= body_size - size_tol and len(line.segments) == 1:
+        if line.size <= body_size - size_tol and len(line.segments) == 1 and not line.table:
             small.append(i)
         else:
             break
@@ -741,6 +1121,11 @@ def join_lines(lines: Sequence[str]) -> str:
 
 
 def _to_paragraph(para: _Para, frame: _Frame | None = None) -> Paragraph:
+    first = para.lines[0]
+    if first.table:
+        # a table row, as the DOCX reader gives it: no alignment or weight of its own
+        text = normalize_text(first.text)
+        return Paragraph(text=text, zone=para.zone, lines=[text], size=first.size, page=first.page)
     lines = [normalize_text(ln.text) for ln in para.lines]
     text = join_lines(lines)
     first = para.lines[0]
@@ -801,7 +1186,7 @@ def words_to_layout(
     ``size_tol`` is the font-size difference that counts as a change of style (1 pt for
     born-digital PDFs; OCR estimates sizes from pixel heights and needs more slack).
     """
-    page_lines = [_drop_page_furniture(build_lines(p), p) for p in pages]
+    page_lines = [_drop_page_furniture(lines_of_page(p), p) for p in pages]
     all_lines = [ln for lines in page_lines for ln in lines]
     if not all_lines:
         raise NoText(path, "the PDF has pages but no readable text on them")
@@ -820,20 +1205,24 @@ def words_to_layout(
         notes.extend(found)
         page_lines[i] = rest
 
+    _join_continued_tables(page_lines)
     stream = [ln for lines in page_lines for ln in lines]
     if not stream:
         raise NoText(path, "the PDF holds only footnotes or page numbers, no document text")
     # when too few lines show the margins, assume ND30's right margin (15-20 mm, ~57 pt)
-    doc_frame = _Frame(min(ln.x0 for ln in stream), max(max(ln.x1 for ln in stream), pages[0].width - 57.0))
+    text_lines = [ln for ln in stream if not ln.table] or stream
+    doc_frame = _Frame(min(ln.x0 for ln in text_lines), max(max(ln.x1 for ln in text_lines), pages[0].width - 57.0))
+    # a table's rows say nothing of the text margins (tables often stand out past them)
     full_frame = _frame_of(
-        [ln for ln in stream if len(ln.segments) == 1 and ln.size >= body_size - size_tol], doc_frame
+        [ln for ln in text_lines if len(ln.segments) == 1 and ln.size >= body_size - size_tol and not ln.table],
+        doc_frame,
     )
 
     # 2. the header table at the top of the first page
     first_page = stream[0].page
     region: list[Line] = []
     for line in stream:
-        if line.page != first_page or _is_full_width(line, full_frame) or _KINH_GUI.match(line.text):
+        if line.page != first_page or line.table or _is_full_width(line, full_frame) or _KINH_GUI.match(line.text):
             break
         region.append(line)
     if region and not any(len(ln.segments) > 1 or ln.x0 > full_frame.center for ln in region):
@@ -857,8 +1246,8 @@ def words_to_layout(
     closed = False
     for line in stream[len(region) :]:
         if in_closing:
-            # a page-wide line after the signature (Phụ lục ...) is body text again
-            if _is_full_width(line, full_frame) and line.x1 - line.x0 >= 0.5 * full_frame.width:
+            # a page-wide line after the signature (Phụ lục ...) is body text again, and so is a table
+            if line.table or (_is_full_width(line, full_frame) and line.x1 - line.x0 >= 0.5 * full_frame.width):
                 in_closing, closed = False, True
             else:
                 closing.append(line)
@@ -882,7 +1271,7 @@ def words_to_layout(
             close_right.append(right)
 
     # 4. reflow body lines into paragraphs
-    body_lines = [ln for ln, _ in body]
+    body_lines = [ln for ln, _ in body if not ln.table]
     gaps = [
         b.top - a.bottom
         for a, b in itertools.pairwise(body_lines)
@@ -903,6 +1292,7 @@ def words_to_layout(
             prev is not None
             and prev_after == is_after
             and target
+            and not (line.table or prev.table)  # a table row is a paragraph of its own
             and not _body_breaks(prev, line, frames.get(line.page, full_frame), line_gap, size_tol)
         ):
             target[-1].lines.append(line)
@@ -946,7 +1336,7 @@ def _starts_closing(line: Line, prev: Line | None, frame: _Frame) -> bool:
     or an all-capitals title ("CHỦ TỊCH") standing alone in the right half once the body
     has ended. A body paragraph's short last line in the left half never does.
     """
-    if prev is None:
+    if prev is None or line.table:
         return False
     first = line.segments[0]
     first_text = " ".join(w.text for w in first)
