@@ -146,6 +146,8 @@ def paragraphs_from_text(text: str) -> list[Paragraph]:
 CELL_SEP = "\x1f"  # a tab of the source, kept through normalization (which makes tabs spaces)
 # an explicit cell separator: a tab, or " | " of a web copy ("ỦY BAN NHÂN DÂN TỈNH X | CỘNG HÒA ...")
 _EXPLICIT_SEP = re.compile(rf"\s*{CELL_SEP}+\s*|\s+\|\s+")
+# a line break inside a web copy's table cell: "<br>", "<br/>", "<br />"
+_BR = re.compile(r"<br\s*/?>", re.I)
 # a Markdown table's rule row: "|---|:---:|"
 _TABLE_RULE = re.compile(r"^[\s|:\-]+$")
 # a gap between two cells laid side by side: "ỦY BAN NHÂN DÂN      CỘNG HÒA" (two spaces or more)
@@ -169,10 +171,9 @@ class _Region:
     right: list[list[str]] = field(default_factory=lambda: [[]])
 
     def add(self, left: str, right: str) -> None:
-        if left:
-            self.left[-1].append(left)
-        if right:
-            self.right[-1].append(right)
+        # a web copy's cell may hold its lines as "<br>": "ỦY BAN NHÂN DÂN<br>TỈNH X"
+        for cell, text in ((self.left, left), (self.right, right)):
+            cell[-1].extend(ln.strip() for ln in _BR.split(text) if ln.strip())
 
     def blank(self) -> None:
         for cell in (self.left, self.right):
@@ -181,7 +182,18 @@ class _Region:
 
     def text(self) -> list[str]:
         """Blocks of the left cell, then of the right cell: never interleaved."""
-        return ["\n".join(block) for block in self.left + self.right if block]
+        return ["\n".join(_mend_titles(block)) for block in self.left + self.right if block]
+
+
+def _mend_titles(lines: list[str]) -> list[str]:
+    """Rejoin a quốc hiệu a narrow cell wrapped: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT" / "NAM"."""
+    out: list[str] = []
+    for line in lines:
+        if out and not patterns.is_national_title(out[-1]) and patterns.is_national_title(f"{out[-1]} {line}"):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
 
 
 def _explicit_cells(line: str) -> list[str] | None:
@@ -194,12 +206,15 @@ def _explicit_cells(line: str) -> list[str] | None:
     """
     s = line.strip(" ")
     table = s.startswith("|") and s.endswith("|") and len(s) > 1
+    lead = ""
     if table:
         s = s[1:-1]
+    elif s.startswith("| "):
+        lead, s = "|", s[2:]  # " | Trần Hòa Nam": an empty left cell
     elif CELL_SEP not in s and not re.search(r"\s\|\s", s):
         return None
     parts = re.split(rf"\s*[|{CELL_SEP}]+\s*" if table else _EXPLICIT_SEP.pattern, s)
-    parts = [p.strip() for p in parts]
+    parts = ([""] if lead else []) + [p.strip() for p in parts]
     if parts and not parts[-1]:
         parts.pop()
     return parts
@@ -247,21 +262,41 @@ def is_layout_text(text: str) -> bool:
     return wrapped >= 8 and wrapped >= 0.3 * sum(1 for ln in lines if ln.strip())
 
 
+def _edge(page: list[str], end: int) -> int | None:
+    """Index of the page's first (``end`` 0) or last (-1) line with text."""
+    content = [i for i, ln in enumerate(page) if ln.strip()]
+    return content[end] if content else None
+
+
+def _trim(page: list[str]) -> None:
+    """Drop blank lines at both ends of a page, so a page break alone never ends a paragraph."""
+    while page and not page[-1].strip():
+        page.pop()
+    while page and not page[0].strip():
+        page.pop(0)
+
+
 def _clean_pages(text: str) -> list[list[str]]:
-    """Pages as lines without page numbers or running heads (the same first or last line on two pages or more)."""
+    """Pages as lines without page numbers ("2", "- 2 -", "Trang 2/5") or running heads and feet.
+
+    A running head is the same short line, not a sentence, at the top (or foot) of two pages or more
+    ("Công văn số 125/UBND-NC"). Page numbers and heads may stack ("Công văn ..." over "2"): both go.
+    """
     pages = [[ln.rstrip() for ln in page.split("\n")] for page in text.split("\f")]
-    for page in pages:
+    for step in ("number", "head", "number"):
         for end in (0, -1):
-            content = [i for i, ln in enumerate(page) if ln.strip()]
-            if content and PAGE_MARK.match(page[content[end]].strip()):
-                page[content[end]] = ""
-    for end in (0, -1):
-        edges = [next((ln.strip() for ln in page[:: 1 if end == 0 else -1] if ln.strip()), "") for page in pages]
-        repeated = {e for e, n in Counter(edges).items() if e and n >= 2}
-        for page in pages:
-            idx = [i for i, ln in enumerate(page) if ln.strip()]
-            if idx and page[idx[end]].strip() in repeated:
-                page[idx[end]] = ""
+            edges = [page[i].strip() if (i := _edge(page, end)) is not None else "" for page in pages]
+            counts = Counter(edges)
+            for page, e in zip(pages, edges, strict=True):
+                i = _edge(page, end)
+                if step == "number":
+                    drop = bool(PAGE_MARK.match(e))
+                else:
+                    drop = counts[e] >= max(2, len(pages) // 2) and len(e) <= 80 and not _SENTENCE_END.search(e)
+                if i is not None and e and drop:
+                    page[i] = ""
+    for page in pages:
+        _trim(page)
     return pages
 
 
@@ -300,10 +335,9 @@ def _lift_footnotes(pages: list[list[str]]) -> tuple[list[str], dict[int, list[s
     unmarked: dict[int, list[str]] = {}
     expected = 1
     for n, page in enumerate(pages):
-        while page and not page[-1].strip():
-            page.pop()
+        margin = min((_indent(ln) for ln in page if ln.strip()), default=0)
         top = len(page)
-        while top > 0 and page[top - 1].strip() and _indent(page[top - 1]) <= 6:
+        while top > 0 and page[top - 1].strip() and _indent(page[top - 1]) <= margin + 6:
             top -= 1
         first = _FOOT_START.match(page[top].strip()) if top < len(page) else None
         if top == 0 or first is None or int(first.group("num")) != expected:
@@ -317,6 +351,7 @@ def _lift_footnotes(pages: list[list[str]]) -> tuple[list[str], dict[int, list[s
             else:
                 block[-1][1].append(line.strip())
         del page[top:]
+        _trim(page)
         for num, text in block:
             if _place_marker(page, num):
                 notes.append(f"{num.translate(SUPERSCRIPT_DIGITS)} {_join_lines(text)}")
@@ -345,7 +380,9 @@ def _split_region(lines: list[str]) -> list[str]:
     score = [(sum(1 for s, e in gaps if s <= x < e), sum(e - s for s, e in gaps if s <= x < e)) for x in range(width)]
     boundary = max(range(width), key=lambda x: score[x]) if width and max(score)[0] else None
     for line in lines:
-        if not line.strip() or _TABLE_RULE.match(line):
+        if _TABLE_RULE.match(line) and line.strip():
+            continue  # "|---|---|" under a Markdown table's first row
+        if not line.strip():
             region.blank()
             continue
         cells = _explicit_cells(line)
