@@ -16,7 +16,7 @@ from pipeline.errors import NoText, UnreadableFile
 from pipeline.layout import SUPERSCRIPT_DIGITS, Layout
 from pipeline.normalize import normalize_text
 from pipeline.readers import read
-from pipeline.readers.pdf import ENGINES, PageWords, Word, read_pdf, words_to_layout
+from pipeline.readers.pdf import ENGINES, PageWords, Rule, Word, read_pdf, words_to_layout
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -118,7 +118,7 @@ def test_reader_dispatch_reads_the_pdf(corpus: Path) -> None:
 
 def _pdfs_for_engines() -> list[Path]:
     corpus_pdf = ROOT.parent / "shared" / "corpus" / "docs" / "seed003-pdf.pdf"
-    return [*SAMPLE_PDFS, *([corpus_pdf] if corpus_pdf.is_file() else [])]
+    return [*SAMPLE_PDFS, *([corpus_pdf] if corpus_pdf.is_file() else []), FIXTURES / "task_table.pdf"]
 
 
 @pytest.mark.parametrize("pdf", _pdfs_for_engines(), ids=lambda p: p.name)
@@ -221,6 +221,94 @@ def test_zero_page_pdf_is_refused(engine: str, tmp_path: Path) -> None:
     # PDFium refuses a page-less document as malformed before we can count its pages
     with pytest.raises(UnreadableFile, match="no pages" if engine == "pdfplumber" else "no pages|damaged"):
         read_pdf(empty, engine=engine)  # type: ignore[arg-type]
+
+
+# --- ruled body tables (bảng phân công nhiệm vụ) ------------------------------------------------
+
+TASK_TABLE = FIXTURES / "task_table.pdf"  # built by tests/fixtures/pdf/build_tables.py
+
+
+def _rows(layout: Layout) -> list[str]:
+    return [p.text for p in layout.paragraphs if p.zone == "body" and " | " in p.text]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_ruled_table_rows_match_the_docx_it_was_rendered_from(engine: str) -> None:
+    from pipeline.readers.docx import read_docx
+
+    truth = _rows(read_docx(TASK_TABLE.with_suffix(".docx")))
+    layout = read_pdf(TASK_TABLE, engine=engine)  # type: ignore[arg-type]
+    assert len(truth) == 9  # the header row and 8 tasks
+    assert _rows(layout) == truth
+    # the header row LibreOffice repeats on page 2 comes out once; row 3, split by the page
+    # break, comes out whole; the rows sit between the paragraphs around the table
+    body = texts(layout, "body")
+    start = body.index("Các nhiệm vụ cụ thể như sau:") + 1
+    assert body[start : start + 9] == truth
+    assert body[start + 9] == "III. TỔ CHỨC THỰC HIỆN"
+    assert [p.page for p in layout.paragraphs if p.text in truth[3:5]] == [1, 2]
+
+
+def test_ruled_task_table_gives_one_task_per_row_as_from_the_docx() -> None:
+    from pipeline import extract
+
+    def tasks(path: Path) -> list[tuple[str, str, list[str], list[str], str | None]]:
+        return [(t.ordinal, t.text, t.lead, t.support, t.deadline) for t in extract(path).tasks]
+
+    got = tasks(TASK_TABLE)
+    assert got == tasks(TASK_TABLE.with_suffix(".docx"))
+    assert [(o, lead, deadline) for o, _, lead, _, deadline in got[:3]] == [
+        ("2.1", ["Sở Khoa học và Công nghệ"], "2026-04-30"),
+        ("2.2", ["Công an tỉnh"], "2026-06-30"),
+        ("2.3", ["Sở Nội vụ"], "2026-06"),
+    ]
+    assert len(got) == 9  # 8 rows and the closing item 3.1
+
+
+@pytest.mark.parametrize("pdf", SAMPLE_PDFS, ids=lambda p: p.name)
+def test_rules_under_the_header_make_no_table(pdf: Path) -> None:
+    assert _rows(read_pdf(pdf)) == []
+
+
+def _place(text: str, x: float, top: float, size: float = 13.0) -> list[Word]:
+    words = []
+    for w in text.split():
+        width = 0.5 * size * len(w)
+        words.append(Word(w, x, x + width, top, top + size, size, False, False))
+        x += width + 0.3 * size
+    return words
+
+
+INTRO = "Ủy ban nhân dân tỉnh giao các cơ quan, đơn vị thực hiện các nhiệm vụ cụ thể như sau:"
+
+
+def test_merged_cells_come_out_as_the_docx_reader_gives_them() -> None:
+    """A group row spanning three columns is one cell (gridSpan); a lead cell merged over two
+    rows (vMerge) stands in its first row, leaving the next row's cell empty."""
+    cols = [85.0, 115.0, 300.0, 420.0, 538.0]
+    rules = [Rule(85, y, 538, y) for y in (100, 130, 160, 220)]
+    rules += [Rule(85, 190, 300, 190), Rule(420, 190, 538, 190)]  # none under the merged lead cell
+    rules += [Rule(x, 100, x, 220) for x in (85, 115, 538)]
+    rules += [Rule(x, y0, x, y1) for x in (300, 420) for y0, y1 in ((100, 130), (160, 220))]
+    words = _place("ỦY BAN NHÂN DÂN", 90, 20) + _place("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 300, 20)
+    words += _place(INTRO, 85, 75, 11.0)
+    for x, text in zip(cols, ["TT", "Nhiệm vụ", "Chủ trì", "Thời gian"], strict=False):
+        words += _place(text, x + 4, 108)
+    words += _place("I", 89, 138) + _place("Công tác tuyên truyền", 119, 138)
+    words += _place("1", 89, 168) + _place("Xây dựng chuyên mục", 119, 168) + _place("Quý II/2026", 424, 168)
+    words += _place("Sở Văn hóa", 304, 185)  # centred in the merged cell, across the row border
+    words += _place("2", 89, 198) + _place("Tổ chức tọa đàm", 119, 198) + _place("Tháng 9/2026", 424, 198)
+    words += _place("Sau bảng là một đoạn văn.", 85, 240, 11.0)
+    rule = [Rule(120, 40, 200, 40)]  # the short rule under the issuer
+    layout = words_to_layout([PageWords(1, 595, 842, words, rules + rule)], "<table>")
+    assert texts(layout, "body") == [
+        INTRO,
+        "TT | Nhiệm vụ | Chủ trì | Thời gian",
+        "I | Công tác tuyên truyền",
+        "1 | Xây dựng chuyên mục | Sở Văn hóa | Quý II/2026",
+        "2 | Tổ chức tọa đàm | | Tháng 9/2026",
+        "Sau bảng là một đoạn văn.",
+    ]
 
 
 def test_blank_page_is_no_text(tmp_path: Path) -> None:
