@@ -451,6 +451,12 @@ def _closing_start(lines: list[str], start: int, width: int) -> int:
     return len(lines)
 
 
+def _is_caps(line: str) -> bool:
+    """A line in capitals: "ỦY BAN NHÂN DÂN TỈNH NGHỆ AN", "QUYẾT ĐỊNH:"."""
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
 def _body(lines: list[str], pages: list[int], unmarked: dict[int, list[str]]) -> list[str]:
     """Body paragraphs, each on one line; a type name keeps its trích yếu lines under it."""
     content = [ln for ln in lines if ln.strip()]
@@ -495,6 +501,9 @@ def _body(lines: list[str], pages: list[int], unmarked: dict[int, list[str]]) ->
             or bool(ITEM_START.match(s))
             or bool(patterns.KINH_GUI.match(s))
             or (bool(_SENTENCE_END.search(prev)) and len(prev) < 0.75 * width)
+            # a short line in capitals is a title of its own ("ỦY BAN NHÂN DÂN TỈNH NGHỆ AN" over "Căn cứ ...")
+            or (_is_caps(prev) and len(prev) < 0.75 * width)
+            or _is_caps(s)
         )
         if starts:
             flush()
