@@ -271,3 +271,17 @@ def test_layout_reflow_never_loses_or_reorders_a_word(paragraphs: list[list[str]
     text = "\f".join(chunks) if len(chunks) > 1 else chunks[0] + "\f"
     paras = paragraphs_from_text(from_layout(text))
     assert " ".join(p.text for p in paras).split() == " ".join(wrapped).split()
+
+
+def test_unindented_layout_splits_at_titles_in_capitals_and_short_sentence_ends() -> None:
+    # pdftotext without -layout: no indentation, a form feed, lines wrapped at one width
+    wide = "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ về công tác văn thư và"
+    text = f"Kính gửi: Sở Nội vụ.\nỦY BAN NHÂN DÂN TỈNH NGHỆ AN\n{wide}\nlưu trữ;\n"
+    text += "Theo đề nghị của Sở Nội vụ.\nQUYẾT ĐỊNH:\n\f"
+    assert [p.text for p in paragraphs_from_text(from_layout(text))] == [
+        "Kính gửi: Sở Nội vụ.",
+        "ỦY BAN NHÂN DÂN TỈNH NGHỆ AN",
+        f"{wide} lưu trữ;",
+        "Theo đề nghị của Sở Nội vụ.",
+        "QUYẾT ĐỊNH:",
+    ]
