@@ -150,18 +150,17 @@ def _pdfium_page_words(page, textpage) -> list[Word]:  # type: ignore[no-untyped
     fonts: dict[bytes, tuple[bool, bool, str]] = {}
 
     def style(i: int) -> tuple[bool, bool, str]:
-        needed = get_font(handle, i, buf, 128, flags_p)
-        key = buf.raw[: max(0, min(needed, 128) - 1)]
+        get_font(handle, i, buf, 128, flags_p)
+        key = buf.value
         got = fonts.get(key)
         if got is None:
-            name = key.split(b"\0", 1)[0].decode("latin-1")
+            name = key.decode("latin-1")
             bold, italic = _style_of_font(name)
-            # PDF font flags: bit 7 (64) italic, bit 19 (262144) force bold
-            bold = bold or bool(flags.value & 262144)
+            # PDF font flags: bit 7 (64) italic, bit 19 (262144) force bold; the weight is the
+            # font's own (its descriptor), so one look-up per font, not per word
+            bold = bold or bool(flags.value & 262144) or get_weight(handle, i) >= 600
             italic = italic or bool(flags.value & 64)
             got = fonts[key] = (bold, italic, name)
-        if not got[0] and get_weight(handle, i) >= 600:
-            return True, got[1], got[2]
         return got
 
     def make(s: int, e: int, size: float) -> Word:
@@ -448,19 +447,26 @@ class Line:
     def x1(self) -> float:
         return self.words[-1].x1
 
+    # (bold, italic), worked out on first use: paragraph breaking asks each line several times
+    _style: tuple[bool | None, bool | None] | None = field(default=None, repr=False, compare=False)
+
+    def _weights(self) -> tuple[bool | None, bool | None]:
+        if self._style is None:
+            bolds = {w.bold for w in self.words}
+            italics = {w.italic for w in self.words}
+            self._style = (
+                None if None in bolds else all(bolds),
+                None if None in italics else all(italics),
+            )
+        return self._style
+
     @property
     def bold(self) -> bool | None:
-        styles = [w.bold for w in self.words]
-        if any(b is None for b in styles):
-            return None
-        return all(styles)
+        return self._weights()[0]
 
     @property
     def italic(self) -> bool | None:
-        styles = [w.italic for w in self.words]
-        if any(i is None for i in styles):
-            return None
-        return all(styles)
+        return self._weights()[1]
 
 
 def _finish_line(line: Line) -> Line:
@@ -802,6 +808,7 @@ def _join_continued_tables(page_lines: list[list[Line]]) -> None:
             last.cells = [join_lines([a, b]) if a and b else a or b for a, b in zip(last.cells, row.cells, strict=True)]
             last.text = _row_text(last.cells)
             last.words = last.words + row.words
+            last._style = None
             k += 1
         page_lines[i] = lines[k:]
 
