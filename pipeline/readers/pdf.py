@@ -580,6 +580,8 @@ _SNAP = 1.5
 _EDGE_GAP = 4.0
 # How near a rule must come to an edge or a point to count as drawing it.
 _REACH = 3.0
+# More horizontal x vertical rules than this on a page is a drawing: the crossing test is quadratic.
+_MAX_CROSSINGS = 40_000
 # Text that marks a ruled table as the header or closing block drawn with borders, or a
 # "Kính gửi" layout table: read as text, like the DOCX reader does.
 _NOT_DATA = re.compile(
@@ -647,8 +649,8 @@ def _grids(rules: list[Rule]) -> list[_Grid]:
     nor is a box around one block of text."""
     hs = _merge_rules([r for r in rules if r.horizontal], True)
     vs = _merge_rules([r for r in rules if not r.horizontal], False)
-    if len(vs) < 3 or not hs:
-        return []
+    if len(vs) < 3 or not hs or len(hs) * len(vs) > _MAX_CROSSINGS:
+        return []  # no table, or a drawing (a chart, a map) too busy to be one
     # connected components of crossing rules (union-find over horizontals and verticals)
     parent = list(range(len(hs) + len(vs)))
 
