@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Literal
 
 Encoding = Literal["tcvn3", "tcvn3_caps", "vni"]
@@ -166,8 +167,11 @@ _TCVN3_FONT = re.compile(r"^(?:\.[Vv][Nn]|Vn(?=[A-Z]))")
 _VNI_FONT = re.compile(r"^VNI[-_ ]", re.IGNORECASE)
 
 
+@cache
 def encoding_for_font(fontname: str | None) -> Encoding | None:
     """The legacy encoding a font name implies, or None for a Unicode (or unknown) font.
+
+    Cached: the PDF reader asks for every word, and a document uses a handful of fonts.
 
     >>> encoding_for_font("ABCDEF+.VnTimeH,Bold")
     'tcvn3_caps'
