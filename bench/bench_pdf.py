@@ -5,6 +5,7 @@ measurement alike, repeated N times:
 
 * ``pdfium``   open the file and pull every page's plain text with pypdfium2 (the floor);
 * ``read/E``   :func:`pipeline.readers.pdf.read_pdf` with engine E (pypdfium2, pdfplumber);
+* ``header``   the header record alone (read, zones, header, recipients, signer, Nơi nhận);
 * ``extract``  the whole :func:`pipeline.stages.extract` (reading, every extractor, NLP),
   when the pipeline imports.
 
@@ -59,6 +60,21 @@ def timed(fn: Callable[..., object], *args: Any, **kwargs: Any) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+def header_record(path: Path) -> object:
+    """The header record alone (issue 2's figure): read, zones, header, recipients, signer, Nơi nhận."""
+    from models import Record, Source
+    from pipeline import zones
+    from pipeline.stages import STAGES
+
+    layout = read_pdf(path)
+    zones.assign(layout)
+    record = Record(source=Source(path=str(path), sha256="", media_type=layout.media_type))
+    for name, stage in STAGES:
+        if name in ("header", "recipients", "signer", "distribution"):
+            stage(layout, record)
+    return record
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("files", nargs="*", type=Path, help="born-digital PDFs (default: samples + corpus docs)")
@@ -71,11 +87,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("no PDFs given and none found in samples/ or the corpus")
 
     extract: Callable[[Path], object] | None = None
+    header: Callable[[Path], object] | None = None
     if not args.no_extract:
         try:
             from pipeline.stages import extract as _extract
 
             extract = _extract
+            header = header_record
         except Exception as exc:  # the pipeline may be mid-build; the reader bench still runs
             print(f"(extract() unavailable: {exc})", file=sys.stderr)
 
@@ -84,10 +102,11 @@ def main(argv: list[str] | None = None) -> int:
         pdfium_text(path)
         for engine in ENGINES:
             read_pdf(path, engine=engine)
-        if extract is not None:
+        if extract is not None and header is not None:
             extract(path)
+            header(path)
 
-    columns = ["pdfium", *[f"read/{e}" for e in ENGINES], *(["extract"] if extract else [])]
+    columns = ["pdfium", *[f"read/{e}" for e in ENGINES], *(["header", "extract"] if extract else [])]
     rows: list[dict[str, Any]] = []
     for path in files:
         import pypdfium2 as pdfium
@@ -100,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
             samples["pdfium"].append(timed(pdfium_text, path))
             for engine in ENGINES:
                 samples[f"read/{engine}"].append(timed(read_pdf, path, engine=engine))
-            if extract is not None:
+            if extract is not None and header is not None:
+                samples["header"].append(timed(header, path))
                 samples["extract"].append(timed(extract, path))
         medians = {c: statistics.median(v) / pages for c, v in samples.items()}
         rows.append({"file": path.name, "pages": pages, "ms_per_page": medians})
