@@ -3,6 +3,7 @@
     directives extract FILE... [--format json|jsonl] [--out DIR]
     directives schema
     directives layout FILE          (how the reader saw the page: zones and paragraphs)
+    directives annotate FILE --html OUT  (the record shown in its source, for a reviewer)
     directives watch / batch / serve (see ``pipeline.cli_flows``)
 
 A file that cannot be read gives one line on stderr naming the file and the reason, the other
@@ -92,6 +93,23 @@ def cmd_layout(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_annotate(args: argparse.Namespace) -> int:
+    from pipeline.annotate import review_html
+    from pipeline.stages import read_and_extract
+
+    try:
+        layout, record = read_and_extract(args.file)
+    except DirectivesError as exc:
+        print(f"directives: {exc.path}: {exc.reason}", file=sys.stderr)
+        return 1
+    html = review_html(layout, record)
+    if args.html:
+        args.html.write_text(html, encoding="utf-8")
+    else:
+        print(html)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="directives",
@@ -111,6 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("layout", help="show how the reader laid out FILE (zones and paragraphs)")
     p.add_argument("file", type=Path)
     p.set_defaults(func=cmd_layout)
+
+    p = sub.add_parser("annotate", help="the record shown in its source: an HTML page marking tasks and citations")
+    p.add_argument("file", type=Path)
+    p.add_argument("--html", type=Path, help="write the page here (default: stdout)")
+    p.set_defaults(func=cmd_annotate)
 
     try:
         from pipeline import cli_flows

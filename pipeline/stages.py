@@ -16,7 +16,7 @@ from pathlib import Path
 from extractors import distribution, header, recipients, references, signer, tasks
 from models import Record, Source
 from pipeline import zones
-from pipeline.errors import DirectivesError, UnreadableFile
+from pipeline.errors import UnreadableFile
 from pipeline.layout import Layout
 from pipeline.readers import read
 
@@ -49,12 +49,9 @@ def extract_layout(layout: Layout, source: Source) -> Record:
     return record
 
 
-def extract(path: str | Path) -> Record:
-    """Read one document and return its validated record.
-
-    Raises a :class:`~pipeline.errors.DirectivesError` naming the file and the reason when the
-    file cannot be read; never returns a half-empty record silently (gaps go to ``warnings``).
-    """
+def read_and_extract(path: str | Path) -> tuple[Layout, Record]:
+    """Read one document; return its layout (the normalized text the record's spans point into)
+    and its validated record."""
     p = Path(path)
     layout = read(p)
     try:
@@ -62,7 +59,13 @@ def extract(path: str | Path) -> Record:
     except OSError as exc:
         raise UnreadableFile(p, f"cannot read the file ({exc.strerror or exc})") from exc
     source = Source(path=str(p), sha256=sha, media_type=layout.media_type, pages=layout.pages)
-    try:
-        return extract_layout(layout, source)
-    except DirectivesError:
-        raise
+    return layout, extract_layout(layout, source)
+
+
+def extract(path: str | Path) -> Record:
+    """Read one document and return its validated record.
+
+    Raises a :class:`~pipeline.errors.DirectivesError` naming the file and the reason when the
+    file cannot be read; never returns a half-empty record silently (gaps go to ``warnings``).
+    """
+    return read_and_extract(path)[1]
