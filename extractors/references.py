@@ -111,8 +111,12 @@ _DATE = re.compile(
 )
 # " của Bộ Chính trị", ", do UBND tỉnh"
 _ISSUER_INTRO = re.compile(r"\s*,?\s*(?:của|do)\s+", re.IGNORECASE)
-# " khóa XIII" after "Ban Chấp hành Trung ương Đảng"
-_TERM = re.compile(r"\s+khóa\s+[IVXLC]+(?!\w)")
+# " khóa XIII" after "Ban Chấp hành Trung ương Đảng", " Khóa XVII" after "HĐND tỉnh"
+_TERM = re.compile(r"\s+(?i:khóa)\s+[IVXLC]+(?!\w)")
+# one more number of the same type in an enumeration: "; số 94/2018/NĐ-CP", ", số 97/2018/NĐ-CP", " và số 56/2020/NĐ-CP"
+_MORE = re.compile(rf"(?:\s*[,;]\s*(?:và\s+)?|\s+và\s+)số\s*:?\s*{_CODE}(?![\w/-])", re.IGNORECASE)
+# how far an enumeration item's own words may run before the next "; số ...": its date, issuer and trích yếu
+_MORE_GAP = 300
 # " về việc triển khai ...", " về tăng cường ...", " V/v ..."
 _SUBJECT = re.compile(r"\s*,?\s*(?:về\s+việc|về|v/v)\s+(?P<subject>[^;()\n]+)", re.IGNORECASE)
 # between two issuers of a liên tịch act: " và ", ", "
@@ -122,12 +126,18 @@ _SUBJECT_MAX = 250
 
 
 @cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """(full, named-law, short, alias) patterns, compiled once from the data files."""
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(full, named-law, short, alias, listed) patterns, compiled once from the data files."""
     data = _data()
     types = "|".join(_flex(t) for t in sorted(_type_names().values(), key=len, reverse=True))
     # "Kế hoạch số 22-KH/TU", "Chỉ thị 53-CT/TW", "Quyết định số: 15/QĐ-BNV"
     full = re.compile(rf"(?<!\w)(?P<type>{types})\s*(?:số\s*:?\s*)?{_CODE}(?![\w/-])", re.IGNORECASE)
+    # "các Nghị định của Chính phủ: số 93/2018/NĐ-CP ...; số 94/2018/NĐ-CP ...": the type (and issuer)
+    # once, before a colon, then the numbers
+    listed = re.compile(
+        rf"(?<!\w)(?:các|những)\s+(?P<type>{types})(?P<mid>[^:;.()]{{0,80}}?)\s*:\s*(?:số\s*:?\s*)?{_CODE}(?![\w/-])",
+        re.IGNORECASE,
+    )
     named = "|".join(_flex(t) for t in data["named_types"])
     # "Luật Tổ chức chính quyền địa phương số 72/2025/QH15": a name between type and number
     law = re.compile(
@@ -139,7 +149,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     phrases = "|".join(_flex(p) for p in sorted(data["alias_phrases"], key=len, reverse=True))
     # "(sau đây gọi tắt là Kế hoạch 164)", "(sau đây viết tắt là “NSVMĐT&NT”)"
     alias = re.compile(rf"\(\s*(?:{phrases})\s*:?\s*[\"“']?(?P<alias>[^()\"”']{{1,80}}?)[\"”']?\s*\)", re.IGNORECASE)
-    return full, law, short, alias
+    return full, law, short, alias, listed
 
 
 @cache
@@ -147,6 +157,13 @@ def _issuer_stop() -> re.Pattern[str]:
     # where a free-text issuer ends: "Ban Chỉ đạo 35 Trung ương về ..." → "Ban Chỉ đạo 35 Trung ương"
     words = "|".join(_flex(w) for w in sorted(_data()["issuer_stops"], key=len, reverse=True))
     return re.compile(rf"\s*[,;:()\n.]|\s+(?:{words})(?!\w)", re.IGNORECASE)
+
+
+@cache
+def _title() -> re.Pattern[str]:
+    # an office before a known body: "Bộ trưởng ", "Chủ tịch ", "Chánh Văn phòng "
+    words = "|".join(_flex(w) for w in sorted(_data()["issuer_titles"], key=len, reverse=True))
+    return re.compile(rf"(?:{words})\s+")
 
 
 def _clean_code(code: str) -> str:
@@ -166,6 +183,9 @@ def _issuer_at(text: str, pos: int, joint: bool = False) -> tuple[str, int] | No
     """
     window = text[pos : pos + 160]
     found = find_agencies(window)
+    if found and found[0][0] > 0 and _title().fullmatch(window[: found[0][0]]):
+        # "Bộ trưởng Bộ Nông nghiệp và Phát triển nông thôn": the office is part of the issuer
+        found[0] = (0, found[0][1], window[: found[0][1]])
     if found and found[0][0] == 0:
         end = found[0][1]
         term = _TERM.match(window, end)
@@ -216,37 +236,67 @@ def _type_name(written: str) -> str:
     return _type_names().get(re.sub(r"\s+", " ", written).lower(), written)
 
 
+def _next_in_list(text: str, pos: int, full: re.Pattern[str]) -> re.Match[str] | None:
+    """The next "; số CODE" of an enumeration after ``pos``, unless the sentence ends or another
+    typed citation comes first ("...; Thông tư số 18/2016/TT-BTC" is its own type)."""
+    window = text[pos : pos + _MORE_GAP]
+    stop = _SENTENCE_BREAK_DOT.search(window)
+    typed = full.search(window)
+    limit = min(stop.start() if stop else len(window), typed.start() if typed else len(window))
+    m = _MORE.search(text, pos)
+    if m is None or m.start() > pos + limit:
+        return None
+    return m
+
+
+# a sentence end inside an enumeration ("...công nghệ. Số 5 ..."), not the "." of a date or code
+_SENTENCE_BREAK_DOT = re.compile(r"\.(?:\s|$)")
+
+
 def find_mentions(text: str, offset: int = 0, block: int = 0) -> list[Mention]:
     """Candidate citations in ``text`` (offsets shifted by ``offset``, tagged ``block``), in order.
 
     >>> [(m.kind, m.code, m.issued_date) for m in find_mentions("Căn cứ Nghị định số 30/2020/NĐ-CP, ngày 05/3/2020")]
     [('full', '30/2020/NĐ-CP', '2020-03-05')]
     """
-    full, law, short, alias = _patterns()
+    full, law, short, alias, listed = _patterns()
     out: list[Mention] = []
     taken: list[tuple[int, int]] = []
+
+    def add(m: re.Match[str], doc_type: str, start: int, inherited: str | None) -> None:
+        code = _clean_code(m.group("code"))
+        date, issuer, subject, end = _tail(text, m.end(), "liên tịch" in doc_type)
+        out.append(
+            Mention(
+                "full",
+                offset + start,
+                offset + m.end(),
+                doc_type=doc_type,
+                code=code,
+                number=re.split(r"[/-]", code, maxsplit=1)[0],
+                issued_date=date,
+                issuer=issuer or inherited,
+                subject=subject,
+                block=block,
+            )
+        )
+        taken.append((start, m.end()))
+        # "...; số 94/2018/NĐ-CP ngày ...": the next numbers of an enumeration are acts of the same type
+        more = _next_in_list(text, max(end, m.end()), full)
+        if more is not None and not any(more.start() < e and s < more.end() for s, e in taken):
+            add(more, doc_type, more.start(), inherited)
+
+    for m in listed.finditer(text):
+        if any(m.start() < e and s < m.end() for s, e in taken):
+            continue
+        head = _ISSUER_INTRO.match(m.group("mid"))
+        found = _issuer_at(m.group("mid"), head.end()) if head else None
+        add(m, _type_name(m.group("type")), m.start(), found[0].strip() if found else None)
     for pattern in (full, law):
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
-            code = _clean_code(m.group("code"))
-            doc_type = _type_name(m.group("type"))
-            date, issuer, subject, _ = _tail(text, m.end(), "liên tịch" in doc_type)
-            out.append(
-                Mention(
-                    "full",
-                    offset + m.start(),
-                    offset + m.end(),
-                    doc_type=doc_type,
-                    code=code,
-                    number=re.split(r"[/-]", code, maxsplit=1)[0],
-                    issued_date=date,
-                    issuer=issuer,
-                    subject=subject,
-                    block=block,
-                )
-            )
-            taken.append((m.start(), m.end()))
+            add(m, _type_name(m.group("type")), m.start(), None)
     for m in short.finditer(text):
         if not any(m.start() < e and s < m.end() for s, e in taken):
             out.append(

@@ -113,6 +113,46 @@ TABLE = [
         ["V/V TRIỂN KHAI KẾ HOẠCH SỐ 22-KH/TU CỦA BAN THƯỜNG VỤ TỈNH ỦY"],
         [("Kế hoạch", "22-KH/TU", None, "BAN THƯỜNG VỤ TỈNH ỦY", 1)],
     ),
+    # the type once, then its numbers: "các Nghị định của Chính phủ: số ...; số ..." (issuer from the head)
+    (
+        [
+            "Căn cứ các Nghị định của Chính phủ: số 12/2019/NĐ-CP ngày 30/6/2019 quy định về quản lý nợ; "
+            "số 13/2019/NĐ-CP ngày 30/6/2019 về nghiệp vụ; số 40/2021/NĐ-CP ngày 25/5/2021 về vốn vay;"
+        ],
+        [
+            ("Nghị định", "12/2019/NĐ-CP", "2019-06-30", "Chính phủ", 1),
+            ("Nghị định", "13/2019/NĐ-CP", "2019-06-30", "Chính phủ", 1),
+            ("Nghị định", "40/2021/NĐ-CP", "2021-05-25", "Chính phủ", 1),
+        ],
+    ),
+    # ", số ..." after a full citation is one more act of its type; a typed citation starts its own
+    (
+        [
+            "Căn cứ Thông tư số 7/2020/TT-BTC ngày 02/3/2020, số 9/2020/TT-BTC ngày 05/3/2020; "
+            "Tờ trình số 5/TTr-STC ngày 01/4/2020."
+        ],
+        [
+            ("Thông tư", "7/2020/TT-BTC", "2020-03-02", None, 1),
+            ("Thông tư", "9/2020/TT-BTC", "2020-03-05", None, 1),
+            ("Tờ trình", "5/TTr-STC", "2020-04-01", None, 1),
+        ],
+    ),
+    # an office before a known body belongs to the issuer; "và PTNT" is the old ministry's short form
+    (
+        [
+            "Thực hiện Chỉ thị số 800/CT-BNN ngày 25/10/2019 của Bộ trưởng Bộ Nông nghiệp và Phát triển nông thôn về "
+            "phòng, chống hạn; Thông tư số 05/2008/TT-BNN ngày 14/01/2008 của Bộ Nông nghiệp và PTNT hướng dẫn."
+        ],
+        [
+            ("Chỉ thị", "800/CT-BNN", "2019-10-25", "Bộ trưởng Bộ Nông nghiệp và Phát triển nông thôn", 1),
+            ("Thông tư", "05/2008/TT-BNN", "2008-01-14", "Bộ Nông nghiệp và PTNT", 1),
+        ],
+    ),
+    # "Khóa XVII" (capital K) after an HĐND is part of the issuer, as "khóa XIII" after a Party body
+    (
+        ["Căn cứ Nghị quyết số 34/NQ-HĐND ngày 15/12/2016 của HĐND tỉnh Khóa XVII, kỳ họp thứ 3 về quy hoạch;"],
+        [("Nghị quyết", "34/NQ-HĐND", "2016-12-15", "HĐND tỉnh Khóa XVII", 1)],
+    ),
     # a date alone, or a number that is not a code, is not a reference
     (["Báo cáo trước ngày 13/12/2025 theo Kế hoạch năm 2026 và Kế hoạch 45."], []),
 ]
