@@ -210,13 +210,23 @@ def parse_code(raw: str) -> Code:
 def _is_subject_end(line: str, subject: list[str]) -> bool:
     """Where the trích yếu under a type name stops: running text, "Kính gửi", or an all-caps line
     (the thẩm quyền ban hành "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ..." of a quyết định)."""
+    # a web copy prints the trích yếu itself in capitals: a line in capitals under one goes on, unless it is
+    # the thẩm quyền line
+    caps_goes_on = bool(subject) and _is_caps(subject[-1]) and not patterns.ISSUING_AUTHORITY.match(line)
     return bool(
         patterns.KINH_GUI.match(line)
-        or re.match(r"^(Căn cứ|Thực hiện|Theo|Xét|Để|Nhằm|Ngày \d|\d+\.|[IVX]+\.)", line)
+        # "- Căn cứ Điều lệ Đảng ...": a Party document's căn cứ are bulleted
+        or re.match(r"^(?:[-–+•]\s*)?(Căn cứ|Thực hiện|Theo|Xét|Để|Nhằm|Ngày \d|\d+\.|[IVX]+\.)", line)
         or len(line) > 250
-        or (line == line.upper() and subject)
-        or len(subject) >= 4
+        or (line == line.upper() and subject and not caps_goes_on)
+        or len(subject) >= 5
     )
+
+
+def _is_caps(line: str) -> bool:
+    """A line in capitals with some letters: "TRIỂN KHAI CÁC GIẢI PHÁP", not "2020"."""
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
 
 
 def _typed_title(layout: Layout) -> tuple[str | None, list[str]]:

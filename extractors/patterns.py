@@ -104,6 +104,14 @@ NOI_NHAN = re.compile(r"^[-\s]*Nơi\s+nhận\s*:?\s*(?P<rest>.*)$", re.IGNORECAS
 LUU = re.compile(r"^[-\s]*Lưu\b", re.IGNORECASE)
 # signer authority: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "T/M BAN THƯỜNG VỤ", "TL. BỘ TRƯỞNG", "Q. GIÁM ĐỐC"
 AUTHORITY_LINE = re.compile(r"^(?P<auth>TM|KT|TL|TUQ|Q|T/M|K/T|T/L|T\.M|K\.T|T\.L)\s*[./]?\s+(?P<rest>[A-ZĐÀ-Ỹ].*)$")
+# the thẩm quyền ban hành line between a quyết định's trích yếu and its căn cứ, in capitals: "CHỦ TỊCH ỦY BAN NHÂN
+# DÂN TỈNH LÂM ĐỒNG", "ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM", "GIÁM ĐỐC SỞ ...", "BỘ TRƯỞNG BỘ TÀI CHÍNH", "BAN THƯỜNG VỤ TỈNH
+# ỦY"; a trích yếu printed in capitals over several lines ends where one starts
+ISSUING_AUTHORITY = re.compile(
+    r"^(?:CHỦ\s+TỊCH|ỦY\s+BAN|UBND|HỘI\s+ĐỒNG|HĐND|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|GIÁM\s+ĐỐC|(?:TỔNG\s+)?CỤC\s+TRƯỞNG"
+    r"|VIỆN\s+TRƯỞNG|HIỆU\s+TRƯỞNG|CHÁNH\s|TRƯỞNG\s+BAN|BAN\s+THƯỜNG\s+VỤ|BAN\s+CHẤP\s+HÀNH|BỘ\s+CHÍNH\s+TRỊ"
+    r"|BAN\s+BÍ\s+THƯ|CHÍNH\s+PHỦ|TỈNH\s+ỦY|THÀNH\s+ỦY|HUYỆN\s+ỦY|ĐẢNG\s+ỦY)\b"
+)
 # urgency and confidentiality marks (độ khẩn, độ mật), alone on a line
 URGENCY = re.compile(r"^(HỎA\s+TỐC(?:\s+HẸN\s+GIỜ)?|THƯỢNG\s+KHẨN|KHẨN)$", re.IGNORECASE)
 CONFIDENTIALITY = re.compile(r"^(TUYỆT\s+MẬT|TỐI\s+MẬT|MẬT)$", re.IGNORECASE)

@@ -285,3 +285,61 @@ def test_unindented_layout_splits_at_titles_in_capitals_and_short_sentence_ends(
         "Theo đề nghị của Sở Nội vụ.",
         "QUYẾT ĐỊNH:",
     ]
+
+
+# a web table copied as text: each cell's lines as the page source broke them, "|" alone between cells
+FLAT_TABLE = """ỦY
+BAN NHÂN DÂN
+TỈNH BÌNH AN
+-------
+|
+CỘNG HÒA XÃ
+HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+---------------
+|
+Số:
+21/2024/QĐ-UBND
+|
+Tân
+Lập, ngày 05 tháng 3
+năm 2024
+|
+QUYẾT ĐỊNH
+BAN HÀNH QUY CHẾ QUẢN LÝ CÁC CÔNG TRÌNH
+THỦY LỢI TRÊN ĐỊA BÀN TỈNH BÌNH AN
+ỦY BAN NHÂN DÂN TỈNH BÌNH AN
+Căn cứ Luật Tổ chức chính quyền địa
+phương ngày 19 tháng 6 năm 2015;
+Theo đề nghị của Giám đốc Sở Nông nghiệp,
+QUYẾT ĐỊNH:
+Điều 1. Ban hành kèm theo Quyết định này Quy chế quản lý các công trình thủy lợi.
+Điều 2. Chánh Văn phòng Ủy ban nhân dân tỉnh chịu trách nhiệm thi hành Quyết định này./.
+Nơi nhận:
+- Như Điều 2;
+- Lưu: VT, KT.
+|
+TM.
+ỦY BAN NHÂN DÂN
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Lê Văn Tám
+|
+"""
+
+
+def test_web_table_flattened_to_lines_gives_header_closing_and_caps_subject(tmp_path: Path) -> None:
+    f = tmp_path / "flat.txt"
+    f.write_text(FLAT_TABLE, encoding="utf-8")
+    record = extract(f)
+    assert (record.issuer.name, record.code, record.place, record.issued_date, record.doc_type) == (
+        "Ủy ban nhân dân tỉnh Bình An",
+        "21/2024/QĐ-UBND",
+        "Tân Lập",
+        "2024-03-05",
+        "Quyết định",
+    )
+    # the trích yếu in capitals runs over two lines and stops at the thẩm quyền line
+    assert record.subject == "BAN HÀNH QUY CHẾ QUẢN LÝ CÁC CÔNG TRÌNH THỦY LỢI TRÊN ĐỊA BÀN TỈNH BÌNH AN"
+    assert (record.signer.name, record.signer.title, record.signer.authority) == ("Lê Văn Tám", "Phó Chủ tịch", "KT.")
+    assert record.distribution == ["Như Điều 2", "Lưu: VT, KT"]

@@ -488,7 +488,15 @@ def _body(lines: list[str], pages: list[int], unmarked: dict[int, list[str]]) ->
             prev = ""
             continue
         if titled:
-            ends = is_body_start(Paragraph(text=s)) or ITEM_START.match(s) or s == s.upper() or len(para) >= 5
+            # a web copy prints the trích yếu in capitals over several lines: a line in capitals under one
+            # goes on, unless it is the thẩm quyền line ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ...")
+            caps_goes_on = _is_caps(prev) and not patterns.ISSUING_AUTHORITY.match(s)
+            ends = (
+                is_body_start(Paragraph(text=s))
+                or ITEM_START.match(s)
+                or (s == s.upper() and not caps_goes_on)
+                or len(para) >= 6
+            )
             if not ends:
                 para.append(line)
                 prev = line
@@ -532,6 +540,83 @@ def from_layout(text: str) -> str:
     return "\n\n".join(blocks + notes)
 
 
+# --- a web table flattened to lines ----------------------------------------------------------
+
+# a line holding only the cell separator of a web table copied as text (thuvienphapluat, thuviennhadat):
+# "ỦY" / "BAN NHÂN DÂN" / "TỈNH QUẢNG NAM" / "--------" / "|" / "CỘNG" / "HÒA XÃ HỘI ..." / "|" / "Số:" / ...
+_CELL_BREAK = re.compile(r"^\s*\|\s*$")
+
+
+def _mend_cell(lines: list[str]) -> list[str]:
+    """A flattened cell's lines, rejoined where the page's source broke them rather than the document.
+
+    Such copies break a cell at odd places: after one word ("ỦY" / "BAN NHÂN DÂN", "Số:" / "14/2007/QĐ-UBND",
+    "TM." / "ỦY BAN NHÂN DÂN TỈNH", "Sơn" / "La, ngày 16 ..."), after a comma ("Quảng Bình," / "ngày 25 ..."),
+    or before a word in lower case ("Lạng Sơn, ngày 13" / "tháng 01 năm 2020").
+
+    >>> _mend_cell(["ỦY", "BAN NHÂN DÂN", "TỈNH QUẢNG NAM", "--------"])
+    ['ỦY BAN NHÂN DÂN', 'TỈNH QUẢNG NAM']
+    >>> _mend_cell(["Quảng Bình,", "ngày 25 tháng 5 năm 2015"])
+    ['Quảng Bình, ngày 25 tháng 5 năm 2015']
+    """
+    out: list[str] = []
+    for line in (ln.strip() for ln in lines):
+        if not line or RULE.match(line):
+            continue
+        if out and (len(out[-1].split()) == 1 or out[-1].endswith(",") or line[:1].islower()):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
+def _is_signer_cell(lines: list[str]) -> bool:
+    """The signature cell: a short run with an authority line ("KT. CHỦ TỊCH"), or a title in capitals
+    over a name ("CHỦ TỊCH" / "Lữ Văn Hùng")."""
+    if not lines or len(lines) > 10:
+        return False
+    if any(patterns.AUTHORITY_LINE.match(ln) for ln in lines):
+        return True
+    return _is_caps(lines[0]) and not _is_caps(lines[-1]) and len(lines[-1].split()) <= 6
+
+
+def from_flat_table(text: str) -> str | None:
+    """A web table flattened to lines, "|" alone between cells, rewritten as Markdown-like blocks; None for
+    other text.
+
+    The header table's four cells (issuer | quốc hiệu, số | place and date) become one block each; the body
+    is reflowed like layout text; a signature cell becomes the closing, with the Nơi nhận lines that end the
+    cell before it.
+    """
+    lines = text.split("\n")
+    cells: list[list[str]] = [[]]
+    for line in lines:
+        if _CELL_BREAK.match(line):
+            cells.append([])
+        else:
+            cells[-1].append(line)
+    if len(cells) < 5 or not any(patterns.is_national_title(ln) for ln in _mend_titles(_mend_cell(cells[1]))):
+        return None
+    blocks = ["\n".join(_mend_titles(_mend_cell(cell))) for cell in cells[:4]]
+    rest = cells[4:]
+    for i, cell in enumerate(rest):
+        signer = i > 0 and _is_signer_cell(_mend_cell(cell))
+        if not signer:
+            nxt = rest[i + 1] if i + 1 < len(rest) else []
+            body = cell
+            noi_nhan: list[str] = []
+            if _is_signer_cell(_mend_cell(nxt)):
+                at = next((j for j, ln in enumerate(cell) if patterns.NOI_NHAN.match(ln.strip())), len(cell))
+                body, noi_nhan = cell[:at], cell[at:]
+            content = [ln for ln in body if ln.strip()]
+            blocks += _body(content, [0] * len(content), {})
+            if noi_nhan:
+                blocks.append("\n".join(ln.strip() for ln in noi_nhan if ln.strip()))
+        else:
+            blocks.append("\n".join(_mend_cell(cell)))
+    return "\n\n".join(b for b in blocks if b.strip())
+
+
 def read_text(path: Path, media_type: str = "text/plain") -> Layout:
     """Read a .txt / .md file into a :class:`Layout`."""
     try:
@@ -543,7 +628,11 @@ def read_text(path: Path, media_type: str = "text/plain") -> Layout:
     # a tab separates a web copy's header cells, but normalization turns it into a space: keep it as
     # the unit separator (U+001F) until the layout is read
     text = normalize_text(decoded.replace("\t", CELL_SEP)).replace("\r\n", "\n").replace("\r", "\n")
-    text = from_layout(text) if is_layout_text(text) else text.replace(CELL_SEP, " ")
+    flat = from_flat_table(text)
+    if flat is not None:
+        text = flat
+    else:
+        text = from_layout(text) if is_layout_text(text) else text.replace(CELL_SEP, " ")
     paras = paragraphs_from_text(text)
     if not paras:
         raise NoText(path, "the file holds no text")
