@@ -120,8 +120,11 @@ def cues() -> _Cues:
         # OCR drops or swaps a tone mark on these two key cues ("chủ tri", "phôi hợp"): accept the
         # spellings that differ only by their marks
         chu_tri=re.compile(r"\s*(?:được\s+giao\s+)?(?:làm\s+)?ch[ủuúù]\s+tr[ìiíị](?![^\W\d_])\s*(?:thực\s+hiện\s*)?"),
-        # ", phối hợp với Sở Tài chính", " và phối hợp cùng các cơ quan liên quan"
-        phoi_hop=re.compile(r"[\s,]*(?:và\s+)?(?i:ph)[ốôoóồổ]i\s+h[ợơoọớ]p\s+(?:chặt\s+chẽ\s+)?(?:với|cùng|vói)\s+"),
+        # ", phối hợp với Sở Tài chính", " và phối hợp cùng các cơ quan liên quan", ", phối hợp các đơn vị, địa
+        # phương liên quan" (no "với": _support_at still wants an agency right after)
+        phoi_hop=re.compile(
+            r"[\s,]*(?:và\s+)?(?i:ph)[ốôoóồổ]i\s+h[ợơoọớ]p\s+(?:chặt\s+chẽ\s+)?(?:(?:với|cùng|vói)\s+)?"
+        ),
         assign_tail=assign_tail,
         closing=closing,
         closing_open=closing_open,
@@ -203,6 +206,18 @@ def _group_noun_ending(text: str, pos: int, start: int, end: int) -> bool:
     return any(window.endswith(noun) and len(noun) > end - start for noun in _list("group_nouns"))
 
 
+# An introduction whose items name their own agencies: "Các cơ quan, đơn vị sau đây", "các sở, ngành sau".
+_FOLLOWING = re.compile(r"(?<![^\W\d_])sau(?:\s+đây)?$")
+
+
+@cache
+def _apposition() -> re.Pattern[str]:
+    # " - cơ quan thường trực Ban vì sự tiến bộ phụ nữ tỉnh giúp Ban ... " after a lead: what the agency is,
+    # up to the verb that starts the action ("tham mưu"); never past a sentence end or ";"
+    verbs = _alt(_list("stop_verbs"))
+    return re.compile(r"\s+[-–]\s+(?:(?![A-ZĐÀ-Ỹ])[^.;:]{0,150}?\s)??(?=(?:" + verbs + r")(?![^\W\d_]))")
+
+
 # Words no agency name holds: "Ủy ban nhân dân tỉnh có ý kiến như sau:" is an introduction, not "X:".
 _NOT_A_NAME = re.compile(r"(?<![^\W\d_])(?:có\s+ý\s+kiến|như\s+sau|kết\s+luận|thông\s+báo|đã|sẽ|đang)(?![^\W\d_])")
 
@@ -278,6 +293,13 @@ def lead_clause(text: str) -> Clause:
         return Clause(support=_find_support(text))
     name, end = found
     lead = split_names(name)
+    if _FOLLOWING.search(name) and text.rstrip().endswith(":"):
+        # "Các cơ quan, đơn vị sau đây chịu trách nhiệm tổ chức thực hiện Kế hoạch:": the items under it
+        # name who does what; it introduces them and leads nothing itself
+        return Clause(assign_only=True)
+    apposition = _apposition().match(text, end)
+    if apposition:
+        end = apposition.end()  # "Sở Kế hoạch và Đầu tư - cơ quan thường trực Ban ... tham mưu ..."
     rest = text[end:]
     if rest.lstrip().startswith(":") and not _NOT_A_NAME.search(name):
         body = end + rest.index(":") + 1
@@ -872,6 +894,8 @@ def _unnumbered(paras: list[Paragraph], builder: _Builder) -> list[Paragraph]:
             clause = addressee(s)
             if clause is None or not clause.explicit or c.closing.match(clause.action):
                 continue
+            if not clause.action and clause.assign_only:
+                continue  # a bare name ("ỦY BAN NHÂN DÂN TỈNH NINH THUẬN" above the căn cứ) asks nothing
             if c.conditional.search(s) or s.endswith(":"):
                 continue
             cue = c.cue.search(s)

@@ -247,6 +247,27 @@ def test_decision_articles() -> None:
     assert [(t.ordinal, t.lead, t.deadline) for t in rec.tasks] == [("2.1", ["Tổ công tác"], "2026-04-30")]
 
 
+def test_decision_execution_clause_forms_are_not_tasks() -> None:
+    # "... căn cứ Quyết định thi hành." (no "này") closes a decision too; "Quyết định có hiệu lực ..." decides
+    rec = run(
+        [
+            "QUYẾT ĐỊNH:",
+            "Điều 1. Ban hành kèm theo Quyết định này Quy chế hoạt động của Ban Chỉ đạo.",
+            "Điều 2. Quyết định có hiệu lực thi hành kể từ ngày ký.",
+            "Điều 3. Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc các Sở, Ban, ngành có liên quan; Chủ tịch "
+            "Ủy ban nhân dân các huyện và các đơn vị, cá nhân có liên quan căn cứ Quyết định thi hành.",
+        ],
+        doc_type="Quyết định",
+    )
+    assert rec.tasks == []
+
+
+def test_a_bare_name_in_an_unnumbered_body_is_not_a_task() -> None:
+    # the thẩm quyền line of a quyết định cut before "QUYẾT ĐỊNH:" names a body and asks nothing
+    rec = run(["ỦY BAN NHÂN DÂN TỈNH NINH BÌNH", "Căn cứ Luật Tổ chức chính quyền địa phương;"], doc_type="Quyết định")
+    assert rec.tasks == []
+
+
 def test_decision_article_with_a_real_assignment_after_its_decision() -> None:
     rec = run(
         [
@@ -432,6 +453,23 @@ PARTY_AND_STATE = [
     (
         "7. Sở Y tế chủ tri, phôi hợp với Sở Tài chính kiểm tra giá thuốc.",  # OCR lost the tone marks
         [("7", ["Sở Y tế"], ["Sở Tài chính"], None)],
+    ),
+    (
+        # "phối hợp" straight before the agencies, without "với"
+        "8. Giao Sở Xây dựng chủ trì, phối hợp các đơn vị, địa phương liên quan rà soát quy hoạch; hoàn thành "
+        "trước ngày 10/12/2026.",
+        [("8", ["Sở Xây dựng"], ["các đơn vị, địa phương liên quan"], "2026-12-10")],
+    ),
+    (
+        # the agency, then " - " and what it is, then the action
+        "9. Sở Nội vụ - cơ quan thường trực Hội đồng thi đua tỉnh tham mưu Ủy ban nhân dân tỉnh tổ chức sơ kết.",
+        [("9", ["Sở Nội vụ"], [], None)],
+    ),
+    (
+        # "the following bodies ...:" introduces items that name their own agencies
+        "10. Các cơ quan, đơn vị sau đây chịu trách nhiệm tổ chức thực hiện Kế hoạch:\n"
+        "a) Sở Y tế hướng dẫn các xã triển khai.\nb) Sở Tài chính bố trí kinh phí trước ngày 30/6/2026.",
+        [("10.1", ["Sở Y tế"], [], None), ("10.2", ["Sở Tài chính"], [], "2026-06-30")],
     ),
 ]
 
