@@ -25,6 +25,11 @@ def _data() -> dict[str, list[str]]:
     return raw
 
 
+def titles() -> list[str]:
+    """Chức vụ as written in normal case ("Phó Chủ tịch", "Trưởng phòng"), from ``data/casing.json``."""
+    return _data()["titles"]
+
+
 def _cap(word: str) -> str:
     return word[:1].upper() + word[1:]
 

@@ -57,8 +57,9 @@ def _lines(paras: list[Paragraph]) -> list[str]:
 def sort_header(layout: Layout) -> HeaderLines:
     """Sort the header cells' lines into issuer / number / V/v subject / place-date / marks."""
     out = HeaderLines()
-    left = _lines(layout.zone("header_left"))
-    right = _lines(layout.zone("header_right"))
+    # a converter may join a row's two cells with one space ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI ...")
+    left = [cell for line in _lines(layout.zone("header_left")) for cell in patterns.split_side_by_side(line)]
+    right = [cell for line in _lines(layout.zone("header_right")) for cell in patterns.split_side_by_side(line)]
     in_subject = False
     for line in left + patterns.join_wrapped_date(right):
         if _DECORATION.match(line):
@@ -92,8 +93,9 @@ def sort_header(layout: Layout) -> HeaderLines:
             out.issuer.append(line)
         elif out.number is not None and line in left:
             out.loose.append(line)
-    if not out.subject and out.loose and not header_types(out.loose):
-        # a Party công văn prints its trích yếu under the number with no "V/v" (HD36)
+    if out.party and not out.subject and out.loose and not header_types(out.loose):
+        # a Party công văn prints its trích yếu under the number with no "V/v" (HD36); a state document's
+        # loose lines there are other things ("Số hồ sơ: 58")
         out.subject = out.loose
     return out
 
@@ -193,6 +195,9 @@ def parse_code(raw: str) -> Code:
     >>> parse_code("Á$3/KH-DCT")  # OCR of a handwritten number: the ký hiệu is still good
     Code(number=None, symbol='KH-DCT', code='/KH-DCT', unreadable='Á$3')
     """
+    if lost := re.match(r"^(\d+)\s+([A-ZĐ][^\s/]*-\S+)$", raw.strip()):
+        # "44 DN-UBND": OCR lost the "/" between số and ký hiệu; the code stays as printed
+        return Code(lost.group(1), lost.group(2), lost.group(1) + lost.group(2))
     code = re.sub(r"\s+", "", raw).rstrip(".,;")
     # Party form "33-KH/TU": the number is joined to the type by "-", the issuer follows "/"
     party = re.match(r"^(?P<n>[^/-]*)-(?P<sym>[^/-]+/.+)$", code)
@@ -213,10 +218,14 @@ def _is_subject_end(line: str, subject: list[str]) -> bool:
     # a web copy prints the trích yếu itself in capitals: a line in capitals under one goes on, unless it is
     # the thẩm quyền line
     caps_goes_on = bool(subject) and _is_caps(subject[-1]) and not patterns.ISSUING_AUTHORITY.match(line)
+    # ... and never goes on in a sentence that starts with a capital ("Thi hành Nghị định số ..."); a lower-case
+    # word may carry on after it ("HỘI NGHỊ LẦN THỨ BẢY ..." / "về xây dựng hệ thống ...")
+    sentence_after_caps = bool(subject) and _is_caps(subject[-1]) and line[:1].isupper() and not _is_caps(line)
     return bool(
         patterns.KINH_GUI.match(line)
+        or sentence_after_caps
         # "- Căn cứ Điều lệ Đảng ...": a Party document's căn cứ are bulleted
-        or re.match(r"^(?:[-–+•]\s*)?(Căn cứ|Thực hiện|Theo|Xét|Để|Nhằm|Ngày \d|\d+\.|[IVX]+\.)", line)
+        or re.match(r"^(?:[-–+•]\s*)?(Căn cứ|Thực hiện|Thi hành|Theo|Xét|Để|Nhằm|Ngày \d|\d+\.|[IVX]+\.)", line)
         or len(line) > 250
         or (line == line.upper() and subject and not caps_goes_on)
         or len(subject) >= 5
@@ -224,9 +233,9 @@ def _is_subject_end(line: str, subject: list[str]) -> bool:
 
 
 def _is_caps(line: str) -> bool:
-    """A line in capitals with some letters: "TRIỂN KHAI CÁC GIẢI PHÁP", not "2020"."""
+    """A line in capitals: "TRIỂN KHAI CÁC GIẢI PHÁP", "VỀ"; not "2020"."""
     letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 4 and all(c.isupper() for c in letters)
+    return bool(letters) and all(c.isupper() for c in letters)
 
 
 def _typed_title(layout: Layout) -> tuple[str | None, list[str]]:
@@ -249,6 +258,8 @@ def _typed_title(layout: Layout) -> tuple[str | None, list[str]]:
         for line in (ln for run in runs for ln in run):
             if _is_subject_end(line, subject):
                 break
+            if not subject and (v := patterns.SUBJECT_LINE.match(line)) and not line.lower().startswith("về"):
+                line = v.group("rest")  # "QUYẾT ĐỊNH / V/v trợ cấp ...": the trích yếu without "V/v"
             subject.append(line)  # a web copy may print the trích yếu in capitals: kept as printed
         return doc_type, subject
     return None, []
@@ -323,5 +334,6 @@ def apply(layout: Layout, record: Record) -> None:
             f"(document type not printed; taken from the code: {record.doc_type})."
         )
     if record.subject:
-        record.subject = re.sub(r"\s+", " ", record.subject).strip()
+        # quotes an old typist put around the trích yếu ('"Vv chế độ ... nhân dân"') are not part of it
+        record.subject = re.sub(r"\s+", " ", record.subject).strip().strip('"“”').strip()
     record.urgency, record.confidentiality = _marks(header, layout)

@@ -56,9 +56,9 @@ def type_from_code(symbol: str) -> str | None:
 
 
 # "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "ĐẢNG CỘNG SẢN VIỆT NAM",
-# matched without diacritics so OCR damage ("CỌNG HÒA XÃ HỘI") still finds the quốc hiệu
+# matched without diacritics so OCR damage ("CỌNG HÒA XÃ HỘI", "CỘNG HÒA XàHỘI") still finds the quốc hiệu
 _NATIONAL_TITLE_BARE = re.compile(
-    r"CONG\s*HOA\s+XA\s+HOI|DOC\s+LAP\s*[-–—]?\s*TU\s+DO|DANG\s+CONG\s+SAN\s+VIET\s+NAM", re.IGNORECASE
+    r"CONG\s*HOA\s+XA\s*HOI|DOC\s+LAP\s*[-–—]?\s*TU\s+DO|DANG\s+CONG\s+SAN\s+VIET\s+NAM", re.IGNORECASE
 )
 _PARTY_TITLE_BARE = re.compile(r"DANG\s+CONG\s+SAN\s+VIET\s+NAM", re.IGNORECASE)
 
@@ -90,12 +90,39 @@ def join_wrapped_date(lines: list[str]) -> list[str]:
     return out
 
 
+# a place-and-date one space after the number, as a converter joins the two cells of a row:
+# "Số: 454/UBND-NCTH Vị Thanh, ngày 6 tháng 4 năm 2011" (the place starts with a capital)
+_PLACE_DATE_INSIDE = re.compile(r"\s(?=[A-ZĐÀ-Ỹ][^,\d]{1,58}?,\s*ngày\b.*\bnăm\b)")
+# a decorative rule glued to a cell's text: "Số: 131/2018/TT-BTC ---------------", "------- Độc lập - Tự do"
+_RULE_EDGE = re.compile(r"^[-_=*]{3,}\s+|\s+[-_=*]{3,}$")
+
+
+def split_side_by_side(line: str) -> list[str]:
+    """A header line holding both cells of a row, one space apart, split into its cells' texts.
+
+    >>> split_side_by_side("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    ['ỦY BAN NHÂN DÂN', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM']
+    >>> split_side_by_side("Số: 73/UBND-TH Hậu Giang, ngày 12 tháng 1 năm 2018")
+    ['Số: 73/UBND-TH', 'Hậu Giang, ngày 12 tháng 1 năm 2018']
+    """
+    line = _RULE_EDGE.sub("", line.strip())
+    bare = strip_accents(line)
+    m = _NATIONAL_TITLE_BARE.search(bare) if len(bare) == len(line) else None
+    if m and line[: m.start()].strip():
+        return [*split_side_by_side(line[: m.start()]), line[m.start() :].strip()]
+    if NUMBER_LINE.match(line) and (d := _PLACE_DATE_INSIDE.search(line)):
+        return [line[: d.start()].strip(), line[d.end() :].strip()]
+    return [line] if line else []
+
+
 # "Số: 125/UBND-KT", "Số 33-KH/TU", "Số:     /UBND-NC", "Số : 2917 /SGDĐT-VP", "Số: 15/2026/QĐ-UBND",
 # and OCR's "Số: Á$3/KH-DCT" (a handwritten number): everything after "Số" that holds a "/" or "-"
-NUMBER_LINE = re.compile(r"^Số\s*[:;.]?\s*(?P<code>[^\s/-]*\s*[/-].*?)\s*$", re.IGNORECASE)
+# and OCR's "Số : 44 DN-UBND" (the "/" lost): a number, a space, a ký hiệu with a "-"
+NUMBER_LINE = re.compile(r"^Số\s*[:;.]?\s*(?P<code>[^\s/-]*\s*[/-].*?|\d+\s+[A-ZĐ][^\s/]*-\S+)\s*$", re.IGNORECASE)
 # "V/v tiếp tục triển khai ...", "V/v: ...", "V/V ...", "Về việc ..." (V/v abbreviates "về việc";
 # the trích yếu is kept without it)
-SUBJECT_LINE = re.compile(r"^(?:V/v|V/V|v/v|Về\s+việc)\s*:?\s*(?P<rest>.*)$")
+# and as OCR and old typists leave it: "Vv chế độ ...", "V.v ...", in quotes: '"Vv chế độ ...'
+SUBJECT_LINE = re.compile(r"^[\"“]?(?:V\s*[/.]?\s*[vV]\b|Về\s+việc\b)\s*:?\s*(?P<rest>.*)$")
 # "Kính gửi: Sở Y tế.", "Kính gửi:", "Kính gửi - Bộ Nội vụ;"
 KINH_GUI = re.compile(r"^Kính\s+gửi\s*:?\s*(?P<rest>.*)$", re.IGNORECASE | re.S)
 # "Nơi nhận:", "Nơi nhận :", "- Nơi nhận:"
@@ -103,7 +130,10 @@ NOI_NHAN = re.compile(r"^[-\s]*Nơi\s+nhận\s*:?\s*(?P<rest>.*)$", re.IGNORECAS
 # "Lưu: VT, NC (Ng).", "Lưu VPĐU.", "- Lưu: VT."
 LUU = re.compile(r"^[-\s]*Lưu\b", re.IGNORECASE)
 # signer authority: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "T/M BAN THƯỜNG VỤ", "TL. BỘ TRƯỞNG", "Q. GIÁM ĐỐC"
-AUTHORITY_LINE = re.compile(r"^(?P<auth>TM|KT|TL|TUQ|Q|T/M|K/T|T/L|T\.M|K\.T|T\.L)\s*[./]?\s+(?P<rest>[A-ZĐÀ-Ỹ].*)$")
+# and with the space after the dot lost: "TM.UBND XÃ ĐỨC TÂN"
+AUTHORITY_LINE = re.compile(
+    r"^(?P<auth>TM|KT|TL|TUQ|Q|T/M|K/T|T/L|T\.M|K\.T|T\.L)(?:\s*[./]\s*|\s+)(?P<rest>[A-ZĐÀ-Ỹ].*)$"
+)
 # the thẩm quyền ban hành line between a quyết định's trích yếu and its căn cứ, in capitals: "CHỦ TỊCH ỦY BAN NHÂN
 # DÂN TỈNH LÂM ĐỒNG", "ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM", "GIÁM ĐỐC SỞ ...", "BỘ TRƯỞNG BỘ TÀI CHÍNH", "BAN THƯỜNG VỤ TỈNH
 # ỦY"; a trích yếu printed in capitals over several lines ends where one starts

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from extractors import patterns
-from extractors.casing import title_case
+from extractors.casing import title_case, titles
 from models import Record, Signer
 from pipeline.layout import Layout
 
@@ -28,6 +28,19 @@ _PREFIX = re.compile(
 _NOISE = re.compile(r"^(\(?(đã ký|ký|chữ ký|ký tên|đóng dấu|dấu)[^)]*\)?|\[.*\]|[\s_\-*.]*)$", re.IGNORECASE)
 
 
+def _is_caps_name(line: str) -> bool:
+    """A name a copy prints in capitals under the title ("TRẦN VĂN AN"): 2–5 words, no title or body in it."""
+    words = line.split()
+    if not 2 <= len(words) <= 5 or line != line.upper() or any(c.isdigit() for c in line):
+        return False
+    low = line.lower()
+    return not (
+        any(re.search(rf"(?<!\w){re.escape(t.lower())}(?!\w)", low) for t in titles())
+        or patterns.ISSUING_AUTHORITY.match(line)
+        or patterns.AUTHORITY_LINE.match(line)
+    )
+
+
 def apply(layout: Layout, record: Record) -> None:
     """Fill ``record.signer`` from the ``closing_right`` zone."""
     lines = [ln.strip() for p in layout.zone("closing_right") for ln in p.lines]
@@ -37,6 +50,8 @@ def apply(layout: Layout, record: Record) -> None:
         return
     names = [_PREFIX.sub("", ln) for ln in lines]
     name_at = next((i for i in range(len(lines) - 1, -1, -1) if _NAME.match(names[i])), None)
+    if name_at is None and len(lines) >= 2 and lines[-2] == lines[-2].upper() and _is_caps_name(names[-1]):
+        name_at = len(lines) - 1  # "CHỦ TỊCH" over "TRẦN VĂN AN": the last line is the name, not a title
     authority = None
     titles: list[str] = []
     for line in lines[: name_at if name_at is not None else len(lines)]:

@@ -28,7 +28,7 @@ def is_body_start(p: Paragraph) -> bool:
         return True
     if patterns.PLACE_DATE.search(text) or patterns.NUMBER_LINE.match(first):
         return False
-    if re.match(r"^(Căn cứ|Thực hiện|Theo|Xét|Để|Nhằm|Ngày \d)", text):
+    if re.match(r"^(Căn cứ|Thực hiện|Thi hành|Theo|Xét|Để|Nhằm|Ngày \d)", text):
         return True
     return len(text) > 160 or bool(re.match(r"^(\d+\.|[IVX]+\.)\s", text))
 
@@ -49,7 +49,8 @@ def _header_zone(p: Paragraph) -> Zone:
 def _split_header_paragraph(p: Paragraph) -> list[Paragraph]:
     """A text block may hold left and right header lines together; split it by line."""
     out: list[Paragraph] = []
-    for line in patterns.join_wrapped_date(p.lines):
+    cells = [cell for line in p.lines for cell in patterns.split_side_by_side(line)]
+    for line in patterns.join_wrapped_date(cells):
         zone = _header_zone(Paragraph(text=line))
         if out and out[-1].zone == zone:
             out[-1].lines.append(line)

@@ -339,3 +339,153 @@ def test_ve_viec_and_party_cong_van_without_prefix() -> None:
     )
     record = record_from_text(party)
     assert (record.code, record.doc_type, record.subject) == ("59-CV/TU", "Công văn", "Chế độ hội nghị và công tác phí")
+
+
+# forms seen in real copies: web pages, OCR of old typescripts, converters that join a row's two cells
+SIDE_BY_SIDE = """ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH BÌNH AN Độc Lập - Tự Do - Hạnh Phúc
+
+Số: 212/UBND-VX Tân Lập, ngày 6 tháng 4 năm 2021
+
+V/v tổ chức ngày hội văn hóa
+
+Kính gửi: Sở Văn hóa và Thể thao.
+
+Ủy ban nhân dân tỉnh giao Sở Văn hóa và Thể thao tổ chức ngày hội./.
+
+Nơi nhận:
+- Như trên;
+- Lưu: VT, VX.
+
+CHỦ TỊCH
+
+Lê Văn Tám
+"""
+
+OLD_TYPESCRIPT = """**ỦY BAN NHÂN DÂN
+XÃ HÒA MỸ**
+
+\\*\\*\\*
+
+Số : *17* DN-UBND
+
+*"Vv hỗ trợ sửa chữa
+nhà văn hóa ấp"*
+
+**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc.**
+
+*Hòa Mỹ, ngày 14 tháng 5 năm 2012*
+
+**Kính gửi:** Ủy ban nhân dân huyện Tân Lập
+
+Ủy ban nhân dân xã đề nghị huyện xem xét hỗ trợ./.
+
+**Nơi nhận:**
+
+- - Như trên;
+- - Lưu.
+
+**TM.UBND XÃ HÒA MỸ
+CHỦ TỊCH**
+
+**TRẦN VĂN AN**
+"""
+
+TYPED_TYPESCRIPT = """UBND TỈNH BÌNH AN
+SỞ NÔNG NGHIỆP VÀ
+PHÁT TRIỂN NÔNG THÔN
+
+CỘNG HÒA XàHỘI CHỦ NGHĨA VIỆT NAM
+Độc lập  Tự do  Hạnh phúc
+
+Số: 57 /QĐ-LĐTBXH
+
+Tân Lập, ngày 20 tháng 02 năm 2006
+
+Số hồ sơ: 57
+
+### QUYẾT ĐỊNH
+
+V/v trợ cấp một lần
+
+### GIÁM ĐỐC SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN
+
+Căn cứ Nghị định số 28/CP ngày 29 tháng 4 năm 1995 của Chính phủ;
+"""
+
+CAPS_SUBJECT = """BỘ TÀI CHÍNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+
+------- Độc lập - Tự do - Hạnh phúc
+
+Số: 12/2019/TT-BTC ---------------
+
+Hà Nội, ngày 28 tháng 12 năm 2019
+
+THÔNG TƯ
+SỬA ĐỔI MỘT SỐ ĐIỀU CỦA THÔNG TƯ SỐ 14/2013/TT-BTC
+VỀ DỰ TRỮ QUỐC GIA
+Thi hành Nghị định số 94/2013/NĐ-CP ngày 21 tháng 8 năm 2013 của Chính phủ;
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            SIDE_BY_SIDE,
+            {
+                "issuer": "Ủy ban nhân dân tỉnh Bình An",
+                "code": "212/UBND-VX",
+                "place": "Tân Lập",
+                "issued_date": "2021-04-06",
+                "subject": "tổ chức ngày hội văn hóa",
+                "signer": ("Lê Văn Tám", "Chủ tịch", None),
+            },
+        ),
+        (
+            OLD_TYPESCRIPT,
+            {
+                "issuer": "Ủy ban nhân dân xã Hòa Mỹ",
+                "code": "17DN-UBND",
+                "place": "Hòa Mỹ",
+                "issued_date": "2012-05-14",
+                "subject": "hỗ trợ sửa chữa nhà văn hóa ấp",
+                "signer": ("TRẦN VĂN AN", "Chủ tịch", "TM."),
+            },
+        ),
+        (
+            TYPED_TYPESCRIPT,
+            {
+                "issuer": "Sở Nông nghiệp và Phát triển nông thôn",
+                "code": "57/QĐ-LĐTBXH",
+                "place": "Tân Lập",
+                "issued_date": "2006-02-20",
+                "subject": "trợ cấp một lần",
+                "signer": (None, None, None),
+            },
+        ),
+        (
+            CAPS_SUBJECT,
+            {
+                "issuer": "Bộ Tài chính",
+                "code": "12/2019/TT-BTC",
+                "place": "Hà Nội",
+                "issued_date": "2019-12-28",
+                "subject": "SỬA ĐỔI MỘT SỐ ĐIỀU CỦA THÔNG TƯ SỐ 14/2013/TT-BTC VỀ DỰ TRỮ QUỐC GIA",
+                "signer": (None, None, None),
+            },
+        ),
+    ],
+    ids=["cells-one-space-apart", "ocr-typescript-italics-and-lost-slash", "vv-under-type-name", "caps-subject"],
+)
+def test_real_copy_forms(text: str, expected: dict[str, object]) -> None:
+    record = record_from_text(text)
+    assert {
+        "issuer": record.issuer.name,
+        "code": record.code,
+        "place": record.place,
+        "issued_date": record.issued_date,
+        "subject": record.subject,
+        "signer": (record.signer.name, record.signer.title, record.signer.authority),
+    } == expected

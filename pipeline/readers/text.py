@@ -34,7 +34,7 @@ from extractors import patterns
 from pipeline import legacy
 from pipeline.errors import NoText, UnreadableFile
 from pipeline.layout import SUPERSCRIPT_DIGITS, Layout, Paragraph
-from pipeline.normalize import normalize_text
+from pipeline.normalize import normalize_text, strip_accents
 from pipeline.zones import is_body_start
 
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
@@ -71,9 +71,17 @@ def decode(data: bytes, path: Path) -> str:
         raise UnreadableFile(path, "the text is in an unknown character encoding (save it as UTF-8)") from exc
 
 
+# a Markdown escape a converter writes for a literal character: "\\*\\*\\*" (the "***" under an issuer), "1\\."
+_MD_ESCAPE = re.compile(r"\\([*_.\-#\[\]()+!])")
+# italics around a word or phrase: "Số : *44* DN-UBND", "*Đức Tân, ngày 14 tháng 5 năm 2010*"
+_ITALIC = re.compile(r"(?<![\w*])[*_](?=\S)([^*_]+?)(?<=\S)[*_](?![\w*])")
+
+
 def _clean_line(line: str) -> str:
     line = _HEADING.sub("", line)
+    line = _MD_ESCAPE.sub(r"\1", line)
     line = _BOLD.sub("", line)
+    line = _ITALIC.sub(r"\1", line)
     return re.sub(r"\s+", " ", line).strip()
 
 
@@ -85,6 +93,8 @@ def _blocks(text: str) -> list[tuple[list[str], bool]]:
         if not raw.strip():
             continue
         bold = raw.strip().startswith(("**", "__"))
+        # italics may span the block's lines ('*"Vv chế độ ...' / '... nhân dân"*')
+        raw = _ITALIC.sub(r"\1", _MD_ESCAPE.sub(r"\1", raw)) if not bold else raw
         lines = [_clean_line(x) for x in raw.split("\n")]
         lines = [x for x in lines if x]
         if lines:
@@ -185,11 +195,18 @@ class _Region:
         return ["\n".join(_mend_titles(block)) for block in self.left + self.right if block]
 
 
+# the tail of a quốc hiệu wrapped after "XÃ HỘI": "CỘNG HÒA XÃ HỘI" / "CHỦ NGHĨA VIỆT NAM"
+_TITLE_TAIL = re.compile(r"^(?:HOI\s+)?CHU\s+NGHIA\b", re.I)
+
+
 def _mend_titles(lines: list[str]) -> list[str]:
     """Rejoin a quốc hiệu a narrow cell wrapped: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT" / "NAM"."""
     out: list[str] = []
     for line in lines:
-        if out and not patterns.is_national_title(out[-1]) and patterns.is_national_title(f"{out[-1]} {line}"):
+        tail = bool(out) and patterns.is_national_title(out[-1]) and bool(_TITLE_TAIL.match(strip_accents(line)))
+        if tail or (
+            out and not patterns.is_national_title(out[-1]) and patterns.is_national_title(f"{out[-1]} {line}")
+        ):
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)
