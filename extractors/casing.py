@@ -71,10 +71,13 @@ def normal_case(text: str) -> str:
         low = re.sub(first_word_after_head, cap_after, low)
         low = re.sub(r"((?:,| và) )(\w+)", cap_after, low)
     # place names: everything after "tỉnh", "thành phố", "xã", "phường", "đặc khu" is a proper name
+    # (the unit word may have been capitalised as the first word after a head: "Đảng bộ Tỉnh bình an" →
+    # "Đảng bộ tỉnh Bình An"; "Tỉnh ủy" is a fixed phrase, not a unit)
     low = re.sub(
-        r"\b(tỉnh|thành phố|tp\.|xã|phường|đặc khu|huyện|quận|thị xã)( .+)$",
-        lambda m: m.group(1) + " ".join(_cap(w) for w in m.group(2).split(" ")),
+        r"(?<=\w )(tỉnh|thành phố|tp\.|xã|phường|đặc khu|huyện|quận|thị xã)(?! ủy)( .+)$",
+        lambda m: m.group(1).lower() + " ".join(_cap(w) for w in m.group(2).split(" ")),
         low,
+        flags=re.IGNORECASE,
     )
     # a Party committee's place: "Tỉnh ủy Lào Cai"
     low = re.sub(

@@ -68,6 +68,12 @@ def is_national_title(line: str) -> bool:
     return bool(_NATIONAL_TITLE_BARE.search(strip_accents(line)))
 
 
+def opens_with_national_title(line: str) -> bool:
+    """A line that is the quốc hiệu, tiêu ngữ or Party title, not a sentence citing it ("Căn cứ Hiến pháp nước
+    Cộng hòa xã hội chủ nghĩa Việt Nam")."""
+    return len(line) <= 60 and bool(_NATIONAL_TITLE_BARE.match(strip_accents(line.strip())))
+
+
 def is_party_title(line: str) -> bool:
     """ "ĐẢNG CỘNG SẢN VIỆT NAM": the document is a Party document."""
     return bool(_PARTY_TITLE_BARE.search(strip_accents(line)))

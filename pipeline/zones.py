@@ -60,6 +60,32 @@ def _split_header_paragraph(p: Paragraph) -> list[Paragraph]:
     return out
 
 
+def _is_header_like(p: Paragraph) -> bool:
+    """A header cell's paragraph: it opens with a name in capitals, "Số: ...", a mark, the place and date, or a
+    "V/v ..." trích yếu (a cell may go on with other lines: "Số: 1307/UBND-VX" / "V/v triển khai ...")."""
+    line = (p.lines[0] if p.lines else p.text).strip()
+    letters = [c for c in line if c.isalpha()]
+    caps = bool(letters) and all(c.isupper() for c in letters) and len(line) <= 80
+    return bool(
+        caps
+        or patterns.NUMBER_LINE.match(line)
+        or patterns.PLACE_DATE.search(line)
+        or patterns.SUBJECT_LINE.match(line)
+    )
+
+
+def header_start(paras: list[Paragraph]) -> int:
+    """Index of the header's first paragraph: notes a web page prints above the document ("Số hiệu: ... Loại
+    văn bản: ...", "• Hiệu lực: ...") come before it. The header is the quốc hiệu's paragraph (a line of its
+    own near the top) and the header-like paragraphs right above it; 0 when there is no such line."""
+    for i, p in enumerate(paras[:10]):
+        if any(patterns.opens_with_national_title(ln) for ln in p.lines):
+            while i > 0 and _is_header_like(paras[i - 1]):
+                i -= 1
+            return i
+    return 0
+
+
 def assign(layout: Layout) -> None:
     """Give every ``unknown`` paragraph a zone, keeping the zones readers already set."""
     paras = layout.paragraphs
@@ -71,7 +97,12 @@ def assign(layout: Layout) -> None:
     if seen_body or not any(p.zone == "unknown" for p in paras[:3]):
         state = "body"
     closing_seen_noi_nhan = False
-    for p in paras:
+    start = header_start(paras) if state != "body" else 0
+    for i, p in enumerate(paras):
+        if i < start and p.zone == "unknown":
+            p.zone = "body"  # a web page's notes above the document: never the issuer
+            out.append(p)
+            continue
         if p.zone != "unknown":
             if p.zone in ("closing_left", "closing_right"):
                 state = p.zone

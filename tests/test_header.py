@@ -489,3 +489,52 @@ def test_real_copy_forms(text: str, expected: dict[str, object]) -> None:
         "subject": record.subject,
         "signer": (record.signer.name, record.signer.title, record.signer.authority),
     } == expected
+
+
+# a web page's notes above the document, and a converter that left no blank line after the header
+WEB_NOTES = """Quyết định 31/QĐ-UBND năm 2020 phê duyệt danh mục dự án của tỉnh Bình An giai đoạn 2020 - 2025 và sau
+Số hiệu: 31/QĐ-UBND Loại văn bản: Quyết định
+Nơi ban hành: Tỉnh Bình An Người ký: Lê Văn Tám
+
+• Hiệu lực: Còn hiệu lực
+• Ngày có hiệu lực: 01/02/2020
+ỦY BAN NHÂN DÂN
+TỈNH BÌNH AN
+Số: 31/QĐ-UBND
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Tân Lập, ngày 20 tháng 01 năm 2020
+QUYẾT ĐỊNH
+Về việc phê duyệt danh mục dự án
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;
+"""
+
+PARTY_RUN_ON = """ĐẢNG BỘ TỈNH BÌNH AN
+HUYỆN ỦY TÂN LẬP
+ĐẢNG CỘNG SẢN VIỆT NAM
+*
+Số 45-KL/HU
+Tân Lập, ngày 13 tháng 5 năm 2022
+KẾT LUẬN
+của Ban Thường vụ Huyện ủy về công tác cán bộ
+Ban Thường vụ Huyện ủy họp ngày 26/4/2022 đã thảo luận và kết luận:
+"""
+
+
+def test_header_after_web_notes_and_in_a_run_on_block() -> None:
+    record = record_from_text(WEB_NOTES)
+    assert (record.issuer.name, record.code, record.place, record.doc_type, record.subject) == (
+        "Ủy ban nhân dân tỉnh Bình An",
+        "31/QĐ-UBND",
+        "Tân Lập",
+        "Quyết định",
+        "Về việc phê duyệt danh mục dự án",
+    )
+    record = record_from_text(PARTY_RUN_ON)
+    assert (record.issuer.name, record.issuer.parent, record.code, record.issued_date, record.doc_type) == (
+        "Huyện ủy Tân Lập",
+        "Đảng bộ tỉnh Bình An",
+        "45-KL/HU",
+        "2022-05-13",
+        "Kết luận",
+    )

@@ -113,6 +113,25 @@ def _split_items(lines: list[str]) -> list[list[str]]:
     return groups
 
 
+def _split_header_run(lines: list[str]) -> list[list[str]]:
+    """A block at the top that runs the header into what follows (a converter that leaves no blank lines, a
+    web page's notes above the document) split where the header's parts change: before a line in capitals
+    under one that is not ("• Ngày có hiệu lực: ..." / "BỘ TÀI CHÍNH"), after the place and date, before a
+    type name ("KẾT LUẬN")."""
+    out: list[list[str]] = []
+    for line in lines:
+        new = bool(out) and (
+            (_is_caps(line) and not _is_caps(out[-1][-1]) and not patterns.NUMBER_LINE.match(out[-1][-1]))
+            or bool(patterns.PLACE_DATE.search(out[-1][-1]))
+            or patterns.is_type_line(line)
+        )
+        if new or not out:
+            out.append([line])
+        else:
+            out[-1].append(line)
+    return out
+
+
 def _is_continuation(prev: Paragraph, nxt: Paragraph) -> bool:
     """A paragraph cut by a page break: no sentence end, and the next piece starts in lower case."""
     if prev.zone == "footnote" or nxt.zone == "footnote":
@@ -140,7 +159,10 @@ def paragraphs_from_text(text: str) -> list[Paragraph]:
             note = (fn.group("sup") or "").translate(_FROM_SUPERSCRIPT) or fn.group("num")
             footnotes.append(Paragraph(text=fn.group("rest").strip(), zone="footnote", note=note))
             continue
-        for group in _split_items(lines):
+        groups = _split_items(lines)
+        if len(paras) < 3:
+            groups = [part for group in groups for part in _split_header_run(group)]
+        for group in groups:
             joined = " ".join(group)
             if paras and _is_continuation(paras[-1], Paragraph(text=joined)):
                 # page-break debris: glue the sentence back together
