@@ -23,7 +23,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE as NO_CACHE
 from prefect.client.schemas.objects import State
 from prefect.futures import wait as wait_futures
+from prefect.schedules import Interval
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from models import Record
@@ -303,9 +304,11 @@ def watch(
 
 def deployments(settings: Settings) -> Sequence[Any]:
     """The watcher (a run every 10 minutes that watches for 10 minutes) and the cron batch."""
+    # anchored a few seconds from now: the first watcher run starts as soon as `serve` is up,
+    # not at the next 10-minute slot, which would leave the clerks' inbox unwatched meanwhile
     watcher = watch.to_deployment(
         name="inbox",
-        interval=WATCH_RESTART,
+        schedule=Interval(WATCH_RESTART, anchor_date=datetime.now(UTC) + timedelta(seconds=5)),
         parameters={"run_for": WATCH_RESTART.total_seconds()},
         description=f"Watch {settings.inbox}: records to {settings.processed_dir}, failures to {settings.failed_dir}.",
         tags=["directives", "inbox"],

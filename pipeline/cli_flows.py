@@ -18,8 +18,11 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import subprocess
 import sys
 import threading
+import time
+import urllib.request
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
@@ -68,9 +71,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "serve",
         help="serve the watcher and the scheduled batch as Prefect deployments",
         description="Register the inbox watcher and the batch (cron: batch_cron setting, folder: batch_dir) "
-        "as Prefect deployments and run them until stopped. Start `prefect server start` first and set "
-        "PREFECT_API_URL to see runs in the UI.",
+        "as Prefect deployments and run them until stopped. With PREFECT_API_URL set, they go to that "
+        "server; without it, a local Prefect server (UI included) is started for them on --port, "
+        "because schedules need Prefect's scheduler, which the temporary in-process server lacks.",
     )
+    p.add_argument("--port", type=int, default=4200, help="port of the local Prefect server (default 4200)")
     p.set_defaults(func=cmd_serve)
 
 
@@ -221,18 +226,53 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
+def start_prefect_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
+    """Start ``prefect server start`` on 127.0.0.1:``port`` (its home and log in the data directory)
+    and wait until it answers; raise RuntimeError with the log's tail if it does not."""
+    log_path = settings.data_dir / "logs" / "prefect-server.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    prefect_cli = Path(sys.executable).with_name("prefect")
+    command = [str(prefect_cli), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    log = log_path.open("ab")
+    proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy())
+    health = f"http://127.0.0.1:{port}/api/health"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            break
+        try:
+            with urllib.request.urlopen(health, timeout=2) as answer:
+                if answer.status == 200:
+                    return proc
+        except OSError:
+            time.sleep(0.5)
+    proc.terminate()
+    tail = log_path.read_text(encoding="utf-8", errors="replace")[-1500:]
+    raise RuntimeError(f"the Prefect server did not start on port {port}; its log ({log_path}) ends:\n{tail}")
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings()
     if settings is None:
         return 2
     prefect_environment(settings)
+    server: subprocess.Popen[bytes] | None = None
     if not os.environ.get("PREFECT_API_URL"):
-        print(
-            "directives: PREFECT_API_URL is not set: runs use a temporary local server with no UI. "
-            "Run `prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api to see them.",
-            file=sys.stderr,
-        )
+        # the temporary in-process server has no scheduler: the watcher and the nightly batch would
+        # never run; a real local server schedules them and shows every run in its UI
+        try:
+            server = start_prefect_server(settings, args.port)
+        except RuntimeError as exc:
+            print(f"directives: {exc}", file=sys.stderr)
+            return 1
+        os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{args.port}/api"
+        print(f"directives: Prefect server and UI at http://127.0.0.1:{args.port}", file=sys.stderr)
     import flows
 
-    flows.serve_deployments(settings)
+    try:
+        flows.serve_deployments(settings)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
     return 0
