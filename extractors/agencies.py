@@ -325,7 +325,7 @@ def find_agencies(text: str) -> list[tuple[int, int, str]]:
 _SEPARATOR = re.compile(r"\s*[,;]\s*|\s+và\s+|\s+cùng\s+")
 
 
-def _starts_agency(segment: str) -> bool:
+def starts_agency(segment: str) -> bool:
     """Does ``segment`` open a new agency name ("Công an tỉnh", "UBND các xã"), not a bare
     noun of a group ("ban", "ngành", "đơn vị") or a lone head ("Ban")?"""
     gz = _gazetteer()
@@ -423,7 +423,7 @@ def _split_names(text: str) -> list[str]:
     for i, (a, b) in enumerate(cuts):
         nxt = cuts[i + 1][0] if i + 1 < len(cuts) else len(text)
         left, right = text[start:a], text[b:nxt]
-        if left.strip() and right.strip() and _complete(left) and _starts_agency(right):
+        if left.strip() and right.strip() and _complete(left) and starts_agency(right):
             names.append(_clean(left))
             start = b
     names.append(_clean(text[start:]))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from extractors import patterns
-from extractors.agencies import split_agencies
+from extractors.agencies import split_agencies, starts_agency
 from models import Record
 from pipeline.layout import Layout
 
@@ -25,34 +25,62 @@ def _clean(entry: str) -> str:
     return re.sub(r"\s+", " ", entry).strip(" -–+•;,.:")
 
 
+# running text that ends the Kính gửi block: "Thực hiện ...", "Căn cứ ...", "Ngày 05/3/2026, ...", "1. ..."
+_BODY = re.compile(
+    r"^(?:Thực hiện|Căn cứ|Theo|Để|Nhằm|Ngày \d|Trong|Trên cơ sở|Qua|Tiếp theo|Sau khi|\d+[.)]\s|[IVX]+\.\s)"
+)
+
+
+def _block_lines(layout: Layout) -> tuple[str, list[tuple[str, bool]]] | None:
+    """The "Kính gửi" line's rest and the lines that may follow it, each with whether it stands in
+    the same paragraph: the rest of that paragraph, then whole paragraphs while they are short (an
+    addressee list, not running text)."""
+    paras = layout.zone("body", "header_left", "header_right")
+    for at, para in enumerate(paras):
+        lines = [ln.strip() for ln in para.lines if ln.strip()]
+        for k, line in enumerate(lines):
+            m = patterns.KINH_GUI.match(line)
+            if not m:
+                continue
+            following = [(ln, True) for ln in lines[k + 1 :]]
+            for nxt in paras[at + 1 :]:
+                if len(nxt.text) > 200 or _BODY.match(nxt.text):
+                    break
+                following += [(ln.strip(), False) for ln in nxt.lines if ln.strip()]
+            return m.group("rest").strip(), following
+    return None
+
+
 def recipient_lines(layout: Layout) -> list[str]:
-    """The lines of the Kính gửi block as printed, without "Kính gửi:" itself."""
-    lines = [ln.strip() for p in layout.zone("body", "header_left", "header_right") for ln in p.lines]
+    """The lines of the Kính gửi block as printed, without "Kính gửi:" itself.
+
+    One addressee per line, with or without "- "; after ";" a new addressee follows; a line after
+    one that ended otherwise continues it (a long name wrapped) unless it opens a new agency name in
+    the same paragraph; "." ends the list.
+    """
+    found = _block_lines(layout)
+    if found is None:
+        return []
+    rest, following = found
     out: list[str] = []
-    for i, line in enumerate(lines):
-        m = patterns.KINH_GUI.match(line)
-        if not m:
-            continue
-        rest = m.group("rest").strip()
-        if rest:
-            # "Kính gửi: - Bộ Nội vụ; - Bộ Tài chính." on one line, or a single addressee
-            parts = [x for x in re.split(r"(?:^|[;.]\s*)[-–+•]\s+", rest) if x.strip()]
-            out.extend(parts if len(parts) > 1 else [rest])
-            if not rest.rstrip().endswith(";"):
-                return out
-        ended = True  # did the last printed addressee line end with ";" or "."?
-        for nxt in lines[i + 1 :]:
-            item = _ITEM.match(nxt)
-            if item:
-                out.append(item.group("name"))
-            elif out and not ended and len(nxt) < 120 and not nxt[:1].isdigit():
-                out[-1] = f"{out[-1]} {nxt}"  # a long addressee wrapped onto the next line
-            else:
-                break
-            ended = bool(re.search(r"[;.]\s*$", nxt))
-            if nxt.rstrip().endswith("."):
-                break  # the last addressee ends with "."
-        return out
+    if rest:
+        # "Kính gửi: - Bộ Nội vụ; - Bộ Tài chính." on one line, or a single addressee
+        parts = [x for x in re.split(r"(?:^|[;.]\s*)[-–+•]\s+", rest) if x.strip()]
+        out.extend(parts if len(parts) > 1 else [rest])
+    end = rest[-1:] if rest[-1:] in (";", ".", ",") else ""
+    for nxt, same_paragraph in following:
+        if end == "." or len(nxt) > 150 or _BODY.match(nxt):
+            break
+        item = _ITEM.match(nxt)
+        if item:
+            out.append(item.group("name"))
+        elif not out or end == ";" or (same_paragraph and starts_agency(nxt)):
+            out.append(nxt)
+        elif same_paragraph or end == ",":
+            out[-1] = f"{out[-1]} {nxt}"  # a long addressee wrapped onto the next line
+        else:
+            break  # a new paragraph after an addressee that did not call for more: the body
+        end = nxt.rstrip()[-1:] if nxt.rstrip()[-1:] in (";", ".", ",") else ""
     return out
 
 

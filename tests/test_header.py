@@ -538,3 +538,21 @@ def test_header_after_web_notes_and_in_a_run_on_block() -> None:
         "2022-05-13",
         "Kết luận",
     )
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        ("Kính gửi: Sở Tài chính;\nSở Nội vụ.", ["Sở Tài chính", "Sở Nội vụ"]),
+        ("Kính gửi: Ủy ban nhân dân tỉnh\nBộ Tài chính", ["Ủy ban nhân dân tỉnh", "Bộ Tài chính"]),
+        ("Kính gửi:\nSở Tài chính;\nSở Nội vụ;\nCông an tỉnh.", ["Sở Tài chính", "Sở Nội vụ", "Công an tỉnh"]),
+        (
+            "Kính gửi: Ủy ban nhân dân các huyện, thị xã,\nthành phố trong tỉnh.",
+            ["Ủy ban nhân dân các huyện, thị xã, thành phố trong tỉnh"],
+        ),
+        ("Kính gửi: Sở Y tế", ["Sở Y tế"]),  # no full stop, and the body follows
+    ],
+    ids=["after-semicolon", "aligned-no-dash", "one-per-line", "wrapped-group", "no-full-stop"],
+)
+def test_recipients_without_dashes(block: str, expected: list[str]) -> None:
+    assert record_from_text(CONG_VAN.replace("Kính gửi: Sở Y tế.", block)).recipients == expected
