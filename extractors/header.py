@@ -21,16 +21,6 @@ from pipeline.errors import NotAnOfficialDocument
 from pipeline.layout import Layout, Paragraph
 from pipeline.normalize import strip_accents
 
-# words that open an organisation's name: a header line starting with one begins a new level
-# ("UBND TỈNH NINH BÌNH" / "SỞ TÀI CHÍNH" are two levels; "ỦY BAN NHÂN DÂN" / "TỈNH LÀO CAI" one)
-_ORG_HEADS = (
-    "SỞ", "BỘ", "BAN", "CỤC", "TỔNG CỤC", "CHI CỤC", "VỤ", "VIỆN", "HỌC VIỆN", "TRƯỜNG", "ĐẠI HỌC",
-    "TRUNG TÂM", "VĂN PHÒNG", "PHÒNG", "THANH TRA", "KHO BẠC", "CÔNG AN", "BỘ CHỈ HUY", "BỆNH VIỆN",
-    "HỘI", "LIÊN ĐOÀN", "ĐOÀN", "TẬP ĐOÀN", "CÔNG TY", "ỦY BAN", "UBND", "HĐND", "HỘI ĐỒNG", "ĐẢNG ỦY",
-    "ĐẢNG BỘ", "TỈNH ỦY", "THÀNH ỦY", "HUYỆN ỦY", "CHI BỘ", "CHÍNH PHỦ", "QUỐC HỘI", "THỦ TƯỚNG", "BÁO",
-    "ĐÀI", "QUỸ", "ĐẢNG ĐOÀN", "BAN CÁN SỰ",
-)  # fmt: skip
-_ORG_HEAD = re.compile(r"^(?:" + "|".join(_ORG_HEADS) + r")\b")
 # a line that ends mid-name: "SỞ NÔNG NGHIỆP VÀ" / "MÔI TRƯỜNG"
 _DANGLING = re.compile(r"(\bVÀ|\bCỦA|,|-)$")
 _DECORATION = re.compile(r"^[\s_\-–—=*.·]*$")
@@ -105,7 +95,6 @@ def header_types(lines: list[str]) -> bool:
     return any(patterns.is_type_line(line) for line in lines)
 
 
-_HEAD_KEYS = tuple(strip_accents(h).replace(" ", "") for h in _ORG_HEADS)
 # OCR splits a word at a letter it is unsure of: "TRƯỜN G", "CON G"; no Vietnamese word is a lone consonant
 _LONE_CONSONANT = re.compile(r"(?<=[^\W\d_]) ([BCDĐGHKLMNPQRSTVX])(?=\s|$)")
 
@@ -113,12 +102,7 @@ _LONE_CONSONANT = re.compile(r"(?<=[^\W\d_]) ([BCDĐGHKLMNPQRSTVX])(?=\s|$)")
 def _starts_org(line: str, scanned: bool) -> bool:
     """Does ``line`` open an organisation's name? Exact on clean text; without diacritics and spaces
     after OCR ("BÔ CÔNG THƯƠNG", "TRƯỜN G ĐẠI HỌC")."""
-    if _ORG_HEAD.match(line.upper()):
-        return True
-    if not scanned:
-        return False
-    key = strip_accents(line.upper()).replace(" ", "")
-    return key.startswith(_HEAD_KEYS)
+    return patterns.starts_org_name(line, loose=scanned)
 
 
 def respell_from(name: str, text: str) -> str:

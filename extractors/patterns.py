@@ -158,3 +158,24 @@ AUTHORITY_CANON = {
     "TL": "TL.", "T/L": "TL.", "T.L": "TL.",
     "TUQ": "TUQ.", "Q": "Q.",
 }  # fmt: skip
+
+
+# words that open an organisation's name: a header line starting with one begins a new level
+# ("UBND TỈNH NINH BÌNH" / "SỞ TÀI CHÍNH" are two levels; "ỦY BAN NHÂN DÂN" / "TỈNH LÀO CAI" one)
+ORG_HEADS = (
+    "SỞ", "BỘ", "BAN", "CỤC", "TỔNG CỤC", "CHI CỤC", "VỤ", "VIỆN", "HỌC VIỆN", "TRƯỜNG", "ĐẠI HỌC",
+    "TRUNG TÂM", "VĂN PHÒNG", "PHÒNG", "THANH TRA", "KHO BẠC", "CÔNG AN", "BỘ CHỈ HUY", "BỆNH VIỆN",
+    "HỘI", "LIÊN ĐOÀN", "ĐOÀN", "TẬP ĐOÀN", "CÔNG TY", "ỦY BAN", "UBND", "HĐND", "HỘI ĐỒNG", "ĐẢNG ỦY",
+    "ĐẢNG BỘ", "TỈNH ỦY", "THÀNH ỦY", "HUYỆN ỦY", "CHI BỘ", "CHÍNH PHỦ", "QUỐC HỘI", "THỦ TƯỚNG", "BÁO",
+    "ĐÀI", "QUỸ", "ĐẢNG ĐOÀN", "BAN CÁN SỰ",
+)  # fmt: skip
+_ORG_HEAD = re.compile(r"^(?:" + "|".join(ORG_HEADS) + r")\b")
+_HEAD_KEYS = tuple(strip_accents(h).replace(" ", "") for h in ORG_HEADS)
+
+
+def starts_org_name(line: str, loose: bool = False) -> bool:
+    """Does ``line`` open an organisation's name ("SỞ TÀI CHÍNH", "Ủy ban nhân dân tỉnh")? Case does not
+    matter; ``loose`` also ignores diacritics and spaces, for OCR ("BÔ CÔNG THƯƠNG", "TRƯỜN G ĐẠI HỌC")."""
+    if _ORG_HEAD.match(line.upper()):
+        return True
+    return loose and strip_accents(line.upper()).replace(" ", "").startswith(_HEAD_KEYS)

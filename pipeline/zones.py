@@ -68,6 +68,8 @@ def _is_header_like(p: Paragraph) -> bool:
     caps = bool(letters) and all(c.isupper() for c in letters) and len(line) <= 80
     return bool(
         caps
+        # an issuer in lower case (a legacy capitals-only font lost in plain text): "ủy ban nhân dân tỉnh ..."
+        or (len(line) <= 80 and ":" not in line and patterns.starts_org_name(line))
         or patterns.NUMBER_LINE.match(line)
         or patterns.PLACE_DATE.search(line)
         or patterns.SUBJECT_LINE.match(line)
