@@ -3,7 +3,8 @@
 #
 #   ./setup.sh          install, then run the main job on the bundled samples (embedded defaults:
 #                       JSON records + SQLite in ./data)
-#   ./setup.sh test     install (with dev tools), make sure PostgreSQL is up, run lint + tests
+#   ./setup.sh test     install (with dev tools), make sure PostgreSQL is up, run ruff, mypy --strict
+#                       and the tests
 #
 # System packages come from Debian (LibreOffice renders the sample PDFs, tesseract reads scans,
 # poppler's pdftoppm renders pages); Python packages are pinned in pyproject.toml.
@@ -46,6 +47,7 @@ case "$mode" in
     fi
     .venv/bin/ruff check .
     .venv/bin/ruff format --check .
+    .venv/bin/mypy pipeline extractors models flows.py
     .venv/bin/python -m pytest
     ;;
   *)
