@@ -232,6 +232,31 @@ def _tail(text: str, pos: int, joint: bool = False) -> tuple[str | None, str | N
     return date, issuer, subject, pos
 
 
+# the issuer written before the act: "Xét đề nghị của Sở Xây dựng tại | Tờ trình số 191/TTr-SXD",
+# "theo đề nghị của Giám đốc Sở Tài chính tại | Tờ trình số 160/TTr-STC"; no "của" inside the name
+_ISSUER_BEFORE = re.compile(
+    r"(?<![^\W\d_])của\s+(?P<who>(?:(?!(?<![^\W\d_])của\s)[^;:.()\n\r]|[\n\r](?!\s*[\n\r])){3,140}?)"
+    r"\s+tại\s+(?:(?:các|các\s+văn\s+bản|văn\s+bản)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _issuer_before(text: str, start: int) -> str | None:
+    """The issuer named just before a citation at ``start`` ("... của X tại Tờ trình số ...").
+
+    >>> _issuer_before("Theo đề nghị của Sở Xây dựng tại Tờ trình số 191/TTr-SXD", 33)
+    'Sở Xây dựng'
+    """
+    m = _ISSUER_BEFORE.search(text[max(0, start - 160) : start])
+    if m is None:
+        return None
+    who = re.sub(r"\s+", " ", m.group("who")).strip()
+    # a name, capitalised and short, not a clause
+    if not who[:1].isupper() or len(who.split()) > 14:
+        return None
+    return who
+
+
 def _type_name(written: str) -> str:
     return _type_names().get(re.sub(r"\s+", " ", written).lower(), written)
 
@@ -266,6 +291,8 @@ def find_mentions(text: str, offset: int = 0, block: int = 0) -> list[Mention]:
     def add(m: re.Match[str], doc_type: str, start: int, inherited: str | None) -> None:
         code = _clean_code(m.group("code"))
         date, issuer, subject, end = _tail(text, m.end(), "liên tịch" in doc_type)
+        if issuer is None and inherited is None:
+            inherited = _issuer_before(text, start)
         out.append(
             Mention(
                 "full",

@@ -680,6 +680,11 @@ class _Walker:
             is_task = False
         if clause.explicit and c.closing.match(clause.action):
             is_task = False
+        elif not clause.explicit and _closes_decision(head):
+            # "Điều 3. Bộ trưởng Bộ Nội vụ, ... và ông Nguyễn Văn A chịu trách nhiệm thi hành Quyết định
+            # này./.": the execution clause closes the document even when its addressees (a person
+            # named) are not read as a lead
+            is_task = False
 
         own_paras = [item.paragraphs[0], *continuation]
         if clause.assign_only and continuation and not children:
@@ -746,6 +751,20 @@ class _Walker:
             if clause.explicit and not clause.assign_only and not cues().closing.match(clause.action):
                 self.b.add(item.ordinal, sentence, clause.lead, clause.support, _span(item.paragraphs), None)
                 return
+
+
+# where an execution clause's action starts: "... và ông Nguyễn Văn A | chịu trách nhiệm thi hành ..."
+_EXECUTION_START = re.compile(r"(?<![^\W\d_])(?:có|chịu)\s+trách\s+nhiệm(?![^\W\d_])", re.IGNORECASE)
+
+
+def _closes_decision(head: str) -> bool:
+    """Whether ``head`` ends with a quyết định's execution clause.
+
+    >>> _closes_decision("Bộ trưởng Bộ Nội vụ và ông Nguyễn Văn A chịu trách nhiệm thi hành Quyết định này./.")
+    True
+    """
+    starts = [m.start() for m in _EXECUTION_START.finditer(head)]
+    return bool(starts) and bool(re.match(str(patterns()["closing_execution"]), head[starts[-1] :], re.IGNORECASE))
 
 
 def _document_year(record: Record, layout: Layout) -> int | None:

@@ -227,5 +227,19 @@ def test_alias_of_something_else_is_not_a_reference_alias() -> None:
             "Điều 2. Tổ công tác có nhiệm vụ rà soát.",
         ]
     )
-    assert _rows(record) == [("Tờ trình", "95/TTr-SNV", "2026-03-02", None, 1)]
+    assert _rows(record) == [("Tờ trình", "95/TTr-SNV", "2026-03-02", "Giám đốc Sở Nội vụ", 1)]
     assert record.references[0].aliases == []
+
+
+def test_issuer_written_before_the_act() -> None:
+    """ "Xét đề nghị của X tại Tờ trình số ..." names the Tờ trình's issuer before it."""
+    record = _run(
+        [
+            "Xét đề nghị của Ủy ban nhân dân xã Tân An tại Tờ trình số 12/TTr-UBND ngày 03/4/2026 và đề nghị của "
+            "Giám đốc Sở Nội vụ tại Tờ trình số 40/TTr-SNV ngày 05/4/2026.",
+        ]
+    )
+    assert [(r.code, r.issuer) for r in record.references] == [
+        ("12/TTr-UBND", "Ủy ban nhân dân xã Tân An"),
+        ("40/TTr-SNV", "Giám đốc Sở Nội vụ"),
+    ]

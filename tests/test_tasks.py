@@ -619,3 +619,27 @@ def test_a_table_without_task_columns_is_not_a_task_table() -> None:
     )
     assert [t.ordinal for t in rec.tasks] == ["1"]
     assert "Bản Lầu" not in rec.tasks[0].text
+
+
+def test_execution_clause_naming_a_person_and_approval_article_are_not_tasks() -> None:
+    """ "Điều 1. Phê chuẩn ..." decides; "Điều 3. ... và ông X chịu trách nhiệm thi hành ..." closes."""
+    rec = run(
+        [
+            "QUYẾT ĐỊNH:",
+            "Điều 1. Phê chuẩn kết quả bầu chức vụ Chủ tịch Ủy ban nhân dân xã Tân An đối với ông Trần Văn Bình.",
+            "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.",
+            "Điều 3. Giám đốc Sở Nội vụ, Ủy ban nhân dân xã Tân An và ông Trần Văn Bình chịu trách nhiệm thi hành "
+            "Quyết định này./.",
+        ]
+    )
+    assert rec.tasks == []
+
+
+def test_notice_to_know_and_carry_out_is_a_closing() -> None:
+    rec = run(
+        [
+            "Giao Sở Xây dựng rà soát hồ sơ dự án, báo cáo trước ngày 15/5/2026.",
+            "Văn phòng Ủy ban nhân dân tỉnh thông báo để các cơ quan, đơn vị biết, thực hiện./.",
+        ]
+    )
+    assert [t.text[:25] for t in rec.tasks] == ["Giao Sở Xây dựng rà soát "]
