@@ -205,7 +205,11 @@ def test_detect_never_fires_on_ascii(text: str) -> None:
 BODY_SENTENCES = [
     s
     for s in SENTENCES
-    if len(s.split()) >= 6 and set(unicodedata.normalize("NFC", s)) <= _TYPABLE | set(VIETNAMESE_LETTERS_BOTH)
+    if len(s.split()) >= 6
+    and set(unicodedata.normalize("NFC", s)) <= _TYPABLE | set(VIETNAMESE_LETTERS_BOTH)
+    # detection rightly wants a few words that only a legacy font spells oddly (MIN_TELLS); a list
+    # line of abbreviations ("- Các sở: TC, NN&MT, XD;") has too few to judge, so it is no example
+    and sum(1 for w in s.split() if any(c in VIETNAMESE_LETTERS_BOTH and not c.isascii() for c in w)) >= 3
 ]
 
 
