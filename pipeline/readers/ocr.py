@@ -2,7 +2,10 @@
 
 Tesseract's word boxes feed the same layout algorithm as born-digital PDFs
 (:func:`pipeline.readers.pdf.words_to_layout`), so the header and signature tables split
-into their columns the same way. Font sizes are estimated from line heights and bold is
+into their columns the same way. Table borders, which on a scan are pixels rather than
+drawn paths, are found in the page image (:func:`page_rules`) and handed over as the same
+:class:`~pipeline.readers.pdf.Rule` objects the vector reader makes, so a ruled task table
+on a scan comes out as " | " rows by the one grid code. Font sizes are estimated from line heights and bold is
 unknown (``None``). Every layout read this way carries a warning for the clerk: numbers
 and diacritics from a scan must be checked against the paper.
 """
@@ -14,12 +17,17 @@ import os
 import re
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image
+
 from pipeline.errors import NoText, UnreadableFile
 from pipeline.layout import Layout
-from pipeline.readers.pdf import PageWords, Word, _open_pdfium, words_to_layout
+from pipeline.readers.pdf import PageWords, Rule, Word, _grids, _open_pdfium, words_to_layout
 
 DPI = 300
 LANG = "vie"
@@ -136,6 +144,151 @@ def words_from_hocr(hocr: str, scale: float) -> list[Word]:
     return words
 
 
+# ---------------------------------------------------------------------------------------
+# Ruling lines in the page image
+# ---------------------------------------------------------------------------------------
+
+# Gray level below which a pixel is ink: a printed rule scans at 0-100, paper at 230+, and
+# the red stamp (about 80-120) is dark too but draws no long straight strokes.
+_DARK = 160
+# Pixels pooled across a line's direction (the darkest wins): three at 300 dpi (a quarter of
+# a millimetre) keep a line 1° off level inside one band for a few centimetres, so slight skew
+# still gives long runs, while letters keep their gaps along the line.
+_BAND = 3
+# Shortest rules looked for, in points. A table border spans at least a cell: a row is 20 pt
+# or more, a column wider than 30 pt, while no letter stroke reaches 16 pt at body sizes.
+_MIN_HORIZONTAL = 30.0
+_MIN_VERTICAL = 16.0
+# Share of a window that must be ink: scanned rules are broken by toner gaps and dust
+_FILL = 0.9
+# A rule thicker than this (points, plus 2 % of its length for skew) is a dark block or a photo
+_MAX_THICKNESS = 4.0
+
+
+def _long_runs(ink: NDArray[np.bool_], length: int) -> list[tuple[int, int, int, int]]:
+    """Runs along axis 1 of ``ink`` at least ``length`` long (a window of that length at least
+    :data:`_FILL` ink slides along them), runs in neighbouring bands that overlap joined into one
+    line: ``(first band, last band, start, end)`` with ``end`` exclusive."""
+    bands, size = ink.shape
+    if size < length:
+        return []
+    # windowed ink counts by cumulative sums: one vectorised pass over the page
+    counts = np.zeros((bands, size + 1), np.int32)
+    np.cumsum(ink, axis=1, out=counts[:, 1:])
+    full = counts[:, length:] - counts[:, :-length] >= _FILL * length
+    if not full.any():
+        return []  # most pages: no rule at all, nothing more to pay
+    edges = np.zeros((bands, full.shape[1] + 2), np.int8)
+    edges[:, 1:-1] = full
+    steps = np.diff(edges, axis=1)
+    band_of, starts = np.nonzero(steps == 1)
+    _, stops = np.nonzero(steps == -1)  # row-major like the starts, so they pair up
+    lines: list[list[int]] = []
+    for band, start, end in zip(band_of.tolist(), starts.tolist(), (stops + length - 1).tolist(), strict=True):
+        # a rule a few pixels thick, or drifting with skew, lights up neighbouring bands
+        for line in reversed(lines):
+            if line[1] >= band - 1 and start <= line[3] and end >= line[2]:
+                line[1], line[2], line[3] = band, min(line[2], start), max(line[3], end)
+                break
+        else:
+            lines.append([band, band, start, end])
+    out: list[tuple[int, int, int, int]] = []
+    for first, last, start, end in lines:
+        # the window lets a run overshoot the ink by its gap allowance: cut it back to the ink
+        inked = np.flatnonzero(ink[first : last + 1, start:end].any(axis=0))
+        if inked.size:
+            out.append((first, last, start + int(inked[0]), start + int(inked[-1]) + 1))
+    return out
+
+
+@dataclass(slots=True)
+class _Stroke:
+    """A ruling line found in the image: the rule in points, and the pixel box it inks
+    (``top, bottom, left, right``, ends exclusive) so it can be wiped before OCR."""
+
+    rule: Rule
+    box: tuple[int, int, int, int]
+
+
+def _strokes(gray: NDArray[np.uint8], dpi: int) -> list[_Stroke]:
+    per_pixel = 72.0 / dpi
+    height, width = gray.shape[0] // _BAND * _BAND, gray.shape[1] // _BAND * _BAND
+    image = gray[:height, :width]
+    found: list[_Stroke] = []
+    rows = image.reshape(height // _BAND, _BAND, width).min(axis=1) < _DARK
+    for first, last, start, end in _long_runs(rows, round(_MIN_HORIZONTAL / per_pixel)):
+        if (last - first + 1) * _BAND * per_pixel <= _MAX_THICKNESS + 0.02 * (end - start) * per_pixel:
+            y = (first + last + 1) / 2 * _BAND * per_pixel
+            box = (first * _BAND, (last + 1) * _BAND, start, end)
+            found.append(_Stroke(Rule(start * per_pixel, y, end * per_pixel, y), box))
+    columns = np.ascontiguousarray((image.reshape(height, width // _BAND, _BAND).min(axis=2) < _DARK).T)
+    for first, last, start, end in _long_runs(columns, round(_MIN_VERTICAL / per_pixel)):
+        if (last - first + 1) * _BAND * per_pixel <= _MAX_THICKNESS + 0.02 * (end - start) * per_pixel:
+            x = (first + last + 1) / 2 * _BAND * per_pixel
+            box = (start, end, first * _BAND, (last + 1) * _BAND)
+            found.append(_Stroke(Rule(x, start * per_pixel, x, end * per_pixel), box))
+    return found
+
+
+def page_rules(gray: NDArray[np.uint8], dpi: int = DPI) -> list[Rule]:
+    """Horizontal and vertical ruling lines of a scanned page image (8-bit grayscale), in
+    points from the top-left corner like the OCR words: table borders for the grid code of
+    :mod:`pipeline.readers.pdf`. Text, the stamp and the signature give no runs this long
+    and straight; a short rule that does slip through crosses nothing and makes no table."""
+    return [stroke.rule for stroke in _strokes(gray, dpi)]
+
+
+def _table_rules(gray: NDArray[np.uint8], dpi: int) -> tuple[NDArray[np.uint8], list[Rule]]:
+    """The page's ruling lines, and the image to OCR: with the borders of its ruled tables
+    wiped, since tesseract reads a cell border as "|", "I" or "l" and lets it garble the
+    words beside it. A page with no table goes to OCR untouched."""
+    strokes = _strokes(gray, dpi)
+    rules = [stroke.rule for stroke in strokes]
+    grids = _grids(rules) if rules else []
+    if not grids:
+        return gray, rules
+    wiped = gray.copy()
+    for stroke in strokes:
+        r = stroke.rule
+        # by its middle: a scanned border overshoots the table's corner by a point or two
+        if any(g.holds((r.x0 + r.x1) / 2, (r.top + r.bottom) / 2) for g in grids):
+            top, bottom, left, right = stroke.box
+            # the box is where the run was found; the rule's blurred edge and a few pixels of drift
+            # can lie just outside it (only rows mostly ink are wiped, so text nearby is safe)
+            if r.horizontal:
+                top, bottom, left, right = top - _WIPE_MARGIN, bottom + _WIPE_MARGIN, left - 2, right + 2
+            else:
+                top, bottom, left, right = top - 2, bottom + 2, left - _WIPE_MARGIN, right + _WIPE_MARGIN
+            region = wiped[max(top, 0) : bottom, max(left, 0) : right]
+            _wipe(region if r.horizontal else region.T)
+    return wiped, rules
+
+
+# Length (pixels) of the pieces a rule is wiped in: short enough that a skewed rule stays
+# level within one, long enough that text beside the rule never fills half of one.
+_WIPE_PIECE = 64
+# A rule's grey fringe (the scanner's blur) is lighter than ink but still drawn as a line by
+# tesseract's binarisation: wiped down to this gray level, and this many pixels either side.
+_WIPE_DARK = 210
+_WIPE_EDGE = 2
+_WIPE_MARGIN = 5
+
+
+def _wipe(region: NDArray[np.uint8]) -> None:
+    """Whiten a horizontal rule in ``region`` (a view; a vertical rule comes transposed): piece
+    by piece along it, the pixel rows more than half ink, and a couple either side for the
+    blurred edge. Wiping the whole box would take with it the text a skewed rule runs near."""
+    rows, length = region.shape
+    pieces = -(-length // _WIPE_PIECE)
+    ink = np.zeros((rows, pieces * _WIPE_PIECE), np.bool_)
+    ink[:, :length] = region < _WIPE_DARK
+    line = ink.reshape(rows, pieces, _WIPE_PIECE).mean(axis=2) > 0.5
+    for _ in range(_WIPE_EDGE):
+        line[1:] |= line[:-1].copy()
+        line[:-1] |= line[1:].copy()
+    region[np.repeat(line, _WIPE_PIECE, axis=1)[:, :length]] = 255
+
+
 def ocr_pages(path: Path, numbers: Sequence[int], dpi: int = DPI) -> list[PageWords]:
     """Render the given pages (1-based) and OCR them, a few pages in parallel."""
     pytesseract = _check_tesseract(path)
@@ -156,10 +309,13 @@ def ocr_pages(path: Path, numbers: Sequence[int], dpi: int = DPI) -> list[PageWo
     finally:
         doc.close()
 
-    def run(image: Any) -> str:
+    def run(image: Any) -> tuple[str, list[Rule]]:
+        pixels = np.asarray(image)
+        gray, rules = _table_rules(pixels, dpi)
+        page = image if gray is pixels else Image.fromarray(gray)
         # one tesseract thread per page, pages in parallel: faster than OpenMP inside one page
-        hocr: bytes = pytesseract.image_to_pdf_or_hocr(image, lang=LANG, config="--psm 3", extension="hocr")
-        return hocr.decode("utf-8", "replace")
+        hocr: bytes = pytesseract.image_to_pdf_or_hocr(page, lang=LANG, config="--psm 3", extension="hocr")
+        return hocr.decode("utf-8", "replace"), rules
 
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     workers = max(1, min(len(images), os.cpu_count() or 1, 4))
@@ -169,8 +325,8 @@ def ocr_pages(path: Path, numbers: Sequence[int], dpi: int = DPI) -> list[PageWo
     except pytesseract.TesseractError as exc:
         raise NoText(path, f"tesseract failed on the scan ({exc})") from exc
     return [
-        PageWords(number, width, height, words_from_hocr(hocr, scale))
-        for number, (width, height), hocr in zip(numbers, sizes, results, strict=True)
+        PageWords(number, width, height, words_from_hocr(hocr, scale), rules)
+        for number, (width, height), (hocr, rules) in zip(numbers, sizes, results, strict=True)
     ]
 
 
