@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from rapidfuzz import fuzz
 
@@ -80,3 +81,117 @@ def test_missing_vietnamese_model_is_no_text(scan: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))  # a tessdata folder with no models
     with pytest.raises(NoText, match="Vietnamese model is missing"):
         read_scanned_pdf(scan, max_pages=1)
+
+
+# --- ruled tables on a scan ----------------------------------------------------------------------
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TASK_TABLE = FIXTURES / "pdf" / "task_table.pdf"
+TASK_TABLE_SCAN = FIXTURES / "ocr" / "task_table-scan.pdf"  # built by tests/fixtures/ocr/build_scan.py
+
+
+def _rows(layout: Layout) -> list[str]:
+    return [p.text for p in layout.paragraphs if p.zone == "body" and " | " in p.text]
+
+
+def _grid_image(skew: float = 0.0) -> np.ndarray:
+    """A white A4 page at 300 dpi with a 4-column ruled table (rules 4 px thick, one broken by
+    a toner gap), some text-like strokes and a short rule under a header line."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (2480, 3508), 255)
+    draw = ImageDraw.Draw(image)
+    xs, ys = (300, 420, 1300, 1700, 2200), (1000, 1150, 1400, 1650)
+    for y in ys:
+        draw.line((xs[0], y, xs[-1], y), fill=30, width=4)
+    for x in xs:
+        draw.line((x, ys[0], x, ys[-1]), fill=30, width=4)
+    draw.rectangle((800, 1395, 812, 1405), fill=255)  # a gap in the third rule
+    draw.line((500, 300, 900, 300), fill=30, width=3)  # under the issuer: a rule, not a table
+    for k in range(40):  # letters: short strokes, dense but never long
+        draw.line((460 + 20 * k, 1200, 460 + 20 * k, 1240), fill=20, width=5)
+        draw.line((460 + 20 * k, 1240, 470 + 20 * k, 1240), fill=20, width=5)
+    return np.asarray(image.rotate(skew, resample=Image.Resampling.BILINEAR, fillcolor=255))
+
+
+@pytest.mark.parametrize("skew", [0.0, 0.8])
+def test_page_rules_find_the_table_borders_and_nothing_in_the_text(skew: float) -> None:
+    from pipeline.readers.ocr import page_rules
+    from pipeline.readers.pdf import _grids
+
+    rules = page_rules(_grid_image(skew), 300)
+    pt = 72 / 300
+    horizontal = sorted(r.top for r in rules if r.horizontal)
+    vertical = sorted(r.x0 for r in rules if not r.horizontal)
+    assert len(horizontal) == 5 and len(vertical) == 5  # the broken rule is one rule
+    assert horizontal[0] == pytest.approx(300 * pt, abs=3)
+    assert vertical == pytest.approx([x * pt for x in (300, 420, 1300, 1700, 2200)], abs=3)
+    (grid,) = _grids(rules)
+    assert grid.cols == pytest.approx([x * pt for x in (300, 420, 1300, 1700, 2200)], abs=3)
+    assert grid.rows == pytest.approx([y * pt for y in (1000, 1150, 1400, 1650)], abs=3 + 9 * skew)
+
+
+def test_page_without_rules_costs_little() -> None:
+    import time
+
+    from pipeline.readers.ocr import page_rules
+
+    blank = np.full((3508, 2480), 255, np.uint8)
+    start = time.perf_counter()
+    assert page_rules(blank, 300) == []
+    assert time.perf_counter() - start < 1.0  # about 0.1 s; OCR of the page takes seconds
+
+
+@pytest.fixture(scope="module")
+def scanned_table() -> Layout:
+    if shutil.which("tesseract") is None:
+        pytest.skip("tesseract is not installed")
+    return read_pdf(TASK_TABLE_SCAN)
+
+
+def test_scanned_ruled_table_reads_as_the_born_digital_one(scanned_table: Layout) -> None:
+    truth = _rows(read_pdf(TASK_TABLE))
+    got = _rows(scanned_table)
+    assert scanned_table.scanned
+    # the header row once (its repetition on page 2 dropped, though that page sits a few points
+    # off), and the row split by the page break joined back: 9 rows as in the born-digital PDF
+    assert len(got) == len(truth) == 9
+    assert got[0] == truth[0]
+    for ours, theirs in zip(got, truth, strict=True):
+        assert ours.count(" | ") == theirs.count(" | ")
+        assert fuzz.ratio(ours, theirs) >= 85, (ours, theirs)
+    assert sum(fuzz.ratio(a, b) >= 97 for a, b in zip(got, truth, strict=True)) >= 7
+
+
+def test_scanned_ruled_table_gives_one_task_per_row(scanned_table: Layout) -> None:
+    from pipeline import extract
+
+    truth = [t for t in extract(TASK_TABLE).tasks if t.ordinal.startswith("2.")]
+    got = [t for t in extract(TASK_TABLE_SCAN).tasks if t.ordinal.startswith("2.")]
+    assert [t.ordinal for t in got] == [t.ordinal for t in truth]  # one task per row, 8 rows
+    same_lead = sum(
+        len(a.lead) == len(b.lead) and all(fuzz.ratio(x, y) >= 85 for x, y in zip(a.lead, b.lead, strict=True))
+        for a, b in zip(got, truth, strict=True)
+    )
+    assert same_lead == 8
+    assert sum(a.deadline == b.deadline for a, b in zip(got, truth, strict=True)) >= 6
+
+
+@pytest.fixture(scope="module")
+def timetable(scan: Path) -> list[str]:
+    return _rows(read_pdf(scan))
+
+
+def test_kh753_timetable_rows(timetable: list[str]) -> None:
+    """Mục 6 (Tiến độ thực hiện) on pages 3-4: a header row and five rows, each "TT | Nội dung
+    công việc | Thời gian thực hiện | Đơn vị chủ trì/phối hợp"."""
+    start = next(i for i, row in enumerate(timetable) if "Nội dung công việc" in row)
+    header, rows = timetable[start], timetable[start + 1 :]
+    assert best([header], "TT | Nội dung công việc | Thời gian thực hiện | Đơn vị chủ trì/phối hợp") >= 90
+    assert len(rows) == 5  # the header repeated on page 4 is dropped
+    assert all(row.count("|") == 3 for row in rows)  # four cells (an unread TT leaves the first empty)
+    dates = ["27/6/2026", "30/6/2026", "29/6/2026", "13/7/2026", "15/7/2026"]
+    for row, date in zip(rows, dates, strict=True):
+        assert date in row
+    assert "Trung tâm QLCL" in rows[-1] and "15/7/2026" in rows[-1]
+    assert best(rows, "Chọn mẫu ngẫu nhiên, chuẩn bị tài khoản/đường dẫn và hướng dẫn khảo sát") >= 60

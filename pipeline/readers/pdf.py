@@ -74,7 +74,7 @@ class Rule:
 @dataclass(slots=True)
 class PageWords:
     """The words of one page (1-based ``number``), the page size in points, and its ruling lines
-    (table borders; none from OCR)."""
+    (table borders: drawn paths, or for a scan found in the image by :mod:`pipeline.readers.ocr`)."""
 
     number: int
     width: float
@@ -779,7 +779,25 @@ def lines_of_page(page: PageWords) -> list[Line]:
 
 
 def _same_columns(a: Sequence[float], b: Sequence[float]) -> bool:
-    return len(a) == len(b) and all(abs(x - y) <= _EDGE_GAP for x, y in zip(a, b, strict=True))
+    """The same column widths, wherever the table sits: each sheet of a scan lies a few points
+    off the last one (born-digital pages print the table at the same place)."""
+    if len(a) != len(b):
+        return False
+    shift = b[0] - a[0]
+    return all(abs(x + shift - y) <= _EDGE_GAP for x, y in zip(a, b, strict=True))
+
+
+# How alike (rapidfuzz ratio) a page's first row must be to the table's header row to be its
+# repetition: OCR reads the same header differently on each page ("thực hiện" / "thực hiệu").
+_SAME_HEADER = 90.0
+
+
+def _repeats_header(row: Sequence[str], head: Sequence[str]) -> bool:
+    if tuple(row) == tuple(head):
+        return True
+    from rapidfuzz import fuzz
+
+    return len(row) == len(head) and fuzz.ratio(_row_text(row), _row_text(head)) >= _SAME_HEADER
 
 
 def _continues_row(last: Line, row: Line) -> bool:
@@ -802,7 +820,7 @@ def _join_continued_tables(page_lines: list[list[Line]]) -> None:
         if first.cells is None or last.cells is None or not _same_columns(last.columns, first.columns):
             continue
         k = 0
-        if tuple(first.cells) == last.head:
+        if _repeats_header(first.cells, last.head):
             k = 1
         if k < len(lines) and lines[k].cells is not None and _continues_row(last, lines[k]):
             row = lines[k]
