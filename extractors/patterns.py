@@ -131,8 +131,8 @@ NUMBER_LINE = re.compile(r"^Số\s*[:;.]?\s*(?P<code>[^\s/-]*\s*[/-].*?|\d+\s+[A
 SUBJECT_LINE = re.compile(r"^[\"“]?(?:V\s*[/.]?\s*[vV]\b|Về\s+việc\b)\s*:?\s*(?P<rest>.*)$")
 # "Kính gửi: Sở Y tế.", "Kính gửi:", "Kính gửi - Bộ Nội vụ;"
 KINH_GUI = re.compile(r"^Kính\s+gửi\s*:?\s*(?P<rest>.*)$", re.IGNORECASE | re.S)
-# "Nơi nhận:", "Nơi nhận :", "- Nơi nhận:"
-NOI_NHAN = re.compile(r"^[-\s]*Nơi\s+nhận\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+# "Nơi nhận:", "Nơi nhận :", "- Nơi nhận:", and as OCR drops a mark: "Noi nhận:", "Nơi nhân:"
+NOI_NHAN = re.compile(r"^[-\s]*N[oơ]i\s+nh[aậâ]n\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
 # "Lưu: VT, NC (Ng).", "Lưu VPĐU.", "- Lưu: VT."
 LUU = re.compile(r"^[-\s]*Lưu\b", re.IGNORECASE)
 # signer authority: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "T/M BAN THƯỜNG VỤ", "TL. BỘ TRƯỞNG", "Q. GIÁM ĐỐC"

@@ -935,6 +935,25 @@ def _unnumbered(paras: list[Paragraph], builder: _Builder) -> list[Paragraph]:
     return left
 
 
+_BULLETS = {"dash", "plus", "bullet"}
+
+
+def _after_findings(paras: list[Paragraph], markers: list[Marker | None], first: int, end: int) -> int:
+    """Where the items start when bullets before them only state findings: a letter lists what an inspection
+    found ("- Một số Cục Thuế có tỷ lệ hoàn thành thấp ...") and then, in a paragraph of its own, introduces
+    the real items ("Tổng cục Thuế yêu cầu Cục Thuế các tỉnh ... thực hiện một số giải pháp sau:"). The
+    bullets before such an introduction are preamble; a numbered item before it keeps the list as it is."""
+    for i in range(first, end):
+        if (m := markers[i]) is not None:
+            if m.kind not in _BULLETS:
+                return first
+            continue
+        intro = _intro(paras[i].text)
+        if intro is not None and intro.explicit and any(m is not None for m in markers[i + 1 : end]):
+            return next(j for j in range(i + 1, end) if markers[j] is not None)
+    return first
+
+
 def apply(layout: Layout, record: Record) -> None:
     """Fill ``record.tasks`` and ``record.reporting`` from the body of ``layout``."""
     paras = _body(layout, record)
@@ -944,6 +963,8 @@ def apply(layout: Layout, record: Record) -> None:
     markers = _markers(paras)
     closing_at = _closing_start(paras, markers)
     first = next((i for i, m in enumerate(markers) if m is not None), None)
+    if first is not None:
+        first = _after_findings(paras, markers, first, closing_at)
     if first is None:
         left = _unnumbered(paras, builder)
         record.tasks = builder.tasks

@@ -30,6 +30,10 @@ def is_body_start(p: Paragraph) -> bool:
         return False
     if re.match(r"^(Căn cứ|Thực hiện|Thi hành|Theo|Xét|Để|Nhằm|Ngày \d)", text):
         return True
+    # an OCR'd header whose cells were joined into one long block: a short line holding the quốc hiệu or
+    # tiêu ngữ beside the issuer ("BỘ TÀI CHÍNH CONG HOA XÃ HOI ... VIỆT NAM") is the header, however long
+    if any(len(ln) <= 90 and patterns.is_national_title(ln) for ln in p.lines):
+        return False
     return len(text) > 160 or bool(re.match(r"^(\d+\.|[IVX]+\.)\s", text))
 
 

@@ -556,3 +556,21 @@ def test_header_after_web_notes_and_in_a_run_on_block() -> None:
 )
 def test_recipients_without_dashes(block: str, expected: list[str]) -> None:
     assert record_from_text(CONG_VAN.replace("Kính gửi: Sở Y tế.", block)).recipients == expected
+
+
+def test_an_ocr_header_run_into_one_block_is_still_a_header() -> None:
+    """OCR joined the two header cells and the body's first lines into one long block; a short line holding
+    the quốc hiệu beside the issuer keeps it a header, and "Noi nhận" (its mark lost) opens the closing."""
+    rec = record_from_text(
+        "BỘ TAI CHÍNH CONG HOA XÃ HOI CHU NGHIA VIỆT NAM\n"
+        "TONG CUC THUE Độc lập - Tự do - Hanh phúc\n"
+        "Số: 512/TCT-HTQT Hà Nội, ngày 15 tháng 10 năm 2026\n"
+        "V/v khai thác thông tin do cơ quan thuế nước ngoài cung cấp ở các địa bàn biên giới phía Bắc\n\n"
+        "Kính gửi: Cục Thuế tỉnh Tân An.\n\n"
+        "Tổng cục Thuế đề nghị Cục Thuế triển khai thực hiện:\n\n"
+        "1. Xác minh, đối chiếu tình hình kê khai thuế của các đối tượng theo danh sách gửi kèm.\n\n"
+        "Noi nhận:\n- Như trên;\n- Lưu: VT, HTQT.\n\nKT. TỔNG CỤC TRƯỞNG\nPHÓ TỔNG CỤC TRƯỞNG\n\nTrần Văn Bình\n"
+    )
+    assert rec.code == "512/TCT-HTQT"
+    assert [t.text[:10] for t in rec.tasks] == ["Xác minh, "]
+    assert rec.distribution == ["Như trên", "Lưu: VT, HTQT"]

@@ -74,3 +74,11 @@ def test_reflow_never_loses_a_word(blocks: list[list[str]]) -> None:
     text = "\n\n".join(" ".join(ws) + "." for ws in blocks)
     paras = paragraphs_from_text(text)
     assert " ".join(p.text for p in paras).split() == text.split()
+
+
+def test_a_converters_page_break_line_is_dropped_and_the_sentence_mended() -> None:
+    paras = paragraphs_from_text(
+        "- Trường hợp doanh nghiệp đã nộp thuế tại nguồn, yêu cầu doanh nghiệp nộp hồ sơ để được khấu trừ thuế\n\n"
+        "--- PAGE BREAK ---\n\ntheo hướng dẫn tại Thông tư số 12/2026/TT-BTC.\n\n2. Việc hai."
+    )
+    assert len(paras) == 2 and paras[0].text.endswith("số 12/2026/TT-BTC.")

@@ -643,3 +643,30 @@ def test_notice_to_know_and_carry_out_is_a_closing() -> None:
         ]
     )
     assert [t.text[:25] for t in rec.tasks] == ["Giao Sở Xây dựng rà soát "]
+
+
+def test_findings_bullets_before_the_introduction_are_preamble() -> None:
+    """An inspection letter lists findings in bullets, then introduces the real items in a paragraph."""
+    rec = run(
+        [
+            "Kết quả 9 tháng cho thấy:",
+            "- Một số Cục Thuế có tỷ lệ hoàn thành thấp như sau: Cục Thuế Bình An, Tân Hà.",
+            "- Dữ liệu trên ứng dụng còn chưa được cập nhật đầy đủ, kịp thời.",
+            "Tổng cục Thuế yêu cầu Cục Thuế các tỉnh, thành phố thực hiện một số giải pháp sau:",
+            "1/ Rà soát lại kế hoạch thanh tra, kiểm tra năm 2026.",
+            "2/ Tăng cường kiểm tra sau hoàn thuế.",
+        ]
+    )
+    assert [t.text[:12] for t in rec.tasks] == ["Rà soát lại ", "Tăng cường k"]
+    assert rec.tasks[0].lead == ["Cục Thuế các tỉnh, thành phố"]
+
+
+def test_numbered_items_before_an_introduction_stay_items() -> None:
+    rec = run(
+        [
+            "1. Giao Sở Tài chính rà soát kinh phí năm 2026.",
+            "Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành thực hiện các nội dung sau:",
+            "2. Báo cáo kết quả trước ngày 30/6/2026.",
+        ]
+    )
+    assert rec.tasks[0].text.startswith("Giao Sở Tài chính")

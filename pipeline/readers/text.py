@@ -46,8 +46,13 @@ FOOTNOTE_START = re.compile(rf"^(?:(?P<sup>[{_SUPERSCRIPTS}]+)|\[\^?(?P<num>\d{{
 MD_FOOTNOTE_REF = re.compile(r"\[\^(\d{1,3})\](?!:)")
 # a line that starts a list item: "1.", "1.2.", "2)", "a)", "đ)", "-", "+", "•", "I.", "IV.", "Điều 3."
 ITEM_START = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]\s|[a-zđ]\)\s|[-+•–]\s|[IVXLC]{1,5}[.-]\s|Điều\s+\d+)")
-# a page number or running page mark on its own: "2", "- 2 -", "Trang 2", "2/5"
-PAGE_MARK = re.compile(r"^(?:-\s*)?(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?$", re.I)
+# a page number or running page mark on its own: "2", "- 2 -", "Trang 2", "2/5",
+# and a PDF-to-text converter's page separator: "--- PAGE BREAK ---", "--- Page 3 ---", "=== Trang 2 ==="
+PAGE_MARK = re.compile(
+    r"^(?:-\s*)?(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?$"
+    r"|^[-=#\s]*(?:page\s*break|page\s+\d{1,3}|trang\s+\d{1,3})[-=#\s]*$",
+    re.I,
+)
 # decorative rules under the header: "_______", "-----", "*", "***"
 RULE = re.compile(r"^[\s_\-–—=*.·]{1,80}$")
 _BOLD = re.compile(r"\*\*|__")
