@@ -17,9 +17,12 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
-tesseract --list-langs 2>/dev/null | grep -qx vie || need+=(tesseract-ocr-vie)
+# (grep -q would close the pipe early and, under pipefail, fail the check: read all output first)
+langs=$(tesseract --list-langs 2>/dev/null || true)
+grep -qx vie <<<"$langs" || need+=(tesseract-ocr-vie)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
-fc-list 2>/dev/null | grep -qi "liberation serif" || need+=(fonts-liberation)
+fonts=$(fc-list 2>/dev/null || true)
+grep -qi "liberation serif" <<<"$fonts" || need+=(fonts-liberation)
 if [ "$mode" = test ] && ! command -v pg_ctlcluster >/dev/null 2>&1; then need+=(postgresql); fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need[*]}"
