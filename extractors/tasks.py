@@ -221,6 +221,9 @@ def _apposition() -> re.Pattern[str]:
 # Words no agency name holds: "Ủy ban nhân dân tỉnh có ý kiến như sau:" is an introduction, not "X:".
 _NOT_A_NAME = re.compile(r"(?<![^\W\d_])(?:có\s+ý\s+kiến|như\s+sau|kết\s+luận|thông\s+báo|đã|sẽ|đang)(?![^\W\d_])")
 
+# The issuer introducing its own view: "có ý kiến như sau:", "có ý kiến:".
+_OPINION_INTRO = re.compile(r"^có\s+ý\s+kiến(?:\s+(?:như\s+)?sau)?\s*:?\s*$", re.IGNORECASE)
+
 # Where an agency phrase ends at the latest: ":", ";", a sentence end, " - " before a small letter
 # ("Sở Nội vụ - tham mưu ..."); " - " before a capital is inside a name ("Khoa Tài chính - Kế toán"),
 # and so is "các tổ chức chính trị - xã hội".
@@ -320,7 +323,35 @@ def lead_clause(text: str) -> Clause:
     if not m and not ct and action and not c.stop.match(action):
         # "Sở Tài chính năm 2026 ..." is not a lead clause: the name must run into a verb.
         return Clause(support=_find_support(text))
+    if not m and _OPINION_INTRO.match(action):
+        # "Tổng cục Thuế có ý kiến như sau:" is the issuer speaking, not an agency asked to act;
+        # "Giao các Bộ: ... có ý kiến đối với đề xuất ..." is a task
+        return Clause(support=_find_support(text))
+    if action and not assign_only:
+        _more_agents(action, lead, support)
     return Clause(lead, support, True, assign_only, 0, action)
+
+
+def _more_agents(action: str, lead: list[str], support: list[str]) -> None:
+    """An item is one task; a clause after ";" that opens with its own agency names another who must
+    act in it ("Sở Tài chính chủ trì thẩm định ...; Sở Xây dựng hướng dẫn định mức." → lead both), or
+    one who only "phối hợp" ("...; các sở, ngành liên quan phối hợp thực hiện." → support)."""
+    for part in action.split(";")[1:]:
+        part = part.strip()
+        if not part or not _starts_agency(part, 0):
+            continue
+        found = agency_phrase(part, 0)
+        if found is None:
+            continue
+        name, end = found
+        rest = part[end:].lstrip(" ,")
+        if not rest or _NOT_A_NAME.search(name):
+            continue
+        names = split_names(name)
+        if cues().phoi_hop.match(part, end) and not _support_at(part, end)[0]:
+            support.extend(n for n in names if n not in support)
+        elif cues().stop.match(rest):
+            lead.extend(n for n in names if n not in lead)
 
 
 def _after_opener(text: str) -> Clause | None:

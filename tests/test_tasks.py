@@ -670,3 +670,55 @@ def test_numbered_items_before_an_introduction_stay_items() -> None:
         ]
     )
     assert rec.tasks[0].text.startswith("Giao Sở Tài chính")
+
+
+def _letter(body: str) -> Record:
+    """A whole công văn around ``body`` (header, Kính gửi, Nơi nhận, signature), run end to end."""
+    from tests.conftest import record_from_text
+    from tests.test_header import CONG_VAN
+
+    start, end = CONG_VAN.index("Sở Tài chính đề nghị"), CONG_VAN.index("Nơi nhận:")
+    return record_from_text(CONG_VAN[:start] + body + "\n\n" + CONG_VAN[end:])
+
+
+@pytest.mark.parametrize(
+    ("item", "lead"),
+    [
+        ("1. Các Cục Thuế rà soát, báo cáo kết quả thu ngân sách trước ngày 15/4/2026.", ["Các Cục Thuế"]),
+        (
+            "1. Các Sở: Tài chính, Xây dựng, Công Thương chủ trì hướng dẫn các xã.",
+            ["Các Sở: Tài chính, Xây dựng, Công Thương"],
+        ),
+        ("1. Các Bộ, ngành rà soát văn bản quy phạm pháp luật.", ["Các Bộ, ngành"]),
+        ("1. Các Tổng cục, Cục tổng hợp số liệu gửi Bộ Tài chính.", ["Các Tổng cục, Cục"]),
+        ("1. Các đảng ủy trực thuộc quán triệt nghị quyết đến đảng viên.", ["Các đảng ủy trực thuộc"]),
+        ("1. Các Cục Thuế khi tiến hành thanh tra cần tập trung vào rủi ro.", ["Các Cục Thuế"]),
+        # the verb "có ý kiến" ends the list after "các Bộ:"
+        (
+            "1. Giao các Bộ: Tài chính, Xây dựng, Công Thương có ý kiến về dự thảo.",
+            ["các Bộ: Tài chính, Xây dựng, Công Thương"],
+        ),
+    ],
+)
+def test_a_group_at_the_head_of_an_item_leads_it(item: str, lead: list[str]) -> None:
+    rec = _letter("Sở Tài chính đề nghị các đơn vị thực hiện các nội dung sau:\n\n" + item)
+    assert [t.lead for t in rec.tasks] == [lead]
+
+
+def test_the_issuer_giving_its_view_introduces_the_items_and_leads_none() -> None:
+    rec = _letter("Tổng cục Thuế có ý kiến như sau:\n\n1. Rà soát các quy định nội bộ.")
+    assert rec.tasks[0].lead == ["Sở Y tế"]
+
+
+def test_an_agency_after_a_semicolon_also_leads_the_item() -> None:
+    # one item is one task (annotation.md): whoever the clause after ";" names must act in it too,
+    # and one who only "phối hợp" there supports it
+    rec = _letter(
+        "Sở Tài chính đề nghị các đơn vị thực hiện các nội dung sau:\n\n"
+        "1. Sở Tài chính chủ trì thẩm định dự toán; Sở Xây dựng hướng dẫn định mức.\n\n"
+        "2. Sở Nội vụ chủ trì xây dựng quy chế; các sở, ngành liên quan phối hợp thực hiện."
+    )
+    assert [(t.lead, t.support) for t in rec.tasks] == [
+        (["Sở Tài chính", "Sở Xây dựng"], []),
+        (["Sở Nội vụ"], ["các sở, ngành liên quan"]),
+    ]
