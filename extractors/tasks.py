@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from extractors.agencies import canonical, find_agencies, split_agencies
@@ -985,9 +985,80 @@ def _after_findings(paras: list[Paragraph], markers: list[Marker | None], first:
     return first
 
 
+def _title_lines(lines: list[str]) -> int:
+    """How many lines at the head of a roman heading's paragraph are its title, 0 for none.
+
+    ["I. NHIỆM VỤ TRỌNG TÂM CỦA", "CÁC ĐƠN VỊ", "Các sở, ngành thực hiện:"] → 2 (the capital lines);
+    ["I. Nhiệm vụ chung", "Ban Chỉ huy Phòng, chống", "thiên tai ... tập trung thực hiện:"] → 1 (a short line
+    that ends in no punctuation, then a new sentence); ["I. Sở Tài chính", "Tỉnh ..."] → 0 (it names a lead).
+    """
+    caps = 0
+    for line in lines:
+        letters = [ch for ch in line if ch.isalpha()]
+        if not letters or not all(ch.isupper() for ch in letters):
+            break
+        caps += 1
+    rest = lines[max(caps, 1)]
+    if not rest[:1].isupper():
+        return 0  # "I. Nhiệm vụ của các cơ quan" + "thuộc tỉnh": the title itself runs on
+    if caps:
+        return caps if caps < len(lines) else 0
+    marker = parse_marker(lines[0])
+    first = lines[0][marker.end :].strip() if marker else ""
+    if not first or len(first.split()) > 8 or first.endswith((".", ";", ":", ",")) or lead_clause(first).explicit:
+        return 0
+    return 1
+
+
+# a capital word that may open the sentence under a heading: "Nhiệm vụ chung | Ban Chỉ huy ..."
+_CAPITAL_WORD = re.compile(r"(?<=\s)[A-ZĐÀ-Ỹ]")
+
+
+def _title_end(text: str, start: int) -> int:
+    """Where a roman heading ends when a reader joined its line with the sentence under it (no lines left):
+    "I. Nhiệm vụ chung Ban Chỉ huy ... các cấp tập trung thực hiện một số công việc sau:" → before "Ban".
+    Only a short title with no punctuation, followed by a sentence that names its own lead and
+    introduces the bullets; 0 when there is none."""
+    if not text.rstrip().endswith(":") or len(text[start:].split()) < 12:
+        return 0
+    for m in _CAPITAL_WORD.finditer(text, start, start + 80):
+        title = text[start : m.start()].strip()
+        if not title:
+            continue  # the title's own first word
+        if len(title.split()) > 8 or re.search(r"[.,;:()]", title):
+            return 0
+        intro = _intro(text[m.start() :])
+        if intro is not None and intro.explicit and not intro.body_start:
+            return m.start()
+    return 0
+
+
+def _split_headings(paras: list[Paragraph]) -> list[Paragraph]:
+    """A roman heading printed on its own line(s) but read into one paragraph with the sentence under it
+    ("I. Nhiệm vụ chung" + "Ban Chỉ huy ... tập trung thực hiện một số công việc sau:") is split so the
+    heading is a title and the sentence introduces its bullets, instead of one long item read as a task."""
+    out: list[Paragraph] = []
+    for p in paras:
+        marker = parse_marker(p.text)
+        cut = 0
+        if marker is not None and marker.kind == "roman":
+            if len(p.lines) >= 2 and " ".join(p.lines) == p.text:
+                k = _title_lines(p.lines)
+                cut = len(" ".join(p.lines[:k])) if k else 0
+            else:
+                cut = _title_end(p.text, marker.end)
+        if not cut:
+            out.append(p)
+            continue
+        title, rest = p.text[:cut].rstrip(), p.text[cut:].lstrip()
+        out.append(replace(p, text=title, lines=[title], end=p.start + len(title)))
+        out.append(replace(p, text=rest, lines=[rest], start=p.end - len(rest)))
+    return out
+
+
 def apply(layout: Layout, record: Record) -> None:
     """Fill ``record.tasks`` and ``record.reporting`` from the body of ``layout``."""
-    paras = _body(layout, record)
+    paras = _split_headings(_body(layout, record))
     if not paras:
         return
     builder = _Builder(record, _document_year(record, layout))

@@ -722,3 +722,20 @@ def test_an_agency_after_a_semicolon_also_leads_the_item() -> None:
         (["Sở Tài chính", "Sở Xây dựng"], []),
         (["Sở Nội vụ"], ["các sở, ngành liên quan"]),
     ]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        # the title in capitals wraps onto a second line, the sentence under it follows in the same block
+        "I. NHIỆM VỤ TRỌNG TÂM CỦA\nCÁC ĐƠN VỊ NĂM 2026\nCác phòng chuyên môn tập trung thực hiện các việc sau:",
+        # a short title, then the sentence on the next lines
+        "I. Nhiệm vụ chung\nCác phòng chuyên môn, Thủ trưởng\ncác đơn vị trực thuộc tập trung thực hiện các việc sau:",
+        # a reader that joined the lines: the title is cut off before the sentence naming its lead
+        "I. Nhiệm vụ chung Các phòng chuyên môn tập trung thực hiện các việc sau đây trong năm 2026:",
+    ],
+)
+def test_a_roman_heading_run_into_its_introduction_is_a_title(heading: str) -> None:
+    rec = _letter("Sở Tài chính đề nghị thực hiện các nội dung sau:\n\n" + heading + "\n\n- Rà soát tổ chức bộ máy.")
+    assert [(t.ordinal, t.text) for t in rec.tasks] == [("1.1", "Rà soát tổ chức bộ máy.")]
+    assert rec.tasks[0].lead[0] == "Các phòng chuyên môn"
