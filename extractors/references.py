@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -99,6 +100,26 @@ def _flex(words: str) -> str:
     return r"\s+".join(re.escape(w) for w in words.split())
 
 
+def _bare(ch: str) -> str:
+    """A letter without its marks: "á" → "a", "ô" → "o", "đ" → "d"."""
+    return "d" if ch == "đ" else unicodedata.normalize("NFD", ch)[0]
+
+
+def _flex_marks(words: str) -> str:
+    """Like :func:`_flex`, and each marked letter may also lose its marks, as OCR reads them:
+    "Thông báo" matches "Thông bao", "Thong bao"."""
+
+    def letter(ch: str) -> str:
+        low = ch.lower()
+        return f"[{low}{_bare(low)}]" if _bare(low) != low else re.escape(ch)
+
+    return r"\s+".join("".join(letter(ch) for ch in w) for w in words.split())
+
+
+def _fold(text: str) -> str:
+    return "".join(_bare(ch) for ch in re.sub(r"\s+", " ", text).lower())
+
+
 # số and ký hiệu: a number, then "/" or "-" groups that are a year or start with a capital.
 # Matches "22-KH/TU", "164/KH-UBND", "30/2020/NĐ-CP", "64/2025/QH15", "02/2011/TTLT-VPCP-BNV",
 # "2917 /SGDĐT-VP"; never a date ("13/12/2025": "12" is neither a year nor a capital group).
@@ -130,8 +151,10 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     """(full, named-law, short, alias, listed) patterns, compiled once from the data files."""
     data = _data()
     types = "|".join(_flex(t) for t in sorted(_type_names().values(), key=len, reverse=True))
-    # "Kế hoạch số 22-KH/TU", "Chỉ thị 53-CT/TW", "Quyết định số: 15/QĐ-BNV"
-    full = re.compile(rf"(?<!\w)(?P<type>{types})\s*(?:số\s*:?\s*)?{_CODE}(?![\w/-])", re.IGNORECASE)
+    # "Kế hoạch số 22-KH/TU", "Chỉ thị 53-CT/TW", "Quyết định số: 15/QĐ-BNV"; with a number to follow, a type
+    # or "số" whose marks OCR lost is still one ("Thông bao số 12/TB-UBND", "Công văn sô 345/UBND-KT")
+    loose = "|".join(_flex_marks(t) for t in sorted(_type_names().values(), key=len, reverse=True))
+    full = re.compile(rf"(?<!\w)(?P<type>{loose})\s*(?:s[ốôoóồ]\s*:?\s*)?{_CODE}(?![\w/-])", re.IGNORECASE)
     # "các Nghị định của Chính phủ: số 93/2018/NĐ-CP ...; số 94/2018/NĐ-CP ...": the type (and issuer)
     # once, before a colon, then the numbers
     listed = re.compile(
@@ -258,7 +281,13 @@ def _issuer_before(text: str, start: int) -> str | None:
 
 
 def _type_name(written: str) -> str:
-    return _type_names().get(re.sub(r"\s+", " ", written).lower(), written)
+    """The type's printed name, also for one OCR wrote without its marks ("Thông bao" → "Thông báo")."""
+    return _type_names().get(re.sub(r"\s+", " ", written).lower()) or _folded_types().get(_fold(written), written)
+
+
+@cache
+def _folded_types() -> dict[str, str]:
+    return {_fold(k): v for k, v in _type_names().items()}
 
 
 def _next_in_list(text: str, pos: int, full: re.Pattern[str]) -> re.Match[str] | None:
@@ -290,7 +319,9 @@ def find_mentions(text: str, offset: int = 0, block: int = 0) -> list[Mention]:
 
     def add(m: re.Match[str], doc_type: str, start: int, inherited: str | None) -> None:
         code = _clean_code(m.group("code"))
-        date, issuer, subject, end = _tail(text, m.end(), "liên tịch" in doc_type)
+        # a liên tịch act or a quy chế phối hợp has two issuers: "của Sở Tài chính và Sở Xây dựng"
+        joint = "liên tịch" in doc_type or "phối hợp" in doc_type
+        date, issuer, subject, end = _tail(text, m.end(), joint)
         if issuer is None and inherited is None:
             inherited = _issuer_before(text, start)
         out.append(

@@ -153,6 +153,38 @@ TABLE = [
         ["Căn cứ Nghị quyết số 34/NQ-HĐND ngày 15/12/2016 của HĐND tỉnh Khóa XVII, kỳ họp thứ 3 về quy hoạch;"],
         [("Nghị quyết", "34/NQ-HĐND", "2016-12-15", "HĐND tỉnh Khóa XVII", 1)],
     ),
+    # type names of more than one word
+    (
+        ["Thực hiện Chương trình hành động số 08-CTr/TU ngày 12/01/2026 của Ban Thường vụ Tỉnh ủy về chuyển đổi số;"],
+        [("Chương trình hành động", "08-CTr/TU", "2026-01-12", "Ban Thường vụ Tỉnh ủy", 1)],
+    ),
+    (
+        [
+            "Căn cứ Kế hoạch hành động số 15/KH-UBND ngày 03/02/2026 của UBND tỉnh; Thông báo kết luận số "
+            "45-TB/TU ngày 10/02/2026 của Thường trực Tỉnh ủy;"
+        ],
+        [
+            ("Kế hoạch hành động", "15/KH-UBND", "2026-02-03", "UBND tỉnh", 1),
+            ("Thông báo kết luận", "45-TB/TU", "2026-02-10", "Thường trực Tỉnh ủy", 1),
+        ],
+    ),
+    # a quy chế phối hợp, like a liên tịch act, has two issuers
+    (
+        ["Thực hiện Quy chế phối hợp số 02/QCPH-STC-SXD ngày 07/01/2026 của Sở Tài chính và Sở Xây dựng;"],
+        [("Quy chế phối hợp", "02/QCPH-STC-SXD", "2026-01-07", "Sở Tài chính và Sở Xây dựng", 1)],
+    ),
+    # OCR: a code cut at the line end (the reader joins the lines with a space), marks lost on the type or "số"
+    (
+        [
+            "Căn cứ Nghị quyết số 01/NQ- CP ngày 08/01/2026 của Chính phủ; Thông bao số 12/TB-UBND ngày "
+            "09/01/2026 của UBND tỉnh; Công văn sô 345/UBND-KT ngày 11/01/2026 của UBND tỉnh;"
+        ],
+        [
+            ("Nghị quyết", "01/NQ-CP", "2026-01-08", "Chính phủ", 1),
+            ("Thông báo", "12/TB-UBND", "2026-01-09", "UBND tỉnh", 1),
+            ("Công văn", "345/UBND-KT", "2026-01-11", "UBND tỉnh", 1),
+        ],
+    ),
     # a date alone, or a number that is not a code, is not a reference
     (["Báo cáo trước ngày 13/12/2025 theo Kế hoạch năm 2026 và Kế hoạch 45."], []),
 ]
