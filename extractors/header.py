@@ -196,12 +196,36 @@ def parse_code(raw: str) -> Code:
     return Code(number or None, m.group("sym"), code)
 
 
+# a trích yếu line that cannot end there: "... QUY CHẾ LÀM VIỆC CỦA", "... PHỐI HỢP GIỮA", "... TRỰC THUỘC"
+_LINKING_END = re.compile(r"(?<!\w)(?:CỦA|VỀ|VÀ|CHO|VỚI|TẠI|THUỘC|GIỮA|ĐỐI VỚI|TRONG|TRÊN|CÁC|NĂM)$")
+
+
+def _unquote(subject: str) -> str:
+    """Quotes an old typist put around the whole trích yếu ('"Vv chế độ ... nhân dân"') go, and so does a stray
+    one at either end; a quoted title that ends it stays whole ('phê duyệt Đề án “Phát triển du lịch”')."""
+    s = subject.strip()
+    if len(s) > 1 and s[0] in '"“' and s[-1] in '"”' and sum(s.count(q) for q in '"“”') == 2:
+        return s[1:-1].strip()
+    if sum(s.count(q) for q in '"“”') % 2:
+        if s[:1] in '"“”':
+            return s[1:].strip()
+        if s[-1:] in '"“”':
+            return s[:-1].strip()
+    return s
+
+
 def _is_subject_end(line: str, subject: list[str]) -> bool:
     """Where the trích yếu under a type name stops: running text, "Kính gửi", or an all-caps line
     (the thẩm quyền ban hành "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ..." of a quyết định)."""
     # a web copy prints the trích yếu itself in capitals: a line in capitals under one goes on, unless it is
     # the thẩm quyền line
-    caps_goes_on = bool(subject) and _is_caps(subject[-1]) and not patterns.ISSUING_AUTHORITY.match(line)
+    # (an authority-like line still goes on after a line ending in a linking word: "... QUY CHẾ LÀM VIỆC CỦA" /
+    # "ỦY BAN NHÂN DÂN TỈNH ĐẮK NÔNG")
+    caps_goes_on = (
+        bool(subject)
+        and _is_caps(subject[-1])
+        and (not patterns.ISSUING_AUTHORITY.match(line) or bool(_LINKING_END.search(subject[-1])))
+    )
     # ... and never goes on in a sentence that starts with a capital ("Thi hành Nghị định số ..."); a lower-case
     # word may carry on after it ("HỘI NGHỊ LẦN THỨ BẢY ..." / "về xây dựng hệ thống ...")
     sentence_after_caps = bool(subject) and _is_caps(subject[-1]) and line[:1].isupper() and not _is_caps(line)
@@ -319,5 +343,5 @@ def apply(layout: Layout, record: Record) -> None:
         )
     if record.subject:
         # quotes an old typist put around the trích yếu ('"Vv chế độ ... nhân dân"') are not part of it
-        record.subject = re.sub(r"\s+", " ", record.subject).strip().strip('"“”').strip()
+        record.subject = _unquote(re.sub(r"\s+", " ", record.subject))
     record.urgency, record.confidentiality = _marks(header, layout)

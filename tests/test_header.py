@@ -574,3 +574,54 @@ def test_an_ocr_header_run_into_one_block_is_still_a_header() -> None:
     assert rec.code == "512/TCT-HTQT"
     assert [t.text[:10] for t in rec.tasks] == ["Xác minh, "]
     assert rec.distribution == ["Như trên", "Lưu: VT, HTQT"]
+
+
+_DECISION = """**ỦY BAN NHÂN DÂN
+TỈNH ĐẮK NÔNG**
+
+**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc**
+
+Số: 12/QĐ-UBND
+
+Đắk Nông, ngày 05 tháng 3 năm 2026
+
+**QUYẾT ĐỊNH**
+
+**{title}**
+
+**CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ĐẮK NÔNG**
+
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;
+
+**QUYẾT ĐỊNH:**
+
+Điều 1. Ban hành kèm theo Quyết định này Quy chế làm việc.
+
+Nơi nhận:
+- Lưu: VT.
+
+CHỦ TỊCH
+
+Nguyễn Văn An
+"""
+
+
+@pytest.mark.parametrize(
+    ("title", "subject"),
+    [
+        # a capital line that reads like the thẩm quyền goes on after "CỦA"; the real one stops it
+        (
+            "VỀ VIỆC BAN HÀNH QUY CHẾ LÀM VIỆC CỦA\nỦY BAN NHÂN DÂN\nTỈNH ĐẮK NÔNG",
+            "VỀ VIỆC BAN HÀNH QUY CHẾ LÀM VIỆC CỦA ỦY BAN NHÂN DÂN TỈNH ĐẮK NÔNG",
+        ),
+        # a quoted title at the end keeps its closing mark; quotes around the whole trích yếu go
+        (
+            "Về việc phê duyệt Đề án “Phát triển du lịch bền vững”",
+            "Về việc phê duyệt Đề án “Phát triển du lịch bền vững”",
+        ),
+        ('"Phê duyệt Đề án phát triển du lịch"', "Phê duyệt Đề án phát triển du lịch"),
+    ],
+)
+def test_trich_yeu_under_the_type_name(title: str, subject: str) -> None:
+    assert record_from_text(_DECISION.format(title=title)).subject == subject
