@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -260,6 +260,9 @@ def _clean(name: str) -> str:
 def canonical(name: str) -> Agency:
     """Map one agency name as written to the gazetteer's canonical name.
 
+    A document names the same few agencies in task after task, so the fuzzy match is cached;
+    each caller gets its own copy of the result.
+
     >>> canonical("UBND tỉnh Lào Cai").canonical
     'Ủy ban nhân dân tỉnh Lào Cai'
     >>> canonical("S0 Nôi vu").canonical
@@ -268,13 +271,18 @@ def canonical(name: str) -> Agency:
     ``group`` is set for enumerated addressees ("các sở, ban, ngành"); ``score`` is the match
     quality in [0, 1]; ``canonical`` is ``None`` when no name scores :data:`MIN_SCORE`.
     """
+    return _lookup(name).model_copy()
+
+
+@lru_cache(maxsize=4096)
+def _lookup(name: str) -> Agency:
     from pipeline.normalize import normalize_text
 
     written = _clean(name)
     group = bool(_GROUP_WORD.search(normalize_text(written)))
     commune = _COMMUNE_NAME.match(written)
     if commune and not group:
-        body = canonical(commune.group("base"))
+        body = _lookup(commune.group("base"))
         if body.canonical is not None:
             named = f"{body.canonical} {commune.group('place')}"
             return body.model_copy(update={"name": written, "canonical": named})
