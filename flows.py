@@ -97,6 +97,16 @@ _sinks_lock = threading.Lock()
 _sinks: list[Sink] | None = None
 
 
+# one retry policy for every task that delivers: a database or webhook briefly down is retried
+# with growing waits; a document that cannot be read is not (see _retry_only_delivery)
+DELIVERY_RETRIES: dict[str, Any] = {
+    "cache_policy": NO_CACHE,
+    "retries": 3,
+    "retry_delay_seconds": [2, 10, 30],
+    "retry_condition_fn": _retry_only_delivery,
+}
+
+
 def _pool(workers: int) -> ExtractorPool:
     """One process pool per worker count per process, started on first use (~1 s) and reused."""
     with _pool_lock:
@@ -129,13 +139,7 @@ def extract_document(path: str, workers: int = 1) -> Record:
     return extracted.record
 
 
-@task(
-    name="deliver",
-    cache_policy=NO_CACHE,
-    retries=3,
-    retry_delay_seconds=[2, 10, 30],
-    retry_condition_fn=_retry_only_delivery,
-)
+@task(name="deliver", **DELIVERY_RETRIES)
 def deliver_record(record: Record, out_path: str | None = None, use_sinks: bool = True) -> str | None:
     """Write the record to ``out_path`` and to the sinks; a sink failure fails the task (and retries)."""
     if out_path is not None:
@@ -150,14 +154,7 @@ def deliver_record(record: Record, out_path: str | None = None, use_sinks: bool 
     return out_path
 
 
-@task(
-    name="document",
-    cache_policy=NO_CACHE,
-    retries=3,
-    retry_delay_seconds=[2, 10, 30],
-    retry_condition_fn=_retry_only_delivery,
-    task_run_name="{path}",
-)
+@task(name="document", task_run_name="{path}", **DELIVERY_RETRIES)
 def process_document(path: str, out_path: str | None, workers: int, use_sinks: bool) -> str | None:
     """One document of a batch: read it in the pool, write its record, deliver it to the sinks."""
     extracted = _pool(workers).extract(Path(path))
