@@ -62,17 +62,12 @@ def timed(fn: Callable[..., object], *args: Any, **kwargs: Any) -> float:
 
 def header_record(path: Path) -> object:
     """The header record alone (issue 2's figure): read, zones, header, recipients, signer, Nơi nhận."""
-    from models import Record, Source
+    from extractors import distribution, header, recipients, signer
     from pipeline import zones
-    from pipeline.stages import STAGES
 
     layout = read_pdf(path)
     zones.assign(layout)
-    record = Record(source=Source(path=str(path), sha256="", media_type=layout.media_type))
-    for name, stage in STAGES:
-        if name in ("header", "recipients", "signer", "distribution"):
-            stage(layout, record)
-    return record
+    return header.extract(layout), recipients.extract(layout), signer.extract(layout), distribution.extract(layout)
 
 
 def main(argv: list[str] | None = None) -> int:

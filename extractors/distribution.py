@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 
 from extractors import patterns
-from models import Record
 from pipeline.layout import Layout
 
 
-def apply(layout: Layout, record: Record) -> None:
-    """Fill ``record.distribution`` from the ``closing_left`` zone."""
+def extract(layout: Layout) -> list[str]:
+    """The Nơi nhận entries of the ``closing_left`` zone."""
     entries: list[str] = []
     started = False
     last_ended = True  # did the previous printed line end its entry with ";" or "."?
@@ -36,4 +35,4 @@ def apply(layout: Layout, record: Record) -> None:
             elif clean:
                 entries.append(clean)
             last_ended = bool(re.search(r"[;.]$", line))
-    record.distribution = entries
+    return entries

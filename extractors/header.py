@@ -15,7 +15,7 @@ from typing import NamedTuple
 from extractors import patterns
 from extractors.casing import normal_case
 from extractors.dates import parse_long
-from models import Issuer, Record
+from models import Issuer
 from models.record import Confidentiality, Urgency
 from pipeline.errors import NotAnOfficialDocument
 from pipeline.layout import Layout, Paragraph
@@ -290,58 +290,80 @@ def _marks(header: HeaderLines, layout: Layout) -> tuple[Urgency | None, Confide
     return urgency, confidentiality
 
 
-def apply(layout: Layout, record: Record) -> None:
-    """Fill the record's header fields, adding a warning for each part that could not be read."""
+@dataclass
+class Header:
+    """What the header stage finds: the record's header fields and the warnings about them."""
+
+    issuer: Issuer = field(default_factory=Issuer)
+    doc_type: str | None = None
+    number: str | None = None
+    symbol: str | None = None
+    code: str | None = None
+    place: str | None = None
+    issued_date: str | None = None
+    subject: str | None = None
+    urgency: Urgency | None = None
+    confidentiality: Confidentiality | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def extract(layout: Layout) -> Header:
+    """The header fields of ``layout``, with a warning for each part that could not be read.
+
+    Raises :class:`NotAnOfficialDocument` when nothing of an official header is there.
+    """
     header = sort_header(layout)
     if not (header.national or header.number or header.place_date):
         raise NotAnOfficialDocument(
             layout.path, "no official header found (no quốc hiệu, no 'Số:' line, no place and date)"
         )
+    out = Header()
     body = " ".join(p.text for p in layout.zone("body")) if layout.scanned else ""
-    record.issuer = split_issuer(header.issuer, scanned=layout.scanned, body=body)
-    if record.issuer.name is None:
-        record.warnings.append("Không đọc được tên cơ quan ban hành (issuer not found in the header).")
+    out.issuer = split_issuer(header.issuer, scanned=layout.scanned, body=body)
+    if out.issuer.name is None:
+        out.warnings.append("Không đọc được tên cơ quan ban hành (issuer not found in the header).")
     if header.number is not None:
         parts = parse_code(header.number)
-        record.number, record.symbol, record.code = parts.number, parts.symbol, parts.code
+        out.number, out.symbol, out.code = parts.number, parts.symbol, parts.code
         if parts.unreadable:
-            record.warnings.append(
+            out.warnings.append(
                 f"Số văn bản không đọc được ('{parts.unreadable}'): có thể viết tay hoặc bị mờ "
                 "(the number could not be read: handwritten or blurred)."
             )
-        elif record.number is None:
-            record.warnings.append(
+        elif out.number is None:
+            out.warnings.append(
                 "Số văn bản để trống: có thể là bản chưa đóng số (number left blank: possibly a draft or an "
                 "unregistered copy)."
             )
     else:
-        record.warnings.append("Không tìm thấy dòng 'Số:' (document number not found).")
+        out.warnings.append("Không tìm thấy dòng 'Số:' (document number not found).")
     if header.place_date:
         m = patterns.PLACE_DATE.search(header.place_date)
-        record.place = m.group("place").strip() if m else None
+        out.place = m.group("place").strip() if m else None
         found = parse_long(header.place_date)
-        record.issued_date = found.iso if found else None
+        out.issued_date = found.iso if found else None
         if found and len(found.iso) < 10:
-            record.warnings.append(
+            out.warnings.append(
                 f"Ngày ban hành chưa đầy đủ ({found.iso}): ngày/tháng để trống (issue date left partly blank)."
             )
     else:
-        record.warnings.append("Không tìm thấy địa danh và ngày ban hành (place and date not found).")
+        out.warnings.append("Không tìm thấy địa danh và ngày ban hành (place and date not found).")
     doc_type, typed_subject = _typed_title(layout)
     if header.subject:
-        record.subject = " ".join(header.subject)
-        record.doc_type = doc_type or "Công văn"
+        out.subject = " ".join(header.subject)
+        out.doc_type = doc_type or "Công văn"
     elif doc_type:
-        record.doc_type = doc_type
-        record.subject = " ".join(typed_subject) or None
+        out.doc_type = doc_type
+        out.subject = " ".join(typed_subject) or None
     else:
-        guessed = patterns.type_from_code(record.symbol or "")
-        record.doc_type = guessed or "Công văn"
-        record.warnings.append(
+        guessed = patterns.type_from_code(out.symbol or "")
+        out.doc_type = guessed or "Công văn"
+        out.warnings.append(
             "Không thấy tên loại văn bản; suy ra từ ký hiệu "
-            f"(document type not printed; taken from the code: {record.doc_type})."
+            f"(document type not printed; taken from the code: {out.doc_type})."
         )
-    if record.subject:
+    if out.subject:
         # quotes an old typist put around the trích yếu ('"Vv chế độ ... nhân dân"') are not part of it
-        record.subject = _unquote(re.sub(r"\s+", " ", record.subject))
-    record.urgency, record.confidentiality = _marks(header, layout)
+        out.subject = _unquote(re.sub(r"\s+", " ", out.subject))
+    out.urgency, out.confidentiality = _marks(header, layout)
+    return out

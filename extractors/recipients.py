@@ -14,7 +14,6 @@ import re
 
 from extractors import patterns
 from extractors.agencies import split_agencies, starts_agency
-from models import Record
 from pipeline.layout import Layout
 
 # an addressee line: "- Sở Tài chính;", "+ Công an tỉnh,", "• Bộ Nội vụ."
@@ -84,12 +83,12 @@ def recipient_lines(layout: Layout) -> list[str]:
     return out
 
 
-def apply(layout: Layout, record: Record) -> None:
-    """Fill ``record.recipients``."""
+def extract(layout: Layout) -> list[str]:
+    """The addressees of the Kính gửi block, one each, "- " and ";" stripped."""
     names: list[str] = []
     for line in recipient_lines(layout):
         for name in split_agencies(_clean(line)):
             name = _clean(name)
             if name and name not in names:
                 names.append(name)
-    record.recipients = names
+    return names

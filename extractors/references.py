@@ -29,7 +29,7 @@ from typing import Any, Literal
 from extractors.agencies import find_agencies
 from extractors.dates import parse_date
 from extractors.patterns import doc_types
-from models import Record, Reference, Span
+from models import Reference, Span
 from pipeline.layout import Layout
 
 MentionKind = Literal["full", "short", "alias"]
@@ -373,10 +373,6 @@ def find_mentions(text: str, offset: int = 0, block: int = 0) -> list[Mention]:
     return sorted(out, key=lambda x: x.start)
 
 
-def _own_code(record: Record) -> str | None:
-    return code_key(record.code) if record.code and re.match(r"\d", record.code) else None
-
-
 # a sentence ends between a citation and an alias: "...; " or ". " (not the "." of a date)
 _SENTENCE_BREAK = re.compile(r";|\.(?:\s|$)")
 
@@ -478,18 +474,22 @@ def _reference(g: _Resolved) -> Reference:
     )
 
 
-def apply(layout: Layout, record: Record) -> None:
-    """Fill ``record.references`` from the header (trích yếu), body and footnotes."""
+def extract(layout: Layout, subject: str | None = None, own_code: str | None = None) -> list[Reference]:
+    """Every instrument cited in the header (trích yếu), body and footnotes, once each.
+
+    ``subject`` is the trích yếu as the header stage joined it (a citation the layout split oddly is still
+    found there); ``own_code`` is the document's own code, which is never a reference of itself.
+    """
     texts = [(p.start, p.text) for p in layout.paragraphs if p.zone in _SCANNED_ZONES]
     mentions: list[Mention] = []
     for i, (off, text) in enumerate(texts):
         mentions += find_mentions(text, off, i)
-    # the trích yếu as the header extractor joined it, for a citation the layout split oddly
-    if record.subject:
+    if subject:
         seen = {code_key(m.code) for m in mentions if m.code}
-        for m in find_mentions(record.subject):
+        for m in find_mentions(subject):
             if m.code and code_key(m.code) not in seen:
                 m.start = m.end = 0  # not locatable in layout.text: no span
                 m.block = -1
                 mentions.insert(0, m)
-    record.references = resolve(mentions, texts, _own_code(record))
+    own = code_key(own_code) if own_code and re.match(r"\d", own_code) else None
+    return resolve(mentions, texts, own)

@@ -10,10 +10,11 @@ name; a scanned signature or seal between them leaves no text and is ignored.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from extractors import patterns
 from extractors.casing import title_case, titles
-from models import Record, Signer
+from models import Signer
 from pipeline.layout import Layout
 
 # a person's name: 2–6 words, each capitalised and not the whole line in capitals
@@ -41,13 +42,19 @@ def _is_caps_name(line: str) -> bool:
     )
 
 
-def apply(layout: Layout, record: Record) -> None:
-    """Fill ``record.signer`` from the ``closing_right`` zone."""
+class Signature(NamedTuple):
+    """What the signer stage finds: the signer and the warnings about it."""
+
+    signer: Signer
+    warnings: list[str]
+
+
+def extract(layout: Layout) -> Signature:
+    """The signer of the ``closing_right`` zone."""
     lines = [ln.strip() for p in layout.zone("closing_right") for ln in p.lines]
     lines = [ln for ln in lines if ln and not _NOISE.match(ln)]
     if not lines:
-        record.warnings.append("Không tìm thấy phần chữ ký (signer block not found).")
-        return
+        return Signature(Signer(), ["Không tìm thấy phần chữ ký (signer block not found)."])
     names = [_PREFIX.sub("", ln) for ln in lines]
     name_at = next((i for i in range(len(lines) - 1, -1, -1) if _NAME.match(names[i])), None)
     if name_at is None and len(lines) >= 2 and lines[-2] == lines[-2].upper() and _is_caps_name(names[-1]):
@@ -74,10 +81,10 @@ def apply(layout: Layout, record: Record) -> None:
         if last_prefix:
             match = patterns.AUTHORITY_LINE.match(last_prefix)
             title = match.group("rest") if match else None
-    record.signer = Signer(
+    signer = Signer(
         name=names[name_at] if name_at is not None else None,
         title=title_case(title) if title else None,
         authority=authority,  # type: ignore[arg-type]
     )
-    if name_at is None:
-        record.warnings.append("Không đọc được họ tên người ký (signer's name not found).")
+    warnings = [] if name_at is not None else ["Không đọc được họ tên người ký (signer's name not found)."]
+    return Signature(signer, warnings)

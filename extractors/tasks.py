@@ -28,7 +28,7 @@ from functools import cache
 from extractors.agencies import canonical, find_agencies, split_agencies
 from extractors.deadlines import cell_deadline, find_deadline, find_recurrence, find_report_to, patterns
 from extractors.numbering import Item, Marker, build_tree, parse_marker
-from models import Record, ReportingDuty, Span, Task, task_id
+from models import ReportingDuty, Span, Task, task_id
 from pipeline.layout import Layout, Paragraph
 
 _SUPERSCRIPTS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
@@ -415,13 +415,15 @@ class _Ctx:
 
 @dataclass
 class _Builder:
-    record: Record
+    key: str  # the document's sha256: task ids derive from it and the ordinal
     year: int | None
+    recipients: list[str]
     tasks: list[Task] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def warn(self, message: str) -> None:
-        if message not in self.record.warnings:
-            self.record.warnings.append(message)
+        if message not in self.warnings:
+            self.warnings.append(message)
 
     def add(
         self,
@@ -441,7 +443,7 @@ class _Builder:
         recurrence = recurrence or find_recurrence(text) or (ctx.recurrence if ctx else None)
         report = find_report_to(text, cues().report_heads)
         report_to = report.name if report else (ctx.report_to if ctx else None)
-        sha = self.record.source.sha256
+        sha = self.key
         self.tasks.append(
             Task(
                 id=task_id(sha, ordinal),
@@ -798,20 +800,20 @@ def _closes_decision(head: str) -> bool:
     return bool(starts) and bool(re.match(str(patterns()["closing_execution"]), head[starts[-1] :], re.IGNORECASE))
 
 
-def _document_year(record: Record, layout: Layout) -> int | None:
+def document_year(issued_date: str | None, layout: Layout) -> int | None:
     """The year a "trước ngày 15/7" belongs to: the issue year, else the latest year in the text."""
-    if record.issued_date and record.issued_date[:4].isdigit():
-        return int(record.issued_date[:4])
+    if issued_date and issued_date[:4].isdigit():
+        return int(issued_date[:4])
     years = [int(y) for y in re.findall(r"(?<!\d)(20\d\d|19\d\d)(?!\d)", layout.text)]
     return max(years) if years else None
 
 
-def _body(layout: Layout, record: Record) -> list[Paragraph]:
+def _body(layout: Layout, addressees: list[str]) -> list[Paragraph]:
     """Body paragraphs after the Kính gửi block, without the recipients' own lines."""
     paras = layout.zone("body") or [
         p for p in layout.zone("unknown") if not p.text.lstrip("*").lower().startswith("nơi nhận")
     ]
-    recipients = {clean(r).lower().strip(" ;.") for r in record.recipients}
+    recipients = {clean(r).lower().strip(" ;.") for r in addressees}
     out: list[Paragraph] = []
     in_recipients = False
     for p in paras:
@@ -932,7 +934,7 @@ def _unnumbered(paras: list[Paragraph], builder: _Builder) -> list[Paragraph]:
     left: list[Paragraph] = []
     tables, paras, _unread = take_tables(paras)
     for cols, rows in tables:
-        _table_tasks(builder, cols, rows, "", _Ctx(list(builder.record.recipients)))
+        _table_tasks(builder, cols, rows, "", _Ctx(list(builder.recipients)))
     n = len(builder.tasks)
     for para in paras:
         text = clean(para.text)
@@ -1056,12 +1058,34 @@ def _split_headings(paras: list[Paragraph]) -> list[Paragraph]:
     return out
 
 
-def apply(layout: Layout, record: Record) -> None:
-    """Fill ``record.tasks`` and ``record.reporting`` from the body of ``layout``."""
-    paras = _split_headings(_body(layout, record))
+@dataclass
+class Tasks:
+    """What the tasks stage finds: the tasks, the document-level reporting duties, and warnings."""
+
+    tasks: list[Task] = field(default_factory=list)
+    reporting: list[ReportingDuty] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def extract(
+    layout: Layout,
+    *,
+    key: str,
+    year: int | None = None,
+    recipients: list[str] | None = None,
+    doc_type: str | None = None,
+) -> Tasks:
+    """The tasks of the body of ``layout``.
+
+    ``key`` is the document's sha256 (task ids derive from it), ``year`` the year a date without one belongs to
+    (:func:`document_year`), ``recipients`` the Kính gửi addressees (who leads an item that names nobody), and
+    ``doc_type`` the document's type (a quyết định's deciding articles are not tasks).
+    """
+    addressees = list(recipients or [])
+    paras = _split_headings(_body(layout, addressees))
+    builder = _Builder(key, year, addressees)
     if not paras:
-        return
-    builder = _Builder(record, _document_year(record, layout))
+        return Tasks()
     markers = _markers(paras)
     closing_at = _closing_start(paras, markers)
     first = next((i for i, m in enumerate(markers) if m is not None), None)
@@ -1069,19 +1093,16 @@ def apply(layout: Layout, record: Record) -> None:
         first = _after_findings(paras, markers, first, closing_at)
     if first is None:
         left = _unnumbered(paras, builder)
-        record.tasks = builder.tasks
-        record.reporting = _reporting(left[-2:], list(record.recipients))
-        return
+        return Tasks(builder.tasks, _reporting(left[-2:], addressees), builder.warnings)
     preamble = paras[:first]
     intro = None
     for p in reversed(preamble):
         intro = _intro(p.text)
         if intro is not None or clean(p.text):
             break
-    root_lead = intro.lead if intro is not None and intro.explicit else list(record.recipients)
+    root_lead = intro.lead if intro is not None and intro.explicit else addressees
     root = _Ctx(root_lead, intro.support if intro is not None else [])
     items = build_tree(paras[first:closing_at], markers[first:closing_at])
-    is_decision = (record.doc_type or "").lower() == "quyết định"
+    is_decision = (doc_type or "").lower() == "quyết định"
     _Walker(builder, is_decision).walk(items, root)
-    record.tasks = builder.tasks
-    record.reporting = _reporting(paras[closing_at:], root_lead)
+    return Tasks(builder.tasks, _reporting(paras[closing_at:], root_lead), builder.warnings)

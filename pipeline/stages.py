@@ -1,16 +1,15 @@
 """The stage order: read → zones → header → recipients → signer → distribution → references → tasks.
 
-``from pipeline import extract`` is the entry point; this module holds the stages it runs.
-
-Each extractor is a pure function of the :class:`~pipeline.layout.Layout` (and of the
-record built so far, for the fields it depends on: tasks need the recipients and the
-document's year). Swapping one means replacing its entry in :data:`STAGES`.
+``from pipeline import extract`` is the entry point; this module holds the stages it runs and is the one
+place the record is assembled. Each stage is a function of the :class:`~pipeline.layout.Layout` that
+returns what it found; what a stage needs from an earlier one (references: the trích yếu and the
+document's own code; tasks: the year, the recipients, the type and the document key) is an argument,
+so the order between stages is in their signatures.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from pathlib import Path
 
 from extractors import distribution, header, recipients, references, signer, tasks
@@ -19,17 +18,6 @@ from pipeline import zones
 from pipeline.errors import UnreadableFile
 from pipeline.layout import Layout
 from pipeline.readers import read
-
-Stage = Callable[[Layout, Record], None]
-
-STAGES: list[tuple[str, Stage]] = [
-    ("header", header.apply),
-    ("recipients", recipients.apply),
-    ("signer", signer.apply),
-    ("distribution", distribution.apply),
-    ("references", references.apply),
-    ("tasks", tasks.apply),
-]
 
 
 def sha256_of(path: Path) -> str:
@@ -41,12 +29,39 @@ def sha256_of(path: Path) -> str:
 
 
 def extract_layout(layout: Layout, source: Source) -> Record:
-    """Run every extractor over an already-read layout."""
+    """Run every extractor over an already-read layout and assemble the record."""
     zones.assign(layout)
-    record = Record(source=source, warnings=list(layout.warnings))
-    for _name, stage in STAGES:
-        stage(layout, record)
-    return record
+    head = header.extract(layout)
+    addressees = recipients.extract(layout)
+    signature = signer.extract(layout)
+    cited = references.extract(layout, subject=head.subject, own_code=head.code)
+    work = tasks.extract(
+        layout,
+        key=source.sha256,
+        year=tasks.document_year(head.issued_date, layout),
+        recipients=addressees,
+        doc_type=head.doc_type,
+    )
+    return Record(
+        source=source,
+        issuer=head.issuer,
+        doc_type=head.doc_type,
+        number=head.number,
+        symbol=head.symbol,
+        code=head.code,
+        place=head.place,
+        issued_date=head.issued_date,
+        subject=head.subject,
+        urgency=head.urgency,
+        confidentiality=head.confidentiality,
+        recipients=addressees,
+        references=cited,
+        tasks=work.tasks,
+        reporting=work.reporting,
+        signer=signature.signer,
+        distribution=distribution.extract(layout),
+        warnings=[*layout.warnings, *head.warnings, *signature.warnings, *work.warnings],
+    )
 
 
 def read_and_extract(path: str | Path) -> tuple[Layout, Record]:

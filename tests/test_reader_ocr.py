@@ -22,7 +22,7 @@ from pipeline.readers.pdf import read_pdf
 
 @pytest.fixture(scope="module")
 def scan(corpus: Path) -> Path:
-    path = corpus / "unlabelled" / "kh753-scan.pdf"
+    path = corpus / "docs" / "kh753-scan.pdf"
     if not path.is_file():
         pytest.skip("kh753-scan.pdf is not in the corpus")
     if shutil.which("tesseract") is None:

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+from dataclasses import dataclass
 
 import pytest
 
 from extractors import references
-from models import Record, Source
+from models import Reference
 from pipeline.layout import Layout, Paragraph
 
-CORPUS = Path("/work/shared/corpus")
+
+@dataclass
+class Cited:
+    references: list[Reference]
 
 
-def _run(body: list[str], footnotes: list[str] = (), code: str | None = None, subject: str | None = None) -> Record:  # type: ignore[assignment]
+def _run(body: list[str], footnotes: list[str] = (), code: str | None = None, subject: str | None = None) -> Cited:  # type: ignore[assignment]
     paras = [Paragraph(t, zone="body") for t in body]
     paras += [Paragraph(t, zone="footnote", note=str(i + 1)) for i, t in enumerate(footnotes)]
     layout = Layout(path="t.txt", media_type="text/plain", paragraphs=paras).finalize()
-    record = Record(source=Source(path="t.txt", sha256="0", media_type="text/plain"), code=code, subject=subject)
-    references.apply(layout, record)
+    record = Cited(references.extract(layout, subject=subject, own_code=code))
     # every span points at a citation in the text
     for ref in record.references:
         for span in ref.spans:
@@ -27,7 +28,7 @@ def _run(body: list[str], footnotes: list[str] = (), code: str | None = None, su
     return record
 
 
-def _rows(record: Record) -> list[tuple[str | None, str, str | None, str | None, int]]:
+def _rows(record: Cited) -> list[tuple[str | None, str, str | None, str | None, int]]:
     return [(r.doc_type, r.code, r.issued_date, r.issuer, r.mentions) for r in record.references]
 
 
@@ -223,31 +224,8 @@ def test_subject_line_citation_counts() -> None:
             Paragraph("Để triển khai thực hiện Chỉ thị số 53-CT/TW đi vào thực chất", zone="body"),
         ],
     ).finalize()
-    record = Record(source=Source(path="t.txt", sha256="0", media_type="text/plain"), code="/UBND-NC")
-    references.apply(layout, record)
+    record = Cited(references.extract(layout, own_code="/UBND-NC"))
     assert _rows(record) == [("Chỉ thị", "53-CT/TW", None, "Bộ Chính trị", 2)]
-
-
-def _corpus_docs() -> list[Path]:
-    gold = CORPUS / "gold"
-    return sorted(gold.glob("*.gold.json")) if gold.is_dir() else []
-
-
-@pytest.mark.skipif(not _corpus_docs(), reason="shared corpus not present")
-@pytest.mark.parametrize("gold_path", _corpus_docs(), ids=lambda p: p.name)
-def test_corpus_references(gold_path: Path) -> None:
-    from pipeline.stages import extract
-
-    name = gold_path.name.removesuffix(".gold.json")
-    docs = [p for p in (CORPUS / "docs").glob(name + ".*") if p.suffix in {".txt", ".pdf", ".docx"}]
-    stems = [p for p in docs if p.stem == name]
-    if not stems:
-        pytest.skip(f"no document for {name}")
-    gold = json.loads(gold_path.read_text(encoding="utf-8"))
-    record = extract(stems[0])
-    got = {(r.code, r.issued_date, r.issuer) for r in record.references}
-    want = {(r["code"], r.get("issued_date"), r.get("issuer")) for r in gold["references"]}
-    assert got == want
 
 
 def test_alias_of_something_else_is_not_a_reference_alias() -> None:

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from extractors import tasks
-from models import Record, Source, task_id
+from models import Record, task_id
 from pipeline.layout import Layout, Paragraph
+from tests.conftest import CORPUS
 
-CORPUS = Path("/work/shared/corpus")
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -24,21 +22,20 @@ def run(
     issued: str | None = "2026-03-05",
     doc_type: str = "Công văn",
     footnotes: list[str] | None = None,
-) -> Record:
+) -> tasks.Tasks:
     paras = [Paragraph(t, zone="body") for t in body]
     paras += [Paragraph(t, zone="footnote", note=str(i)) for i, t in enumerate(footnotes or [], start=1)]
     layout = Layout("x.txt", "text/plain", paras).finalize()
-    record = Record(
-        source=Source(path="x.txt", sha256="0" * 64, media_type="text/plain"),
+    return tasks.extract(
+        layout,
+        key="0" * 64,
+        year=tasks.document_year(issued, layout),
         recipients=recipients or ["Các sở, ban, ngành tỉnh"],
-        issued_date=issued,
         doc_type=doc_type,
     )
-    tasks.apply(layout, record)
-    return record
 
 
-def table(record: Record) -> list[tuple[str, str, list[str], list[str], str | None]]:
+def table(record: Record | tasks.Tasks) -> list[tuple[str, str, list[str], list[str], str | None]]:
     return [(t.ordinal, t.text[:40], t.lead, t.support, t.deadline) for t in record.tasks]
 
 
@@ -320,25 +317,6 @@ def test_speed_is_far_below_the_budget() -> None:
 
 
 # --- corpus ----------------------------------------------------------------------------------------
-
-
-@pytest.mark.skipif(not (CORPUS / "gold").is_dir(), reason="shared corpus not present")
-def test_corpus_tasks(tmp_path: Path) -> None:
-    """Every corpus document through the real CLI, scored by the shared scorer's task figures."""
-    cli = Path(sys.executable).with_name("directives")
-    docs = sorted(p for p in (CORPUS / "docs").iterdir() if (CORPUS / "gold" / f"{p.stem}.gold.json").exists())
-    for doc in docs:
-        out = subprocess.run([str(cli), "extract", str(doc), "--format", "json"], capture_output=True, text=True)
-        assert out.returncode == 0, out.stderr
-        (tmp_path / f"{doc.stem}.json").write_text(out.stdout, encoding="utf-8")
-    sys.path.insert(0, str(CORPUS.parent / "tools"))
-    import score  # the shared scorer
-
-    result = score.score(CORPUS / "gold", tmp_path)
-    assert result["tasks_prf"][2] >= 0.90
-    assert result["task_lead_f1"] >= 0.90
-    assert result["task_support_f1"] >= 0.85
-    assert result["task_deadline_accuracy"] >= 0.95
 
 
 @pytest.mark.skipif(not (CORPUS / "specs" / "seed003.json").exists(), reason="shared corpus not present")
