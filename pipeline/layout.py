@@ -45,6 +45,18 @@ Zone = Literal["header_left", "header_right", "body", "closing_left", "closing_r
 SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
+@dataclass(frozen=True, slots=True)
+class Box:
+    """Where a line of a paragraph stands on its page (points from the top-left corner), so a reviewer can be
+    shown a field, a reference or a task in the page image."""
+
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
 @dataclass
 class Paragraph:
     """One paragraph (or one table-cell line group) of the normalized document."""
@@ -60,6 +72,8 @@ class Paragraph:
     note: str | None = None  # footnote marker for ``footnote`` paragraphs
     start: int = 0  # offset of ``text`` in ``Layout.text``, set by ``Layout.finalize``
     end: int = 0
+    cells: list[str] | None = None  # a table row: its cells' texts (``text`` joins them with " | ")
+    boxes: list[Box] = field(default_factory=list)  # the page boxes of its lines, where the file has geometry
 
     def __post_init__(self) -> None:
         if not self.lines:
