@@ -40,6 +40,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from models.record import Received
+
 Zone = Literal["header_left", "header_right", "body", "closing_left", "closing_right", "footnote", "unknown"]
 
 SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -91,6 +93,7 @@ class Layout:
     warnings: list[str] = field(default_factory=list)
     text: str = ""
     scanned: bool = False  # some text came from OCR: extractors may repair typical OCR damage
+    received: Received | None = None  # a receiving office's "ĐẾN" stamp read off a scan
 
     def finalize(self) -> Layout:
         """Join paragraph texts into ``text`` (blank line between) and record each one's span."""

@@ -32,6 +32,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from models.record import Received
+
 Align = Literal["left", "center", "right", "justify"]
 Units = Literal["points", "chars"]
 
@@ -105,3 +107,4 @@ class Lines:
     units: Units | None = None  # of the positions: PDF points, or character columns of layout text
     warnings: list[str] = field(default_factory=list)
     scanned: bool = False  # some text came from OCR: extractors may repair typical OCR damage
+    received: Received | None = None  # a receiving office's "ĐẾN" stamp read off a scan (kept out of the lines)
