@@ -167,7 +167,7 @@ ORG_HEADS = (
     "TRUNG TÂM", "VĂN PHÒNG", "PHÒNG", "THANH TRA", "KHO BẠC", "CÔNG AN", "BỘ CHỈ HUY", "BỆNH VIỆN",
     "HỘI", "LIÊN ĐOÀN", "ĐOÀN", "TẬP ĐOÀN", "CÔNG TY", "ỦY BAN", "UBND", "HĐND", "HỘI ĐỒNG", "ĐẢNG ỦY",
     "ĐẢNG BỘ", "TỈNH ỦY", "THÀNH ỦY", "HUYỆN ỦY", "CHI BỘ", "CHÍNH PHỦ", "QUỐC HỘI", "THỦ TƯỚNG", "BÁO",
-    "ĐÀI", "QUỸ", "ĐẢNG ĐOÀN", "BAN CÁN SỰ",
+    "ĐÀI", "QUỸ", "ĐẢNG ĐOÀN", "BAN CÁN SỰ", "CÔNG ĐOÀN", "LIÊN HIỆP", "HỢP TÁC XÃ", "NGÂN HÀNG",
 )  # fmt: skip
 _ORG_HEAD = re.compile(r"^(?:" + "|".join(ORG_HEADS) + r")\b")
 _HEAD_KEYS = tuple(strip_accents(h).replace(" ", "") for h in ORG_HEADS)
@@ -249,6 +249,8 @@ def is_caps(line: str, letters_min: int = 2) -> bool:
     """A line in capitals: "ỦY BAN NHÂN DÂN TỈNH NGHỆ AN", "QUYẾT ĐỊNH:"; not "2020", not "Số: 12/UBND"."""
     letters = [c for c in line if c.isalpha()]
     return len(letters) >= letters_min and all(c.isupper() for c in letters)
+
+
 # lines that always begin a new paragraph in a header or closing cell: "Số: 12/UBND-VP", "V/v ...", "Độc lập - Tự
 # do - Hạnh phúc", "CỘNG HÒA ...", "ĐẢNG CỘNG SẢN ...", "Nơi nhận", a signing line ("TM.", "KT.", "T/M"), a "- " entry,
 # and the place and date ("Lào Cai, ngày 05 tháng 3 năm 2026")

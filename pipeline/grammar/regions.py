@@ -71,8 +71,16 @@ def header_end(rows: Sequence[Row], start: int, tables: dict[int, TableKind], fr
                 continue
             break
         if header_tables:
-            break  # the header was a table: what follows it is the body
-        if kinds.is_kinh_gui(first) or (i > start and kinds.is_type_title(first)):
+            # the header was a table: what follows it is the body, but for a "V/v" (or the number, the place and
+            # date) a copy printed under the table, and the lines that wrap it
+            if kinds.is_subject(first) or kinds.is_number(first) or kinds.is_place_date(first):
+                i += 1
+                continue
+            if _same_block(rows, i) and kinds.is_subject(rows[i - 1].first.text) and not kinds.opens_body(first):
+                i += 1
+                continue
+            break
+        if kinds.is_kinh_gui(first) or kinds.is_type_title(first):
             break
         if row.runs[0].label:
             break  # Word's list numbering: an item of the body
@@ -84,8 +92,20 @@ def header_end(rows: Sequence[Row], start: int, tables: dict[int, TableKind], fr
                     break
         elif kinds.opens_body(first) and not any(_header_content(r.text) for r in row.runs):
             break
+        elif _sentence(first) and not any(kinds.is_header_like(r.text) for r in row.runs) and not _same_block(rows, i):
+            break  # a sentence of its own, not a wrapped line of a header cell
         i += 1
     return i
+
+
+def _sentence(text: str) -> bool:
+    """Running text: long, or a full sentence ending in a stop."""
+    return len(text) > 100 or (len(text) > 60 and kinds.ends_sentence(text) and text[:1].isupper())
+
+
+def _same_block(rows: Sequence[Row], i: int) -> bool:
+    """Does row ``i`` go on the source block of the row above it (a header cell's wrapped line)?"""
+    return i > 0 and rows[i].first.block is not None and rows[i].first.block == rows[i - 1].first.block
 
 
 def _body_seen(rows: Sequence[Row], start: int, i: int) -> bool:
@@ -179,7 +199,11 @@ def closes_closing(row: Row, in_table: bool, tables: dict[int, TableKind], frame
     """Does ``row``, inside the closing block, start body text again (an appendix, an attached plan)?"""
     first = row.first.text.strip()
     if row.cell:
-        return tables.get(row.first.cell.table) != "closing"  # type: ignore[union-attr]
+        if tables.get(row.first.cell.table) == "closing":  # type: ignore[union-attr]
+            return False
+        # a short row of a table that goes on the signature block (the signer's name in a row of its own)
+        short = len(row.text) <= 80 and all(len(r.text) <= 60 for r in row.runs)
+        return not (short and (is_person_name(row.text) or first.startswith(("-", "+")) or kinds.is_caps(first)))
     if kinds.is_noi_nhan(first):
         return False
     if _is_appendix_title(first) or kinds.is_type_title(first):
