@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,6 +25,11 @@ def _like(text: str) -> str:
     """A LIKE pattern matching ``text`` anywhere, with LIKE's own wildcards taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite hands timestamps back without their zone; the store writes them in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _summary(row: Any) -> DocumentSummary:
@@ -57,14 +62,14 @@ def get_document(conn: Connection, doc_id: str) -> DocumentView | None:
                 path=f.path,
                 media_type=f.media_type,
                 pages=f.pages,
-                first_seen=f.first_seen,
-                last_seen=f.last_seen,
+                first_seen=_utc(f.first_seen),
+                last_seen=_utc(f.last_seen),
             )
             for f in files
         ],
         record=row.record,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
+        created_at=_utc(row.created_at),
+        updated_at=_utc(row.updated_at),
     )
 
 
