@@ -22,6 +22,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any
 
 import anyio.to_thread
@@ -29,14 +30,25 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, Field
+from starlette.background import BackgroundTask
 
 from models import Record
 from pipeline.api import extraction
 from pipeline.api.docs import add_offline_docs
-from pipeline.batch import DeliveryError, ExtractorPool, Sink, deliver
+from pipeline.batch import Extracted, ExtractorPool, Sink, deliver
 from pipeline.errors import DirectivesError
 from pipeline.settings import Settings
-from pipeline.store import DocumentSummary, DocumentView, Page, Store, TaskView, store_url
+from pipeline.store import (
+    DocumentSummary,
+    DocumentView,
+    Page,
+    SourceView,
+    Store,
+    Stored,
+    TaskView,
+    document_identity,
+    store_url,
+)
 
 log = logging.getLogger("pipeline.api")
 
@@ -58,10 +70,29 @@ class PathBody(BaseModel):
     path: str = Field(examples=["/srv/directives/batch/cong-van-125.pdf"])
 
 
-class Posted(DocumentView):
-    """The document the upload belongs to, and the sinks that did not take its record (if any)."""
+class Posted(DocumentSummary):
+    """The document the upload belongs to: its fields, every file of it, and the record just read."""
 
-    undelivered: list[str] = Field(default_factory=list, description="sinks that failed; the store has the record")
+    identity: str = Field(description="issuer|code|date as compared, or sha256:<hex> when one is blank")
+    place: str | None = None
+    sources: list[SourceView]
+    record: dict[str, Any] = Field(description="the record of this upload, as `directives extract` prints it")
+
+    @classmethod
+    def of(cls, record: Record, stored: Stored) -> Posted:
+        return cls(
+            id=stored.document_id,
+            issuer=record.issuer.name,
+            doc_type=record.doc_type,
+            code=record.code,
+            issued_date=record.issued_date,
+            subject=record.subject,
+            urgency=record.urgency,
+            identity=document_identity(record),
+            place=record.place,
+            sources=stored.sources,
+            record=record.model_dump(mode="json"),
+        )
 
 
 @dataclass
@@ -229,8 +260,8 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None, workers: i
         except DirectivesError as exc:
             return _project_error(extraction.STATUS_BY_KIND.get(type(exc).__name__, 422), exc)
 
-        extracted = await extraction.read_in_pool(runtime.pool, path, display)
-        if extracted.record is None:
+        extracted, stored = await anyio.to_thread.run_sync(_read_and_store, runtime, path, display)
+        if extracted.record is None or stored is None:
             assert extracted.failure is not None
             failure = extracted.failure
             if saved is not None:
@@ -246,11 +277,13 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None, workers: i
                 reason=failure.reason,
                 clerk_text=failure.clerk_text,
             )
-        posted, created = await anyio.to_thread.run_sync(_store_and_deliver, runtime, extracted.record)
+        posted = Posted.of(extracted.record, stored)
         return JSONResponse(
             posted.model_dump(mode="json"),
-            status_code=201 if created else 200,
+            status_code=201 if stored.created else 200,
             headers={"Location": f"/v1/documents/{posted.id}"},
+            # the other sinks get the record once the caller has its answer (the store already has it)
+            background=BackgroundTask(_deliver, runtime, extracted.record) if runtime.sinks else None,
         )
 
     @app.get(
@@ -338,10 +371,15 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None, workers: i
     return app
 
 
-def _store_and_deliver(runtime: Runtime, record: Record) -> tuple[Posted, bool]:
-    """Store the record (the answer depends on it), then hand it to the other sinks; True if new."""
-    stored = runtime.store.upsert(record)
-    errors: list[DeliveryError] = deliver(record, runtime.sinks) if runtime.sinks else []
-    document = runtime.store.get_document(stored.document_id)
-    assert document is not None
-    return Posted(**document.model_dump(), undelivered=[e.sink for e in errors]), stored.created
+def _read_and_store(runtime: Runtime, path: Path, display: str) -> tuple[Extracted, Stored | None]:
+    """Read the document in the pool, then store its record: one trip to a worker thread for both."""
+    extracted = extraction.read_in_pool(runtime.pool, path, display)
+    if extracted.record is None:
+        return extracted, None
+    return extracted, runtime.store.upsert(extracted.record)
+
+
+def _deliver(runtime: Runtime, record: Record) -> None:
+    """Hand the record to the sinks besides the store; failures are logged (and retried by deliver)."""
+    for error in deliver(record, runtime.sinks):
+        log.error("record of %s not delivered to %s", record.source.path, error)

@@ -18,8 +18,6 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
-import anyio.to_thread
-
 from pipeline.batch import Extracted, ExtractorPool
 from pipeline.errors import (
     DirectivesError,
@@ -45,9 +43,9 @@ _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 _CHUNK = 1 << 20
 
 
-async def read_in_pool(pool: ExtractorPool, path: Path, display: str) -> Extracted:
-    """Extract ``path`` in ``pool``, waiting in a worker thread so the event loop keeps serving."""
-    return await anyio.to_thread.run_sync(pool.extract, path, display)
+def read_in_pool(pool: ExtractorPool, path: Path, display: str) -> Extracted:
+    """Extract ``path`` in ``pool`` and wait for it: call from a worker thread, never the event loop."""
+    return pool.extract(path, display)
 
 
 def safe_name(name: str | None) -> str:

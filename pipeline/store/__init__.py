@@ -75,7 +75,8 @@ class Store:
     def upsert(self, record: Record) -> Stored:
         """Store one record in one transaction (see :mod:`pipeline.store.write`)."""
         with self.engine.begin() as conn:
-            return write.upsert_record(conn, record)
+            stored = write.upsert_record(conn, record)
+            return stored.model_copy(update={"sources": read.sources_of(conn, stored.document_id)})
 
     def get_document(self, doc_id: str) -> DocumentView | None:
         with self.engine.connect() as conn:

@@ -49,28 +49,33 @@ def get_document(conn: Connection, doc_id: str) -> DocumentView | None:
     row = conn.execute(sa.select(documents).where(documents.c.id == doc_id)).first()
     if row is None:
         return None
-    files = conn.execute(
-        sa.select(sources).where(sources.c.document_id == doc_id).order_by(sources.c.first_seen, sources.c.sha256)
-    ).all()
     return DocumentView(
         **_summary(row).model_dump(),
         identity=row.identity,
         place=row.place,
-        sources=[
-            SourceView(
-                sha256=f.sha256,
-                path=f.path,
-                media_type=f.media_type,
-                pages=f.pages,
-                first_seen=_utc(f.first_seen),
-                last_seen=_utc(f.last_seen),
-            )
-            for f in files
-        ],
+        sources=sources_of(conn, doc_id),
         record=row.record,
         created_at=_utc(row.created_at),
         updated_at=_utc(row.updated_at),
     )
+
+
+def sources_of(conn: Connection, doc_id: str) -> list[SourceView]:
+    """Every file that carried the document, oldest first."""
+    files = conn.execute(
+        sa.select(sources).where(sources.c.document_id == doc_id).order_by(sources.c.first_seen, sources.c.sha256)
+    ).all()
+    return [
+        SourceView(
+            sha256=f.sha256,
+            path=f.path,
+            media_type=f.media_type,
+            pages=f.pages,
+            first_seen=_utc(f.first_seen),
+            last_seen=_utc(f.last_seen),
+        )
+        for f in files
+    ]
 
 
 def _page_bounds(limit: int, offset: int) -> tuple[int, int]:

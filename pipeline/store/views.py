@@ -86,3 +86,4 @@ class Stored(BaseModel):
 
     document_id: str
     created: bool = Field(description="True when no document of that identity was stored before")
+    sources: list[SourceView] = Field(default_factory=list, description="every file of the document, oldest first")
