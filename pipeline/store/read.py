@@ -120,14 +120,23 @@ def query_documents(
     return Page[DocumentSummary](total=total, limit=limit, offset=offset, items=[_summary(r) for r in rows])
 
 
-def _led_by(lead: str) -> sa.ColumnElement[bool]:
-    """Tasks one of whose lead agencies is ``lead``, by canonical name or by the name as written."""
+def _led_by(lead: str) -> sa.Subquery:
+    """The ids of tasks one of whose lead agencies is ``lead``, by canonical name or as written.
+
+    A join on this (rather than ``tasks.id IN (...)``) lets PostgreSQL start from the two
+    indexes of task_agencies and never scan every task: on 100,000 tasks the difference is
+    150 ms against a few tens (bench/bench_store.py).
+    """
     key = fold(lead)
-    by_canonical = sa.select(task_agencies.c.task_id).where(
-        task_agencies.c.role == "lead", task_agencies.c.canonical_key == key
+    return (
+        sa.select(task_agencies.c.task_id)
+        .where(
+            task_agencies.c.role == "lead",
+            sa.or_(task_agencies.c.canonical_key == key, task_agencies.c.name_key == key),
+        )
+        .distinct()
+        .subquery("led")
     )
-    by_name = sa.select(task_agencies.c.task_id).where(task_agencies.c.role == "lead", task_agencies.c.name_key == key)
-    return tasks.c.id.in_(sa.union(by_canonical, by_name))
 
 
 def query_tasks(
@@ -147,8 +156,10 @@ def query_tasks(
     ``overdue`` due before ``today``, ``q`` words of the task or its agencies."""
     limit, offset = _page_bounds(limit, offset)
     where: list[sa.ColumnElement[bool]] = []
+    source: sa.FromClause = tasks
     if lead:
-        where.append(_led_by(lead))
+        led = _led_by(lead)
+        source = tasks.join(led, led.c.task_id == tasks.c.id)
     if due_before:
         where.append(tasks.c.due_by < due_before)
     if overdue:
@@ -157,10 +168,11 @@ def query_tasks(
         where.append(tasks.c.search_key.like(_like(fold(q)), escape="\\"))
     if document_id:
         where.append(tasks.c.document_id == document_id)
-    total = conn.execute(sa.select(sa.func.count()).select_from(tasks).where(*where)).scalar_one()
+    total = conn.execute(sa.select(sa.func.count()).select_from(source).where(*where)).scalar_one()
     rows = conn.execute(
         sa.select(tasks, documents.c.issuer, documents.c.doc_type, documents.c.code)
         .add_columns(documents.c.issued_date, documents.c.subject, documents.c.urgency)
+        .select_from(source)
         .join(documents, documents.c.id == tasks.c.document_id)
         .where(*where)
         .order_by(tasks.c.due_by.asc().nulls_last(), tasks.c.document_id, tasks.c.position)
