@@ -117,7 +117,7 @@ def _grid_image(skew: float = 0.0) -> np.ndarray:
 @pytest.mark.parametrize("skew", [0.0, 0.8])
 def test_page_rules_find_the_table_borders_and_nothing_in_the_text(skew: float) -> None:
     from pipeline.readers.ocr import page_rules
-    from pipeline.readers.pdf import _grids
+    from pipeline.readers.pdf import grids
 
     rules = page_rules(_grid_image(skew), 300)
     pt = 72 / 300
@@ -126,7 +126,7 @@ def test_page_rules_find_the_table_borders_and_nothing_in_the_text(skew: float) 
     assert len(horizontal) == 5 and len(vertical) == 5  # the broken rule is one rule
     assert horizontal[0] == pytest.approx(300 * pt, abs=3)
     assert vertical == pytest.approx([x * pt for x in (300, 420, 1300, 1700, 2200)], abs=3)
-    (grid,) = _grids(rules)
+    (grid,) = grids(rules)
     assert grid.cols == pytest.approx([x * pt for x in (300, 420, 1300, 1700, 2200)], abs=3)
     assert grid.rows == pytest.approx([y * pt for y in (1000, 1150, 1400, 1650)], abs=3 + 9 * skew)
 

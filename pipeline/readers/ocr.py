@@ -1,10 +1,10 @@
 """OCR reader for scanned PDFs (bản quét): pages rendered at 300 dpi, read by Tesseract.
 
 Tesseract's word boxes feed the same layout algorithm as born-digital PDFs
-(:func:`pipeline.readers.pdf.words_to_layout`), so the header and signature tables split
+(:func:`pipeline.readers.pdf.page_layout.words_to_layout`), so the header and signature tables split
 into their columns the same way. Table borders, which on a scan are pixels rather than
 drawn paths, are found in the page image (:func:`page_rules`) and handed over as the same
-:class:`~pipeline.readers.pdf.Rule` objects the vector reader makes, so a ruled task table
+:class:`~pipeline.readers.pdf.words.Rule` objects the vector reader makes, so a ruled task table
 on a scan comes out as " | " rows by the one grid code. Font sizes are estimated from line heights and bold is
 unknown (``None``). Every layout read this way carries a warning for the clerk: numbers
 and diacritics from a scan must be checked against the paper.
@@ -27,7 +27,10 @@ from PIL import Image
 
 from pipeline.errors import NoText, UnreadableFile
 from pipeline.layout import Layout
-from pipeline.readers.pdf import PageWords, Rule, Word, _grids, _open_pdfium, words_to_layout
+from pipeline.readers.pdf.page_layout import words_to_layout
+from pipeline.readers.pdf.pdfium import open_pdfium
+from pipeline.readers.pdf.tables import grids
+from pipeline.readers.pdf.words import PageWords, Rule, Word
 
 DPI = 300
 LANG = "vie"
@@ -77,7 +80,7 @@ def scanned_pages(path: Path, numbers: Sequence[int]) -> list[int]:
     """Of the given text-less pages, those that hold an image (a scan), not blank pages."""
     import pypdfium2.raw as pdfium_c
 
-    doc = _open_pdfium(path)
+    doc = open_pdfium(path)
     found: list[int] = []
     try:
         for number in numbers:
@@ -233,7 +236,7 @@ def _strokes(gray: NDArray[np.uint8], dpi: int) -> list[_Stroke]:
 def page_rules(gray: NDArray[np.uint8], dpi: int = DPI) -> list[Rule]:
     """Horizontal and vertical ruling lines of a scanned page image (8-bit grayscale), in
     points from the top-left corner like the OCR words: table borders for the grid code of
-    :mod:`pipeline.readers.pdf`. Text, the stamp and the signature give no runs this long
+    :mod:`pipeline.readers.pdf.tables`. Text, the stamp and the signature give no runs this long
     and straight; a short rule that does slip through crosses nothing and makes no table."""
     return [stroke.rule for stroke in _strokes(gray, dpi)]
 
@@ -244,14 +247,14 @@ def _table_rules(gray: NDArray[np.uint8], dpi: int) -> tuple[NDArray[np.uint8], 
     words beside it. A page with no table goes to OCR untouched."""
     strokes = _strokes(gray, dpi)
     rules = [stroke.rule for stroke in strokes]
-    grids = _grids(rules) if rules else []
-    if not grids:
+    tables = grids(rules) if rules else []
+    if not tables:
         return gray, rules
     wiped = gray.copy()
     for stroke in strokes:
         r = stroke.rule
         # by its middle: a scanned border overshoots the table's corner by a point or two
-        if any(g.holds((r.x0 + r.x1) / 2, (r.top + r.bottom) / 2) for g in grids):
+        if any(g.holds((r.x0 + r.x1) / 2, (r.top + r.bottom) / 2) for g in tables):
             top, bottom, left, right = stroke.box
             # the box is where the run was found; the rule's blurred edge and a few pixels of drift
             # can lie just outside it (only rows mostly ink are wiped, so text nearby is safe)
@@ -292,7 +295,7 @@ def _wipe(region: NDArray[np.uint8]) -> None:
 def ocr_pages(path: Path, numbers: Sequence[int], dpi: int = DPI) -> list[PageWords]:
     """Render the given pages (1-based) and OCR them, a few pages in parallel."""
     pytesseract = _check_tesseract(path)
-    doc = _open_pdfium(path)
+    doc = open_pdfium(path)
     scale = 72.0 / dpi
     try:
         images = []
@@ -333,7 +336,7 @@ def ocr_pages(path: Path, numbers: Sequence[int], dpi: int = DPI) -> list[PageWo
 def read_scanned_pdf(path: str | Path, max_pages: int | None = None, dpi: int = DPI) -> Layout:
     """OCR every page of a scanned PDF (or the first ``max_pages``) into a :class:`Layout`."""
     p = Path(path)
-    doc = _open_pdfium(p)
+    doc = open_pdfium(p)
     total = len(doc)
     doc.close()
     numbers = list(range(1, (total if max_pages is None else min(total, max_pages)) + 1))

@@ -1,0 +1,231 @@
+"""The fast engine: words, boxes, fonts and ruling lines through PDFium's text page and page
+objects (pypdfium2), a few milliseconds a page."""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from pathlib import Path
+
+from pipeline.errors import UnreadableFile
+from pipeline.readers.pdf.words import PageWords, Rule, Word, add_rules, style_of_font
+
+
+def pdfium_error(path: Path, exc: Exception) -> UnreadableFile:
+    import pypdfium2.raw as pdfium_c
+
+    code = getattr(exc, "err_code", None)
+    if code == pdfium_c.FPDF_ERR_PASSWORD:
+        return UnreadableFile(path, "the PDF is protected by a password (encrypted)")
+    if code == pdfium_c.FPDF_ERR_SECURITY:
+        return UnreadableFile(path, "the PDF uses an unsupported security handler (encrypted)")
+    if code == pdfium_c.FPDF_ERR_FORMAT:
+        return UnreadableFile(path, "the PDF is damaged (its internal structure cannot be read)")
+    if code == pdfium_c.FPDF_ERR_FILE:
+        return UnreadableFile(path, "the PDF file cannot be opened")
+    return UnreadableFile(path, f"the PDF cannot be opened ({exc})")
+
+
+def open_pdfium(path: Path):  # type: ignore[no-untyped-def]  # pypdfium2 has partial stubs
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        raise pdfium_error(path, exc) from exc
+    if len(doc) == 0:
+        doc.close()
+        raise UnreadableFile(path, "the PDF has no pages")
+    return doc
+
+
+def _pdfium_page_words(page, textpage) -> list[Word]:  # type: ignore[no-untyped-def]
+    """Words of one page via PDFium: text once, then a few calls per word (not per char)."""
+    import pypdfium2.raw as pdfium_c
+
+    n = textpage.count_chars()
+    if n <= 0:
+        return []
+    handle = textpage.raw
+    text = textpage.get_text_range()
+    if len(text) != n:  # surrogate pairs or generated chars shifted the indices: go char by char
+        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(handle, i)) for i in range(n))
+    height = page.get_height()
+    get_size = pdfium_c.FPDFText_GetFontSize
+    get_box = pdfium_c.FPDFText_GetLooseCharBox
+    get_font = pdfium_c.FPDFText_GetFontInfo
+    get_weight = pdfium_c.FPDFText_GetFontWeight
+    rect = pdfium_c.FS_RECTF()
+    rect_p = ctypes.byref(rect)
+    buf = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    flags_p = ctypes.pointer(flags)
+    fonts: dict[bytes, tuple[bool, bool, str]] = {}
+
+    def style(i: int) -> tuple[bool, bool, str]:
+        get_font(handle, i, buf, 128, flags_p)
+        key = buf.value
+        got = fonts.get(key)
+        if got is None:
+            name = key.decode("latin-1")
+            bold, italic = style_of_font(name)
+            # PDF font flags: bit 7 (64) italic, bit 19 (262144) force bold; the weight is the
+            # font's own (its descriptor), so one look-up per font, not per word
+            bold = bold or bool(flags.value & 262144) or get_weight(handle, i) >= 600
+            italic = italic or bool(flags.value & 64)
+            got = fonts[key] = (bold, italic, name)
+        return got
+
+    def make(s: int, e: int, size: float) -> Word:
+        get_box(handle, s, rect_p)
+        x0, top, bottom = rect.left, rect.top, rect.bottom
+        if e - 1 != s:
+            get_box(handle, e - 1, rect_p)
+            top, bottom = max(top, rect.top), min(bottom, rect.bottom)
+        bold, italic, font = style(s)
+        return Word(text[s:e], x0, rect.right, height - top, height - bottom, size, bold, italic, font)
+
+    # PDFium reports a hyphen that ends a line as U+FFFE ("1874/QĐ" U+FFFE "UBND" where the
+    # code breaks over two lines): print it as the "-" it is, and end the word there
+    text = text.replace("\ufffe", "-")
+    words: list[Word] = []
+    start = -1
+    for i, ch in enumerate(text + " "):
+        if ch.isspace() or ch < " " or ch == "\uffff":
+            if start >= 0:
+                _pdfium_emit(text, start, i, get_size, handle, make, words)
+                start = -1
+        elif start < 0:
+            start = i
+        if (
+            ch == "-"
+            and start >= 0
+            and i + 1 < n
+            and text[i + 1] not in " \r\n"
+            and _breaks_line(handle, i, rect_p, rect)
+        ):
+            _pdfium_emit(text, start, i + 1, get_size, handle, make, words)
+            start = -1
+    return words
+
+
+def _breaks_line(handle, i: int, rect_p, rect) -> bool:  # type: ignore[no-untyped-def]
+    """Does the character after index ``i`` sit on another line (below, or back to the left)?"""
+    import pypdfium2.raw as pdfium_c
+
+    pdfium_c.FPDFText_GetLooseCharBox(handle, i, rect_p)
+    bottom, right = rect.bottom, rect.right
+    pdfium_c.FPDFText_GetLooseCharBox(handle, i + 1, rect_p)
+    return bool(rect.top < bottom or rect.left < right - 1.0)
+
+
+_HAS_DIGIT = re.compile(r"\d")
+
+
+def _pdfium_emit(text: str, s: int, e: int, get_size, handle, make, words: list[Word]) -> None:  # type: ignore[no-untyped-def]
+    """Emit text[s:e] as one word, split where the font size changes inside it.
+
+    Only words holding a digit can change size in a way that matters (a raised footnote
+    marker glued to a word, "vụ¹"), so only those are probed char by char.
+    """
+    first = round(get_size(handle, s), 1)
+    if e - s == 1 or not _HAS_DIGIT.search(text, s, e):
+        words.append(make(s, e, first))
+        return
+    run_start, run_size = s, first
+    for i in range(s + 1, e):
+        size = round(get_size(handle, i), 1)
+        if abs(size - run_size) > 0.25:
+            words.append(make(run_start, i, run_size))
+            run_start, run_size = i, size
+    words.append(make(run_start, e, run_size))
+
+
+def _pdfium_page_rules(page, height: float) -> list[Rule]:  # type: ignore[no-untyped-def]
+    """Ruling lines of a page via PDFium's page objects: straight subpaths of painted paths.
+
+    A subpath with a curve in it is a drawing, not a border, and is skipped whole, as the
+    pdfplumber engine (pdfminer splits paths into subpaths) does.
+    """
+    import pypdfium2.raw as pdfium_c
+
+    rules: list[Rule] = []
+    matrix = pdfium_c.FS_MATRIX()
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    fx, fy = ctypes.c_float(), ctypes.c_float()
+
+    def walk(count: int, get, outer: tuple[float, ...], depth: int) -> None:  # type: ignore[no-untyped-def]
+        for i in range(count):
+            obj = get(i)
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
+                continue
+            pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
+            a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
+            oa, ob, oc, od, oe, of = outer
+            m = (
+                a * oa + b * oc,
+                a * ob + b * od,
+                c * oa + d * oc,
+                c * ob + d * od,
+                e * oa + f * oc + oe,
+                e * ob + f * od + of,
+            )
+            if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+                if depth < 3:  # content wrapped in a form XObject (pdfminer flattens it too)
+                    walk(
+                        pdfium_c.FPDFFormObj_CountObjects(obj),
+                        lambda k, o=obj: pdfium_c.FPDFFormObj_GetObject(o, k),
+                        m,
+                        depth + 1,
+                    )
+                continue
+            pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
+            if not fill.value and not stroke.value:
+                continue
+            subpath: list[tuple[float, float]] = []
+            curved = False
+            for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
+                seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
+                pdfium_c.FPDFPathSegment_GetPoint(seg, ctypes.byref(fx), ctypes.byref(fy))
+                x, y = fx.value, fy.value
+                point = (m[0] * x + m[2] * y + m[4], height - (m[1] * x + m[3] * y + m[5]))
+                kind = pdfium_c.FPDFPathSegment_GetType(seg)
+                if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+                    if not curved:
+                        add_rules(subpath, rules)
+                    subpath, curved = [point], False
+                    continue
+                curved = curved or kind == pdfium_c.FPDF_SEGMENT_BEZIERTO
+                subpath.append(point)
+                if pdfium_c.FPDFPathSegment_GetClose(seg) and subpath:
+                    subpath.append(subpath[0])
+            if not curved:
+                add_rules(subpath, rules)
+
+    raw = page.raw
+    walk(pdfium_c.FPDFPage_CountObjects(raw), lambda k: pdfium_c.FPDFPage_GetObject(raw, k), (1, 0, 0, 1, 0, 0), 0)
+    return rules
+
+
+def pdfium_pages(path: Path, max_pages: int | None = None) -> list[PageWords]:
+    doc = open_pdfium(path)
+    pages: list[PageWords] = []
+    try:
+        for index in range(len(doc) if max_pages is None else min(len(doc), max_pages)):
+            try:
+                page = doc[index]
+                textpage = page.get_textpage()
+            except Exception as exc:  # PdfiumError on a damaged page object
+                raise UnreadableFile(path, f"page {index + 1} of the PDF is damaged ({exc})") from exc
+            try:
+                width, height = page.get_size()
+                words = _pdfium_page_words(page, textpage)
+                rules = _pdfium_page_rules(page, height) if words else []
+                pages.append(PageWords(index + 1, width, height, words, rules))
+            finally:
+                textpage.close()
+                page.close()
+    finally:
+        doc.close()
+    return pages
