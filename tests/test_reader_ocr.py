@@ -16,6 +16,7 @@ from rapidfuzz import fuzz
 
 from pipeline.errors import NoText
 from pipeline.layout import Layout
+from pipeline.lines import Lines
 from pipeline.readers.ocr import read_scanned_pdf
 from pipeline.readers.pdf import read_pdf
 
@@ -175,6 +176,26 @@ def test_scanned_ruled_table_gives_one_task_per_row(scanned_table: Layout) -> No
     )
     assert same_lead == 8
     assert sum(a.deadline == b.deadline for a, b in zip(got, truth, strict=True)) >= 6
+
+
+def test_scanned_table_as_lines_keeps_one_table_of_cells() -> None:
+    """The positioned lines of the scan: every page marked as OCR'd, no weights (OCR has none), the
+    table's cells as lines with their cell, one table over the page break, as on the born-digital PDF."""
+    if shutil.which("tesseract") is None:
+        pytest.skip("tesseract is not installed")
+    from pipeline.readers.pdf import read_pdf_lines
+
+    lines = read_pdf_lines(TASK_TABLE_SCAN)
+    truth = read_pdf_lines(TASK_TABLE)
+    assert lines.scanned and all(p.scanned for p in lines.pages) and lines.warnings
+    assert {ln.bold for ln in lines.lines} == {None}
+
+    def rows(of: Lines) -> set[tuple[int, int]]:
+        return {(ln.cell.table, ln.cell.row) for ln in of.lines if ln.cell is not None}
+
+    assert rows(lines) == rows(truth) == {(0, r) for r in range(9)}
+    split = {ln.page for ln in lines.lines if ln.cell is not None and ln.cell.row == 3}
+    assert split == {1, 2}
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,10 @@ module             step
 ``tables``         ruled tables: grids, cells, tables continued over a page break
 ``furniture``      page furniture: rules, page numbers
 ``footnotes``      footnotes at the foot of a page
+``to_lines``       lines, table cells and footnotes → :class:`pipeline.lines.Lines` (no zones)
 ``page_layout``    the first landing's zoning, lines → Layout (:func:`words_to_layout`)
-``reader``         the entry point: engines, OCR of scanned pages, legacy fonts
+``reader``         the entry points: engines, OCR of scanned pages, legacy fonts, then
+                   :func:`read_pdf_lines` (the contract) or :func:`read_pdf` (a Layout)
 =================  ==================================================================
 
 The OCR reader (:mod:`pipeline.readers.ocr`) gives the same :class:`PageWords` and uses the same
@@ -25,9 +27,10 @@ from __future__ import annotations
 
 from pipeline.readers.pdf.engines import ENGINES, Engine, page_words
 from pipeline.readers.pdf.lines import VisualLine, build_lines, join_lines
-from pipeline.readers.pdf.page_layout import MEDIA_TYPE, words_to_layout
-from pipeline.readers.pdf.reader import read_pdf
-from pipeline.readers.pdf.tables import Grid, grids, lines_of_page
+from pipeline.readers.pdf.page_layout import MEDIA_TYPE, lines_of_page, words_to_layout
+from pipeline.readers.pdf.reader import ReadPages, read_pages, read_pdf, read_pdf_lines
+from pipeline.readers.pdf.tables import Grid, TableCell, TableRow, grids
+from pipeline.readers.pdf.to_lines import to_lines
 from pipeline.readers.pdf.words import PageWords, Rule, Word
 
 __all__ = [
@@ -36,7 +39,10 @@ __all__ = [
     "Engine",
     "Grid",
     "PageWords",
+    "ReadPages",
     "Rule",
+    "TableCell",
+    "TableRow",
     "VisualLine",
     "Word",
     "build_lines",
@@ -44,6 +50,9 @@ __all__ = [
     "join_lines",
     "lines_of_page",
     "page_words",
+    "read_pages",
     "read_pdf",
+    "read_pdf_lines",
+    "to_lines",
     "words_to_layout",
 ]

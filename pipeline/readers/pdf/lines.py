@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from pipeline.layout import SUPERSCRIPT_DIGITS
@@ -182,3 +182,12 @@ def join_lines(lines: Sequence[str]) -> str:
             out += " "
         out += line
     return out
+
+
+def body_size(lines: Iterable[VisualLine]) -> float:
+    """The body's type size: the size most characters are printed in (12 pt when there are none)."""
+    weights: dict[float, int] = {}
+    for line in lines:
+        for w in line.words:
+            weights[w.size] = weights.get(w.size, 0) + len(w.text)
+    return max(weights, key=lambda s: weights[s]) if weights else 12.0

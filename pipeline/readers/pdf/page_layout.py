@@ -27,8 +27,17 @@ from pipeline.layout import Layout, Paragraph, Zone
 from pipeline.normalize import normalize_text
 from pipeline.readers.pdf.footnotes import Note, split_footnotes
 from pipeline.readers.pdf.furniture import drop_page_furniture
-from pipeline.readers.pdf.lines import VisualLine, join_lines
-from pipeline.readers.pdf.tables import join_continued_tables, lines_of_page
+from pipeline.readers.pdf.lines import VisualLine, build_lines, join_lines
+from pipeline.readers.pdf.lines import body_size as type_size
+from pipeline.readers.pdf.tables import (
+    TableRow,
+    continues_row,
+    grid_rows,
+    repeats_header,
+    row_text,
+    same_columns,
+    split_by_grid,
+)
 from pipeline.readers.pdf.words import PageWords, Word
 
 MEDIA_TYPE = "application/pdf"
@@ -111,6 +120,78 @@ def _sub_line(line: VisualLine, words: list[Word]) -> VisualLine:
         False,
         [words],
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Ruled tables as lines: a row is one line whose ``cells`` hold its cells' texts
+# ---------------------------------------------------------------------------------------
+
+# Text that marks a ruled table as the header or closing block drawn with borders, or a
+# "Kính gửi" layout table: read as text, like the DOCX reader does.
+_NOT_DATA = re.compile(
+    r"^(?:Nơi\s*nhận|Kính\s*gửi)|CỘNG\s+H[OÒ][AÀ]\s+XÃ\s+HỘI|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM", re.IGNORECASE
+)
+
+
+def lines_of_page(page: PageWords) -> list[VisualLine]:
+    """A page's visual lines top to bottom, each row of a ruled body table as one line whose
+    ``cells`` hold its cells' texts (pages without ruling lines skip the table search)."""
+    tables, rest = split_by_grid(page)
+    if not tables:
+        return build_lines(page)
+    rows: list[VisualLine] = []
+    rest = list(rest)
+    for number, (grid, words) in enumerate(tables):
+        got = grid_rows(page, grid, words, number)
+        if any(_NOT_DATA.search(cell.text) for row in got for cell in row.cells):
+            rest.extend(words)
+        else:
+            rows.extend(_row_line(row) for row in got)
+    if not rows:
+        return build_lines(page)
+    lines = build_lines(PageWords(page.number, page.width, page.height, rest)) if rest else []
+    return sorted(lines + rows, key=lambda ln: ln.top)
+
+
+def _row_line(row: TableRow) -> VisualLine:
+    cells = row.texts
+    return VisualLine(
+        row.words,
+        row.page,
+        row.top,
+        row.bottom,
+        row.size,
+        row_text(cells),
+        False,
+        [row.words],
+        cells,
+        row.columns,
+        row.head,
+    )
+
+
+def join_continued_tables(page_lines: list[list[VisualLine]]) -> None:
+    """A table that runs over a page break goes on as one table: its header row repeated on the
+    new page is dropped, and a row split by the break is joined back cell by cell."""
+    for i in range(1, len(page_lines)):
+        before, lines = page_lines[i - 1], page_lines[i]
+        if not before or not lines:
+            continue
+        last, first = before[-1], lines[0]
+        if first.cells is None or last.cells is None or not same_columns(last.columns, first.columns):
+            continue
+        k = 0
+        if repeats_header(first.cells, last.head):
+            k = 1
+        if k < len(lines) and lines[k].cells is not None and continues_row(last.cells, lines[k].cells or []):
+            row = lines[k]
+            assert row.cells is not None
+            last.cells = [join_lines([a, b]) if a and b else a or b for a, b in zip(last.cells, row.cells, strict=True)]
+            last.text = row_text(last.cells)
+            last.words = last.words + row.words
+            last._style = None
+            k += 1
+        page_lines[i] = lines[k:]
 
 
 # ---------------------------------------------------------------------------------------
@@ -269,14 +350,6 @@ def _frame_of(lines: Sequence[VisualLine], fallback: _Frame) -> _Frame:
     return frame if frame.width >= 0.8 * fallback.width else fallback
 
 
-def _body_size(lines: Iterable[VisualLine]) -> float:
-    weights: dict[float, int] = {}
-    for line in lines:
-        for w in line.words:
-            weights[w.size] = weights.get(w.size, 0) + len(w.text)
-    return max(weights, key=lambda s: weights[s]) if weights else 12.0
-
-
 def words_to_layout(
     pages: list[PageWords],
     path: str | Path,
@@ -294,7 +367,7 @@ def words_to_layout(
     all_lines = [ln for lines in page_lines for ln in lines]
     if not all_lines:
         raise NoText(path, "the PDF has pages but no readable text on them")
-    body_size = _body_size(all_lines)
+    body_size = type_size(all_lines)
     page_size = {p.number: p for p in pages}
 
     # 1. footnotes off the foot of every page

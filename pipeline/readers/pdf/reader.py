@@ -1,15 +1,90 @@
-"""Reading a PDF: the engines' words, OCR for the pages that are scans, legacy fonts converted, and the
-result as the Layout of the first landing (:func:`read_pdf`)."""
+"""Reading a PDF: the engines' words, OCR for the pages that are scans, legacy fonts converted (the
+front end, :func:`read_pages`), then either the positioned lines of the contract
+(:func:`read_pdf_lines`) or the Layout of the first landing (:func:`read_pdf`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from models.record import Received
 from pipeline import legacy
+from pipeline.errors import NoText
 from pipeline.layout import Layout
+from pipeline.lines import Lines
 from pipeline.readers.pdf.engines import Engine, check_engine, page_words
-from pipeline.readers.pdf.page_layout import words_to_layout
+from pipeline.readers.pdf.page_layout import MEDIA_TYPE, words_to_layout
+from pipeline.readers.pdf.to_lines import to_lines
 from pipeline.readers.pdf.words import PageWords
+
+# the font-size slack of born-digital text: a point either way is a change of style
+SIZE_TOLERANCE = 1.0
+
+
+@dataclass
+class ReadPages:
+    """A PDF's pages as words, whichever way each page was read."""
+
+    path: Path
+    pages: list[PageWords]
+    scanned: list[int] = field(default_factory=list)  # numbers of the pages read by OCR
+    warnings: list[str] = field(default_factory=list)
+    received: Received | None = None  # a receiving office's "ĐẾN" stamp read off a scanned page
+    # TCVN3 judged by content (its font names lost): capitals typed in ".VnTimeH" read as lower case
+    legacy_caps: bool = False
+
+    @property
+    def size_tolerance(self) -> float:
+        """How far font sizes may differ within one style: OCR sizes come from pixel heights."""
+        if self.scanned and len(self.scanned) == len(self.pages):
+            from pipeline.readers import ocr
+
+            return ocr.SIZE_TOLERANCE
+        return SIZE_TOLERANCE
+
+
+def read_pages(path: str | Path, engine: Engine | None = None, max_pages: int | None = None) -> ReadPages:
+    """Every page's words: the text layer by ``engine``, and OCR for pages that are a scan.
+
+    Raises :class:`UnreadableFile` for encrypted, damaged or page-less PDFs.
+    """
+    path = Path(path)
+    pages = page_words(path, check_engine(engine), max_pages)
+    read = ReadPages(path, pages)
+    blank = [p.number for p in pages if not p.words]
+    if blank:
+        from pipeline.readers import ocr
+
+        scanned = ocr.scanned_pages(path, blank)
+        if scanned:
+            by_number = {p.number: p for p in ocr.ocr_pages(path, scanned)}
+            read.pages = [by_number.get(p.number, p) for p in pages]
+            read.warnings.append(ocr.scan_warning(scanned, len(pages)))
+            read.scanned = scanned
+    if len(read.scanned) < len(read.pages):
+        read.legacy_caps = _convert_legacy(read.pages, read.warnings)
+    return read
+
+
+def read_pdf_lines(path: str | Path, engine: Engine | None = None, max_pages: int | None = None) -> Lines:
+    """Read a PDF into positioned :class:`~pipeline.lines.Lines` (see :mod:`pipeline.readers.pdf.to_lines`);
+    pages without a text layer (scans) go to OCR.
+
+    Raises :class:`UnreadableFile` for encrypted, damaged or page-less PDFs and :class:`NoText` when
+    neither the text layer nor OCR yields any text.
+    """
+    read = read_pages(path, engine, max_pages)
+    lines = to_lines(
+        read.pages,
+        read.path,
+        size_tol=read.size_tolerance,
+        warnings=read.warnings,
+        scanned=read.scanned,
+        received=read.received,
+    )
+    if not lines.lines:
+        raise NoText(read.path, "the PDF has pages but no readable text on them")
+    return lines
 
 
 def read_pdf(path: Path, engine: Engine | None = None, max_pages: int | None = None) -> Layout:
@@ -18,29 +93,13 @@ def read_pdf(path: Path, engine: Engine | None = None, max_pages: int | None = N
     Raises :class:`UnreadableFile` for encrypted, damaged or page-less PDFs and
     :class:`NoText` when neither the text layer nor OCR yields any text.
     """
-    path = Path(path)
-    pages = page_words(path, check_engine(engine), max_pages)
-    blank = [p.number for p in pages if not p.words]
-    warnings: list[str] = []
-    scanned_any = False
-    if blank:
-        from pipeline.readers import ocr
-
-        scanned = ocr.scanned_pages(path, blank)
-        if scanned:
-            ocr_pages = ocr.ocr_pages(path, scanned)
-            by_number = {p.number: p for p in ocr_pages}
-            pages = [by_number.get(p.number, p) for p in pages]
-            warnings.append(ocr.scan_warning(scanned, len(pages)))
-            scanned_any = True
-            if len(scanned) == len(pages):
-                layout = words_to_layout(pages, path, size_tol=ocr.SIZE_TOLERANCE, warnings=warnings)
-                layout.scanned = True
-                return layout
-    by_content = _convert_legacy(pages, warnings)
-    layout = words_to_layout(pages, path, warnings=warnings)
-    layout.scanned = scanned_any
-    if by_content:
+    read = read_pages(path, engine, max_pages)
+    layout = words_to_layout(
+        read.pages, read.path, media_type=MEDIA_TYPE, size_tol=read.size_tolerance, warnings=read.warnings
+    )
+    layout.scanned = bool(read.scanned)
+    layout.received = read.received
+    if read.legacy_caps:
         _restore_legacy_caps(layout)
     return layout
 

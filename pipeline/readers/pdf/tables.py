@@ -22,11 +22,6 @@ _EDGE_GAP = 4.0
 _REACH = 3.0
 # More horizontal x vertical rules than this on a page is a drawing: the crossing test is quadratic.
 _MAX_CROSSINGS = 40_000
-# Text that marks a ruled table as the header or closing block drawn with borders, or a
-# "Kính gửi" layout table: read as text, like the DOCX reader does.
-_NOT_DATA = re.compile(
-    r"^(?:Nơi\s*nhận|Kính\s*gửi)|CỘNG\s+H[OÒ][AÀ]\s+XÃ\s+HỘI|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM", re.IGNORECASE
-)
 
 
 @dataclass(slots=True)
@@ -122,17 +117,56 @@ def grids(rules: list[Rule]) -> list[Grid]:
     return grids
 
 
-def _cell_text(page: PageWords, words: list[Word]) -> str:
-    """A cell's words as its wrapped lines joined with spaces (as the DOCX reader joins a cell)."""
+@dataclass(slots=True)
+class TableCell:
+    """One cell of a table row: its place in the row (``col`` of the row's cells), the grid columns it
+    covers (``first`` to ``last``, exclusive: more than one when merged across, as DOCX's gridSpan), its
+    edges in points, and its lines top to bottom (none for the lower part of a cell merged down)."""
+
+    col: int
+    first: int
+    last: int
+    x0: float
+    x1: float
+    lines: list[VisualLine]
+
+    @property
+    def text(self) -> str:
+        """The cell's lines joined with spaces (as the DOCX reader joins a cell)."""
+        return join_lines([ln.text for ln in self.lines])
+
+
+@dataclass(slots=True)
+class TableRow:
+    """One row of a ruled table on one page: every cell of it (empty ones too), its words, the table's
+    column edges, and the texts of the table's first row on this page (a header row the table repeats
+    on the next page is dropped against it). ``grid`` numbers the table among the page's grids."""
+
+    page: int
+    grid: int
+    cells: list[TableCell]
+    words: list[Word]
+    columns: tuple[float, ...]
+    head: tuple[str, ...]
+    top: float
+    bottom: float
+    size: float
+
+    @property
+    def texts(self) -> list[str]:
+        return [cell.text for cell in self.cells]
+
+
+def _cell_lines(page: PageWords, words: list[Word]) -> list[VisualLine]:
+    """A cell's lines, decorative rules dropped."""
     if not words:
-        return ""
+        return []
     lines = build_lines(PageWords(page.number, page.width, page.height, words))
-    return join_lines([ln.text for ln in lines if not ln.rule and ln.text])
+    return [ln for ln in lines if not ln.rule and ln.text]
 
 
-def _grid_rows(page: PageWords, grid: Grid, words: list[Word]) -> list[VisualLine] | None:
-    """One :class:`VisualLine` per row of a ruled table, its ``cells`` filled; None for a header or
-    closing block drawn with borders (its words are read as text).
+def grid_rows(page: PageWords, grid: Grid, words: list[Word], number: int = 0) -> list[TableRow]:
+    """The rows of a ruled table that hold some text, top to bottom (``number``: the grid's on the page).
 
     A cell spanning columns (no vertical border inside it) is one cell, as DOCX's gridSpan;
     a cell spanning rows (no horizontal border under it) keeps its text in its first row and
@@ -157,35 +191,38 @@ def _grid_rows(page: PageWords, grid: Grid, words: list[Word]) -> list[VisualLin
         start = max(s for s in starts[band] if s <= j)
         bucket.setdefault((band, start), []).append(w)
         by_band.setdefault(band, []).append(w)
-    texts = {key: _cell_text(page, ws) for key, ws in bucket.items()}
-    if any(_NOT_DATA.search(t) for t in texts.values()):
-        return None
-    out: list[VisualLine] = []
+    lines = {key: _cell_lines(page, ws) for key, ws in bucket.items()}
+    out: list[TableRow] = []
     head: tuple[str, ...] = ()
     for i in range(n_rows):
-        cells = [texts.get((i, s), "") if owner[i][s] == i else "" for s in starts[i]]
-        if not any(cells):
-            continue
+        bounds = [*starts[i], n_cols]
+        cells = [
+            TableCell(k, s, e, cols[s], cols[e], lines.get((i, s), []) if owner[i][s] == i else [])
+            for k, (s, e) in enumerate(itertools.pairwise(bounds))
+        ]
         row_words = sorted(by_band.get(i, []), key=lambda w: w.x0)
-        if not row_words:
+        if not row_words or not any(cell.lines for cell in cells):
             continue
-        head = head or tuple(cells)
-        sizes = [w.size for w in row_words]
-        line = VisualLine(
-            row_words,
+        row = TableRow(
             page.number,
-            min(w.top for w in row_words),
-            max(w.bottom for w in row_words),
-            max(set(sizes), key=sizes.count),
-            row_text(cells),
-            False,
-            [row_words],
+            number,
             cells,
+            row_words,
             tuple(cols),
             head,
+            min(w.top for w in row_words),
+            max(w.bottom for w in row_words),
+            _main_size(row_words),
         )
-        out.append(line)
+        head = head or tuple(row.texts)
+        row.head = head
+        out.append(row)
     return out
+
+
+def _main_size(words: Sequence[Word]) -> float:
+    sizes = [w.size for w in words]
+    return max(set(sizes), key=sizes.count)
 
 
 def row_text(cells: Sequence[str]) -> str:
@@ -193,32 +230,22 @@ def row_text(cells: Sequence[str]) -> str:
     return re.sub(r"\s+", " ", " | ".join(cells)).strip()
 
 
-def lines_of_page(page: PageWords) -> list[VisualLine]:
-    """A page's visual lines top to bottom, each row of a ruled body table as one line whose
-    ``cells`` hold its cells' texts (pages without ruling lines skip the table search)."""
+def split_by_grid(page: PageWords) -> tuple[list[tuple[Grid, list[Word]]], list[Word]]:
+    """The page's ruled tables, each with the words inside it, and the words outside every table
+    (pages without ruling lines skip the table search)."""
     found = grids(page.rules) if page.rules else []
     if not found:
-        return build_lines(page)
+        return [], page.words
     inside: list[list[Word]] = [[] for _ in found]
     rest: list[Word] = []
     for w in page.words:
         cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
         k = next((k for k, g in enumerate(found) if g.holds(cx, cy)), -1)
         (inside[k] if k >= 0 else rest).append(w)
-    rows: list[VisualLine] = []
-    for grid, words in zip(found, inside, strict=True):
-        got = _grid_rows(page, grid, words) if words else []
-        if got is None:
-            rest.extend(words)
-        else:
-            rows.extend(got)
-    if not rows:
-        return build_lines(page)
-    lines = build_lines(PageWords(page.number, page.width, page.height, rest)) if rest else []
-    return sorted(lines + rows, key=lambda ln: ln.top)
+    return [(g, ws) for g, ws in zip(found, inside, strict=True) if ws], rest
 
 
-def _same_columns(a: Sequence[float], b: Sequence[float]) -> bool:
+def same_columns(a: Sequence[float], b: Sequence[float]) -> bool:
     """The same column widths, wherever the table sits: each sheet of a scan lies a few points
     off the last one (born-digital pages print the table at the same place)."""
     if len(a) != len(b):
@@ -232,7 +259,7 @@ def _same_columns(a: Sequence[float], b: Sequence[float]) -> bool:
 _SAME_HEADER = 90.0
 
 
-def _repeats_header(row: Sequence[str], head: Sequence[str]) -> bool:
+def repeats_header(row: Sequence[str], head: Sequence[str]) -> bool:
     if tuple(row) == tuple(head):
         return True
     from rapidfuzz import fuzz
@@ -240,34 +267,28 @@ def _repeats_header(row: Sequence[str], head: Sequence[str]) -> bool:
     return len(row) == len(head) and fuzz.ratio(row_text(row), row_text(head)) >= _SAME_HEADER
 
 
-def _continues_row(last: VisualLine, row: VisualLine) -> bool:
-    """Is ``row``, first on its page, the rest of ``last`` that the page break split? Its first
-    cell (the STT) is empty and some cell goes on in lower case ("cấp xã; biên soạn ...")."""
-    assert last.cells is not None and row.cells is not None
-    if len(last.cells) != len(row.cells) or row.cells[0][:1].isupper() or row.cells[0][:1].isdigit():
+def continues_row(last: Sequence[str], row: Sequence[str]) -> bool:
+    """Is ``row`` (cell texts), first on its page, the rest of ``last`` that the page break split? Its
+    first cell (the STT) is empty and some cell goes on in lower case ("cấp xã; biên soạn ...")."""
+    if len(last) != len(row) or row[0][:1].isupper() or row[0][:1].isdigit():
         return False
-    return any(c[:1].islower() for c in row.cells if c)
+    return any(c[:1].islower() for c in row if c)
 
 
-def join_continued_tables(page_lines: list[list[VisualLine]]) -> None:
-    """A table that runs over a page break goes on as one table: its header row repeated on the
-    new page is dropped, and a row split by the break is joined back cell by cell."""
-    for i in range(1, len(page_lines)):
-        before, lines = page_lines[i - 1], page_lines[i]
-        if not before or not lines:
-            continue
-        last, first = before[-1], lines[0]
-        if first.cells is None or last.cells is None or not _same_columns(last.columns, first.columns):
-            continue
-        k = 0
-        if _repeats_header(first.cells, last.head):
-            k = 1
-        if k < len(lines) and lines[k].cells is not None and _continues_row(last, lines[k]):
-            row = lines[k]
-            assert row.cells is not None
-            last.cells = [join_lines([a, b]) if a and b else a or b for a, b in zip(last.cells, row.cells, strict=True)]
-            last.text = row_text(last.cells)
-            last.words = last.words + row.words
-            last._style = None
-            k += 1
-        page_lines[i] = lines[k:]
+def continues_table(last: TableRow, first: TableRow) -> bool:
+    """Does ``first``, the first row of a page, go on with the table whose row ``last`` ended the
+    previous page? The same columns, wherever the page put them."""
+    return same_columns(last.columns, first.columns)
+
+
+def join_continued_table(last: TableRow, rows: list[TableRow]) -> int:
+    """Join the table a page break split: ``rows`` are the new page's rows of the table ``last`` ended
+    the previous page with. A repeated header row is dropped and a row split by the break is joined
+    back into ``last``, cell by cell; returns how many of ``rows`` that took up."""
+    k = 1 if rows and repeats_header(rows[0].texts, last.head) else 0
+    if k < len(rows) and continues_row(last.texts, rows[k].texts):
+        for cell, more in zip(last.cells, rows[k].cells, strict=True):
+            cell.lines = cell.lines + more.lines
+        last.words = last.words + rows[k].words
+        k += 1
+    return k
