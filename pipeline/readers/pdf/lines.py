@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -111,16 +112,32 @@ def finish_line(line: VisualLine) -> VisualLine:
     if not line.rule:
         line.words = [w for w in merged if not _RULE_WORD.match(w.text)]
     line.text = " ".join(w.text for w in line.words)
-    # a segment is a run of words without a column-sized gap: two table cells on one row
-    # are two segments, a justified body line is one
-    segments: list[list[Word]] = [[line.words[0]]]
-    for a, b in itertools.pairwise(line.words):
-        if b.x0 - a.x1 > max(2.0 * size, 18.0):
-            segments.append([b])
-        else:
-            segments[-1].append(b)
-    line.segments = segments
+    line.segments = _segments(line.words, size)
     return line
+
+
+def _segments(words: list[Word], size: float) -> list[list[Word]]:
+    """Runs of words without a column-sized gap: two table cells on one row are two segments, a
+    justified body line is one.
+
+    A gap of two ems always parts two cells. A narrower one does when it is much wider than the
+    line's other gaps and a capital opens the right-hand run: a header whose issuer nearly fills its
+    cell leaves one em before the quốc hiệu ("THỦ TƯỚNG CHÍNH PHỦ" ␣ "CỘNG HÒA XÃ HỘI ..."), while the
+    blank left for a number or a day is followed by "/" or a lower-case word ("Số: ␣ /QĐ-TTg",
+    "ngày ␣ tháng"), and a justified line stretches all its gaps alike.
+    """
+    gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(words)]
+    usual = statistics.median(gaps) if len(gaps) >= 2 else size
+    segments: list[list[Word]] = [[words[0]]]
+    for gap, word in zip(gaps, words[1:], strict=True):
+        wide = gap > max(2.0 * size, 18.0)
+        if not wide and gap >= 0.9 * size and gap >= 3.5 * max(usual, 0.5) and word.text[:1].isupper():
+            wide = True
+        if wide:
+            segments.append([word])
+        else:
+            segments[-1].append(word)
+    return segments
 
 
 def build_lines(page: PageWords) -> list[VisualLine]:
