@@ -42,7 +42,7 @@ from typing import Literal
 
 from models.record import Received
 
-Zone = Literal["header_left", "header_right", "body", "closing_left", "closing_right", "footnote", "unknown"]
+Zone = Literal["header_left", "header_right", "body", "closing_left", "closing_right", "footnote", "outside", "unknown"]
 
 SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
