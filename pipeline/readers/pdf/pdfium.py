@@ -39,106 +39,117 @@ def open_pdfium(path: Path):  # type: ignore[no-untyped-def]  # pypdfium2 has pa
     return doc
 
 
-def _pdfium_page_words(page, textpage) -> list[Word]:  # type: ignore[no-untyped-def]
-    """Words of one page via PDFium: text once, then a few calls per word (not per char)."""
-    import pypdfium2.raw as pdfium_c
+# A run of printing characters: PDFium separates words by spaces, line ends (CR LF) and, for a
+# character it cannot map, U+FFFF.
+_TOKEN = re.compile(r"[^\s\x00-\x1f\uffff]+")
+_HAS_DIGIT = re.compile(r"\d")
 
-    n = textpage.count_chars()
-    if n <= 0:
-        return []
-    handle = textpage.raw
-    text = textpage.get_text_range()
-    if len(text) != n:  # surrogate pairs or generated chars shifted the indices: go char by char
-        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(handle, i)) for i in range(n))
-    height = page.get_height()
-    get_size = pdfium_c.FPDFText_GetFontSize
-    get_box = pdfium_c.FPDFText_GetLooseCharBox
-    get_font = pdfium_c.FPDFText_GetFontInfo
-    get_weight = pdfium_c.FPDFText_GetFontWeight
-    rect = pdfium_c.FS_RECTF()
-    rect_p = ctypes.byref(rect)
-    buf = ctypes.create_string_buffer(128)
-    flags = ctypes.c_int()
-    flags_p = ctypes.pointer(flags)
-    fonts: dict[bytes, tuple[bool, bool, str]] = {}
 
-    def style(i: int) -> tuple[bool, bool, str]:
-        get_font(handle, i, buf, 128, flags_p)
-        key = buf.value
-        got = fonts.get(key)
+class _TextPage:
+    """One page's characters through PDFium, read with a few calls per word, never per character
+    except where a word must be split (a raised digit, a hyphen at a line end)."""
+
+    def __init__(self, page, textpage) -> None:  # type: ignore[no-untyped-def]
+        import pypdfium2.raw as pdfium_c
+
+        self.handle = textpage.raw
+        self.count = textpage.count_chars()
+        self.height = page.get_height()
+        self.get_box = pdfium_c.FPDFText_GetLooseCharBox
+        self.get_size = pdfium_c.FPDFText_GetFontSize
+        self.get_font = pdfium_c.FPDFText_GetFontInfo
+        self.get_weight = pdfium_c.FPDFText_GetFontWeight
+        self.rect = pdfium_c.FS_RECTF()
+        self.rect_p = ctypes.byref(self.rect)
+        self.buf = ctypes.create_string_buffer(128)
+        self.flags = ctypes.c_int()
+        self.flags_p = ctypes.pointer(self.flags)
+        self.fonts: dict[bytes, tuple[bool, bool, str]] = {}
+        text = textpage.get_text_range() if self.count > 0 else ""
+        if len(text) != self.count:  # surrogate pairs or generated chars shifted the indices: char by char
+            text = "".join(chr(pdfium_c.FPDFText_GetUnicode(self.handle, i)) for i in range(self.count))
+        # PDFium reports a hyphen that ends a line as U+FFFE ("1874/QĐ" U+FFFE "UBND" where the
+        # code breaks over two lines): print it as the "-" it is, and end the word there
+        self.text = text.replace("\ufffe", "-")
+
+    def style(self, i: int) -> tuple[bool, bool, str]:
+        """(bold, italic, font name) of character ``i``, one look-up per font."""
+        self.get_font(self.handle, i, self.buf, 128, self.flags_p)
+        key = self.buf.value
+        got = self.fonts.get(key)
         if got is None:
             name = key.decode("latin-1")
             bold, italic = style_of_font(name)
             # PDF font flags: bit 7 (64) italic, bit 19 (262144) force bold; the weight is the
             # font's own (its descriptor), so one look-up per font, not per word
-            bold = bold or bool(flags.value & 262144) or get_weight(handle, i) >= 600
-            italic = italic or bool(flags.value & 64)
-            got = fonts[key] = (bold, italic, name)
+            bold = bold or bool(self.flags.value & 262144) or self.get_weight(self.handle, i) >= 600
+            italic = italic or bool(self.flags.value & 64)
+            got = self.fonts[key] = (bold, italic, name)
         return got
 
-    def make(s: int, e: int, size: float) -> Word:
-        get_box(handle, s, rect_p)
+    def words(self) -> list[Word]:
+        words: list[Word] = []
+        text, handle, get_size = self.text, self.handle, self.get_size
+        for m in _TOKEN.finditer(text):
+            s, e = m.span()
+            pieces = self._line_breaks(s, e) if "-" in m.group() else ((s, e),)
+            for ps, pe in pieces:
+                size = round(get_size(handle, ps), 1)
+                if pe - ps == 1 or not _HAS_DIGIT.search(text, ps, pe):
+                    words.append(self.word(ps, pe, size))
+                else:
+                    self._split_sizes(ps, pe, size, words)
+        return words
+
+    def word(self, s: int, e: int, size: float) -> Word:
+        rect, handle = self.rect, self.handle
+        self.get_box(handle, s, self.rect_p)
         x0, top, bottom = rect.left, rect.top, rect.bottom
         if e - 1 != s:
-            get_box(handle, e - 1, rect_p)
+            self.get_box(handle, e - 1, self.rect_p)
             top, bottom = max(top, rect.top), min(bottom, rect.bottom)
-        bold, italic, font = style(s)
-        return Word(text[s:e], x0, rect.right, height - top, height - bottom, size, bold, italic, font)
+        bold, italic, font = self.style(s)
+        return Word(self.text[s:e], x0, rect.right, self.height - top, self.height - bottom, size, bold, italic, font)
 
-    # PDFium reports a hyphen that ends a line as U+FFFE ("1874/QĐ" U+FFFE "UBND" where the
-    # code breaks over two lines): print it as the "-" it is, and end the word there
-    text = text.replace("\ufffe", "-")
-    words: list[Word] = []
-    start = -1
-    for i, ch in enumerate(text + " "):
-        if ch.isspace() or ch < " " or ch == "\uffff":
-            if start >= 0:
-                _pdfium_emit(text, start, i, get_size, handle, make, words)
-                start = -1
-        elif start < 0:
-            start = i
-        if (
-            ch == "-"
-            and start >= 0
-            and i + 1 < n
-            and text[i + 1] not in " \r\n"
-            and _breaks_line(handle, i, rect_p, rect)
-        ):
-            _pdfium_emit(text, start, i + 1, get_size, handle, make, words)
-            start = -1
-    return words
+    def _line_breaks(self, s: int, e: int) -> list[tuple[int, int]]:
+        """The token text[s:e] cut after each hyphen whose next character sits on another line (below,
+        or back to the left): a code broken over two lines is two words until the lines rejoin it."""
+        pieces: list[tuple[int, int]] = []
+        start = s
+        i = self.text.find("-", s, e - 1)
+        while i >= 0:
+            if self._breaks_line(i):
+                pieces.append((start, i + 1))
+                start = i + 1
+            i = self.text.find("-", i + 1, e - 1)
+        pieces.append((start, e))
+        return pieces
 
+    def _breaks_line(self, i: int) -> bool:
+        """Does the character after index ``i`` sit on another line (below, or back to the left)?"""
+        rect = self.rect
+        self.get_box(self.handle, i, self.rect_p)
+        bottom, right = rect.bottom, rect.right
+        self.get_box(self.handle, i + 1, self.rect_p)
+        return bool(rect.top < bottom or rect.left < right - 1.0)
 
-def _breaks_line(handle, i: int, rect_p, rect) -> bool:  # type: ignore[no-untyped-def]
-    """Does the character after index ``i`` sit on another line (below, or back to the left)?"""
-    import pypdfium2.raw as pdfium_c
-
-    pdfium_c.FPDFText_GetLooseCharBox(handle, i, rect_p)
-    bottom, right = rect.bottom, rect.right
-    pdfium_c.FPDFText_GetLooseCharBox(handle, i + 1, rect_p)
-    return bool(rect.top < bottom or rect.left < right - 1.0)
-
-
-_HAS_DIGIT = re.compile(r"\d")
+    def _split_sizes(self, s: int, e: int, first: float, words: list[Word]) -> None:
+        """Emit text[s:e] split where the font size changes inside it. Only words holding a digit can
+        change size in a way that matters (a raised footnote marker glued to a word, "vụ¹"), so only
+        those are probed char by char."""
+        run_start, run_size = s, first
+        for i in range(s + 1, e):
+            size = round(self.get_size(self.handle, i), 1)
+            if abs(size - run_size) > 0.25:
+                words.append(self.word(run_start, i, run_size))
+                run_start, run_size = i, size
+        words.append(self.word(run_start, e, run_size))
 
 
-def _pdfium_emit(text: str, s: int, e: int, get_size, handle, make, words: list[Word]) -> None:  # type: ignore[no-untyped-def]
-    """Emit text[s:e] as one word, split where the font size changes inside it.
-
-    Only words holding a digit can change size in a way that matters (a raised footnote
-    marker glued to a word, "vụ¹"), so only those are probed char by char.
-    """
-    first = round(get_size(handle, s), 1)
-    if e - s == 1 or not _HAS_DIGIT.search(text, s, e):
-        words.append(make(s, e, first))
-        return
-    run_start, run_size = s, first
-    for i in range(s + 1, e):
-        size = round(get_size(handle, i), 1)
-        if abs(size - run_size) > 0.25:
-            words.append(make(run_start, i, run_size))
-            run_start, run_size = i, size
-    words.append(make(run_start, e, run_size))
+def _pdfium_page_words(page, textpage) -> list[Word]:  # type: ignore[no-untyped-def]
+    """Words of one page via PDFium: text once, then a few calls per word (not per char)."""
+    reader = _TextPage(page, textpage)
+    return reader.words() if reader.count > 0 else []
 
 
 def _pdfium_page_rules(page, height: float) -> list[Rule]:  # type: ignore[no-untyped-def]
