@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from pipeline.errors import UnreadableFile
-from pipeline.readers.pdf.words import PageWords, Rule, Word, add_rules, style_of_font
+from pipeline.readers.pdf.words import Figure, PageWords, Rule, Word, add_rules, style_of_font
 
 
 def pdfium_error(path: Path, exc: Exception) -> UnreadableFile:
@@ -152,8 +152,9 @@ def _pdfium_page_words(page, textpage) -> list[Word]:  # type: ignore[no-untyped
     return reader.words() if reader.count > 0 else []
 
 
-def _pdfium_page_rules(page, height: float) -> list[Rule]:  # type: ignore[no-untyped-def]
-    """Ruling lines of a page via PDFium's page objects: straight subpaths of painted paths.
+def _pdfium_page_drawing(page, height: float) -> tuple[list[Rule], list[Figure]]:  # type: ignore[no-untyped-def]
+    """Ruling lines and images of a page via PDFium's page objects: straight subpaths of painted
+    paths, and where each image object is placed.
 
     A subpath with a curve in it is a drawing, not a border, and is skipped whole, as the
     pdfplumber engine (pdfminer splits paths into subpaths) does.
@@ -161,6 +162,8 @@ def _pdfium_page_rules(page, height: float) -> list[Rule]:  # type: ignore[no-un
     import pypdfium2.raw as pdfium_c
 
     rules: list[Rule] = []
+    figures: list[Figure] = []
+    wanted = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_IMAGE)
     matrix = pdfium_c.FS_MATRIX()
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     fx, fy = ctypes.c_float(), ctypes.c_float()
@@ -169,7 +172,7 @@ def _pdfium_page_rules(page, height: float) -> list[Rule]:  # type: ignore[no-un
         for i in range(count):
             obj = get(i)
             kind = pdfium_c.FPDFPageObj_GetType(obj)
-            if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
+            if kind not in wanted:
                 continue
             pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
             a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
@@ -190,6 +193,12 @@ def _pdfium_page_rules(page, height: float) -> list[Rule]:  # type: ignore[no-un
                         m,
                         depth + 1,
                     )
+                continue
+            if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                # an image fills the unit square its matrix maps onto the page
+                xs = (m[4], m[0] + m[4], m[2] + m[4], m[0] + m[2] + m[4])
+                ys = (m[5], m[1] + m[5], m[3] + m[5], m[1] + m[3] + m[5])
+                figures.append(Figure(min(xs), height - max(ys), max(xs), height - min(ys)))
                 continue
             pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
             if not fill.value and not stroke.value:
@@ -216,7 +225,7 @@ def _pdfium_page_rules(page, height: float) -> list[Rule]:  # type: ignore[no-un
 
     raw = page.raw
     walk(pdfium_c.FPDFPage_CountObjects(raw), lambda k: pdfium_c.FPDFPage_GetObject(raw, k), (1, 0, 0, 1, 0, 0), 0)
-    return rules
+    return rules, figures
 
 
 def pdfium_pages(path: Path, max_pages: int | None = None) -> list[PageWords]:
@@ -232,11 +241,90 @@ def pdfium_pages(path: Path, max_pages: int | None = None) -> list[PageWords]:
             try:
                 width, height = page.get_size()
                 words = _pdfium_page_words(page, textpage)
-                rules = _pdfium_page_rules(page, height) if words else []
-                pages.append(PageWords(index + 1, width, height, words, rules))
+                rules, figures = _pdfium_page_drawing(page, height)
+                stamped = _has_printed_annotations(page)
             finally:
                 textpage.close()
                 page.close()
+            if stamped:
+                words += _annotation_words(doc, index, words)
+            pages.append(PageWords(index + 1, width, height, words, rules, figures))
     finally:
         doc.close()
     return pages
+
+
+def _has_printed_annotations(page) -> bool:  # type: ignore[no-untyped-def]
+    """Does the page carry annotations that print (a signature widget, a stamp), other than links?"""
+    import pypdfium2.raw as pdfium_c
+
+    raw = page.raw
+    for k in range(pdfium_c.FPDFPage_GetAnnotCount(raw)):
+        annot = pdfium_c.FPDFPage_GetAnnot(raw, k)
+        try:
+            kind = pdfium_c.FPDFAnnot_GetSubtype(annot)
+            flags = pdfium_c.FPDFAnnot_GetFlags(annot)
+        finally:
+            pdfium_c.FPDFPage_CloseAnnot(annot)
+        if kind not in (pdfium_c.FPDF_ANNOT_LINK, pdfium_c.FPDF_ANNOT_POPUP) and flags & pdfium_c.FPDF_ANNOT_FLAG_PRINT:
+            return True
+    return False
+
+
+def _annotation_words(doc, index: int, words: list[Word]) -> list[Word]:  # type: ignore[no-untyped-def]
+    """The words printed by a page's annotations, which PDFium's text page leaves out: the số and day
+    an e-office system stamps into the blanks after signing ("Số: 453" / "/TB-UBND"), a
+    digital-signature note. The page is flattened (its printing annotations become page content) and
+    read again; what was not there before is the annotations' text, each word where it prints.
+
+    The flattening changes the document in memory only; the page is read before and after it.
+    """
+    import pypdfium2.raw as pdfium_c
+
+    page = doc[index]
+    try:
+        if pdfium_c.FPDFPage_Flatten(page.raw, pdfium_c.FLAT_PRINT) != pdfium_c.FLATTEN_SUCCESS:
+            return []
+    finally:
+        page.close()
+    page = doc[index]
+    textpage = page.get_textpage()
+    try:
+        after = _pdfium_page_words(page, textpage)
+    finally:
+        textpage.close()
+        page.close()
+    seen: dict[tuple[str, float, float], int] = {}
+    for w in words:
+        key = (w.text, round(w.x0), round(w.top))
+        seen[key] = seen.get(key, 0) + 1
+    added: list[Word] = []
+    for w in after:
+        key = (w.text, round(w.x0), round(w.top))
+        if seen.get(key, 0) > 0:
+            seen[key] -= 1
+        else:
+            added.append(w)
+    return added
+
+
+def annotation_words(path: Path, numbers: list[int]) -> dict[int, list[Word]]:
+    """The words the given pages' annotations print (see :func:`_annotation_words`), by page number:
+    for an engine that reads only the page content (pdfplumber)."""
+    doc = open_pdfium(path)
+    out: dict[int, list[Word]] = {}
+    try:
+        for number in numbers:
+            page = doc[number - 1]
+            textpage = page.get_textpage()
+            try:
+                words = _pdfium_page_words(page, textpage)
+                stamped = _has_printed_annotations(page)
+            finally:
+                textpage.close()
+                page.close()
+            if stamped:
+                out[number] = _annotation_words(doc, number - 1, words)
+    finally:
+        doc.close()
+    return out

@@ -7,7 +7,7 @@ import itertools
 from pathlib import Path
 
 from pipeline.errors import UnreadableFile
-from pipeline.readers.pdf.words import PageWords, Rule, Word, add_rules, style_of_font
+from pipeline.readers.pdf.words import Figure, PageWords, Rule, Word, add_rules, style_of_font
 
 
 def pdfplumber_pages(path: Path, max_pages: int | None = None) -> list[PageWords]:
@@ -25,6 +25,7 @@ def pdfplumber_pages(path: Path, max_pages: int | None = None) -> list[PageWords
             raise UnreadableFile(path, "the PDF is damaged (its internal structure cannot be read)") from exc
         raise UnreadableFile(path, f"the PDF is damaged and cannot be read ({type(exc).__name__})") from exc
     pages: list[PageWords] = []
+    stamped: list[int] = []  # pages with annotations
     with pdf:
         if not pdf.pages:
             raise UnreadableFile(path, "the PDF has no pages")
@@ -45,15 +46,28 @@ def pdfplumber_pages(path: Path, max_pages: int | None = None) -> list[PageWords
                         str(w["fontname"]),
                     )
                 )
+            figures = [
+                Figure(float(im["x0"]), float(im["top"]), float(im["x1"]), float(im["bottom"])) for im in page.images
+            ]
             pages.append(
-                PageWords(page.page_number, float(page.width), float(page.height), words, _plumber_page_rules(page))
+                PageWords(
+                    page.page_number, float(page.width), float(page.height), words, _plumber_page_rules(page), figures
+                )
             )
+            if page.annots:
+                stamped.append(page.page_number)
+    if stamped:
+        # pdfminer, like PDFium's text page, reads no annotation's appearance: PDFium flattens them
+        from pipeline.readers.pdf.pdfium import annotation_words
+
+        for number, added in annotation_words(path, stamped).items():
+            pages[number - 1].words += added
     return pages
 
 
 def _plumber_page_rules(page) -> list[Rule]:  # type: ignore[no-untyped-def]
     """Ruling lines of a page via pdfplumber: the straight subpaths of its painted lines, rectangles
-    and curves (the same strokes :func:`_pdfium_page_rules` reads)."""
+    and curves (the same strokes the PDFium engine reads)."""
     rules: list[Rule] = []
     for obj in itertools.chain(page.lines, page.rects, page.curves):
         if not (obj.get("stroke") or obj.get("fill")):

@@ -13,6 +13,8 @@ from pipeline.errors import NoText
 from pipeline.layout import Layout
 from pipeline.lines import Lines
 from pipeline.readers.pdf.engines import Engine, check_engine, page_words
+from pipeline.readers.pdf.furniture import drop_page_furniture
+from pipeline.readers.pdf.lines import build_lines
 from pipeline.readers.pdf.page_layout import MEDIA_TYPE, words_to_layout
 from pipeline.readers.pdf.to_lines import to_lines
 from pipeline.readers.pdf.words import PageWords
@@ -51,19 +53,47 @@ def read_pages(path: str | Path, engine: Engine | None = None, max_pages: int | 
     path = Path(path)
     pages = page_words(path, check_engine(engine), max_pages)
     read = ReadPages(path, pages)
-    blank = [p.number for p in pages if not p.words]
-    if blank:
+    scanned = [p.number for p in pages if is_scan(p)]
+    if scanned:
         from pipeline.readers import ocr
 
-        scanned = ocr.scanned_pages(path, blank)
-        if scanned:
-            by_number = {p.number: p for p in ocr.ocr_pages(path, scanned)}
-            read.pages = [by_number.get(p.number, p) for p in pages]
-            read.warnings.append(ocr.scan_warning(scanned, len(pages)))
-            read.scanned = scanned
+        text = {p.number: p.words for p in pages if p.number in scanned and p.words}
+        by_number = {p.number: p for p in ocr.ocr_pages(path, scanned, text=text)}
+        read.pages = [by_number.get(p.number, p) for p in pages]
+        read.warnings.append(ocr.scan_warning(scanned, len(pages)))
+        read.scanned = scanned
     if len(read.scanned) < len(read.pages):
         read.legacy_caps = _convert_legacy(read.pages, read.warnings)
     return read
+
+
+# An image this big (share of the page) can be a scanned page, or the scanned part of one.
+_SCAN_AREA = 0.10
+# Text-layer words over such an image, per point² of it, below which the image holds the text: a page
+# of print has a word every 1,000-1,500 pt², a searchable scan's hidden OCR layer as many.
+_TEXT_OVER_SCAN = 1 / 20_000
+
+
+def is_scan(page: PageWords) -> bool:
+    """Is the page's text in an image, to be read by OCR?
+
+    A page with no text layer and an image is a scan. So is a page whose text layer holds only what is
+    not the document (a digital-signature note, a Công báo running head and its page number) over a
+    big image, or whose big image carries (almost) no text-layer words while a few lines beside it are
+    text: a Công báo reprint whose body pages are images and whose signer block is text. A searchable
+    scan (its OCR text over the image) and a born-digital page with a logo are not.
+    """
+    if not page.figures:
+        return False
+    if not page.words:
+        return True
+    big = [f for f in page.figures if f.area >= _SCAN_AREA * page.width * page.height]
+    if not big:
+        return False
+    lines = build_lines(page)
+    content = [w for ln in drop_page_furniture(lines, page) for w in ln.words]
+    over = [w for w in content if any(f.holds(w) for f in big)]
+    return len(over) <= _TEXT_OVER_SCAN * sum(f.area for f in big)
 
 
 def read_pdf_lines(path: str | Path, engine: Engine | None = None, max_pages: int | None = None) -> Lines:

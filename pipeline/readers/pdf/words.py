@@ -40,15 +40,37 @@ class Rule:
 
 
 @dataclass(slots=True)
+class Figure:
+    """Where an image is drawn on the page (points from the top-left corner): a scanned page, a
+    part of one pasted into a born-digital file, a logo."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def area(self) -> float:
+        return max(self.x1 - self.x0, 0.0) * max(self.bottom - self.top, 0.0)
+
+    def holds(self, word: Word) -> bool:
+        """Does the word's centre lie on the image?"""
+        x, y = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
+        return self.x0 <= x <= self.x1 and self.top <= y <= self.bottom
+
+
+@dataclass(slots=True)
 class PageWords:
-    """The words of one page (1-based ``number``), the page size in points, and its ruling lines
-    (table borders: drawn paths, or for a scan found in the image by :mod:`pipeline.readers.ocr`)."""
+    """The words of one page (1-based ``number``), the page size in points, its ruling lines
+    (table borders: drawn paths, or for a scan found in the image by :mod:`pipeline.readers.ocr`)
+    and the images drawn on it."""
 
     number: int
     width: float
     height: float
     words: list[Word]
     rules: list[Rule] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
 
 
 # A stroke shorter than this is a tick or the end of a thin filled rectangle, not a border.
