@@ -104,6 +104,24 @@ def finish_line(line: VisualLine) -> VisualLine:
                 prev.text + w.text, prev.x0, w.x1, prev.top, prev.bottom, prev.size, prev.bold, prev.italic
             )
             continue
+        elif merged and _abuts(merged[-1], w, size):
+            # a letter the main font lacks, drawn from a fallback font in the middle of a word
+            # ("B" "Ả" "O", "HI" "Ể" "M"): the engine sees words where the fonts change, the page
+            # shows one word. The joined word keeps the font of its last piece, so the next piece
+            # is judged against it.
+            prev = merged[-1]
+            merged[-1] = Word(
+                prev.text + w.text,
+                prev.x0,
+                max(prev.x1, w.x1),
+                min(prev.top, w.top),
+                max(prev.bottom, w.bottom),
+                prev.size,
+                prev.bold,
+                prev.italic,
+                w.font,
+            )
+            continue
         merged.append(w)
     line.words = merged
     line.size, line.top, line.bottom = size, top, bottom
@@ -138,6 +156,30 @@ def _segments(words: list[Word], size: float) -> list[list[Word]]:
         else:
             segments[-1].append(word)
     return segments
+
+
+# Words closer than this (share of the type size) touch: a word space is a quarter of an em or more.
+_TOUCHING = 0.08
+
+
+def _abuts(a: Word, b: Word, size: float) -> bool:
+    """Is ``b`` the rest of ``a``'s word, a font change between them: the two touch, in the same size, in
+    different fonts, and a letter only Vietnamese has stands at the seam ("B" "Ả", "HIỂ" "M"). Two words
+    in one font are two words however tight the spacing ("đột" "phá"), and so are a stamped number and
+    the word it follows ("năm" "2026")."""
+    if a.font is None or b.font is None or a.font.split("+")[-1] == b.font.split("+")[-1]:
+        return False
+    gap = b.x0 - a.x1
+    if not -0.3 * size < gap < _TOUCHING * size or abs(a.size - b.size) > 0.1 * size:
+        return False
+    if not (_beyond_latin1(a.text[-1]) or _beyond_latin1(b.text[0])):
+        return False
+    return not (_RULE_WORD.match(a.text) or _RULE_WORD.match(b.text))
+
+
+def _beyond_latin1(ch: str) -> bool:
+    """A letter past Latin-1, which a Western font may lack ("Ả", "ơ", "ư", "ặ"; not "à", "Ã", "é")."""
+    return ch > "\u00ff" and ch.isalpha()
 
 
 def build_lines(page: PageWords) -> list[VisualLine]:
