@@ -346,3 +346,11 @@ def read_scanned_pdf(path: str | Path, max_pages: int | None = None, dpi: int = 
     if not any(page.words for page in pages):
         raise NoText(p, "OCR found no readable text on the scanned pages")
     return words_to_layout(pages, p, size_tol=SIZE_TOLERANCE, warnings=[scan_warning(numbers, len(numbers))])
+
+
+def read_handwritten_blanks(path: Path, page: PageWords) -> list[str]:
+    """Read the number and date written by hand into a scanned first page's header again, keep what is
+    certain and warn of the rest (see :mod:`pipeline.readers.blanks`)."""
+    from pipeline.readers import blanks
+
+    return blanks.fill_blanks(path, page, _check_tesseract(path), DPI)

@@ -134,6 +134,16 @@ def finish_line(line: VisualLine) -> VisualLine:
     return line
 
 
+# The words a blank is left after, for a number or a day written in later: "Số:", "ngày", "tháng".
+_BLANK_LABELS = {"Số:", "Số", "ngày", "tháng"}
+
+
+def _blank_between(before: Word, after: Word) -> bool:
+    """Is the gap between the two words a blank left for handwriting, not a column gutter? "Số:" ␣
+    "/QĐ-TTg", "ngày" ␣ "tháng", "tháng" ␣ "năm"."""
+    return before.text in _BLANK_LABELS or after.text.startswith("/")
+
+
 def _segments(words: list[Word], size: float) -> list[list[Word]]:
     """Runs of words without a column-sized gap: two table cells on one row are two segments, a
     justified body line is one.
@@ -147,10 +157,12 @@ def _segments(words: list[Word], size: float) -> list[list[Word]]:
     gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(words)]
     usual = statistics.median(gaps) if len(gaps) >= 2 else size
     segments: list[list[Word]] = [[words[0]]]
-    for gap, word in zip(gaps, words[1:], strict=True):
+    for gap, before, word in zip(gaps, words, words[1:], strict=False):
         wide = gap > max(2.0 * size, 18.0)
         if not wide and gap >= 0.9 * size and gap >= 3.5 * max(usual, 0.5) and word.text[:1].isupper():
             wide = True
+        if wide and _blank_between(before, word):
+            wide = False
         if wide:
             segments.append([word])
         else:

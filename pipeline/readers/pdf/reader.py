@@ -62,6 +62,8 @@ def read_pages(path: str | Path, engine: Engine | None = None, max_pages: int | 
         read.pages = [by_number.get(p.number, p) for p in pages]
         read.warnings.append(ocr.scan_warning(scanned, len(pages)))
         read.scanned = scanned
+        if read.pages[0].number in scanned:
+            read.warnings += ocr.read_handwritten_blanks(path, read.pages[0])
     if len(read.scanned) < len(read.pages):
         read.legacy_caps = _convert_legacy(read.pages, read.warnings)
     return read
