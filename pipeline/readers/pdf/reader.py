@@ -15,7 +15,6 @@ from pipeline.lines import Lines
 from pipeline.readers.pdf.engines import Engine, check_engine, page_words
 from pipeline.readers.pdf.furniture import drop_page_furniture
 from pipeline.readers.pdf.lines import build_lines
-from pipeline.readers.pdf.page_layout import MEDIA_TYPE, words_to_layout
 from pipeline.readers.pdf.to_lines import to_lines
 from pipeline.readers.pdf.words import PageWords
 
@@ -120,17 +119,26 @@ def read_pdf_lines(path: str | Path, engine: Engine | None = None, max_pages: in
 
 
 def read_pdf(path: Path, engine: Engine | None = None, max_pages: int | None = None) -> Layout:
-    """Read a PDF into a :class:`Layout`; pages without a text layer (scans) go to OCR.
+    """Read a PDF into a zoned :class:`Layout` (its lines through the document grammar); pages without a text
+    layer (scans) go to OCR.
 
     Raises :class:`UnreadableFile` for encrypted, damaged or page-less PDFs and
     :class:`NoText` when neither the text layer nor OCR yields any text.
     """
+    from pipeline.grammar import layout as grammar_layout
+
     read = read_pages(path, engine, max_pages)
-    layout = words_to_layout(
-        read.pages, read.path, media_type=MEDIA_TYPE, size_tol=read.size_tolerance, warnings=read.warnings
+    lines = to_lines(
+        read.pages,
+        read.path,
+        size_tol=read.size_tolerance,
+        warnings=read.warnings,
+        scanned=read.scanned,
+        received=read.received,
     )
-    layout.scanned = bool(read.scanned)
-    layout.received = read.received
+    if not lines.lines:
+        raise NoText(read.path, "the PDF has pages but no readable text on them")
+    layout = grammar_layout(lines)
     if read.legacy_caps:
         _restore_legacy_caps(layout)
     return layout
