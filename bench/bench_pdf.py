@@ -63,10 +63,8 @@ def timed(fn: Callable[..., object], *args: Any, **kwargs: Any) -> float:
 def header_record(path: Path) -> object:
     """The header record alone (issue 2's figure): read, zones, header, recipients, signer, Nơi nhận."""
     from extractors import distribution, header, recipients, signer
-    from pipeline import zones
 
     layout = read_pdf(path)
-    zones.assign(layout)
     return header.extract(layout), recipients.extract(layout), signer.extract(layout), distribution.extract(layout)
 
 

@@ -115,6 +115,7 @@ def read_pdf_lines(path: str | Path, engine: Engine | None = None, max_pages: in
     )
     if not lines.lines:
         raise NoText(read.path, "the PDF has pages but no readable text on them")
+    lines.caps_lost = read.legacy_caps
     return lines
 
 
@@ -138,10 +139,8 @@ def read_pdf(path: Path, engine: Engine | None = None, max_pages: int | None = N
     )
     if not lines.lines:
         raise NoText(read.path, "the PDF has pages but no readable text on them")
-    layout = grammar_layout(lines)
-    if read.legacy_caps:
-        _restore_legacy_caps(layout)
-    return layout
+    lines.caps_lost = read.legacy_caps
+    return grammar_layout(lines)
 
 
 def _convert_legacy(pages: list[PageWords], warnings: list[str]) -> bool:
@@ -165,14 +164,3 @@ def _convert_legacy(pages: list[PageWords], warnings: list[str]) -> bool:
     if used:
         warnings.append(legacy.warning(used))
     return by_content
-
-
-def _restore_legacy_caps(layout: Layout) -> None:
-    """Header and signer lines typed in ".VnTimeH" read as lower case once the font name is
-    lost: put them back in capitals (see :func:`pipeline.legacy.restore_caps`)."""
-    for para in layout.zone("header_left", "header_right", "closing_right"):
-        text = legacy.restore_caps(para.text)
-        if text != para.text:  # the whole paragraph was lower case: every line was typed in capitals
-            para.text = text
-            para.lines = [legacy.restore_caps(line) for line in para.lines]
-    layout.finalize()
