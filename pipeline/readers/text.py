@@ -33,7 +33,6 @@ from pipeline.errors import NoText, UnreadableFile
 from pipeline.layout import SUPERSCRIPT_DIGITS, Layout
 from pipeline.lines import Cell, Line, Lines, Units
 from pipeline.normalize import normalize_text, strip_accents
-from pipeline.readers.html import lines_from_html
 
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPTS, "0123456789")
@@ -358,6 +357,8 @@ class _Writer:
                 self.add(_clean_line(part), cell=cell)
 
     def html(self, markup: str) -> None:
+        from pipeline.readers.html import lines_from_html  # lxml.html only for a text that holds a table
+
         lines, self.block, self.table = lines_from_html(markup, self.block, self.table, self.page)
         self.lines.extend(lines)
 
