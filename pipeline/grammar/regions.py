@@ -134,10 +134,15 @@ def opens_closing(
         return tables.get(row.first.cell.table) == "closing"  # type: ignore[union-attr]
     first = row.first
     if kinds.is_noi_nhan(first.text):
-        if row.positioned and frame is not None:
-            return (first.x0 or 0.0) < frame.center
-        # a Nơi nhận list stands by the signature (before or after it), at the end of the document
-        return near_end or any(kinds.is_authority(r.text) or is_person_name(r.text) for r in after)
+        # beside the signer on its row, or a list with its "Lưu" line by the signature (a Nơi nhận quoted as an
+        # example in a Hướng dẫn is neither)
+        if row.positioned and frame is not None and (first.x0 or 0.0) >= frame.center:
+            return False
+        if len(row.runs) > 1 and any(kinds.is_authority(r.text) or kinds.is_caps(r.text) for r in row.runs[1:]):
+            return True
+        # a Nơi nhận list stands by the signature (before or after it), at the end of the document; its "Lưu"
+        # line ends it
+        return near_end or any(kinds.is_authority(r.text) or is_person_name(r.text) for r in after) or _ends_list(after)
     if row.positioned and frame is not None:
         right = [r for r in row.runs if (r.x0 or 0.0) > frame.left + 0.4 * frame.width]
         if not right or (len(row.runs) == 1 and is_full_width(first, frame) and (first.x0 or 0.0) < frame.center):
@@ -175,6 +180,15 @@ _PERSON = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\.?\s+){1,5}[A-ZĐÀ-Ỹ][
 
 def is_person_name(text: str) -> bool:
     return bool(_PERSON.match(text.strip()))
+
+
+def _ends_list(after: Sequence[Row]) -> bool:
+    """Does a Nơi nhận list end in its "Lưu" line right before an appendix (a copy whose signature is an image)?"""
+    for k, row in enumerate(after[:12]):
+        if patterns.LUU.match(row.text.strip()):
+            rest = [r for r in after[k + 1 : k + 3] if r.text.strip()]
+            return bool(rest) and (_is_appendix_title(rest[0].text) or kinds.is_type_title(rest[0].text))
+    return False
 
 
 # signing prefixes spelled out: "THAY MẶT ỦY BAN NHÂN DÂN", "KÝ THAY CHỦ TỊCH", "THỪA LỆNH BỘ TRƯỞNG"

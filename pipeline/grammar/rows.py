@@ -243,8 +243,10 @@ def unsplit(rows_: list[Row], end: int) -> list[Row]:
     for row in rows_[end:]:
         if row.origin is None:
             out.append(row)
-        elif out and out[-1].origin is row.origin:
-            out.append(row)  # the row was cut at the header's end: its first part stays in the header
+        elif (out and out[-1].origin is row.origin) or kinds.is_type_title(row.first.text):
+            # the row was cut at the header's end (its first part stays in the header), or a type name was cut
+            # off the trích yếu a copy ran into it ("QUYẾT ĐỊNH" / "V/V BAN HÀNH ...")
+            out.append(row)
         elif id(row.origin) not in seen:
             seen.add(id(row.origin))
             row.origin.index = row.index
@@ -279,7 +281,7 @@ _TRAILING_SIGNER = re.compile(
     r"(?<=\S)\s+(?:(?:TM|KT|TL|TUQ|T/M|K/T)\.?\s+)?(?:[A-ZĐÀ-Ỹ]{2,}[,.]?\s+)+(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+\s+){1,4}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+\s*$"
 )
 # a Nơi nhận entry after another on one line: "Nơi nhận: - Như trên; - Lưu: VT."
-_NEXT_ENTRY = re.compile(r"(?<=[;:])\s+(?=[-–+•]\s)")
+_NEXT_ENTRY = re.compile(r"(?<=[;:.])\s+(?=[-–+•]\s)")
 
 
 def _signer_pieces(text: str) -> list[str]:

@@ -70,7 +70,17 @@ _MD_ESCAPE = re.compile(r"\\([*_.\-#\[\]()+!])")
 _ITALIC = re.compile(r"(?<![\w*])[*_](?=\S)([^*_]+?)(?<=\S)[*_](?![\w*])")
 
 
+# inline math a converter (MinerU) wrote for plain characters: "$( \\mathsf { b } / \\mathsf { c } )$" → "(b/c)"
+_MATH = re.compile(r"\$([^$\n]{1,120})\$")
+_TEX_COMMAND = re.compile(r"\\[a-zA-Z]+\s*|[{}]")
+
+
+def _plain_math(m: re.Match[str]) -> str:
+    return re.sub(r"\s+", "", _TEX_COMMAND.sub("", m.group(1)))
+
+
 def _clean_line(line: str) -> str:
+    line = _MATH.sub(_plain_math, line) if "$" in line else line
     line = _HEADING.sub("", line)
     line = _MD_ESCAPE.sub(r"\1", line)
     line = _BOLD.sub("", line)
