@@ -291,6 +291,18 @@ def _is_caps(line: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
+def _new_sentence(line: str, last: str) -> bool:
+    """Does ``line``, opening the next paragraph, start a sentence of its own after the trích yếu line ``last``
+    (both in sentence case, the trích yếu not left hanging on a linking word)?"""
+    return (
+        line[:1].isupper()
+        and not _is_caps(line)
+        and not _is_caps(last)
+        and not _LINKING_END.search(last.upper())
+        and not patterns.SUBJECT_LINE.match(line)
+    )
+
+
 def _typed_title(layout: Layout) -> tuple[str | None, list[str]]:
     """A typed document's name ("KẾ HOẠCH") and the trích yếu lines under it."""
     body = layout.zone("body")[:10]
@@ -308,9 +320,11 @@ def _typed_title(layout: Layout) -> tuple[str | None, list[str]]:
             # the trích yếu is bold under a bold type name; plain text after it is the body
             if not (para.bold and nxt.bold is False)
         ]
-        for line in (ln for run in runs for ln in run):
+        for k, j, line in ((k, j, ln) for k, run in enumerate(runs) for j, ln in enumerate(run)):
             if _is_subject_end(line, subject):
                 break
+            if k and not j and subject and _new_sentence(line, subject[-1]):
+                break  # a paragraph of its own opening with a capital: the body ("Nhân dịp Đại hội ...")
             if not subject and (v := patterns.SUBJECT_LINE.match(line)) and not line.lower().startswith("về"):
                 line = v.group("rest")  # "QUYẾT ĐỊNH / V/v trợ cấp ...": the trích yếu without "V/v"
                 if v.group("paren"):
