@@ -63,6 +63,9 @@ def read_pages(path: str | Path, engine: Engine | None = None, max_pages: int | 
         read.warnings.append(ocr.scan_warning(scanned, len(pages)))
         read.scanned = scanned
         if read.pages[0].number in scanned:
+            from pipeline.readers.stamps import take_stamp
+
+            read.received = take_stamp(read.pages[0])
             read.warnings += ocr.read_handwritten_blanks(path, read.pages[0])
     if len(read.scanned) < len(read.pages):
         read.legacy_caps = _convert_legacy(read.pages, read.warnings)
