@@ -14,8 +14,8 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -195,6 +195,11 @@ def _digits(tesseract: Any, ink: NDArray[np.bool_], lang: str, psm: int) -> str:
     return "".join(ch for ch in text if ch.isdigit())
 
 
+# The two passes over a blank's ink: the Vietnamese model reading a line, the English one a word; they
+# err differently on a scrawl, so their agreement is worth something.
+_PASSES = (("vie", 7), ("eng", 8))
+
+
 @dataclass(slots=True)
 class Reading:
     """What became of a blank: ``value`` the digits kept (None: unreadable, left empty)."""
@@ -205,9 +210,10 @@ class Reading:
 
 
 def read_blanks(tesseract: Any, rgb: NDArray[np.int16], blanks: Sequence[Blank], dpi: int) -> list[Reading]:
-    """Read each blank again over its own box; a blank with no ink stays as it is (not in the result)."""
+    """Read each handwritten blank again over its own box (the passes of all blanks at once, each a
+    tesseract process); a blank with no ink stays as it is (not in the result)."""
     per_point = dpi / 72.0
-    out: list[Reading] = []
+    inked: list[tuple[Blank, NDArray[np.bool_]]] = []
     for blank in blanks:
         if not blank.handwritten:
             continue  # print: the page's OCR read it
@@ -215,11 +221,15 @@ def read_blanks(tesseract: Any, rgb: NDArray[np.int16], blanks: Sequence[Blank],
         left, right = int(blank.x0 * per_point) + 1, int(blank.x1 * per_point) - 1
         if right - left < 4 or bottom - top < 4:
             continue
-        crop = rgb[max(top, 0) : bottom, max(left, 0) : right]
-        ink = _ink(crop)
-        if int(ink.sum()) < _MIN_INK:
-            continue  # left blank on the paper too
-        readings = (blank.read, _digits(tesseract, ink, "vie", 7), _digits(tesseract, ink, "eng", 8))
+        ink = _ink(rgb[max(top, 0) : bottom, max(left, 0) : right])
+        if int(ink.sum()) >= _MIN_INK:  # else it was left blank on the paper too
+            inked.append((blank, ink))
+    passes = [(ink, lang, psm) for _, ink in inked for lang, psm in _PASSES]
+    with ThreadPoolExecutor(max_workers=max(1, min(len(passes), 4))) as pool:
+        read = list(pool.map(lambda job: _digits(tesseract, *job), passes))
+    out: list[Reading] = []
+    for k, (blank, _) in enumerate(inked):
+        readings = (blank.read, *read[k * len(_PASSES) : (k + 1) * len(_PASSES)])
         main = "".join(w.text for w in blank.words)
         if _PRINTED.match(main):
             # the page's OCR read plain digits: kept only if both passes over the ink read them too
@@ -247,25 +257,27 @@ def _plausible(field: str, digits: str) -> bool:
 _FIELD_NAMES = {"number": "số văn bản (number)", "day": "ngày (day)", "month": "tháng (month)", "year": "năm (year)"}
 
 
-def apply(page: PageWords, readings: Sequence[Reading]) -> list[str]:
+def apply(page: PageWords, blanks: Sequence[Blank], readings: Sequence[Reading]) -> list[str]:
     """Put the readings into the page's words: a kept blank holds its digits, an unreadable one is left
-    empty; returns the clerk's warnings for the unreadable ones."""
+    empty, and a word OCR glued over a label and a blank is cut into its pieces ("ngày05tháng" →
+    "ngày" "05" "tháng") for every blank found; returns the clerk's warnings for the unreadable ones."""
     gone: set[int] = set()  # page words replaced by their pieces
     dropped: set[int] = set()  # pieces that were a blank's content
     pieces: dict[int, tuple[Word, Word]] = {}
+    for blank in blanks:
+        for piece, origin in blank.pieces:
+            pieces[id(piece)] = (piece, origin)
     added: list[Word] = []
     unread: list[str] = []
     for reading in readings:
         blank = reading.blank
         dropped.update(id(w) for w in blank.words)
-        for piece, origin in blank.pieces:
-            pieces[id(piece)] = (piece, origin)
         if reading.value is not None:
             size = blank.label.size
             added.append(Word(reading.value, blank.x0 + 1.0, blank.x1 - 1.0, blank.top, blank.bottom, size))
         else:
             unread.append(_FIELD_NAMES[blank.field])
-    touched = {id(origin) for piece, origin in pieces.values() if id(piece) in dropped}
+    touched = {id(origin) for piece, origin in pieces.values() if id(piece) in dropped or piece is not origin}
     for piece, origin in pieces.values():
         if id(origin) in touched:
             gone.add(id(origin))
@@ -280,24 +292,3 @@ def apply(page: PageWords, readings: Sequence[Reading]) -> list[str]:
         + ", ".join(f.split("(")[1].rstrip(")") for f in unread)
         + " could not be read reliably and is left blank: read it off the paper.)"
     ]
-
-
-def fill_blanks(path: Path, page: PageWords, tesseract: Any, dpi: int = 300) -> list[str]:
-    """Read the handwritten blanks of a scanned page's header again (see the module docstring), put what
-    is certain into ``page.words`` and return the warnings for what is not."""
-    blanks = find_blanks(page)
-    if not blanks:
-        return []
-    from pipeline.readers.pdf.pdfium import open_pdfium
-
-    doc = open_pdfium(path)
-    try:
-        pdf_page = doc[page.number - 1]
-        try:
-            image = pdf_page.render(scale=dpi / 72.0, draw_annots=False, may_draw_forms=False).to_pil()
-        finally:
-            pdf_page.close()
-    finally:
-        doc.close()
-    rgb = np.asarray(image.convert("RGB")).astype(np.int16)
-    return apply(page, read_blanks(tesseract, rgb, blanks, dpi))

@@ -58,15 +58,12 @@ def read_pages(path: str | Path, engine: Engine | None = None, max_pages: int | 
         from pipeline.readers import ocr
 
         text = {p.number: p.words for p in pages if p.number in scanned and p.words}
-        by_number = {p.number: p for p in ocr.ocr_pages(path, scanned, text=text)}
+        scan = ocr.read_scan(path, scanned, text=text)
+        by_number = {p.number: p for p in scan.pages}
         read.pages = [by_number.get(p.number, p) for p in pages]
-        read.warnings.append(ocr.scan_warning(scanned, len(pages)))
+        read.warnings += [ocr.scan_warning(scanned, len(pages)), *scan.warnings]
         read.scanned = scanned
-        if read.pages[0].number in scanned:
-            from pipeline.readers.stamps import take_stamp
-
-            read.received = take_stamp(read.pages[0])
-            read.warnings += ocr.read_handwritten_blanks(path, read.pages[0])
+        read.received = scan.received
     if len(read.scanned) < len(read.pages):
         read.legacy_caps = _convert_legacy(read.pages, read.warnings)
     return read
