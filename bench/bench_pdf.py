@@ -10,8 +10,7 @@ every column alike, repeated ``-n`` times (medians):
   :func:`read_pdf_lines`;
 * ``zones``       the document grammar over the lines (``pipeline.grammar.layout``);
 * ``extractors``  every extractor over the zoned layout (``extract_layout``);
-* ``extract``     the whole :func:`pipeline.extract` as shipped (its PDF reader, then the extractors);
-* ``old read``    :func:`read_pdf`, the first landing's page layout.
+* ``extract``     the whole :func:`pipeline.extract` (read, zones, extractors, the record), timed apart.
 
     .venv/bin/python bench/bench_pdf.py                        # 1, 10, 50, 200 pages, 5 runs
     .venv/bin/python bench/bench_pdf.py --pages 1 10 -n 9 --json bench/results/pdf.json
@@ -35,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 import pypdfium2 as pdfium  # noqa: E402
 
 from models import Source  # noqa: E402
-from pipeline.readers.pdf import page_words, read_pdf, to_lines  # noqa: E402
+from pipeline.readers.pdf import page_words, to_lines  # noqa: E402
 from pipeline.stages import extract, extract_layout  # noqa: E402
 
 
@@ -92,7 +91,7 @@ def timed(fn: Callable[[], object]) -> tuple[float, object]:
     return (time.perf_counter() - start) * 1000, value
 
 
-COLUMNS = ["pdfium", "engine", "lines", "zones", "extractors", "extract", "old read"]
+COLUMNS = ["pdfium", "engine", "lines", "zones", "extractors", "extract"]
 
 
 def measure(path: Path) -> dict[str, float]:
@@ -106,7 +105,6 @@ def measure(path: Path) -> dict[str, float]:
     got["zones"], zoned = timed(lambda: grammar(lines))  # type: ignore[arg-type]
     got["extractors"], _ = timed(lambda: extract_layout(zoned, source))  # type: ignore[arg-type]
     got["extract"], _ = timed(lambda: extract(path))
-    got["old read"], _ = timed(lambda: read_pdf(path))
     return got
 
 

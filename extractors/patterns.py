@@ -128,7 +128,9 @@ NUMBER_LINE = re.compile(r"^Số\s*[:;.]?\s*(?P<code>[^\s/-]*\s*[/-].*?|\d+\s+[A
 # "V/v tiếp tục triển khai ...", "V/v: ...", "V/V ...", "Về việc ..." (V/v abbreviates "về việc";
 # the trích yếu is kept without it)
 # and as OCR and old typists leave it: "Vv chế độ ...", "V.v ...", in quotes: '"Vv chế độ ...'
-SUBJECT_LINE = re.compile(r"^[\"“]?(?:V\s*[/.]?\s*[vV]\b|Về\s+việc\b)\s*:?\s*(?P<rest>.*)$")
+SUBJECT_LINE = re.compile(
+    r"^(?:[\"“]|(?P<paren>\())?(?:V\s*[/.]?\s*[vV]\b|Về\s+việc\b)\s*:?\s*(?P<rest>.*?)(?(paren)\)|)$"
+)  # and in brackets: "(V/v Tăng cường giám sát trong phòng thi)"
 # "Kính gửi: Sở Y tế.", "Kính gửi:", "Kính gửi - Bộ Nội vụ;"
 KINH_GUI = re.compile(r"^Kính\s+gửi\s*:?\s*(?P<rest>.*)$", re.IGNORECASE | re.S)
 # "Nơi nhận:", "Nơi nhận :", "- Nơi nhận:", and as OCR drops a mark: "Noi nhận:", "Nơi nhân:"
@@ -209,7 +211,7 @@ ORG_HEADS = (
     "TRUNG TÂM", "VĂN PHÒNG", "PHÒNG", "THANH TRA", "KHO BẠC", "CÔNG AN", "BỘ CHỈ HUY", "BỆNH VIỆN",
     "HỘI", "LIÊN ĐOÀN", "ĐOÀN", "TẬP ĐOÀN", "CÔNG TY", "ỦY BAN", "UBND", "HĐND", "HỘI ĐỒNG", "ĐẢNG ỦY",
     "ĐẢNG BỘ", "TỈNH ỦY", "THÀNH ỦY", "HUYỆN ỦY", "CHI BỘ", "CHÍNH PHỦ", "QUỐC HỘI", "THỦ TƯỚNG", "BÁO",
-    "ĐÀI", "QUỸ", "ĐẢNG ĐOÀN", "BAN CÁN SỰ",
+    "ĐÀI", "QUỸ", "ĐẢNG ĐOÀN", "BAN CÁN SỰ", "CÔNG ĐOÀN", "LIÊN HIỆP", "HỢP TÁC XÃ", "NGÂN HÀNG",
 )  # fmt: skip
 _ORG_HEAD = re.compile(r"^(?:" + "|".join(ORG_HEADS) + r")\b")
 _HEAD_KEYS = tuple(strip_accents(h).replace(" ", "") for h in ORG_HEADS)

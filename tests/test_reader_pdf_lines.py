@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.grammar import layout as grammar_layout
 from pipeline.layout import SUPERSCRIPT_DIGITS
 from pipeline.lines import Line, Lines
 from pipeline.normalize import normalize_text
@@ -25,7 +26,6 @@ from pipeline.readers.pdf import (
     page_words,
     read_pdf_lines,
     to_lines,
-    words_to_layout,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -217,7 +217,7 @@ def test_a_header_drawn_with_borders_is_reported_as_cells() -> None:
         (0, 1): ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"],
     }
     assert next(ln.text for ln in lines.lines if ln.cell is None) == "Kính gửi: Sở Nội vụ."
-    layout = words_to_layout([page], "<ruled header>")
+    layout = grammar_layout(to_lines([page], "<ruled header>"))
     assert not any(" | " in p.text for p in layout.paragraphs)  # the first landing reads it as text
 
 

@@ -45,9 +45,10 @@ def _frames(doc: Lines, lines: Sequence[Line]) -> tuple[Frame | None, dict[int |
     whole = Frame(min(ln.x0 or 0.0 for ln in placed), right)
     tol = OCR_SIZE_TOLERANCE if doc.scanned else SIZE_TOLERANCE
     singles = [ln for ln in placed if ln.size is None or ln.size >= size - tol]
-    frame = frame_of(singles, whole)
+    ragged = doc.units == "chars"  # typed text: lines end where the words ran out, not at a margin
+    frame = frame_of(singles, whole, ragged)
     pages = {ln.page for ln in placed}
-    per_page = {p: frame_of([ln for ln in singles if ln.page == p], frame) for p in pages}
+    per_page = {p: frame_of([ln for ln in singles if ln.page == p], frame, ragged) for p in pages}
     return frame, per_page
 
 
@@ -77,25 +78,30 @@ def layout(doc: Lines) -> Layout:
     frame, frames = _frames(doc, lines)
     tol = OCR_SIZE_TOLERANCE if doc.scanned else SIZE_TOLERANCE
 
-    end = regions.header_end(content, start, tables, frame) if start < len(content) else start
+    headless = start < len(content) and content[start].zone == "body"
+    end = regions.header_end(content, start, tables, frame) if start < len(content) and not headless else start
     content = rows.unsplit(content, end)
     end = next((i for i, r in enumerate(content) if r.index >= end), len(content)) if end < len(content) else end
     first_cell = next((i for i in range(start, end) if content[i].cell), None)
     for i, row in enumerate(content[start:end], start):
-        # a note above a header table ("DỰ THẢO", "Mẫu số 01") is not in it
-        row.zone = "body" if first_cell is not None and i < first_cell else "header"
+        row.zone = "header"
+        if first_cell is not None and i < first_cell:
+            # a note above a header table ("DỰ THẢO", "Mẫu số 01", a web page's heading) is not in it; a mark
+            # ("KHẨN", "MẬT") is the document's, read from the body's top
+            row.zone = "body" if kinds.is_mark(row.text) else "outside"
+    content = rows.split_addressees(content, end)
     _body_and_closing(content, end, tables, frame)
     notes.mark_text_notes(content)
 
     header_rows = [r for r in content if r.zone == "header"]
     sides.assign(header_rows, header=True, frame=frame)
     out: list[Paragraph] = []
-    out += [paragraphs.make([r.first], "outside", doc.units) for r in content if r.zone == "outside"]
+    out += [paragraphs.make(r.runs, "outside", doc.units) for r in content if r.zone == "outside"]
     out += paragraphs.cell_paragraphs(header_rows, ("header_left", "header_right"), doc.units, tol)
     placed = [ln for ln in lines if ln.positioned and ln.cell is None]
     reflow = paragraphs.Reflow(
         frames=frames, frame=frame, gap=line_gap(placed, tol) if placed else 0.0, tol=tol,
-        hard_wrapped=_hard_wrapped(lines),
+        hard_wrapped=_hard_wrapped(lines), ragged=doc.units == "chars",
     )  # fmt: skip
     for zone, segment in _segments([r for r in content if r.zone in ("body", "closing")]):
         if zone == "closing":
@@ -107,6 +113,8 @@ def layout(doc: Lines) -> Layout:
     out += notes.paragraphs(
         [r for r in all_rows if r.zone == "footnote"] + [r for r in content if r.zone == "footnote"]
     )
+    if doc.caps_lost:
+        _restore_caps(out)
     result = Layout(
         path=doc.path,
         media_type=doc.media_type,
@@ -154,3 +162,17 @@ def _segments(rows_: Sequence[Row]) -> list[tuple[str, list[Row]]]:
         else:
             out.append((row.zone, [row]))
     return out
+
+
+def _restore_caps(paras: list[Paragraph]) -> None:
+    """Header and signer lines typed in ".VnTimeH" read as lower case once the font name is lost: put them back
+    in capitals (see :func:`pipeline.legacy.restore_caps`)."""
+    from pipeline import legacy
+
+    for para in paras:
+        if para.zone not in ("header_left", "header_right", "closing_right"):
+            continue
+        text = legacy.restore_caps(para.text)
+        if text != para.text:  # the whole paragraph was lower case: every line was typed in capitals
+            para.text = text
+            para.lines = [legacy.restore_caps(line) for line in para.lines]

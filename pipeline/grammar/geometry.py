@@ -45,14 +45,15 @@ def body_size(lines: Iterable[Line]) -> float:
     return max(weights, key=lambda s: weights[s]) if weights else 1.0
 
 
-def frame_of(lines: Sequence[Line], fallback: Frame | None = None) -> Frame:
-    """Left and right margins of the text: the usual start and the furthest end of lines."""
+def frame_of(lines: Sequence[Line], fallback: Frame | None = None, ragged: bool = False) -> Frame:
+    """Left and right margins of the text: the usual start and the furthest end of lines (for ``ragged``
+    text, typed without justification, the end most full lines reach)."""
     placed = [ln for ln in lines if ln.positioned]
     if not placed:
         return fallback or Frame(0.0, 1.0)
     x0s = sorted(ln.x0 for ln in placed if ln.x0 is not None)
     x1s = sorted(ln.x1 for ln in placed if ln.x1 is not None)
-    frame = Frame(x0s[len(x0s) // 10], x1s[-1])
+    frame = Frame(x0s[len(x0s) // 10], x1s[(len(x1s) * 9) // 10] if ragged else x1s[-1])
     if fallback is None:
         return frame
     if len(placed) < 8:  # a few lines may all be short: they do not show where the margins are
@@ -70,12 +71,16 @@ def is_full_width(line: Line, frame: Frame) -> bool:
     return abs((line.x0 + line.x1) / 2 - frame.center) < 0.08 * frame.width
 
 
-def is_centered(line: Line, frame: Frame) -> bool:
-    """A run centred on the text block with a margin on both sides (a title)."""
+def is_centered(line: Line, frame: Frame, ragged: bool = False) -> bool:
+    """A run centred on the text block with a margin on both sides (a title); in ``ragged`` typed text, where a
+    full line may happen to stop short at both ends, only a line well short of the block's width."""
     if not line.positioned:
         return False
     assert line.x0 is not None and line.x1 is not None
     size = size_of(line)
+    # a justified line indented a little at both ends (a căn cứ's first line) is not a title
+    if line.x1 - line.x0 > (0.75 if ragged else 0.86) * frame.width:
+        return False
     return (
         line.x0 > frame.left + 2.0 * size
         and line.x1 < frame.right - 2.0 * size

@@ -9,7 +9,6 @@ converter cut at the page foot where the footnote stood, is joined again by the 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from extractors import patterns
@@ -20,21 +19,19 @@ _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPTS, "0123456789")
 
 
-def _cited(mark: str, body: str) -> bool:
-    return bool(re.search(rf"(?<=[^\s{_SUPERSCRIPTS}]){mark}(?![{_SUPERSCRIPTS}])", body))
-
-
 def mark_text_notes(rows: Sequence[Row]) -> None:
     """Rows of the body that are footnotes written as text: zone ``footnote``, their marker in ``note``."""
-    body = "\n".join(r.text for r in rows if r.zone == "body" and not r.first.note)
+    body = "\n".join(r.text for r in rows if r.zone in ("body", "header") and not r.first.note)
     for row in rows:
-        if row.zone != "body" or row.cell or row.first.note:
+        if row.zone not in ("body", "closing") or row.cell or row.first.note:
             continue
         m = patterns.FOOTNOTE_HEAD.match(row.text)
         if m is None:
             continue
         sup = m.group("sup")
-        if sup and not _cited(sup, body.replace(row.text, "")):
+        # a superscript heading a paragraph is a footnote's own marker (the body's may be lost); "[1]" only is
+        # when the body cites it
+        if not sup and f"[{m.group('num')}]" not in body.replace(row.text, ""):
             continue
         note = sup.translate(_FROM_SUPERSCRIPT) if sup else m.group("num")
         row.zone = "footnote"

@@ -44,17 +44,45 @@ def _strip_title(row: Row, title: str) -> Row:
     return replace(row, runs=[piece, *row.runs[1:]])
 
 
-def header_start(rows: Sequence[Row]) -> int:
-    """Index of the document's first row: the quốc hiệu's row and the header-like rows right above it."""
-    for i, row in enumerate(rows[:_LOOK]):
-        if any(patterns.opens_with_national_title(r.text.strip()) for r in row.runs):
-            while i > 0 and _header_like(rows[i - 1]):
-                i -= 1
-            return i
-    for i, row in enumerate(rows[:_LOOK]):
-        if _header_like(row) and not _is_chrome(row.text):
-            return i
-    return 0
+def header_start(rows: Sequence[Row]) -> int | None:
+    """Index of the document's first row: the quốc hiệu's row (or, without one, the first row only a header holds:
+    "Số: ...", the place and date, an issuer in capitals) and the header-like rows right above it; None when
+    nothing in the first rows looks like a header (a fragment of a body)."""
+    anchor = next(
+        (
+            i
+            for i, row in enumerate(rows[:_LOOK])
+            if any(patterns.opens_with_national_title(r.text.strip()) for r in row.runs)
+        ),
+        None,
+    )
+    if anchor is None:
+        anchor = next((i for i, row in enumerate(rows[:_LOOK]) if _anchors(row)), None)
+    if anchor is None:
+        return None
+    i = anchor
+    while i > 0 and (
+        _header_like(rows[i - 1]) or (_header_like(_block_head(rows, i - 1)) and not _is_chrome(rows[i - 1].text))
+    ):
+        i -= 1
+    return i
+
+
+def _anchors(row: Row) -> bool:
+    """A row only a header holds: the number, the place and date, an issuer's name in capitals."""
+    text = row.first.text.strip()
+    if _is_chrome(text):
+        return False
+    return kinds.is_number(text) or kinds.is_place_date(text) or (kinds.is_caps(text) and kinds.is_org_line(text))
+
+
+def _block_head(rows: Sequence[Row], i: int) -> Row:
+    """The first row of the source block row ``i`` belongs to (a block is judged by its first line: "ủy ban nhân
+    dân" / "tỉnh lâm đồng" is one issuer cell)."""
+    block = rows[i].first.block
+    while block is not None and i > 0 and rows[i - 1].first.block == block:
+        i -= 1
+    return rows[i]
 
 
 def _header_like(row: Row) -> bool:
@@ -78,7 +106,8 @@ def strip(rows: list[Row]) -> tuple[list[Row], str | None]:
             rows[0] = _strip_title(rows[0], title)
             rows.insert(0, Row([_piece(rows[0].first, title, 0, len(title))], zone="outside"))
             rows[0].runs[0].text = title
-    start = header_start([r for r in rows if r.zone != "outside"] if title else rows)
+    found = header_start([r for r in rows if r.zone != "outside"] if title else rows)
+    start = found if found is not None else 0
     if title:
         start += 1
     for row in rows[:start]:
@@ -91,4 +120,8 @@ def strip(rows: list[Row]) -> tuple[list[Row], str | None]:
             rows[k] = _strip_title(rows[k], prefix)
     for k, row in enumerate(rows):
         row.index = k
+    if found is None:
+        for row in rows:
+            if row.zone != "outside":
+                row.zone = "body"  # no header: the rows are the body (a fragment, or a header lost by a converter)
     return rows, title

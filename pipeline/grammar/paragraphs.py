@@ -114,19 +114,31 @@ def _same_source(a: Line, b: Line) -> bool:
     return a.block == b.block and a.cell == b.cell
 
 
+def _joined(runs: list[Line]) -> Line | None:
+    """The runs one row holds on one side, as one line ("Số" and "-HD/BTCTU" a blank number apart)."""
+    if not runs:
+        return None
+    if len(runs) == 1:
+        return runs[0]
+    from dataclasses import replace
+
+    return replace(runs[0], text=" ".join(r.text for r in runs), x1=runs[-1].x1)
+
+
 def cell_paragraphs(rows: Sequence[Row], zones: tuple[Zone, Zone], units: str | None, tol: float) -> list[Paragraph]:
     """The left cell's paragraphs, then the right cell's, of one header or closing region."""
     out: list[Paragraph] = []
     for side, zone in zip(("left", "right"), zones, strict=True):
-        runs = [run for row in rows for run, s in zip(row.runs, row.sides, strict=True) if s == side]
+        joined = [_joined([r for r, s in zip(row.runs, row.sides, strict=True) if s == side]) for row in rows]
+        runs = [r for r in joined if r is not None]
         groups: list[list[Line]] = []
         for run in runs:
             if not run.text.strip():
                 continue
             prev = groups[-1][-1] if groups else None
-            if prev is not None and prev.block is not None and _same_source(prev, run):
+            if prev is not None and not run.positioned and prev.block is not None and _same_source(prev, run):
                 groups[-1].append(run)
-            elif prev is not None and prev.block is None and run.positioned and prev.positioned:
+            elif prev is not None and run.positioned and prev.positioned and prev.block == run.block:
                 if _cell_breaks(prev, run, tol, zone):
                     groups.append([run])
                 else:
@@ -149,6 +161,7 @@ class Reflow:
     gap: float
     tol: float
     hard_wrapped: bool  # the reader's blocks hold several paragraphs (layout text): reflow inside them
+    ragged: bool = False  # typed text (character columns): a line may stop short without ending a paragraph
 
 
 def _first_word_width(line: Line) -> float:
@@ -158,14 +171,14 @@ def _first_word_width(line: Line) -> float:
     return line.width * len(words[0]) / max(1, len(line.text))
 
 
-def breaks(prev: Line, cur: Line, frame: Frame, gap: float, tol: float) -> bool:
+def breaks(prev: Line, cur: Line, frame: Frame, gap: float, tol: float, ragged: bool = False) -> bool:
     """Does ``cur`` start a new body paragraph after ``prev``? (reflow across wraps and pages)"""
     if not _same_style(prev, cur, tol):
         return True
     size = max(size_of(prev), size_of(cur))
     ends = kinds.ends_sentence(prev.text)
     lower = cur.text[:1].islower()
-    p_center, c_center = is_centered(prev, frame), is_centered(cur, frame)
+    p_center, c_center = is_centered(prev, frame, ragged), is_centered(cur, frame, ragged)
     if p_center or c_center:
         # a centred title wraps onto centred lines; anything else next to one is separate, and so is the trích
         # yếu under the capitals of the type name ("QUYẾT ĐỊNH" / "Về việc ...")
@@ -183,6 +196,12 @@ def breaks(prev: Line, cur: Line, frame: Frame, gap: float, tol: float) -> bool:
         return True
     if item and (ends or p_short or c_indent):
         return True
+    if c_indent:
+        return not lower or ends
+    if p_short and ragged:
+        # typed text stops short of the margin without ending anything: only a sentence end, a title in
+        # capitals or a line well short of the margin ends the paragraph
+        return ends or kinds.is_caps(prev.text) or (not lower and prev.x1 < frame.left + 0.6 * frame.width)
     if p_short:
         return not lower or ends
     if c_indent:
@@ -303,11 +322,9 @@ def body_paragraphs(
 def _new_paragraph(prev: Line, cur: Line, reflow: Reflow) -> bool:
     if prev.cell != cur.cell:
         return True
-    if prev.block is not None and cur.block is not None and not reflow.hard_wrapped:
-        return prev.block != cur.block or kinds.is_item(cur.text)
     if prev.positioned and cur.positioned and reflow.frame is not None:
         frame = reflow.frames.get(cur.page, reflow.frame)
         if prev.block is not None and cur.block is not None and prev.block != cur.block:
             return True  # a blank line between them
-        return breaks(prev, cur, frame, reflow.gap, reflow.tol)
+        return breaks(prev, cur, frame, reflow.gap, reflow.tol, reflow.ragged)
     return prev.block != cur.block or kinds.is_item(cur.text)

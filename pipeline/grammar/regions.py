@@ -71,8 +71,16 @@ def header_end(rows: Sequence[Row], start: int, tables: dict[int, TableKind], fr
                 continue
             break
         if header_tables:
-            break  # the header was a table: what follows it is the body
-        if kinds.is_kinh_gui(first) or (i > start and kinds.is_type_title(first)):
+            # the header was a table: what follows it is the body, but for a "V/v" (or the number, the place and
+            # date) a copy printed under the table, and the lines that wrap it
+            if kinds.is_subject(first) or kinds.is_number(first) or kinds.is_place_date(first):
+                i += 1
+                continue
+            if _same_block(rows, i) and kinds.is_subject(rows[i - 1].first.text) and not kinds.opens_body(first):
+                i += 1
+                continue
+            break
+        if kinds.is_kinh_gui(first) or kinds.is_type_title(first):
             break
         if row.runs[0].label:
             break  # Word's list numbering: an item of the body
@@ -84,8 +92,20 @@ def header_end(rows: Sequence[Row], start: int, tables: dict[int, TableKind], fr
                     break
         elif kinds.opens_body(first) and not any(_header_content(r.text) for r in row.runs):
             break
+        elif _sentence(first) and not any(kinds.is_header_like(r.text) for r in row.runs) and not _same_block(rows, i):
+            break  # a sentence of its own, not a wrapped line of a header cell
         i += 1
     return i
+
+
+def _sentence(text: str) -> bool:
+    """Running text: long, or a full sentence ending in a stop."""
+    return len(text) > 100 or (len(text) > 60 and kinds.ends_sentence(text) and text[:1].isupper())
+
+
+def _same_block(rows: Sequence[Row], i: int) -> bool:
+    """Does row ``i`` go on the source block of the row above it (a header cell's wrapped line)?"""
+    return i > 0 and rows[i].first.block is not None and rows[i].first.block == rows[i - 1].first.block
 
 
 def _body_seen(rows: Sequence[Row], start: int, i: int) -> bool:
@@ -114,10 +134,15 @@ def opens_closing(
         return tables.get(row.first.cell.table) == "closing"  # type: ignore[union-attr]
     first = row.first
     if kinds.is_noi_nhan(first.text):
-        if row.positioned and frame is not None:
-            return (first.x0 or 0.0) < frame.center
-        # a Nơi nhận list stands by the signature (before or after it), at the end of the document
-        return near_end or any(kinds.is_authority(r.text) or is_person_name(r.text) for r in after)
+        # beside the signer on its row, or a list with its "Lưu" line by the signature (a Nơi nhận quoted as an
+        # example in a Hướng dẫn is neither)
+        if row.positioned and frame is not None and (first.x0 or 0.0) >= frame.center:
+            return False
+        if len(row.runs) > 1 and any(kinds.is_authority(r.text) or kinds.is_caps(r.text) for r in row.runs[1:]):
+            return True
+        # a Nơi nhận list stands by the signature (before or after it), at the end of the document; its "Lưu"
+        # line ends it
+        return near_end or any(kinds.is_authority(r.text) or is_person_name(r.text) for r in after) or _ends_list(after)
     if row.positioned and frame is not None:
         right = [r for r in row.runs if (r.x0 or 0.0) > frame.left + 0.4 * frame.width]
         if not right or (len(row.runs) == 1 and is_full_width(first, frame) and (first.x0 or 0.0) < frame.center):
@@ -157,6 +182,15 @@ def is_person_name(text: str) -> bool:
     return bool(_PERSON.match(text.strip()))
 
 
+def _ends_list(after: Sequence[Row]) -> bool:
+    """Does a Nơi nhận list end in its "Lưu" line right before an appendix (a copy whose signature is an image)?"""
+    for k, row in enumerate(after[:12]):
+        if patterns.LUU.match(row.text.strip()):
+            rest = [r for r in after[k + 1 : k + 3] if r.text.strip()]
+            return bool(rest) and (_is_appendix_title(rest[0].text) or kinds.is_type_title(rest[0].text))
+    return False
+
+
 # signing prefixes spelled out: "THAY MẶT ỦY BAN NHÂN DÂN", "KÝ THAY CHỦ TỊCH", "THỪA LỆNH BỘ TRƯỞNG"
 _SIGNING_WORDS = re.compile(r"^(?:THAY\s+MẶT|KÝ\s+THAY|THỪA\s+LỆNH|THỪA\s+ỦY\s+QUYỀN)\s+\S")
 
@@ -179,7 +213,11 @@ def closes_closing(row: Row, in_table: bool, tables: dict[int, TableKind], frame
     """Does ``row``, inside the closing block, start body text again (an appendix, an attached plan)?"""
     first = row.first.text.strip()
     if row.cell:
-        return tables.get(row.first.cell.table) != "closing"  # type: ignore[union-attr]
+        if tables.get(row.first.cell.table) == "closing":  # type: ignore[union-attr]
+            return False
+        # a short row of a table that goes on the signature block (the signer's name in a row of its own)
+        short = len(row.text) <= 80 and all(len(r.text) <= 60 for r in row.runs)
+        return not (short and (is_person_name(row.text) or first.startswith(("-", "+")) or kinds.is_caps(first)))
     if kinds.is_noi_nhan(first):
         return False
     if _is_appendix_title(first) or kinds.is_type_title(first):

@@ -91,7 +91,7 @@ def split_joined(line: Line) -> list[Line]:
     ['Độc lập - Tự do - Hạnh phúc', 'Số: 12/UBND']
     """
     text = line.text
-    if len(text) > 400 or not text.strip():
+    if not text.strip():
         return [line]
     cuts: list[int] = []
     # a rule between two cells' texts ("... VIỆT NAM -------- CỘNG HÒA ..."), or at either end
@@ -109,7 +109,7 @@ def _split_cues(line: Line) -> list[Line]:
     text = line.text
     cuts: list[int] = []
     bare = strip_accents(text)
-    if len(bare) == len(text):
+    if len(bare) == len(text) and len(text) <= 400:
         # the quốc hiệu, tiêu ngữ or Party title after other text: "ỦY BAN NHÂN DÂN CỘNG HÒA ...",
         # "... CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc"
         for m in re.finditer(
@@ -117,19 +117,27 @@ def _split_cues(line: Line) -> list[Line]:
         ):
             if m.start() > 0 and text[: m.start()].strip() and not _inside_sentence(text, m.start()):
                 cuts.append(m.start())
+    # the number after the issuer's name: "ỦY BAN NHÂN DÂN TỈNH KON TUM Số: 435/QĐ-UBND ..."
+    number = _NUMBER_INSIDE.search(text)
+    if number and kinds.is_caps(text[: number.start()]):
+        cuts.append(number.end())
+    # a type name in capitals run into what follows it: "QUYẾT ĐỊNH V/V BAN HÀNH ...", "KẾ HOẠCH Triển khai ..."
+    head = _TYPE_HEAD.match(text)
+    if head and patterns.is_type_line(head.group(1)) and len(text) > head.end():
+        cuts.append(head.end())
     # "Số: 73/UBND-TH Hậu Giang, ngày 12 tháng 1 năm 2018", "Số: 296/BHXH-CSYT V/v hướng dẫn ..."
     if re.match(r"^Số\b", text):
         after = re.search(r"^Số\s*[:;.]?\s*\S*", text)
         start = after.end() if after else 0
         for cue in (patterns._PLACE_DATE_INSIDE, patterns.SUBJECT_INSIDE):
-            m = cue.search(text, start)
-            if m:
-                cuts.append(m.end())
+            found = cue.search(text, start)
+            if found:
+                cuts.append(found.end())
     # "Hà Nội, ngày 02 tháng 02 năm 2021 Kính gửi:"; "... ngày 15 tháng 5 năm 2026 V/v ..."
     if patterns.PLACE_DATE.search(text) or patterns.is_national_title(text):
-        m = patterns.KINH_GUI_INSIDE.search(text)
-        if m:
-            cuts.append(m.end())
+        kinh_gui = patterns.KINH_GUI_INSIDE.search(text)
+        if kinh_gui:
+            cuts.append(kinh_gui.end())
         year = re.search(r"\bnăm\s+\d{4}\b|\bnăm\s*$", text)
         if year and patterns.PLACE_DATE.search(text):
             rest = text[year.end() :]
@@ -137,9 +145,9 @@ def _split_cues(line: Line) -> list[Line]:
             if nxt and (kinds.is_type_title(rest.strip()) or kinds.is_subject(rest.strip())):
                 cuts.append(year.end() + nxt.start())
     # "... thực hiện./. Nơi nhận: ..."
-    m = patterns.NOI_NHAN_INSIDE.search(text)
-    if m and m.end() < len(text):
-        cuts.append(m.end())
+    noi_nhan = patterns.NOI_NHAN_INSIDE.search(text)
+    if noi_nhan and noi_nhan.end() < len(text):
+        cuts.append(noi_nhan.end())
     if not cuts:
         return [line]
     pieces = _cut(line, cuts)
@@ -148,6 +156,15 @@ def _split_cues(line: Line) -> list[Line]:
         # each piece may hold a cue of its own ("... VIỆT NAM Độc lập - Tự do ..." after a split)
         out.extend([piece] if piece.text == text else _split_cues(piece))
     return out
+
+
+# "Số:" or "Số" and a code after other text: "... TỈNH KON TUM Số: 435/QĐ-UBND", "... * Số 33-KH/TU"
+_NUMBER_INSIDE = re.compile(r"\s(?=Số\s*[:]?\s*[\w.]*\s*[/-])")
+# the longest run of capitals at the start that may be a type name ("QUYẾT ĐỊNH", "CHƯƠNG TRÌNH HÀNH ĐỘNG"),
+# before "V/V", "Về việc" or a word that is not in capitals
+_TYPE_HEAD = re.compile(
+    r"^((?:[A-ZĐÀ-Ỹ]{2,}\s){0,4}[A-ZĐÀ-Ỹ]{2,})(?=\s+(?:V\s*/\s*[Vv]\b|Về\s+việc|VỀ\s+VIỆC|[A-ZĐÀ-Ỹ][a-zđà-ỹ]))"
+)
 
 
 def _inside_sentence(text: str, at: int) -> bool:
@@ -202,13 +219,16 @@ def split_rows(rows: list[Row], upto: int) -> list[Row]:
     """Rows ``[0, upto)`` with their joined cells split (the header's part of the page); the rest as they are."""
     out: list[Row] = []
     for i, row in enumerate(rows):
-        if i < upto and not row.cell and row.zone != "outside":
+        if i < upto and row.zone != "outside" and not row.positioned:
             runs = [piece for run in row.runs for piece in split_joined(run)]
             if len(runs) > 1 and len(row.runs) == 1 and not row.positioned:
                 # no positions: each cell's text is a row of its own, as a converter printing one cell per line
-                out.extend(Row([r], origin=row) for r in runs)
+                out.extend(Row([r], origin=row, zone=row.zone) for r in runs)
                 continue
             out.append(Row(runs, origin=row if len(runs) > 1 else None, zone=row.zone))
+        elif i < upto and row.zone != "outside":
+            runs = [piece for run in row.runs for piece in split_joined(run)]
+            out.append(Row(runs, origin=row if len(runs) > len(row.runs) else None, zone=row.zone))
         else:
             out.append(row)
     for i, row in enumerate(out):
@@ -223,10 +243,12 @@ def unsplit(rows_: list[Row], end: int) -> list[Row]:
     for row in rows_[end:]:
         if row.origin is None:
             out.append(row)
+        elif (out and out[-1].origin is row.origin) or kinds.is_type_title(row.first.text):
+            # the row was cut at the header's end (its first part stays in the header), or a type name was cut
+            # off the trích yếu a copy ran into it ("QUYẾT ĐỊNH" / "V/V BAN HÀNH ...")
+            out.append(row)
         elif id(row.origin) not in seen:
             seen.add(id(row.origin))
-            if out and out[-1].origin is row.origin:
-                continue  # the row was cut at the header's end: its first part stays in the header
             row.origin.index = row.index
             out.append(row.origin)
     return out
@@ -254,8 +276,12 @@ def split_closing_joins(rows_: list[Row]) -> list[Row]:
 _TRAILING_NAME = re.compile(r"(?<=[A-ZĐÀ-Ỹ.,])\s+((?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+\s+){1,4}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+)\s*$")
 # a signing prefix inside a run: "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH"
 _INNER_AUTHORITY = re.compile(r"\s(?=(?:TM|KT|TL|TUQ|T/M|K/T|T/L)\s*[./]\s*[A-ZĐÀ-Ỹ])")
+# a signature block run on after the last Nơi nhận entry: "... (2b). Trung Anh BỘ TRƯỞNG, CHỦ NHIỆM Mai Tiến Dũng"
+_TRAILING_SIGNER = re.compile(
+    r"(?<=\S)\s+(?:(?:TM|KT|TL|TUQ|T/M|K/T)\.?\s+)?(?:[A-ZĐÀ-Ỹ]{2,}[,.]?\s+)+(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+\s+){1,4}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+\s*$"
+)
 # a Nơi nhận entry after another on one line: "Nơi nhận: - Như trên; - Lưu: VT."
-_NEXT_ENTRY = re.compile(r"(?<=[;:])\s+(?=[-–+•]\s)")
+_NEXT_ENTRY = re.compile(r"(?<=[;:.])\s+(?=[-–+•]\s)")
 
 
 def _signer_pieces(text: str) -> list[str]:
@@ -274,13 +300,19 @@ def _signer_pieces(text: str) -> list[str]:
     caps = text[: name.start()].strip() if name else text.strip()
     if not caps or (name is None and not kinds.is_authority(caps)) or not kinds.is_caps(caps):
         return [text]
+    if not re.search(r"[A-ZĐÀ-Ỹ]{2,}\s+[A-ZĐÀ-Ỹ]{2,}", caps):
+        return [text]  # "PGS.TS. Lê Thị Mai", "Đại tá ...": a degree or rank before the name, not a title
     parts = [p.strip() for p in _INNER_AUTHORITY.split(caps) if p.strip()]
     known = {t.upper() for t in titles()}
     last = parts[-1]
     m = patterns.AUTHORITY_LINE.match(last)
     words = (m.group("rest") if m else last).split()
     head = last[: len(last) - len(" ".join(words))].strip() if m else ""
-    for k in range(1, len(words) if m else 0):
+    for k in range(1, len(words)):
+        # without a signing prefix, only two titles side by side split ("TRƯỞNG BAN PHÓ THỦ TƯỚNG"); "BỘ TRƯỞNG,
+        # CHỦ NHIỆM" is one title
+        if not m and (" ".join(words[:k]) not in known or words[k - 1].endswith(",")):
+            continue
         if " ".join(words[k:]) in known:
             parts[-1:] = [f"{head} {' '.join(words[:k])}".strip(), " ".join(words[k:])]
             break
@@ -293,17 +325,63 @@ def split_signer(rows_: list[Row]) -> list[Row]:
     """Rows of one closing block with a signature or a Nơi nhận list printed on one line split into its lines."""
     out: list[Row] = []
     for row in rows_:
-        if len(row.runs) != 1 or row.positioned or row.cell:
+        if len(row.runs) != 1 or row.positioned:
             out.append(row)
             continue
         run = row.first
         pieces = [run.text]
         if kinds.is_noi_nhan(run.text) or run.text.startswith(("-", "–", "+")):
             pieces = [p for p in _NEXT_ENTRY.split(run.text) if p.strip()]
+            signer = _TRAILING_SIGNER.search(pieces[-1])
+            if signer:
+                # "- Lưu: VT, ĐMDN (2b). Trung Anh BỘ TRƯỞNG, CHỦ NHIỆM Mai Tiến Dũng": the signature ran on
+                pieces[-1:] = [pieces[-1][: signer.start()], *_signer_pieces(signer.group(0).strip())]
         elif len(run.text) <= 160:
             pieces = _signer_pieces(run.text)
         if len(pieces) == 1:
             out.append(row)
             continue
-        out.extend(replace(row, runs=[replace(run, text=p)]) for p in pieces)
+        out.extend(replace(row, runs=[replace(run, text=p.strip())]) for p in pieces if p.strip())
+    return out
+
+
+# where an addressee line runs on into the body: "Kính gửi: Bộ Kế hoạch và Đầu tư. Báo Đấu thầu ngày 26 ...",
+# "- Bảo hiểm xã hội Công an nhân dân. (Sau đây viết tắt là ...) Bộ Y tế có ..."
+_ADDRESSEE_END = re.compile(r"(?<=[^\W\d_]\.)\s+(?=[A-ZĐÀ-Ỹ(])")
+
+
+# the body's first words run on after the addressee without a stop: "... trực thuộc Trung ương Thực hiện Luật ..."
+_BODY_INSIDE = re.compile(
+    r"\s+(?=(?:Thực\s+hiện|Căn\s+cứ|Theo\s+đề\s+nghị|Để\s+|Nhằm\s+|Tiếp\s+theo|Qua\s+|Trong\s+thời\s+gian)\b)"
+)
+
+
+def split_addressees(rows_: list[Row], start: int) -> list[Row]:
+    """The Kính gửi block's lines cut where a web copy ran the last addressee on into the body's first sentence."""
+    out = list(rows_[:start])
+    in_block = False
+    for k, row in enumerate(rows_[start:], start):
+        text = row.first.text
+        if kinds.is_kinh_gui(text):
+            in_block = True
+        elif not (in_block and text.lstrip().startswith(("-", "–", "+", "•"))):
+            in_block = False
+        if not in_block or len(row.runs) != 1 or k - start > 15:
+            out.append(row)
+            continue
+        entries = [m.end() for m in _NEXT_ENTRY.finditer(text)]
+        m = (_ADDRESSEE_END.search(text) or _BODY_INSIDE.search(text, 20)) if len(text) > 150 else None
+        if m is not None:
+            entries = [e for e in entries if e < m.start()] + [m.end()]
+        if not entries:
+            out.append(row)
+            continue
+        pieces = _cut(row.first, entries)
+        for n, piece in enumerate(pieces):
+            if m is not None and n == len(pieces) - 1:
+                piece.block = None  # the body's first sentence: a paragraph of its own
+                in_block = False
+            out.append(replace(row, runs=[piece]))
+    for i, row in enumerate(out):
+        row.index = i
     return out

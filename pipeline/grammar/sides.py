@@ -56,6 +56,8 @@ def assign(rows: Sequence[Row], header: bool, frame: Frame | None) -> None:
         else:
             split = frame.center if header else frame.left + 0.45 * frame.width
     noi_nhan_seen = False
+    prev_run: Line | None = None
+    prev_side = ""
     for row in rows:
         sides: list[str] = []
         for k, run in enumerate(row.runs):
@@ -68,12 +70,35 @@ def assign(rows: Sequence[Row], header: bool, frame: Frame | None) -> None:
                 elif len(row.runs) > 1:
                     side = "left" if k == 0 else "right"
                 elif header:
-                    side = "left"
+                    # the place and date wrapped in one block stays right ("..., ngày 05 tháng 3" / "năm 2026")
+                    same = prev_run is not None and prev_run.block is not None and prev_run.block == run.block
+                    cut_date = (
+                        prev_run is not None
+                        and bool(patterns.PLACE_DATE_START.match(prev_run.text))
+                        and not patterns.PLACE_DATE.search(prev_run.text)
+                    )
+                    side = "right" if same and cut_date and prev_side == "right" else "left"
                 else:
                     text = run.text.strip()
                     listed = text.startswith(("-", "+", "•", "–")) or bool(patterns.LUU.match(text))
-                    side = "left" if noi_nhan_seen and listed else "right"
+                    # an entry wrapped onto the next line of the same block ("- Giám đốc, các PGĐ Sở" / "Tài chính;")
+                    wrapped = (
+                        prev_side == "left"
+                        and prev_run is not None
+                        and prev_run.block is not None
+                        and prev_run.block == run.block
+                        and not kinds.is_caps(text)
+                        and not regions_person(text)
+                    )
+                    side = "left" if noi_nhan_seen and (listed or wrapped) else "right"
             if not header and kinds.is_noi_nhan(run.text):
                 noi_nhan_seen = True
             sides.append(side)
+            prev_run, prev_side = run, side
         row.sides = sides
+
+
+def regions_person(text: str) -> bool:
+    from pipeline.grammar.regions import is_person_name
+
+    return is_person_name(text)

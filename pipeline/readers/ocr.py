@@ -1,7 +1,7 @@
 """OCR reader for scanned PDFs (bản quét): pages rendered at 300 dpi, read by Tesseract.
 
 Tesseract's word boxes feed the same layout algorithm as born-digital PDFs
-(:func:`pipeline.readers.pdf.page_layout.words_to_layout`), so the header and signature tables split
+(:mod:`pipeline.grammar`, over :func:`pipeline.readers.pdf.to_lines.to_lines`), so the header and signature tables split
 into their columns the same way. Table borders, which on a scan are pixels rather than
 drawn paths, are found in the page image (:func:`page_rules`) and handed over as the same
 :class:`~pipeline.readers.pdf.words.Rule` objects the vector reader makes, so a ruled task table
@@ -28,7 +28,6 @@ from PIL import Image
 from models.record import Received
 from pipeline.errors import NoText, UnreadableFile
 from pipeline.layout import Layout
-from pipeline.readers.pdf.page_layout import words_to_layout
 from pipeline.readers.pdf.pdfium import open_pdfium
 from pipeline.readers.pdf.tables import grids
 from pipeline.readers.pdf.words import PageWords, Rule, Word
@@ -392,4 +391,8 @@ def read_scanned_pdf(path: str | Path, max_pages: int | None = None, dpi: int = 
     pages = ocr_pages(p, numbers, dpi)
     if not any(page.words for page in pages):
         raise NoText(p, "OCR found no readable text on the scanned pages")
-    return words_to_layout(pages, p, size_tol=SIZE_TOLERANCE, warnings=[scan_warning(numbers, len(numbers))])
+    from pipeline.grammar import layout
+    from pipeline.readers.pdf.to_lines import to_lines
+
+    lines = to_lines(pages, p, size_tol=SIZE_TOLERANCE, warnings=[scan_warning(numbers, len(numbers))], scanned=numbers)
+    return layout(lines)
