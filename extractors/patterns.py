@@ -189,18 +189,20 @@ GAZETTE_HEAD_BARE = re.compile(
 )
 # the receiving office's stamp (dấu "ĐẾN", văn bản đến) on a scanned copy, its title alone on a line:
 # "ĐẾN", "ĐẾN:", "CÔNG VĂN ĐẾN", "VĂN BẢN ĐẾN"
-RECEIVED_TITLE_BARE = re.compile(r"^(?:(?:CONG\s*VAN|VAN\s*BAN)\s+)?DEN\s*:?$", re.IGNORECASE)
-# its fields, as printed and filled in by hand: "Số: 1234", "Số đến: 1234", "Ngày: 05/5/2026", "Ngày 05.5.26",
-# "Giờ: 9h30", "Giờ: 14:05", "Chuyển: ...", "Lưu hồ sơ số: ..."
-RECEIVED_NUMBER_BARE = re.compile(r"^So\s*(?:den)?\s*[:.]?\s*(?P<value>\d{1,6})\b", re.IGNORECASE)
+RECEIVED_TITLE_BARE = re.compile(r"^(?:(?:CONG\s*VAN|VAN\s*BAN)\s+)?DEN\s*:?$")
+# its fields, each alone on its line as the stamp prints them and a clerk fills them in: "Số: 1234", "Số đến: 1234",
+# "Ngày: 05/5/2026", "Ngày 05.5.26", "Giờ: 9h30", "Giờ: 14:05", "Giờ 9 giờ 30", "Chuyển: P. Tổng hợp",
+# "Lưu hồ sơ số: 12"
+RECEIVED_NUMBER_BARE = re.compile(r"^So\s*(?:den)?\s*[:.]?\s*(?P<value>\d{1,6})\s*$", re.IGNORECASE)
 RECEIVED_DATE_BARE = re.compile(
-    r"^Ngay\s*(?:den)?\s*[:.]?\s*(?P<day>\d{1,2})\s*[/.-]\s*(?P<month>\d{1,2})\s*[/.-]\s*(?P<year>\d{2,4})\b",
+    r"^Ngay\s*(?:den)?\s*[:.]?\s*(?P<day>\d{1,2})\s*[/.-]\s*(?P<month>\d{1,2})\s*[/.-]\s*(?P<year>\d{2}|\d{4})\s*$",
     re.IGNORECASE,
 )
 RECEIVED_TIME_BARE = re.compile(
-    r"^Gio\s*(?:den)?\s*[:.]?\s*(?P<hour>\d{1,2})\s*(?:[hg:.]\s*(?P<minute>\d{1,2})?)?", re.IGNORECASE
+    r"^Gio\s*(?:den)?\s*[:.]?\s*(?P<hour>\d{1,2})\s*(?:(?:h|g|gio|:|\.)\s*(?P<minute>\d{1,2})?)?\s*(?:phut|p)?\s*$",
+    re.IGNORECASE,
 )
-RECEIVED_FIELD_BARE = re.compile(r"^(?:So|Ngay|Gio|Chuyen|Luu\s*ho\s*so)\b", re.IGNORECASE)
+RECEIVED_OTHER_BARE = re.compile(r"^(?:Chuyen|Luu\s*ho\s*so(?:\s*so)?)\s*[:.]", re.IGNORECASE)
 
 
 # words that open an organisation's name: a header line starting with one begins a new level

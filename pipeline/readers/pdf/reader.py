@@ -57,12 +57,12 @@ def read_pages(path: str | Path, engine: Engine | None = None, max_pages: int | 
         from pipeline.readers import ocr
 
         text = {p.number: p.words for p in pages if p.number in scanned and p.words}
-        by_number = {p.number: p for p in ocr.ocr_pages(path, scanned, text=text)}
+        scan = ocr.read_scan(path, scanned, text=text)
+        by_number = {p.number: p for p in scan.pages}
         read.pages = [by_number.get(p.number, p) for p in pages]
-        read.warnings.append(ocr.scan_warning(scanned, len(pages)))
+        read.warnings += [ocr.scan_warning(scanned, len(pages)), *scan.warnings]
         read.scanned = scanned
-        if read.pages[0].number in scanned:
-            read.warnings += ocr.read_handwritten_blanks(path, read.pages[0])
+        read.received = scan.received
     if len(read.scanned) < len(read.pages):
         read.legacy_caps = _convert_legacy(read.pages, read.warnings)
     return read
@@ -128,19 +128,7 @@ def read_pdf(path: Path, engine: Engine | None = None, max_pages: int | None = N
     """
     from pipeline.grammar import layout as grammar_layout
 
-    read = read_pages(path, engine, max_pages)
-    lines = to_lines(
-        read.pages,
-        read.path,
-        size_tol=read.size_tolerance,
-        warnings=read.warnings,
-        scanned=read.scanned,
-        received=read.received,
-    )
-    if not lines.lines:
-        raise NoText(read.path, "the PDF has pages but no readable text on them")
-    lines.caps_lost = read.legacy_caps
-    return grammar_layout(lines)
+    return grammar_layout(read_pdf_lines(path, engine, max_pages))
 
 
 def _convert_legacy(pages: list[PageWords], warnings: list[str]) -> bool:
