@@ -315,6 +315,10 @@ def _next_in_list(text: str, pos: int, full: re.Pattern[str]) -> re.Match[str] |
 _SENTENCE_BREAK_DOT = re.compile(r"\.(?:\s|$)")
 
 
+# where a code may stand: a number, then "/", "-" or an en dash ("30/2020", "33-KH", "08 –HD")
+_CODE_HINT = re.compile(r"\d\s?[/\-–—]")
+
+
 def find_mentions(text: str, offset: int = 0, block: int = 0) -> list[Mention]:
     """Candidate citations in ``text`` (offsets shifted by ``offset``, tagged ``block``), in order.
 
@@ -352,13 +356,15 @@ def find_mentions(text: str, offset: int = 0, block: int = 0) -> list[Mention]:
         if more is not None and not any(more.start() < e and s < more.end() for s, e in taken):
             add(more, doc_type, more.start(), inherited)
 
-    for m in listed.finditer(text):
+    # most paragraphs cite nothing: the long patterns only run where a code could stand (a digit before "/" or "-")
+    coded = bool(_CODE_HINT.search(text))
+    for m in listed.finditer(text) if coded else ():
         if any(m.start() < e and s < m.end() for s, e in taken):
             continue
         head = _ISSUER_INTRO.match(m.group("mid"))
         found = _issuer_at(m.group("mid"), head.end()) if head else None
         add(m, _type_name(m.group("type")), m.start(), found[0].strip() if found else None)
-    for pattern in (full, law):
+    for pattern in (full, law) if coded else ():
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
