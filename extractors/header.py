@@ -163,7 +163,7 @@ def split_issuer(lines: list[str], scanned: bool = False, body: str = "") -> Iss
     """
     names: list[list[str]] = []
     for line in lines:
-        line = line.strip(" *")
+        line = line.strip(" *.:;,_-–—|")  # OCR's specks at a line's ends: ". TRƯỜNG ĐẠI HỌC"
         if scanned:
             line = _LONE_CONSONANT.sub(r"\1", line)
         if not line:
@@ -185,6 +185,21 @@ def split_issuer(lines: list[str], scanned: bool = False, body: str = "") -> Iss
     if not joined:
         return Issuer()
     return Issuer(name=joined[-1], parent=" ".join(joined[:-1]) or None)
+
+
+# a piece of a code: "2917", "/SGDĐT-VP", "15/2026/QĐ-UBND", "33-KH/TU", "/", "-HD/BTCTU"
+_CODE_TOKEN = re.compile(r"^[/\-–]?[\wĐđ][\wĐđ&./\-–]*$|^[/\-–]$")
+
+
+def _code_tokens(raw: str) -> str:
+    """What follows "Số" up to where the code ends: OCR's stamp or signature noise after it ("01/TB-BGH á — .")
+    is not part of it. A token of one lower-case letter, or one without a letter or digit, ends the code."""
+    kept: list[str] = []
+    for token in raw.split():
+        if kept and (not _CODE_TOKEN.match(token) or (len(token) == 1 and token.isalpha() and token.islower())):
+            break
+        kept.append(token)
+    return " ".join(kept) if kept else raw
 
 
 class Code(NamedTuple):
@@ -209,7 +224,7 @@ def parse_code(raw: str) -> Code:
     if lost := re.match(r"^(\d+)\s+([A-ZĐ][^\s/]*-\S+)$", raw.strip()):
         # "44 DN-UBND": OCR lost the "/" between số and ký hiệu; the code stays as printed
         return Code(lost.group(1), lost.group(2), lost.group(1) + lost.group(2))
-    code = re.sub(r"\s+", "", raw).rstrip(".,;")
+    code = re.sub(r"\s+", "", _code_tokens(raw)).rstrip(".,;")
     # Party form "33-KH/TU": the number is joined to the type by "-", the issuer follows "/"
     party = re.match(r"^(?P<n>[^/-]*)-(?P<sym>[^/-]+/.+)$", code)
     state = re.match(r"^(?P<n>[^/]*?)(?:/(?P<y>\d{4}))?/(?P<sym>.+)$", code)
@@ -263,7 +278,7 @@ def _is_subject_end(line: str, subject: list[str]) -> bool:
         # may open with a verb ("HƯỚNG DẪN" / "Thực hiện quy trình, thủ tục ...") when it is short
         or re.match(r"^(?:[-–+•]\s*)?(Căn cứ|Thi hành|Xét|Ngày \d|\d+\.|[IVX]+\.)", line)
         or (bool(re.match(r"^(?:[-–+•]\s*)?(Thực hiện|Theo|Để|Nhằm)\b", line)) and (bool(subject) or len(line) > 160))
-        or len(line) > 250
+        or (len(line) > 250 and (bool(subject) or not patterns.SUBJECT_LINE.match(line)))
         or (line == line.upper() and subject and not caps_goes_on)
         or len(subject) >= 8
         or sum(len(x) for x in subject) > 450
@@ -274,6 +289,18 @@ def _is_caps(line: str) -> bool:
     """A line in capitals: "TRIỂN KHAI CÁC GIẢI PHÁP", "VỀ"; not "2020"."""
     letters = [c for c in line if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _new_sentence(line: str, last: str) -> bool:
+    """Does ``line``, opening the next paragraph, start a sentence of its own after the trích yếu line ``last``
+    (both in sentence case, the trích yếu not left hanging on a linking word)?"""
+    return (
+        line[:1].isupper()
+        and not _is_caps(line)
+        and not _is_caps(last)
+        and not _LINKING_END.search(last.upper())
+        and not patterns.SUBJECT_LINE.match(line)
+    )
 
 
 def _typed_title(layout: Layout) -> tuple[str | None, list[str]]:
@@ -293,11 +320,16 @@ def _typed_title(layout: Layout) -> tuple[str | None, list[str]]:
             # the trích yếu is bold under a bold type name; plain text after it is the body
             if not (para.bold and nxt.bold is False)
         ]
-        for line in (ln for run in runs for ln in run):
+        for k, j, line in ((k, j, ln) for k, run in enumerate(runs) for j, ln in enumerate(run)):
             if _is_subject_end(line, subject):
                 break
+            if k and not j and subject and _new_sentence(line, subject[-1]):
+                break  # a paragraph of its own opening with a capital: the body ("Nhân dịp Đại hội ...")
             if not subject and (v := patterns.SUBJECT_LINE.match(line)) and not line.lower().startswith("về"):
                 line = v.group("rest")  # "QUYẾT ĐỊNH / V/v trợ cấp ...": the trích yếu without "V/v"
+                if v.group("paren"):
+                    subject.append(line)
+                    break  # "(V/v Tăng cường ...)": the bracket closes the trích yếu
             subject.append(line)  # a web copy may print the trích yếu in capitals: kept as printed
         return doc_type, subject
     return None, []

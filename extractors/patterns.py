@@ -80,9 +80,10 @@ def is_party_title(line: str) -> bool:
 
 
 # "Lào Cai, ngày 05 tháng 3 năm 2026", "Hà Nội, ngày    tháng    năm 2026"
-PLACE_DATE = re.compile(r"^(?P<place>[^,\d]{2,60}?)\s*,\s*ngày\b.*\bnăm\b", re.IGNORECASE)
+# and as OCR glues the day to it: "Tp. Hồ Chí Minh, ngày22tháng 01 năm 2013"
+PLACE_DATE = re.compile(r"^(?P<place>[^,\d]{2,60}?)\s*,\s*ngày(?:\b|(?=\d)).*\bnăm\b", re.IGNORECASE)
 # the start of a place-and-date line that wrapped before "năm": "Thành phố Hồ Chí Minh, ngày 05"
-PLACE_DATE_START = re.compile(r"^[^,\d]{2,60}?\s*,\s*ngày\b", re.IGNORECASE)
+PLACE_DATE_START = re.compile(r"^[^,\d]{2,60}?\s*,\s*ngày(?:\b|(?=\d))", re.IGNORECASE)
 
 
 def join_wrapped_date(lines: list[str]) -> list[str]:

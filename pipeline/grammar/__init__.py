@@ -142,7 +142,7 @@ def _body_and_closing(content: list[Row], end: int, tables: dict[int, regions.Ta
             state = "body"
             formula = not has_formula
         elif state == "body" and regions.opens_closing(
-            row, prev, tables, frame, content[k + 1 : k + 16], formula, near_end=len(content) - k <= 20
+            row, prev, tables, frame, content[k + 1 : k + 31], formula, near_end=len(content) - k <= 20
         ):
             state = "closing"
             in_table = row.cell

@@ -142,7 +142,14 @@ def opens_closing(
             return True
         # a Nơi nhận list stands by the signature (before or after it), at the end of the document; its "Lưu"
         # line ends it
-        return near_end or any(kinds.is_authority(r.text) or is_person_name(r.text) for r in after) or _ends_list(after)
+        # (a signing line alone is not enough: an example's ends in "Họ và tên", a signature in a name); and the
+        # body does not go on to its closing formula after it
+        for r in after[:15]:
+            if patterns.CLOSING_FORMULA.search(r.text):
+                return False  # the body goes on to its closing formula: this list was quoted inside it
+            if _signs(r.text):
+                return True
+        return not _formula_follows(after) and (near_end or _ends_list(after))
     if row.positioned and frame is not None:
         right = [r for r in row.runs if (r.x0 or 0.0) > frame.left + 0.4 * frame.width]
         if not right or (len(row.runs) == 1 and is_full_width(first, frame) and (first.x0 or 0.0) < frame.center):
@@ -162,7 +169,7 @@ def opens_closing(
     )
     if signs:
         # a signature block ends in a name (a signing line quoted as an example ends in "Họ và tên")
-        return any(is_person_name(r.text) for r in after[:6]) or any(kinds.is_noi_nhan(r.text) for r in after)
+        return any(is_person_name(r.text) for r in after[:6]) or any(kinds.is_noi_nhan(r.text) for r in after[:15])
     # after the closing formula, a title in capitals alone: "CHỦ TỊCH" over the signer's name
     return (
         bool(patterns.CLOSING_FORMULA.search(prev.text))
@@ -178,8 +185,32 @@ def opens_closing(
 _PERSON = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\.?\s+){1,5}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
 
 
+def _signs(text: str) -> bool:
+    """A signer's name, alone or at the end of a signature block printed on one line ("TM. ỦY BAN NHÂN DÂN KT. CHỦ
+    TỊCH PHÓ CHỦ TỊCH Nguyễn Hữu Tháp")."""
+    if is_person_name(text):
+        return True
+    if not (kinds.is_authority(text.strip()) or kinds.is_caps(text.split(" ")[0])):
+        return False
+    from pipeline.grammar.rows import _signer_pieces
+
+    pieces = _signer_pieces(text.strip())
+    return len(pieces) > 1 and is_person_name(pieces[-1])
+
+
 def is_person_name(text: str) -> bool:
     return bool(_PERSON.match(text.strip()))
+
+
+def _formula_follows(after: Sequence[Row]) -> bool:
+    """Does the body's closing formula ("./.") come in the rows after, before any appendix or attached document?"""
+    for row in after:
+        text = row.text.strip()
+        if _is_appendix_title(text) or kinds.is_type_title(text):
+            return False
+        if patterns.CLOSING_FORMULA.search(text):
+            return True
+    return False
 
 
 def _ends_list(after: Sequence[Row]) -> bool:

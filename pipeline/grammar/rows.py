@@ -142,8 +142,16 @@ def _split_cues(line: Line) -> list[Line]:
         if year and patterns.PLACE_DATE.search(text):
             rest = text[year.end() :]
             nxt = re.search(r"\S", rest)
-            if nxt and (kinds.is_type_title(rest.strip()) or kinds.is_subject(rest.strip())):
+            head_after = _TYPE_HEAD.match(rest.strip())
+            typed = kinds.is_type_title(rest.strip()) or bool(head_after and patterns.is_type_line(head_after.group(1)))
+            if nxt and (typed or kinds.is_subject(rest.strip())):
                 cuts.append(year.end() + nxt.start())
+    # the thẩm quyền line run into a trích yếu in capitals that ends in a quote: "... TRONG TÌNH HÌNH MỚI” ỦY BAN NHÂN
+    # DÂN TỈNH KON TUM"
+    for q in re.finditer(r"(?<=[”\"»])\s+", text):
+        rest = text[q.end() :]
+        if patterns.ISSUING_AUTHORITY.match(rest) and kinds.is_caps(text[: q.start()]):
+            cuts.append(q.end())
     # "... thực hiện./. Nơi nhận: ..."
     noi_nhan = patterns.NOI_NHAN_INSIDE.search(text)
     if noi_nhan and noi_nhan.end() < len(text):
@@ -370,7 +378,9 @@ def split_addressees(rows_: list[Row], start: int) -> list[Row]:
             out.append(row)
             continue
         entries = [m.end() for m in _NEXT_ENTRY.finditer(text)]
-        m = (_ADDRESSEE_END.search(text) or _BODY_INSIDE.search(text, 20)) if len(text) > 150 else None
+        m = (_ADDRESSEE_END.search(text) or _BODY_INSIDE.search(text, 20)) if len(text) > 60 else None
+        if m is not None and len(text[m.end() :].split()) < 4:
+            m = None  # "Sở Y tế. (Bản gửi ...)": a note, not a sentence of the body
         if m is not None:
             entries = [e for e in entries if e < m.start()] + [m.end()]
         if not entries:

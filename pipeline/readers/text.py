@@ -408,6 +408,10 @@ def _pipe_rows(lines: list[str]) -> list[list[str]] | None:
     return rows or None
 
 
+# a Markdown image a converter left where a picture stood (a seal, a signature): "![](images/65e0....jpg)"
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+
+
 def _lines_are_paragraphs(text: str) -> bool:
     """Does the text put one paragraph per line, without blank lines between (a web copy)? Then its lines are
     too long to be a paragraph wrapped at a width: a quarter of them run past 120 characters."""
@@ -417,6 +421,7 @@ def _lines_are_paragraphs(text: str) -> bool:
 
 def _markdown(text: str, writer: _Writer) -> None:
     text = MD_FOOTNOTE_REF.sub(lambda m: m.group(1).translate(SUPERSCRIPT_DIGITS), text)
+    text = _MD_IMAGE.sub("", text)
     per_line = _lines_are_paragraphs(text)
     chunks: list[tuple[bool, str]] = []
     pos = 0
