@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.grammar.rows import _signer_pieces
+from pipeline.layout import Layout, Paragraph, Zone
 from pipeline.lines import Line
 from pipeline.readers.text import layout_of_text
 from tests.conftest import record_from_text
@@ -211,10 +212,8 @@ def test_a_line_cut_at_a_cue_keeps_its_share_of_the_width() -> None:
     assert left.x1 is not None and right.x0 is not None and left.x1 <= right.x0
 
 
-def _scanned(paragraphs: list[tuple[str, str]]) -> "Layout":
-    from pipeline.layout import Layout, Paragraph
-
-    layout = Layout("scan.pdf", "application/pdf", [Paragraph(t, zone=z) for z, t in paragraphs])  # type: ignore[arg-type]
+def _scanned(paragraphs: list[tuple[Zone, str]]) -> Layout:
+    layout = Layout("scan.pdf", "application/pdf", [Paragraph(t, zone=z) for z, t in paragraphs])
     layout.scanned = True
     return layout.finalize()
 
@@ -230,7 +229,7 @@ def test_ocr_specks_and_family_names_in_a_scans_signature() -> None:
                 ("closing_right", "„"),
                 ("closing_right", "Nguyên Thị Bích Hợp"),
             ]
-        )  # fmt: skip
+        )
     ).signer
     assert (found.name, found.title, found.authority) == ("Nguyễn Thị Bích Hợp", "Phó Chủ tịch", "KT.")
 
@@ -245,7 +244,7 @@ def test_a_nơi_nhận_note_in_brackets_and_a_dash_ocr_read_long() -> None:
             ("closing_left", "(để đưa tin)"),
             ("closing_left", "`"),
             ("closing_left", "— Lưu: VT, NN."),
-        ]  # fmt: skip
+        ]
     )
     assert distribution.extract(layout) == ["Cơ quan Báo&PT, TH Thành phố (để đưa tin)", "Lưu: VT, NN"]
 
