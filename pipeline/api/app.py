@@ -39,6 +39,7 @@ from pipeline.batch import Extracted, ExtractorPool, Sink, deliver
 from pipeline.errors import DirectivesError
 from pipeline.settings import Settings
 from pipeline.store import (
+    BadCursor,
     DocumentSummary,
     DocumentView,
     Page,
@@ -323,7 +324,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None, workers: i
     @app.get(
         "/v1/tasks",
         response_model=Page[TaskView],
-        responses={401: ERRORS[401]},
+        responses={400: {"model": ErrorBody, "description": "`after` is not a cursor this API gave"}, 401: ERRORS[401]},
         dependencies=guarded,
         summary="Tasks by lead agency and deadline, soonest due first",
     )
@@ -338,10 +339,23 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None, workers: i
         document: Annotated[str | None, Query(description="only the tasks of this document id")] = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 50,
         offset: Annotated[int, Query(ge=0)] = 0,
+        after: Annotated[
+            str | None, Query(description="the `next` of the page before: the page after it, however deep")
+        ] = None,
     ) -> Page[TaskView]:
-        return rt(request).store.query_tasks(
-            lead=lead, due_before=due_before, overdue=overdue, q=q, document_id=document, limit=limit, offset=offset
-        )
+        try:
+            return rt(request).store.query_tasks(
+                lead=lead,
+                due_before=due_before,
+                overdue=overdue,
+                q=q,
+                document_id=document,
+                limit=limit,
+                offset=offset,
+                after=after,
+            )
+        except BadCursor as exc:
+            raise HTTPException(400, f"after: {exc}") from exc
 
     @app.get(
         "/v1/documents/{document_id}/edxml",

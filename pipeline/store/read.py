@@ -6,6 +6,8 @@ on SQLite too. ``q`` is a case-folded substring of the searchable text.
 
 from __future__ import annotations
 
+import base64
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -15,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from pipeline.store.identity import fold
-from pipeline.store.schema import documents, sources, task_agencies, tasks
+from pipeline.store.schema import documents, sources, task_agencies, task_leads, tasks
 from pipeline.store.views import AgencyView, DocumentSummary, DocumentView, Page, SourceView, TaskView
 
 MAX_LIMIT = 1000
@@ -120,23 +122,29 @@ def query_documents(
     return Page[DocumentSummary](total=total, limit=limit, offset=offset, items=[_summary(r) for r in rows])
 
 
-def _led_by(lead: str) -> sa.Subquery:
-    """The ids of tasks one of whose lead agencies is ``lead``, by canonical name or as written.
+class BadCursor(ValueError):
+    """An ``after`` token this store did not give (mistyped, cut short, or from another API)."""
 
-    A join on this (rather than ``tasks.id IN (...)``) lets PostgreSQL start from the two
-    indexes of task_agencies and never scan every task: on 100,000 tasks the difference is
-    150 ms against a few tens (bench/bench_store.py).
+
+def encode_cursor(due_by: str | None, document_id: str, position: int) -> str:
+    """The opaque ``after`` token of a task: where the next page of a task list starts.
+
+    >>> decode_cursor(encode_cursor("2026-03-31", "39fb70b35f04f84baa85", 2))
+    ('2026-03-31', '39fb70b35f04f84baa85', 2)
     """
-    key = fold(lead)
-    return (
-        sa.select(task_agencies.c.task_id)
-        .where(
-            task_agencies.c.role == "lead",
-            sa.or_(task_agencies.c.canonical_key == key, task_agencies.c.name_key == key),
-        )
-        .distinct()
-        .subquery("led")
-    )
+    raw = json.dumps([due_by, document_id, position], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(token: str) -> tuple[str | None, str, int]:
+    """The (due_by, document_id, position) of an ``after`` token; :class:`BadCursor` for anything else."""
+    try:
+        due, doc, position = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except (ValueError, TypeError) as exc:
+        raise BadCursor(f"not a cursor of this store: {token!r}") from exc
+    if not (due is None or isinstance(due, str)) or not isinstance(doc, str) or type(position) is not int:
+        raise BadCursor(f"not a cursor of this store: {token!r}")
+    return due, doc, position
 
 
 def query_tasks(
@@ -150,35 +158,76 @@ def query_tasks(
     today: date | None = None,
     limit: int = 50,
     offset: int = 0,
+    after: str | None = None,
 ) -> Page[TaskView]:
-    """Tasks, soonest due first. ``lead`` an agency (canonical name or as written, any case),
-    ``due_before`` an ISO date the task is due before (by the last day its deadline allows),
-    ``overdue`` due before ``today``, ``q`` words of the task or its agencies."""
+    """Tasks, soonest due first (then as in their document; undated last). ``lead`` an agency
+    (canonical name or as written, any case), ``due_before`` an ISO date the task is due before
+    (by the last day its deadline allows), ``overdue`` due before ``today``, ``q`` words of the
+    task or its agencies. ``after`` is a page's ``next``: the page that follows it, read from the
+    index wherever it lies (``offset`` counts from there).
+
+    With ``lead``, the tasks come from ``task_leads`` (one index range, in order); without, from
+    ``tasks``' own ``(due_by, document_id, position)`` index. Either way a page reads about
+    ``offset + limit`` index entries, and ``total`` is a count over the same range.
+    """
     limit, offset = _page_bounds(limit, offset)
+    # the table the tasks are listed from, and its columns of the order
+    keys: sa.Table = task_leads if lead else tasks
+    task_id = task_leads.c.task_id if lead else tasks.c.id
+    due, doc, pos = keys.c.due_by, keys.c.document_id, keys.c.position
+    source: sa.FromClause = keys
     where: list[sa.ColumnElement[bool]] = []
-    source: sa.FromClause = tasks
     if lead:
-        led = _led_by(lead)
-        source = tasks.join(led, led.c.task_id == tasks.c.id)
+        where.append(task_leads.c.agency_key == fold(lead))
     if due_before:
-        where.append(tasks.c.due_by < due_before)
+        where.append(due < due_before)
     if overdue:
-        where.append(tasks.c.due_by < (today or date.today()).isoformat())
-    if q:
-        where.append(tasks.c.search_key.like(_like(fold(q)), escape="\\"))
+        where.append(due < (today or date.today()).isoformat())
     if document_id:
-        where.append(tasks.c.document_id == document_id)
+        where.append(doc == document_id)
+    if q:
+        if lead:
+            source = task_leads.join(tasks, tasks.c.id == task_leads.c.task_id)
+        where.append(tasks.c.search_key.like(_like(fold(q)), escape="\\"))
     total = conn.execute(sa.select(sa.func.count()).select_from(source).where(*where)).scalar_one()
+
+    # Dated tasks, then undated: two ranges of the index, each read in order and cut at the page
+    # (SQLite's indexes put NULL first, PostgreSQL's last: neither has to sort this way).
+    wanted = offset + limit + 1  # one more tells whether a next page exists
+    dated: list[sa.ColumnElement[bool]] = [due.is_not(None)]
+    undated: list[sa.ColumnElement[bool]] = [due.is_(None)]
+    if after:
+        after_due, after_doc, after_pos = decode_cursor(after)
+        if after_due is None:
+            dated = [sa.false()]  # past every dated task
+            undated.append(sa.tuple_(doc, pos) > sa.tuple_(sa.literal(after_doc), sa.literal(after_pos)))
+        else:
+            dated.append(
+                sa.tuple_(due, doc, pos)
+                > sa.tuple_(sa.literal(after_due), sa.literal(after_doc), sa.literal(after_pos))
+            )
+    segments = [
+        sa.select(task_id.label("task_id"), due.label("due_by"), doc.label("document_id"), pos.label("position"))
+        .add_columns(sa.literal_column(str(segment), sa.Integer).label("segment"))
+        .select_from(source)
+        .where(*where, *bounds)
+        .order_by(due, doc, pos)
+        .limit(wanted)
+        .subquery()
+        for segment, bounds in enumerate((dated, undated))
+    ]
+    page = sa.union_all(*(sa.select(*seg.c) for seg in segments)).subquery("page")
     rows = conn.execute(
         sa.select(tasks, documents.c.issuer, documents.c.doc_type, documents.c.code)
         .add_columns(documents.c.issued_date, documents.c.subject, documents.c.urgency)
-        .select_from(source)
+        .select_from(page)
+        .join(tasks, tasks.c.id == page.c.task_id)
         .join(documents, documents.c.id == tasks.c.document_id)
-        .where(*where)
-        .order_by(tasks.c.due_by.asc().nulls_last(), tasks.c.document_id, tasks.c.position)
-        .limit(limit)
+        .order_by(page.c.segment, page.c.due_by, page.c.document_id, page.c.position)
+        .limit(limit + 1)
         .offset(offset)
     ).all()
+    more, rows = len(rows) > limit, rows[:limit]
     agencies = _agencies_of(conn, [r.id for r in rows])
     items = [
         TaskView(
@@ -204,7 +253,9 @@ def query_tasks(
         )
         for r in rows
     ]
-    return Page[TaskView](total=total, limit=limit, offset=offset, items=items)
+    last = rows[-1] if more and rows else None
+    following = encode_cursor(last.due_by, last.document_id, last.position) if last is not None else None
+    return Page[TaskView](total=total, limit=limit, offset=offset, items=items, next=following)
 
 
 def _agencies_of(conn: Connection, task_ids: Sequence[str]) -> dict[str, list[AgencyView]]:
