@@ -62,6 +62,8 @@ class Store:
         self.url = url
         self.target = safe_url(url)  # never print a password
         self.engine = create_store_engine(url)
+        # single-statement reads need no transaction: no BEGIN and ROLLBACK round trips around them
+        self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         try:
             upgrade(self.engine)
             import_legacy(self.engine)
@@ -115,7 +117,7 @@ class Store:
     ) -> Page[TaskView]:
         """Tasks, soonest due first (see :func:`pipeline.store.read.query_tasks`); ``after`` is the
         ``next`` of the page before, and a malformed one raises :class:`BadCursor`."""
-        with self.engine.connect() as conn:
+        with self._autocommit.connect() as conn:
             return read.query_tasks(
                 conn,
                 lead=lead,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -189,7 +188,7 @@ def query_tasks(
         if lead:
             source = task_leads.join(tasks, tasks.c.id == task_leads.c.task_id)
         where.append(tasks.c.search_key.like(_like(fold(q)), escape="\\"))
-    total = conn.execute(sa.select(sa.func.count()).select_from(source).where(*where)).scalar_one()
+    count = sa.select(sa.func.count()).select_from(source).where(*where)
 
     # Dated tasks, then undated: two ranges of the index, each read in order and cut at the page
     # (SQLite's indexes put NULL first, PostgreSQL's last: neither has to sort this way).
@@ -216,57 +215,77 @@ def query_tasks(
         .subquery()
         for segment, bounds in enumerate((dated, undated))
     ]
-    page = sa.union_all(*(sa.select(*seg.c) for seg in segments)).subquery("page")
+    merged = sa.union_all(*(sa.select(*seg.c) for seg in segments)).subquery("merged")
+    in_order = (merged.c.segment, merged.c.due_by, merged.c.document_id, merged.c.position)
+    page = sa.select(merged).order_by(*in_order).limit(limit + 1).offset(offset).subquery("page")
+    # One statement for the page, its documents, its agencies and the total: one round trip and
+    # one snapshot (Store runs it outside a transaction). The count is uncorrelated, so both
+    # databases compute it once for the whole answer.
     rows = conn.execute(
         sa.select(tasks, documents.c.issuer, documents.c.doc_type, documents.c.code)
         .add_columns(documents.c.issued_date, documents.c.subject, documents.c.urgency)
+        .add_columns(*(c.label(f"agency_{c.name}") for c in _AGENCY_COLUMNS))
+        .add_columns(count.scalar_subquery().label("total"))
         .select_from(page)
         .join(tasks, tasks.c.id == page.c.task_id)
         .join(documents, documents.c.id == tasks.c.document_id)
+        .outerjoin(task_agencies, task_agencies.c.task_id == tasks.c.id)
         .order_by(page.c.segment, page.c.due_by, page.c.document_id, page.c.position)
-        .limit(limit + 1)
-        .offset(offset)
+        .order_by(task_agencies.c.role, task_agencies.c.position)
     ).all()
-    more, rows = len(rows) > limit, rows[:limit]
-    agencies = _agencies_of(conn, [r.id for r in rows])
-    items = [
-        TaskView(
-            id=r.id,
-            document=DocumentSummary(
-                id=r.document_id,
-                issuer=r.issuer,
-                doc_type=r.doc_type,
-                code=r.code,
-                issued_date=r.issued_date,
-                subject=r.subject,
-                urgency=r.urgency,
-            ),
-            ordinal=r.ordinal,
-            text=r.text,
-            lead=[a.name for a in agencies.get(r.id, []) if a.role == "lead"],
-            support=[a.name for a in agencies.get(r.id, []) if a.role == "support"],
-            agencies=agencies.get(r.id, []),
-            deadline=r.deadline,
-            due_by=r.due_by,
-            recurrence=r.recurrence,
-            report_to=r.report_to,
-        )
-        for r in rows
-    ]
-    last = rows[-1] if more and rows else None
-    following = encode_cursor(last.due_by, last.document_id, last.position) if last is not None else None
-    return Page[TaskView](total=total, limit=limit, offset=offset, items=items, next=following)
+    if rows:
+        total = rows[0].total
+    elif offset or after:  # past the last page: the count alone
+        total = conn.execute(count).scalar_one()
+    else:
+        total = 0
+    listed = _tasks_of(rows)
+    more, listed = len(listed) > limit, listed[:limit]
+    following = None
+    if more and listed:
+        last, position = listed[-1]
+        following = encode_cursor(last.due_by, last.document.id, position)
+    return Page[TaskView](total=total, limit=limit, offset=offset, items=[t for t, _ in listed], next=following)
 
 
-def _agencies_of(conn: Connection, task_ids: Sequence[str]) -> dict[str, list[AgencyView]]:
-    found: dict[str, list[AgencyView]] = defaultdict(list)
-    if not task_ids:
-        return found
-    rows = conn.execute(
-        sa.select(task_agencies)
-        .where(task_agencies.c.task_id.in_(list(task_ids)))
-        .order_by(task_agencies.c.task_id, task_agencies.c.role, task_agencies.c.position)
-    ).all()
+_AGENCY_COLUMNS = (task_agencies.c.role, task_agencies.c.name, task_agencies.c.canonical, task_agencies.c.is_group)
+
+
+def _tasks_of(rows: Sequence[Any]) -> list[tuple[TaskView, int]]:
+    """Rows of (task, document, one agency) in page order → each task with all its agencies, and
+    its position in its document (for the cursor)."""
+    listed: dict[str, TaskView] = {}
+    positions: list[int] = []
     for r in rows:
-        found[r.task_id].append(AgencyView(role=r.role, name=r.name, canonical=r.canonical, group=r.is_group))
-    return found
+        task = listed.get(r.id)
+        if task is None:
+            view = TaskView(
+                id=r.id,
+                document=DocumentSummary(
+                    id=r.document_id,
+                    issuer=r.issuer,
+                    doc_type=r.doc_type,
+                    code=r.code,
+                    issued_date=r.issued_date,
+                    subject=r.subject,
+                    urgency=r.urgency,
+                ),
+                ordinal=r.ordinal,
+                text=r.text,
+                lead=[],
+                support=[],
+                agencies=[],
+                deadline=r.deadline,
+                due_by=r.due_by,
+                recurrence=r.recurrence,
+                report_to=r.report_to,
+            )
+            task = listed[r.id] = view
+            positions.append(r.position)
+        if r.agency_role is not None:
+            agency = AgencyView(
+                role=r.agency_role, name=r.agency_name, canonical=r.agency_canonical, group=r.agency_is_group
+            )
+            task.agencies.append(agency)
+            (task.lead if agency.role == "lead" else task.support).append(agency.name)
+    return list(zip(listed.values(), positions, strict=True))

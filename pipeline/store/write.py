@@ -96,6 +96,10 @@ _STATE = sa.select(
     sa.select(documents.c.id).where(documents.c.id == _DOC).scalar_subquery().label("existing"),
     sa.select(sources.c.document_id).where(sources.c.sha256 == sa.bindparam("sha")).scalar_subquery().label("previous"),
 )
+# PostgreSQL: writers of one document take turns, from here to their commit. Without it, the first
+# two writers of a new document (its PDF and DOCX uploaded at once) race past ON CONFLICT (id) into
+# the unique index on identity, and one fails; SQLite writers take turns on the database already.
+_TAKE_TURNS = sa.select(sa.func.pg_advisory_xact_lock(sa.bindparam("key", type_=sa.BigInteger)))
 _ANY_SOURCE = sa.select(sources.c.sha256).where(sources.c.document_id == _DOC).limit(1)
 _TASKS_OF = sa.select(tasks.c.id).where(tasks.c.document_id == _DOC).scalar_subquery()
 _DELETE_REFERENCES = sa.delete(doc_references).where(doc_references.c.document_id == _DOC)
@@ -235,6 +239,8 @@ def upsert_record(conn: Connection, record: Record, *, now: datetime | None = No
     doc_id = document_id(identity)
     sha = record.source.sha256
 
+    if conn.dialect.name == "postgresql":
+        conn.execute(_TAKE_TURNS, {"key": int(doc_id[:15], 16)})  # 60 bits of the id: a bigint
     state = conn.execute(_STATE, {"doc_id": doc_id, "sha": sha}).one()
     existed, previous = state.existing is not None, state.previous
 
