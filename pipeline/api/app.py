@@ -207,7 +207,8 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None, workers: i
 
     keys = [k.get_secret_value() for k in settings.api_keys if k.get_secret_value()]
 
-    def check_key(key: Annotated[str | None, Depends(API_KEY)]) -> None:
+    # async: a sync dependency would cost every request a trip to the thread pool and back
+    async def check_key(key: Annotated[str | None, Depends(API_KEY)]) -> None:
         if keys and not (key and any(hmac.compare_digest(key.encode(), k.encode()) for k in keys)):
             raise HTTPException(401, "missing or wrong X-API-Key", headers={"WWW-Authenticate": "X-API-Key"})
 
