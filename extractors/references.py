@@ -123,7 +123,15 @@ def _fold(text: str) -> str:
 # số and ký hiệu: a number, then "/" or "-" groups that are a year or start with a capital.
 # Matches "22-KH/TU", "164/KH-UBND", "30/2020/NĐ-CP", "64/2025/QH15", "02/2011/TTLT-VPCP-BNV",
 # "2917 /SGDĐT-VP"; never a date ("13/12/2025": "12" is neither a year nor a capital group).
-_CODE = r"(?P<code>\d{1,5}(?:\s?[/-]\s?(?:\d{4}(?![\w])|(?-i:[A-ZĐ])[A-Za-zĐđ0-9&]*))+)"
+# and with an en dash a typist put for the hyphen ("08 –HD/BTCTU"), a Party office's lower-case tail ("2587-CV/VPTW/nb")
+_CODE = (
+    r"(?P<code>\d{1,5}(?:\s?[/\-–—]\s?(?:\d{4}(?![\w])|(?-i:[A-ZĐ])[A-Za-zĐđ0-9&]*))+(?:/(?-i:[a-z]{1,3})(?![\w]))?)"
+)
+# a standard cited by its number: "Tiêu chuẩn TCVN 6909:2001", "QCVN 102:2016/BTTTT", "ISO 9001:2015"
+_STANDARD = re.compile(
+    r"(?<!\w)(?P<type>Tiêu\s+chuẩn\s+|Quy\s+chuẩn(?:\s+kỹ\s+thuật)?(?:\s+quốc\s+gia)?\s+)?"
+    r"(?P<code>(?P<kind>TCVN|QCVN|ISO)\s?\d{2,5}(?:-\d{1,4})*(?::\d{4})?(?:/[A-ZĐ][A-ZĐ0-9&-]*)?)(?![\w:])"
+)
 # ", ngày 05/3/2020", " ngày 01 tháng 6 năm 2009", " ban hành ngày 5-3-2020"
 _DATE = re.compile(
     r"\s*,?\s*(?:(?:được\s+)?ban\s+hành\s+)?ngày\s+"
@@ -190,8 +198,8 @@ def _title() -> re.Pattern[str]:
 
 
 def _clean_code(code: str) -> str:
-    """ "2917 /SGDĐT-VP" → "2917/SGDĐT-VP"."""
-    return re.sub(r"\s+", "", code)
+    """ "2917 /SGDĐT-VP" → "2917/SGDĐT-VP", "08 –HD/BTCTU" → "08-HD/BTCTU"."""
+    return re.sub(r"\s+", "", code).replace("–", "-").replace("—", "-")
 
 
 def code_key(code: str) -> str:
@@ -307,6 +315,10 @@ def _next_in_list(text: str, pos: int, full: re.Pattern[str]) -> re.Match[str] |
 _SENTENCE_BREAK_DOT = re.compile(r"\.(?:\s|$)")
 
 
+# where a code may stand: a number, then "/", "-" or an en dash ("30/2020", "33-KH", "08 –HD")
+_CODE_HINT = re.compile(r"\d\s?[/\-–—]")
+
+
 def find_mentions(text: str, offset: int = 0, block: int = 0) -> list[Mention]:
     """Candidate citations in ``text`` (offsets shifted by ``offset``, tagged ``block``), in order.
 
@@ -344,17 +356,27 @@ def find_mentions(text: str, offset: int = 0, block: int = 0) -> list[Mention]:
         if more is not None and not any(more.start() < e and s < more.end() for s, e in taken):
             add(more, doc_type, more.start(), inherited)
 
-    for m in listed.finditer(text):
+    # most paragraphs cite nothing: the long patterns only run where a code could stand (a digit before "/" or "-")
+    coded = bool(_CODE_HINT.search(text))
+    for m in listed.finditer(text) if coded else ():
         if any(m.start() < e and s < m.end() for s, e in taken):
             continue
         head = _ISSUER_INTRO.match(m.group("mid"))
         found = _issuer_at(m.group("mid"), head.end()) if head else None
         add(m, _type_name(m.group("type")), m.start(), found[0].strip() if found else None)
-    for pattern in (full, law):
+    for pattern in (full, law) if coded else ():
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             add(m, _type_name(m.group("type")), m.start(), None)
+    for m in _STANDARD.finditer(text):
+        if any(m.start() < e and s < m.end() for s, e in taken):
+            continue
+        # a standard keeps the space of its name: "TCVN 6909:2001"
+        code = re.sub(r"^(TCVN|QCVN|ISO)\s?", r"\1 ", m.group("code"))
+        kind = "Quy chuẩn" if m.group("kind") == "QCVN" else "Tiêu chuẩn"
+        out.append(Mention("full", offset + m.start(), offset + m.end(), doc_type=kind, code=code, block=block))
+        taken.append((m.start(), m.end()))
     for m in short.finditer(text):
         if not any(m.start() < e and s < m.end() for s, e in taken):
             out.append(
@@ -385,6 +407,38 @@ def _between(texts: list[tuple[int, str]], block: int, start: int, end: int) -> 
     return text[start - off : end - off]
 
 
+def _common_date(dated: list[Mention]) -> str | None:
+    """The date most mentions give a code printed with two (a typo, or a second act the text merges); ties go to
+    the first mention's."""
+    counts: dict[str, int] = {}
+    for m in dated:
+        counts[m.issued_date or ""] = counts.get(m.issued_date or "", 0) + 1
+    top = max(counts.values())
+    return next(m.issued_date for m in dated if counts[m.issued_date or ""] == top)
+
+
+# OCR's misreadings inside a code, each one character for one so spans stay put: the fraction slash or a "%" for
+# "/" ("97⁄2015/QH13", "112/2025%QH15"), "I" or "l" for "1" after the letters of a ký hiệu ("QHI3" → "QH13")
+_OCR_SLASH = re.compile(r"(?<=\d)[⁄%](?=[\dA-ZĐ])")
+_OCR_ONE = re.compile(r"(?<=/[A-ZĐ]{2})[Il](?=\d)|(?<=/[A-ZĐ]{2}\d)[Il](?!\w)")
+
+
+def _ocr_codes(text: str) -> str:
+    return _OCR_ONE.sub("1", _OCR_SLASH.sub("/", text)) if any(c in text for c in "⁄%Il") else text
+
+
+def _other_issuer(group: _Resolved, issuer: str) -> bool:
+    """Does ``group`` name an issuer other than ``issuer`` (compared without case or marks)?"""
+
+    def same(a: str, b: str) -> bool:
+        # "Ban Thường vụ Tỉnh ủy" and "Ban Thường vụ Tỉnh ủy Lào Cai" are one committee named short and long
+        fa, fb = _fold(a), _fold(b)
+        return fa.startswith(fb) or fb.startswith(fa)
+
+    known = [m.issuer for m in group.mentions if m.issuer]
+    return bool(known) and not any(same(k, issuer) for k in known)
+
+
 def resolve(mentions: list[Mention], texts: list[tuple[int, str]], own_code: str | None = None) -> list[Reference]:
     """Merge mentions (in document order) into one :class:`Reference` per instrument.
 
@@ -399,13 +453,15 @@ def resolve(mentions: list[Mention], texts: list[tuple[int, str]], own_code: str
         if own_code and key == own_code:
             continue
         same = by_code.setdefault(key, [])
+        # once per distinct code (annotation.md), even when a text prints it with two dates ("59-NQ/TW ngày
+        # 24/01/2025" in the căn cứ, "ngày 24 tháng 01 năm 2024" further on): the fullest, first mention gives its
+        # date and issuer. A Party number restarts with each committee, so the same code of another issuer
+        # ("33-KH/TU" of the Ban Thường vụ Tỉnh ủy Lào Cai and of Yên Bái) is another act.
         target: _Resolved | None = None
-        if m.issued_date:
-            # a Party number restarts each term: the same code with another date is another act
-            target = next((g for g in same if g.date == m.issued_date), None)
-            target = target or next((g for g in reversed(same) if g.date is None), None)
+        if m.issuer:
+            target = next((g for g in same if not _other_issuer(g, m.issuer)), None)
         elif same:
-            target = same[-1]  # an undated re-mention is the latest act with that code
+            target = same[-1]  # a re-mention without its issuer is the latest act with that code
         if target is None:
             target = _Resolved()
             same.append(target)
@@ -465,7 +521,9 @@ def _reference(g: _Resolved) -> Reference:
     return Reference(
         doc_type=doc_type,
         code=best.code or "",
-        issued_date=best.issued_date or (max(dated, key=lambda m: m.fullness).issued_date if dated else None),
+        issued_date=_common_date(dated)
+        if len({m.issued_date for m in dated}) > 1
+        else (best.issued_date or (max(dated, key=lambda m: m.fullness).issued_date if dated else None)),
         issuer=best.issuer or (max(issuers, key=lambda m: m.fullness).issuer if issuers else None),
         mentions=len(g.mentions),
         subject=best.subject or next((m.subject for m in fulls if m.subject), None),
@@ -481,6 +539,8 @@ def extract(layout: Layout, subject: str | None = None, own_code: str | None = N
     found there); ``own_code`` is the document's own code, which is never a reference of itself.
     """
     texts = [(p.start, p.text) for p in layout.paragraphs if p.zone in _SCANNED_ZONES]
+    if layout.scanned:
+        texts = [(off, _ocr_codes(text)) for off, text in texts]
     mentions: list[Mention] = []
     for i, (off, text) in enumerate(texts):
         mentions += find_mentions(text, off, i)
