@@ -24,10 +24,11 @@ _LETTERS = "abcdđeghiklmnopqrstuvxy"
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 # Fixed ranks of heading kinds; list kinds ("decimal", "letter", "dash" ...) nest by order of appearance.
-_RANK = {"phan": 0, "chuong": 1, "muc": 2, "dieu": 3, "roman": 4}
+# "A. MỤC ĐÍCH, YÊU CẦU" / "B. NỘI DUNG ..." (capital-letter parts of a plan) hold Roman sections.
+_RANK = {"phan": 0, "chuong": 1, "muc": 2, "dieu": 3, "part": 4, "roman": 5}
 # Bullets are the lowest level: a printed number ("5.1.", "b)") after a run of "-" items closes them
 # rather than nesting inside the last one. "unit" is a bare unit-name heading line (see tasks.py).
-_BULLETS = {"dash", "plus", "bullet"}
+_BULLETS = {"dash", "plus", "bullet", "star"}
 
 # Each (kind, regex) matches at the start of a paragraph; group "n" is the printed number.
 # Bold markers ("**1.**") are tolerated because converters leave them in plain text.
@@ -46,16 +47,23 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("multi", re.compile(r"(?P<n>\d{1,2}(?:\.\d{1,2})+)\.?[)]?\s+(?=\D)")),
     # "I. MỤC ĐÍCH", "II- NHIỆM VỤ" (Party style), "IV/ ..."
     ("roman", re.compile(r"(?P<n>[IVXL]{1,6})(?:\s*[.\-–)]\s*|/\s+)(?=\S)")),
+    # "A. MỤC ĐÍCH, YÊU CẦU", "B. NỘI DUNG, NHIỆM VỤ": a capital letter before a title in capitals
+    ("part", re.compile(r"(?P<n>[A-H])\s*[.)]\s+(?=[A-ZĐÀ-Ỹ]{2,}[\s,]+[A-ZĐÀ-Ỹ]{2,})")),
     # "1. ...", "1- ..." (Party style), "1) ...", "1/ ..."
     ("decimal", re.compile(r"(?P<n>\d{1,2})\s*[.\-–)/]\s*(?=[^\W\d_]|[\"“(*])")),
     # "a) ...", "đ) ...", "b. ..."
     ("letter", re.compile(r"(?P<n>[a-zđ])\s*[).]\s+")),
+    # "(1) Công tác tham mưu ...", "(2) Nâng cao chất lượng ..."; "(a) ..."
+    ("paren", re.compile(r"\((?P<n>\d{1,2})\)\s*(?=\S)")),
+    ("paren_letter", re.compile(r"\((?P<n>[a-zđ])\)\s*(?=\S)")),
     # "- ...", "– ...", "— ..."; a scan's OCR reads a dash as "~" ("~ Các đơn vị ...")
     ("dash", re.compile(r"(?:[-–—]\s*|~\s+)(?=\S)")),
     # "+ ..."
     ("plus", re.compile(r"\+\s*(?=\S)")),
     # "• ...", "● ...", "▪ ..."
     ("bullet", re.compile(r"[•●○▪■◦·∙]\s*(?=\S)")),
+    # "* Lưu ý: ...", "* Thời gian thực hiện: ..." (not the "**" of bold, handled above)
+    ("star", re.compile(r"\*\s+(?=[^\s*])")),
 ]
 _BOLD = re.compile(r"^\s*\*\*")
 
@@ -123,9 +131,11 @@ def roman_value(s: str) -> int | None:
 
 
 def _number(kind: str, raw: str) -> int | None:
-    if kind == "letter":
+    if kind in {"letter", "paren_letter"}:
         idx = _LETTERS.find(raw.lower())
         return idx + 1 if idx >= 0 else None
+    if kind == "part":
+        return "ABCDEFGH".index(raw) + 1
     if kind == "multi":
         return int(raw.split(".")[-1])
     if raw.isdigit():
