@@ -431,7 +431,10 @@ def _split_names(text: str) -> list[str]:
     for i, (a, b) in enumerate(cuts):
         nxt = cuts[i + 1][0] if i + 1 < len(cuts) else len(text)
         left, right = text[start:a], text[b:nxt]
-        if left.strip() and right.strip() and _complete(left) and starts_agency(right):
+        # a bare lower-case noun after a comma qualifies the same group ("các văn phòng tỉnh ủy, thành ủy",
+        # "Ủy ban nhân dân tỉnh, thành phố trực thuộc Trung ương"); a new name opens with a capital or "các"
+        opens = right[:1].isupper() or re.match(r"(?:các|những|mỗi)\s", right) is not None
+        if left.strip() and right.strip() and opens and _complete(left) and starts_agency(right):
             names.append(_clean(left))
             start = b
     names.append(_clean(text[start:]))

@@ -21,6 +21,8 @@ from pipeline.layout import Paragraph
 
 # Vietnamese điểm letters run a, b, c, d, đ, e, g, h, i, k, ... (no f, j, w, z): "đ)" is the 5th.
 _LETTERS = "abcdđeghiklmnopqrstuvxy"
+# letters some lists still use, read as following their Latin neighbour ("e) ... f) ...")
+_LATIN_ONLY = {"f": "e", "j": "i", "w": "v", "z": "y"}
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 # Fixed ranks of heading kinds; list kinds ("decimal", "letter", "dash" ...) nest by order of appearance.
@@ -133,6 +135,8 @@ def roman_value(s: str) -> int | None:
 def _number(kind: str, raw: str) -> int | None:
     if kind in {"letter", "paren_letter"}:
         idx = _LETTERS.find(raw.lower())
+        if idx < 0 and raw.lower() in _LATIN_ONLY:
+            return _LETTERS.find(_LATIN_ONLY[raw.lower()]) + 2  # "f)" after "e)" in a list that uses it
         return idx + 1 if idx >= 0 else None
     if kind == "part":
         return "ABCDEFGH".index(raw) + 1

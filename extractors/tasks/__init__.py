@@ -97,7 +97,7 @@ def _read_part(
         return finder.sentences_of(preamble, root, Scope(part.mode)), root.lead
     introduction = None
     for p in reversed(preamble):
-        introduction = intro(p.text)
+        introduction = intro(p.text, issuer_speaks=True)
         if introduction is not None or clean(p.text):
             break
     if introduction is not None and introduction.explicit and not _is_issuer(introduction.lead, issuer):
@@ -108,7 +108,8 @@ def _read_part(
             when=text,
             deadline=find_deadline(text, year),
             source="intro",
-            assigned=True,
+            # a Hướng dẫn's introduction addresses its readers; its rules still assign nothing
+            assigned=part.mode != "guidance",
             parent=root,
         )
     else:

@@ -111,6 +111,29 @@ def is_attribute(item: Item) -> bool:
     return label(item.head) is not None
 
 
+# a short labelled line: "Sáng: từ 8h30", "Chiều: từ 14h00" (a label of one to three words, then ":")
+_SHORT_LABEL = re.compile(r"^[^\W\d_][^\s:]*(?:\s+[^\s:]+){0,2}\s*:")
+
+
+def extends(item: Item, above: Item) -> bool:
+    """Does ``item`` run on the time expression of the attribute item ``above`` ("- Thời gian dự kiến:" then
+    "- Sáng: từ 8h30")? Only a short labelled line under a time label, or under such a line, does."""
+    found = label(above.head)
+    runs_on = (found is not None and found[0] == "deadline") or (
+        found is None and _SHORT_LABEL.match(clean(above.head))
+    )
+    return bool(runs_on) and label(item.head) is None and bool(_SHORT_LABEL.match(clean(item.head)))
+
+
+def lines_of(items: list[Item]) -> list[Item]:
+    """The attribute items among ``items``, with the lines that run on a time expression above them."""
+    out: list[Item] = []
+    for i, item in enumerate(items):
+        if is_attribute(item) or (out and out[-1] is items[i - 1] and extends(item, items[i - 1])):
+            out.append(item)
+    return out
+
+
 def read(items: list[Item], lines: list[Paragraph] | None = None) -> Attributes:
     """The attributes of a run of attribute items and unnumbered attribute lines.
 
@@ -120,7 +143,10 @@ def read(items: list[Item], lines: list[Paragraph] | None = None) -> Attributes:
     """
     out = Attributes()
     for item in items:
-        out.merge(_item(item))
+        if label(item.head) is None:
+            out.merge(_extension("deadline", item))  # "- Sáng: từ 8h30" under "- Thời gian dự kiến:"
+        else:
+            out.merge(_item(item))
     for para in lines or []:
         found = label(para.text)
         if found is not None:

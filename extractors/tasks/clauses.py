@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from extractors.agencies import find_agencies, split_agencies
+from extractors.deadlines import patterns
 from extractors.tasks.cues import NOT_BEFORE_LETTER, SPACES, alt, clean, cues, sentences, words
 
 # An introduction whose items name their own agencies: "Các cơ quan, đơn vị sau đây", "các sở, ngành sau".
@@ -42,7 +43,20 @@ _LIST_COLON = re.compile(r"(?i:các)\s+(?i:sở|bộ|ngành|cơ quan|đơn vị|
 _NOUN_VERBS = ("tổ chức", "lãnh đạo")
 # Verbs the tagger finds inside a name, never its boundary: "các đơn vị có liên quan", "các đơn vị trực thuộc",
 # "Các phòng ban tham gia đào tạo", "các cơ quan chuyên trách"
-_NAME_VERBS = {"liên quan", "trực thuộc", "thuộc", "tham gia", "chuyên trách", "phụ trách", "quản lý", "được", "có"}
+_NAME_VERBS = {
+    "liên quan",
+    "trực thuộc",
+    "thuộc",
+    "tham gia",
+    "chuyên trách",
+    "phụ trách",
+    "quản lý",
+    "được",
+    "có",
+    "ủy",
+    "uỷ",
+    "thường trực",
+}
 # "chỉ đạo" names who is steered, not who leads, unless the steered agency is given the lead at once:
 # "Chỉ đạo Sở Y tế chủ trì ..." → Sở Y tế; "Chỉ đạo các cấp đưa nội dung ..." → whoever is asked to steer.
 _STEER = re.compile(r"^chỉ\s+đạo\s", re.IGNORECASE)
@@ -63,11 +77,30 @@ class Clause:
     how: str = ""  # how the lead is named: "cue" ("Giao X"), "colon" ("X: ..."), "chu_tri" ("X chủ trì"), "verb"
 
 
-def starts_agency(text: str, pos: int, relaxed: bool = False) -> bool:
+@cache
+def _actor() -> re.Pattern[str]:
+    # "Khoa nhận hồ sơ", "Sinh viên truy cập ...", "Cán bộ, nhân viên ... có trách nhiệm", "giám thị", and an
+    # abbreviated body ("P.ĐTĐH gửi danh sách ...", "BHXH các tỉnh ...")
+    nouns = alt(words("actor_nouns"))
+    return re.compile(
+        r"(?:(?i:(?:các|những|mỗi|tất\s+cả)\s+)?(?i:"
+        + nouns
+        + r")"
+        + NOT_BEFORE_LETTER
+        + r"|[A-ZĐ]{1,3}\.?[A-ZĐ]{2,}(?:&[A-ZĐ]+)?"
+        + NOT_BEFORE_LETTER
+        + r")"
+    )
+
+
+def starts_agency(text: str, pos: int, relaxed: bool = False, actors: bool = False) -> bool:
     """Does an agency name start at ``pos``? ``relaxed`` (after "Giao", "Đề nghị") accepts a
-    lower-case head ("đề nghị người đứng đầu các cơ quan")."""
+    lower-case head ("đề nghị người đứng đầu các cơ quan"); ``actors`` (the head of an item or a cell)
+    accepts who acts without being an agency ("Khoa", "Sinh viên", "P.ĐTĐH")."""
     c = cues()
     if c.head.match(text, pos):
+        return True
+    if actors and _actor().match(text, pos):
         return True
     if relaxed and pos < len(text):
         upper = text[:pos] + text[pos].upper() + text[pos + 1 :]
@@ -135,10 +168,22 @@ def _verb_boundary(phrase: str) -> int | None:
     n = len(phrase.split())
     if n < 3:
         return None
-    found = find_agencies(phrase)
-    if found and found[0][0] == 0 and found[-1][1] >= len(phrase) - 1:
+    if _all_names(phrase):
         return None  # the gazetteer reads the whole phrase as names
     return _tagged_boundary(phrase)
+
+
+_BETWEEN_NAMES = re.compile(r"^[\s,;]*(?:(?:và|cùng|hoặc)\s+)?[\s,;]*$")
+
+
+def _all_names(phrase: str) -> bool:
+    """Is the phrase nothing but gazetteer names and the separators between them?"""
+    pos = 0
+    for start, end, _name in find_agencies(phrase):
+        if start < pos or not _BETWEEN_NAMES.match(phrase[pos:start]):
+            return False
+        pos = end
+    return pos > 0 and bool(_BETWEEN_NAMES.match(phrase[pos:]))
 
 
 @lru_cache(maxsize=2048)
@@ -170,9 +215,18 @@ def split_names(phrase: str) -> list[str]:
     out = split_agencies(phrase.strip(" ,."))
     if out and len(out[-1].split()) > 10:
         found = find_agencies(out[-1])
-        if found and found[0][0] == 0 and len(out[-1][found[0][1] :].split()) >= 4:
+        rest = out[-1][found[0][1] :] if found else ""
+        if found and found[0][0] == 0 and len(rest.split()) >= 4 and not _QUALIFIER.match(rest):
             out[-1] = found[0][2]
     return out
+
+
+# what may follow a name inside it: "... các tỉnh, thành phố trực thuộc Trung ương", "... có liên quan"
+_QUALIFIER = re.compile(
+    r"^[\s,]*(?:(?:và\s+)?(?:các\s+)?(?:tỉnh|thành\s+phố|huyện|xã|phường)|trực\s+thuộc|thuộc|có\s+liên\s+quan|liên\s+quan"
+    r"|cùng\s+cấp|các\s+cấp|trên\s+địa\s+bàn|ở|tại|của|Trung\s+ương)(?![^\W\d_])",
+    re.IGNORECASE,
+)
 
 
 @cache
@@ -247,9 +301,9 @@ def lead_clause(text: str) -> Clause:
     step = c.step.match(text)  # "Bước 1: Phòng Đào tạo cung cấp ..."
     m = c.cue.match(text, step.end() if step else 0)
     pos = m.end() if m else (step.end() if step else 0)
-    if not starts_agency(text, pos, relaxed=bool(m)):
+    if not starts_agency(text, pos, relaxed=bool(m), actors=True):
         return _after_opener(text) or Clause(support=_first_support(text))
-    found = agency_phrase(text, pos)
+    found = _obliged_phrase(text, pos) or agency_phrase(text, pos)
     if not found:
         return Clause(support=_first_support(text))
     name, end = found
@@ -284,9 +338,10 @@ def lead_clause(text: str) -> Clause:
     if m and _STEER.match(m.group(0)) and not ct and not sup:
         # "Chỉ đạo các cấp đưa nội dung ...": the steered bodies do not lead the item
         return Clause(support=support)
-    if not m and not ct and action and not c.stop.match(action):
-        # "Sở Tài chính năm 2026 ..." is not a lead clause: the name must run into a verb.
-        return Clause(support=_first_support(text))
+    if not m and not ct and action and not c.stop.match(action) and not c.obligation.match(action):
+        if not _verb_first(action):
+            # "Sở Tài chính năm 2026 ..." is not a lead clause: the name must run into a verb.
+            return Clause(support=_first_support(text))
     if not m and _OPINION_INTRO.match(action):
         # "Tổng cục Thuế có ý kiến như sau:" is the issuer speaking, not an agency asked to act;
         # "Giao các Bộ: ... có ý kiến đối với đề xuất ..." is a task
@@ -295,6 +350,34 @@ def lead_clause(text: str) -> Clause:
         _more_agents(action, lead, support)
     how = "cue" if m else ("chu_tri" if ct and ct.group(0).strip() else "verb")
     return Clause(lead, support, True, assign_only, 0, action, how)
+
+
+_OBLIGED = re.compile(r"(?<![^\W\d_])(?:có|chịu)\s+trách\s+nhiệm|có\s+nhiệm\s+vụ(?![^\W\d_])")
+
+
+def _obliged_phrase(text: str, pos: int) -> tuple[str, int] | None:
+    """The whole subject before an obligation in the same clause: "Cán bộ, nhân viên được giao soạn thảo văn
+    bản | có trách nhiệm ...", "Chánh văn phòng hoặc người được giao phụ trách công tác văn phòng | có trách
+    nhiệm ..." (the stop verbs and tags inside describe who is meant)."""
+    ob = _OBLIGED.search(text, pos)
+    if ob is None or ob.start() == pos:
+        return None
+    subject = text[pos : ob.start()]
+    if re.search(r"[;:.()]", subject) or len(subject.split()) > 16 or cues().chu_tri.search(subject):
+        return None
+    if cues().phoi_hop.search(subject) or re.search(r"(?<![^\W\d_])(?:là|thì|nếu|khi)(?![^\W\d_])", subject):
+        return None
+    name = subject.strip(" ,")
+    return (name, pos + len(subject.rstrip(" ,"))) if name else None
+
+
+@lru_cache(maxsize=4096)
+def _verb_first(action: str) -> bool:
+    """Does ``action`` open with a verb (underthesea's tag), as in "Khoa | nhận hồ sơ xét tốt nghiệp"?"""
+    from underthesea import pos_tag
+
+    tagged = pos_tag(action[:60])
+    return bool(tagged) and tagged[0][1] == "V" and tagged[0][0][:1].islower()
 
 
 def _more_agents(action: str, lead: list[str], support: list[str]) -> None:
@@ -331,14 +414,28 @@ def _after_opener(text: str) -> Clause | None:
     return clause
 
 
-def addressee(sentence: str) -> Clause | None:
+# a cue inside a relative clause names who was given a task before, not who is asked now: "Thực hiện
+# nhiệm vụ giao cho Sở Nội vụ (...), Sở Nội vụ xây dựng ..."
+_RELATIVE = re.compile(r"(?<![^\W\d_])(?:nhiệm\s+vụ|được|đã|vừa|đã\s+được|như)\s*$", re.IGNORECASE)
+
+
+@cache
+def _self_presentation() -> re.Pattern[str]:
+    return re.compile(str(patterns()["self_presentation"]), re.IGNORECASE)
+
+
+def addressee(sentence: str, *, issuer_speaks: bool = False) -> Clause | None:
     """The agency a sentence asks to act, wherever the cue stands:
     "Ủy ban nhân dân tỉnh yêu cầu các cơ quan, đơn vị và địa phương tập trung ..." → lead
     ["các cơ quan, đơn vị và địa phương"]. The last cue followed by an agency wins ("trên cơ sở
-    đề nghị của Sở Nội vụ, UBND tỉnh yêu cầu các sở ..." → "các sở ...")."""
+    đề nghị của Sở Nội vụ, UBND tỉnh yêu cầu các sở ..." → "các sở ..."). With ``issuer_speaks`` (the
+    sentence that introduces a whole document), a subject presenting its own document ("Ban Chỉ đạo quốc
+    gia xây dựng kế hoạch thực hiện như sau:") is no addressee."""
     c = cues()
     best: Clause | None = None
     for m in c.cue.finditer(sentence):
+        if _RELATIVE.search(sentence, max(0, m.start() - 16), m.start()):
+            continue
         if not starts_agency(sentence, m.end(), relaxed=True):
             continue
         clause = lead_clause(sentence[m.start() :])
@@ -348,6 +445,8 @@ def addressee(sentence: str) -> Clause | None:
     if best is None:
         clause = lead_clause(sentence)
         if clause.explicit:
+            if issuer_speaks and _self_presentation().match(clause.action):
+                return None
             return clause
         # "..., đòi hỏi Văn phòng Trung ương Đảng và các văn phòng tỉnh ủy tiếp tục ...", "..., các sở,
         # ngành tập trung ...": an agency that acts after the sentence's opening clause
@@ -357,6 +456,8 @@ def addressee(sentence: str) -> Clause | None:
                 continue
             clause = lead_clause(sentence[at:])
             if clause.explicit and not clause.body_start and _acts(clause.action):
+                if issuer_speaks and _self_presentation().match(clause.action):
+                    return None
                 clause.body_start += at
                 return clause
     return best
@@ -406,10 +507,10 @@ def explicit_assignment(text: str, *, strict: bool = False) -> bool:
 _ANSWERABLE = re.compile(r"^(?:là\s+người\s+)?chịu\s+trách\s+nhiệm\s+(?:về|trước)", re.IGNORECASE)
 
 
-def intro(text: str) -> Clause | None:
+def intro(text: str, *, issuer_speaks: bool = False) -> Clause | None:
     """The addressee of a sentence introducing a list ("... yêu cầu X thực hiện các nội dung sau:")."""
     text = clean(text)
     if not text.endswith(":"):
         return None
     last = sentences(text)[-1][1]
-    return addressee(last)
+    return addressee(last, issuer_speaks=issuer_speaks)

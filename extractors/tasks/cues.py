@@ -65,6 +65,7 @@ class Cues:
     statement_open: re.Pattern[str]  # "Trường hợp", "Việc", "Số giường" ...: a rule or a fact opens here
     execution_section: re.Pattern[str]  # "TỔ CHỨC THỰC HIỆN": every item there assigns
     attached: re.Pattern[str]  # the title of a document attached to a quyết định ("KẾ HOẠCH", "ĐỀ ÁN")
+    heading_open: re.Pattern[str]  # "Trách nhiệm của ...", "Về ...": a heading however long
 
 
 @cache
@@ -135,6 +136,7 @@ def cues() -> Cues:
         statement_open=phrase_re("statement_openers", start=True),
         execution_section=phrase_re("execution_sections", start=True),
         attached=re.compile(r"^(?:" + alt(words("attached_titles")) + r")$"),
+        heading_open=phrase_re("heading_openers", start=True),
     )
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from extractors.agencies import canonical
 from extractors.deadlines import find_deadline, find_recurrence, find_report_to, patterns
 from extractors.numbering import Item
 from extractors.tasks import attributes, tables
@@ -30,13 +31,19 @@ from extractors.tasks.clauses import (
     intro,
     lead_clause,
     parenthetical,
+    split_names,
+    starts_agency,
     support_mentions,
 )
-from extractors.tasks.cues import clean, cues, sentences
+from extractors.tasks.cues import clean, cues, is_upper, sentences
 from extractors.tasks.deadlines import expression_deadline
 from extractors.tasks.outline import is_heading_text, is_title
 from models import Span
 from pipeline.layout import Paragraph
+
+
+# kinds of heading that are sections of a document, never a task of their own
+_SECTION_KINDS = {"phan", "chuong", "muc", "part", "roman"}
 
 
 @dataclass
@@ -123,11 +130,11 @@ class Finder:
         else the next block among its siblings (a block with no item of its own holds for the items above
         it back to the previous block)."""
         own: list[Attributes | None] = []
-        for item in items:
-            if attributes.is_attribute(item):
-                own.append(None)
+        for i, item in enumerate(items):
+            if attributes.is_attribute(item) or (i and own[i - 1] is None and attributes.extends(item, items[i - 1])):
+                own.append(None)  # an attribute line, or a line that runs on a time expression above it
                 continue
-            kids = [ch for ch in item.children if attributes.is_attribute(ch)]
+            kids = attributes.lines_of(item.children)
             lines = [p for p in item.continuation if attributes.label(p.text) is not None]
             own.append(attributes.read(kids, lines) if kids or lines else Attributes())
         out: list[tuple[Item, Context, bool]] = []
@@ -182,7 +189,7 @@ class Finder:
         """An item read as in a plan: a heading, an item that only assigns, or a task (and what is under it)."""
         c = cues()
         head = clean(item.head)
-        clause = lead_clause(head)
+        clause = unit_name(item) or lead_clause(head)
         if not clause.explicit:
             inner = parenthetical(head)
             if inner is not None:
@@ -192,7 +199,9 @@ class Finder:
             self._warn_table(item)
         children = [ch for ch in item.children]
         heading = is_title(item) and not clause.explicit
-        if heading and not own_attributes:
+        # a heading with its own attribute lines is a task of its own ("1. Cài đặt hệ thống phần mềm" + "- Thời
+        # gian thực hiện: ..."); a section's heading ("I. CÔNG TÁC QUÁN TRIỆT") stays a heading
+        if heading and (not own_attributes or item.kind in _SECTION_KINDS or is_upper(head)):
             self.heading(item, head, rest, found_tables, children, ctx, scope)
             return
         if clause.explicit and clause.assign_only and (children or rest or found_tables):
@@ -351,8 +360,16 @@ class Finder:
             return False
         if closing_clause(text):
             return False
+        if is_upper(text) or _ANSWERABLE.search(sentences(text)[0][1]):
+            return (
+                False  # a name block in capitals ("BAN KIỂM PHIẾU"); who answers for what ("... chịu trách nhiệm về")
+            )
         if scope.non_task:
-            return explicit_assignment(text)
+            if scope.mode == "guidance":
+                return explicit_assignment(text, strict=True)
+            # "7. Kinh phí thực hiện" / "- Bộ Quốc phòng chỉ đạo, hướng dẫn ... lập dự toán": a named body that acts
+            named = clause.explicit and bool(clause.lead) and named_body(clause.lead[0])
+            return explicit_assignment(text) or (named and not c.non_task_section.match(text))
         if not clause.explicit and c.non_task_section.match(text) and ":" in text[:70]:
             return False  # "Kinh phí thực hiện Kế hoạch này: Do ngân sách nhà nước đảm bảo ..."
         if not _not_rule(text, scope, ctx):
@@ -427,7 +444,7 @@ class Finder:
             got = False
             for start, sentence in sentences(para.text):
                 s = clean(sentence)
-                clause = addressee(s)
+                clause = addressee(s, issuer_speaks=True)
                 if clause is None or not clause.explicit or c.closing.match(clause.action):
                     continue
                 if not clause.action and clause.assign_only:
@@ -459,6 +476,31 @@ def introducer(text: str) -> Clause | None:
         return found
     support = support_mentions(sentences(text)[-1][1])
     return Clause(support=support) if support else None
+
+
+def named_body(name: str) -> bool:
+    """A body named by its own name ("Bộ Quốc phòng", "Sở Y tế"), not a group or a role ("Các đơn vị", "Đảng viên")."""
+    if re.match(r"(?:các|những|mỗi|tất\s+cả)\s", name, re.IGNORECASE):
+        return False
+    return bool(cues().head.match(name)) and canonical(name).group is False
+
+
+def unit_name(item: Item) -> Clause | None:
+    """A short heading that is the name of who acts, whatever verb-like words the name holds: "5.3. Các khoa
+    tham gia khảo sát", "5. Các phòng ban tham gia đào tạo" (then its bullets or paragraphs)."""
+    head = clean(item.head).strip("*").strip()
+    if not (item.children or item.continuation) or head.endswith((".", ";", ":", ",")) or len(head.split()) > 8:
+        return None
+    c = cues()
+    if c.cue.match(head) or c.stop.search(head) or not starts_agency(head, 0, actors=True):
+        return None
+    return Clause(split_names(head), [], True, True, 0, "", "unit")
+
+
+# "Người ký văn bản là người chịu trách nhiệm về thể thức ...": who answers for what, no action asked
+_ANSWERABLE = re.compile(
+    r"(?<![^\W\d_])(?:là\s+(?:người|cơ\s+quan|đơn\s+vị)\s+)chịu\s+trách\s+nhiệm\s+(?:về|trước)", re.IGNORECASE
+)
 
 
 def _asks(sentence: str, clause: Clause) -> bool:

@@ -131,7 +131,7 @@ def is_title(item: Item) -> bool:
     head = clean(item.head)
     if not head or head.endswith((".", ";", ":", "./.")):
         return False
-    if is_upper(head):
+    if is_upper(head) or cues().heading_open.match(head):
         return True
     if not (item.children or item.continuation):
         return False
