@@ -41,7 +41,6 @@ from extractors.tasks.outline import is_heading_text, is_title
 from models import Span
 from pipeline.layout import Paragraph
 
-
 # kinds of heading that are sections of a document, never a task of their own
 _SECTION_KINDS = {"phan", "chuong", "muc", "part", "roman"}
 
