@@ -100,9 +100,10 @@ def test_agency_colon_heads() -> None:
         ],
         issued="2026-04-20",
     )
+    # the task keeps its whole item, lead included, as the gold does ("Văn phòng UBND tỉnh: Phối hợp với ...")
     assert table(rec) == [
-        ("1", "tổng hợp danh mục dự án chậm giải ngân, ", ["Sở Tài chính"], [], "2026-07-15"),  # year of the document
-        ("2", "tập trung đẩy nhanh tiến độ thi công.", ["Các chủ đầu tư"], [], None),
+        ("1", "Sở Tài chính: tổng hợp danh mục dự án ch", ["Sở Tài chính"], [], "2026-07-15"),  # year of the document
+        ("2", "Các chủ đầu tư: tập trung đẩy nhanh tiến", ["Các chủ đầu tư"], [], None),
         ("3.1", "Hướng dẫn điều chỉnh đơn giá, hoàn thành", ["Sở Xây dựng"], [], "2026-08-31"),
     ]
 

@@ -101,7 +101,7 @@ def _read_part(
         if introduction is not None or clean(p.text):
             break
     if introduction is not None and introduction.explicit and not _is_issuer(introduction.lead, issuer):
-        text = clean(preamble[-1].text)
+        text = clean(sentences(clean(preamble[-1].text))[-1][1])  # the introducing sentence, not its paragraph
         root = Context(
             lead=introduction.lead,
             support=introduction.support,

@@ -59,7 +59,7 @@ _NAME_VERBS = {
 }
 # "chỉ đạo" names who is steered, not who leads, unless the steered agency is given the lead at once:
 # "Chỉ đạo Sở Y tế chủ trì ..." → Sở Y tế; "Chỉ đạo các cấp đưa nội dung ..." → whoever is asked to steer.
-_STEER = re.compile(r"^chỉ\s+đạo\s", re.IGNORECASE)
+_STEER = re.compile(r"^(?:chỉ\s+đạo|phân\s+công|cử)\s", re.IGNORECASE)
 # "(... chủ trì ...)", "(Giao Công an tỉnh tham mưu)" at the end of an item
 _BRACKET = re.compile(r"\(([^()]{4,400})\)[\s.;]*$")
 
@@ -77,6 +77,9 @@ class Clause:
     how: str = ""  # how the lead is named: "cue" ("Giao X"), "colon" ("X: ..."), "chu_tri" ("X chủ trì"), "verb"
 
 
+_INSTRUMENT = re.compile(r"Bộ\s+[Ll]uật(?![^\W\d_])")
+
+
 @cache
 def _actor() -> re.Pattern[str]:
     # "Khoa nhận hồ sơ", "Sinh viên truy cập ...", "Cán bộ, nhân viên ... có trách nhiệm", "giám thị", and an
@@ -87,8 +90,8 @@ def _actor() -> re.Pattern[str]:
         + nouns
         + r")"
         + NOT_BEFORE_LETTER
-        + r"|[A-ZĐ]{1,3}\.?[A-ZĐ]{2,}(?:&[A-ZĐ]+)?"
-        + NOT_BEFORE_LETTER
+        # an abbreviation is a body only when a lower-case word (its verb) follows: not "QUAN ĐIỂM", "BAN KIỂM PHIẾU"
+        + r"|[A-ZĐ]{1,3}\.?[A-ZĐ]{2,}(?:&[A-ZĐ]+)?(?=\s+[a-zđà-ỹ])"
         + r")"
     )
 
@@ -98,6 +101,8 @@ def starts_agency(text: str, pos: int, relaxed: bool = False, actors: bool = Fal
     lower-case head ("đề nghị người đứng đầu các cơ quan"); ``actors`` (the head of an item or a cell)
     accepts who acts without being an agency ("Khoa", "Sinh viên", "P.ĐTĐH")."""
     c = cues()
+    if _INSTRUMENT.match(text, pos):
+        return False  # "Bộ Luật hình sự năm 2015": an instrument, not a ministry
     if c.head.match(text, pos):
         return True
     if actors and _actor().match(text, pos):
@@ -128,7 +133,7 @@ def agency_phrase(text: str, pos: int) -> tuple[str, int] | None:
         if not before:
             continue
         word = SPACES.sub(" ", m.group(0))
-        if word in _NOUN_VERBS and re.search(r"(?:,|các|và)$", before):
+        if word in _NOUN_VERBS and re.search(r"(?:,|(?i:các)|và)$", before):
             continue
         if _group_noun_ending(text, pos, m.start(), m.end()):
             continue  # "Các chủ đầu tư": the verb "đầu tư" closes a group noun here
@@ -335,8 +340,9 @@ def lead_clause(text: str) -> Clause:
         support = _first_support(text[end:])
     action = text[after:].strip(" ,")
     assign_only = not action or (text.rstrip().endswith(":") and bool(c.assign_tail.match(action)))
-    if m and _STEER.match(m.group(0)) and not ct and not sup:
-        # "Chỉ đạo các cấp đưa nội dung ...": the steered bodies do not lead the item
+    if m and _STEER.match(m.group(0)) and not ((ct or sup) and c.head.match(text, pos)):
+        # "Chỉ đạo các cấp đưa nội dung ...", "Phân công cán bộ đầu mối phối hợp ...": who is steered or
+        # detailed does not lead the item, unless a body is given the lead at once ("Chỉ đạo Sở Y tế chủ trì")
         return Clause(support=support)
     if not m and not ct and action and not c.stop.match(action) and not c.obligation.match(action):
         if not _verb_first(action):

@@ -106,12 +106,14 @@ def cues() -> Cues:
         cue=cue,
         # OCR drops or swaps a tone mark on these two key cues ("chủ tri", "phôi hợp"): accept the
         # spellings that differ only by their marks
-        chu_tri=re.compile(r"\s*(?:được\s+giao\s+)?(?:làm\s+)?ch[ủuúù]\s+tr[ìiíị](?![^\W\d_])\s*(?:thực\s+hiện\s*)?"),
+        chu_tri=re.compile(
+            r"\s*(?:được\s+giao\s+)?(?:làm\s+)?(?i:c)h[ủuúù]\s+tr[ìiíị](?![^\W\d_])\s*(?:thực\s+hiện\s*)?"
+        ),
         # ", phối hợp với Sở Tài chính", " và phối hợp cùng các cơ quan liên quan", ", phối hợp các đơn vị, địa
         # phương liên quan", "kết hợp với Công an tỉnh" (no "với": the agency must follow at once)
         phoi_hop=re.compile(
             r"[\s,]*(?:và\s+)?(?:(?:tham\s+gia|chủ\s+động)\s+)?(?:(?i:ph)[ốôoóồổ]i|(?i:k)ết)\s+h[ợơoọớ]p"
-            r"\s+(?:chặt\s+chẽ\s+)?(?:(?:với|cùng|vói)\s+)?"
+            r"\s+(?:(?:chặt\s+chẽ|cụ\s+thể|thường\s+xuyên|tốt)\s+)?(?:(?:với|cùng|vói)\s+)?"
         ),
         assign_tail=assign_tail,
         closing=closing,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from extractors.agencies import canonical
 from extractors.deadlines import find_deadline, find_recurrence, find_report_to, patterns
@@ -227,8 +228,8 @@ class Finder:
         if is_task and head.endswith(":") and not clause.explicit and c.statement_open.match(head):
             is_task = False  # "2. Một số lưu ý trong triển khai thực hiện ...:" introduces, asks nothing
         if is_task:
-            first = item.paragraphs[0].text[item.text_start :].strip().strip("*").strip()
-            body = clean(first)[clause.body_start :] if clause.body_start else clean(first)
+            # the whole item, its lead included ("Sở Tư pháp: Phối hợp với ...", "Đề nghị X: ...")
+            body = clean(item.paragraphs[0].text[item.text_start :].strip().strip("*").strip())
             words = [body, *(clean(p.text) for p in rest if not (last is not None and p is rest[-1]))]
             text = " ".join(w for w in words if w)
             paras = [item.paragraphs[0], *[p for p in rest if not (last is not None and p is rest[-1])]]
@@ -376,6 +377,7 @@ class Finder:
         return not statement(text, clause)
 
     def _intro_context(self, found: Clause, text: str, parent: Context, scope: Scope) -> Context:
+        text = clean(sentences(text)[-1][1])  # the introducing sentence: an earlier one may date something else
         ctx = time_context(parent, text, self.year, "intro")
         ctx.lead, ctx.support = (found.lead, found.support) if found.explicit else ([], found.support)
         ctx.assigned = bool(found.lead) and (
@@ -491,7 +493,9 @@ def unit_name(item: Item) -> Clause | None:
     if not (item.children or item.continuation) or head.endswith((".", ";", ":", ",")) or len(head.split()) > 8:
         return None
     c = cues()
-    if c.cue.match(head) or c.stop.search(head) or not starts_agency(head, 0, actors=True):
+    if is_upper(head) or c.non_task_section.match(head) or c.cue.match(head) or c.stop.search(head):
+        return None
+    if not starts_agency(head, 0, actors=True):
         return None
     return Clause(split_names(head), [], True, True, 0, "", "unit")
 
@@ -526,20 +530,38 @@ def statement(text: str, clause: Clause) -> bool:
     """A rule, fact or criterion rather than a request: it opens with "Trường hợp", "Việc", "Số ..." and asks
     no one ("Trường hợp người bệnh ... thì lần khám đó vẫn là KCB trái tuyến.")."""
     c = cues()
-    if clause.explicit or not c.statement_open.match(text):
+    if clause.explicit:
         return False
+    text = text.lstrip("\"“”'( ")
     first = sentences(text)[0][1]
+    if not (c.statement_open.match(text) or (_PASSIVE.match(first) and _noun_first(first))):
+        return False
     if c.cue.search(first) or c.obligation.search(first) or _WEAK.search(first):
         return False
     found = addressee(first)
     return not (found is not None and found.explicit)
 
 
+@lru_cache(maxsize=4096)
+def _noun_first(text: str) -> bool:
+    """Does the sentence open with a noun (underthesea's tag): "Dữ liệu điện tử ... được tích hợp", not "Rà soát
+    việc kê thêm giường so với giường được phê duyệt" or "Cho phép sinh viên được mang ..."."""
+    from underthesea import pos_tag
+
+    tagged = pos_tag(text[:40])
+    return bool(tagged) and tagged[0][1] in {"N", "Np", "Nc", "Nu"}
+
+
+# a subject and a passive verb before any comma: "Dữ liệu điện tử ... được tích hợp trên ...", "Kinh phí thực
+# hiện Đề án được bảo đảm từ ..." (what is, not who must act)
+_PASSIVE = re.compile(r"^[^,;:]{3,90}?\sđược\s(?!giao|phân\s+công)", re.IGNORECASE)
+
+
 # "Quá trình thực hiện nếu có khó khăn, vướng mắc ..., báo cáo ..." / "nếu có vấn đề chưa rõ, các đơn vị gửi ý
 # kiến về ...": what to do if something goes wrong closes a plan; it is no task (corpus NOTES: r004 III.5, kh753 7.3)
 _IF_TROUBLE = re.compile(
-    r"(?:nếu|trường\s+hợp|khi)\s+có\s+(?:khó\s+khăn|vướng\s+mắc|phát\s+sinh|vấn\s+đề|gì)|khó\s+khăn,?\s*vướng\s+mắc"
-    r"|vướng\s+mắc,?\s*khó\s+khăn|nếu\s+có\s+(?:phát\s+sinh|vướng)",
+    r"(?:nếu|trường\s+hợp|khi)\s+có\s+(?:gì\s+)?(?:khó\s+khăn|vướng\s+mắc|phát\s+sinh|vấn\s+đề|gì\s+chưa)"
+    r"|(?:nếu|trường\s+hợp|khi)\s+(?:phát\s+sinh|gặp)\s+(?:khó\s+khăn|vướng\s+mắc)",
     re.IGNORECASE,
 )
 

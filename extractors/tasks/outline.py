@@ -95,7 +95,10 @@ def closing_start(paras: list[Paragraph], marks: list[Marker | None]) -> int:
         return start
     if start < len(paras):
         t = clean(paras[start].text)
-        if not (closing_formula(t) or addressee(t) is not None):
+        # the last item runs on only when it stops mid-sentence (a page break); a finished one is followed
+        # by the closing ("Căn cứ kết quả thực hiện thí điểm, Bộ sẽ ...")
+        finished = clean(paras[last].text).endswith((".", ";", ":", "./.", ")"))
+        if not (finished or closing_formula(t) or addressee(t) is not None):
             start += 1
     return start
 

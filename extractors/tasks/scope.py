@@ -42,7 +42,8 @@ def body(layout: Layout, addressees: list[str]) -> list[Paragraph]:
     recipients = {clean(r).lower().strip(" ;.") for r in addressees}
     out: list[Paragraph] = []
     in_recipients = False
-    for p in paras:
+    stop = _distribution_start(paras)
+    for p in paras[:stop]:
         t = clean(p.text).strip("*").strip()
         if re.match(r"^kính\s+gửi", t, re.IGNORECASE):
             out = []  # everything before Kính gửi is the title block
@@ -55,10 +56,23 @@ def body(layout: Layout, addressees: list[str]) -> list[Paragraph]:
         in_recipients = False
         if bare in recipients:
             continue
-        if re.match(r"^(?:nơi\s+nhận)", t, re.IGNORECASE):
-            break
         out.append(p)
     return out
+
+
+_SECTION_MARKER = re.compile(r"^(?:[IVX]{1,5}\s*[.\-–]|\d{1,2}\s*[.\-–/)]|Điều\s+\d)\s*\S")
+
+
+def _distribution_start(paras: list[Paragraph]) -> int:
+    """Where a Nơi nhận list left in the body starts: a "Nơi nhận" line after which no numbered section
+    follows (a Hướng dẫn that explains how to write "Nơi nhận:" goes on with its sections)."""
+    for i, p in enumerate(paras):
+        t = clean(p.text).strip("*").strip()
+        if re.match(r"^nơi\s+nhận", t, re.IGNORECASE) and not any(
+            _SECTION_MARKER.match(clean(q.text)) for q in paras[i + 1 :]
+        ):
+            return i
+    return len(paras)
 
 
 def mode_of(doc_type: str | None) -> str:
