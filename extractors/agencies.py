@@ -170,9 +170,10 @@ def _find_pattern(data: dict[str, Any], alternatives: list[str], provinces: list
     nouns = "|".join(_flex(n) for n in sorted(data["group_nouns"], key=len, reverse=True))
     leaders = "|".join(_flex(n) for n in sorted(data["group_leaders"], key=len, reverse=True))
     # "các sở, ban, ngành thuộc UBND tỉnh", "UBND các xã, phường", "các cơ quan, đơn vị và địa
-    # phương", "UBND cấp xã", "các cơ quan, đơn vị có liên quan"
+    # phương", "UBND cấp xã", "các cơ quan, đơn vị có liên quan"; a noun followed by a capital starts a
+    # name of its own ("Ban Chỉ đạo các quân khu, | Ban Chỉ đạo các tỉnh")
     group = (
-        rf"(?:(?:{leaders})\s+)?(?:(?:các|những)\s+(?:{nouns})(?:\s*(?:,|;|\s+và)\s*(?:{nouns})(?!\w))*"
+        rf"(?:(?:{leaders})\s+)?(?:(?:các|những)\s+(?:{nouns})(?:\s*(?:,|;|\s+và)\s*(?:{nouns})(?!\w)(?!\s+{_CAP}))*"
         rf"|cấp\s+xã)(?!\w)"
         rf"(?:\s+(?:(?:có\s+)?liên\s+quan|(?:trực\s+)?thuộc\s+(?:Ủy\s+ban\s+nhân\s+dân|UBND)\s+(?:tỉnh|thành\s+phố)"
         rf"|trên\s+địa\s+bàn(?:\s+(?:tỉnh|thành\s+phố))?|tỉnh(?!\s+ủy)|thành\s+phố)(?!\w)){{0,3}}"

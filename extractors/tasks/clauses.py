@@ -214,24 +214,9 @@ def _tagged_boundary(phrase: str) -> int | None:
 
 
 def split_names(phrase: str) -> list[str]:
-    """Split an enumeration of agencies with :func:`split_agencies`. A last name that runs on into
-    words the gazetteer does not know is cut at the end of the agency it starts with ("Bộ Chỉ huy
-    Bộ đội Biên phòng tỉnh mở đợt ..." → "Bộ Chỉ huy Bộ đội Biên phòng tỉnh")."""
-    out = split_agencies(phrase.strip(" ,."))
-    if out and len(out[-1].split()) > 10:
-        found = find_agencies(out[-1])
-        rest = out[-1][found[0][1] :] if found else ""
-        if found and found[0][0] == 0 and len(rest.split()) >= 4 and not _QUALIFIER.match(rest):
-            out[-1] = found[0][2]
-    return out
-
-
-# what may follow a name inside it: "... các tỉnh, thành phố trực thuộc Trung ương", "... có liên quan"
-_QUALIFIER = re.compile(
-    r"^[\s,]*(?:(?:và\s+)?(?:các\s+)?(?:tỉnh|thành\s+phố|huyện|xã|phường)|trực\s+thuộc|thuộc|có\s+liên\s+quan|liên\s+quan"
-    r"|cùng\s+cấp|các\s+cấp|trên\s+địa\s+bàn|ở|tại|của|Trung\s+ương)(?![^\W\d_])",
-    re.IGNORECASE,
-)
+    """Split an enumeration of agencies with :func:`split_agencies` ("Sở Tài chính, Sở Nội vụ và Công an
+    tỉnh" → three; "Các sở, ban, ngành thuộc UBND tỉnh" → one)."""
+    return split_agencies(phrase.strip(" ,."))
 
 
 @cache
@@ -410,14 +395,18 @@ def _more_agents(action: str, lead: list[str], support: list[str]) -> None:
 
 def _after_opener(text: str) -> Clause | None:
     """The lead after an opening clause: "Để bảo đảm tiến độ, Sở Tài chính chủ trì ..." → "Sở Tài chính";
-    the task's text keeps the opening clause."""
+    "Căn cứ quy định tại Điều 3 ..., theo chức năng, nhiệm vụ, các Bộ, ngành, địa phương ... xây dựng ..." →
+    "các Bộ, ngành, địa phương ..." (the first comma after which an agency acts). The task keeps its text."""
     m = cues().opener.match(text)
     if not m:
         return None
-    clause = lead_clause(text[m.end() :])
-    if not clause.explicit or clause.assign_only or clause.body_start:
-        return None
-    return clause
+    for at in [m.end(), *(sep.end() for sep in re.finditer(r",\s+", text[: m.end() + 200]) if sep.end() > m.end())]:
+        if not starts_agency(text, at):
+            continue
+        clause = lead_clause(text[at:])
+        if clause.explicit and not clause.assign_only and not clause.body_start:
+            return clause
+    return None
 
 
 # a cue inside a relative clause names who was given a task before, not who is asked now: "Thực hiện

@@ -132,7 +132,7 @@ def cues() -> Cues:
             r"^[-–+•\s]*(?:" + alt(words("preamble_openers")) + r")" + NOT_BEFORE_LETTER, re.IGNORECASE
         ),
         report_heads=tuple(heads + need_name + ["các", "Các"]),
-        step=re.compile(r"^(?i:" + alt(words("step_labels")) + r")\s+\d{1,2}\s*[:.\-–]\s*"),
+        step=re.compile(r"^(?i:" + alt(words("step_labels")) + r")\s+\d{1,2}\s*[:.\-–]+\s*"),
         opener=re.compile(r"^(?i:" + alt(words("adverbial_openers")) + r")(?![^\W\d_])[^,;:.]{0,150},\s+"),
         obligation=phrase_re("obligation_cues"),
         statement_open=phrase_re("statement_openers", start=True),

@@ -82,7 +82,7 @@ class Found:
     clause: Clause
     context: Context
     row: tables.Row | None = None
-    later: list[str] = field(default_factory=list)  # who a later sentence names, when nothing else does
+    later: list[str] = field(default_factory=list)  # who later sentences name (see resolve.who)
 
 
 @dataclass(frozen=True)
@@ -417,11 +417,13 @@ class Finder:
         if not text:
             return
         later: list[str] = []
-        if not clause.explicit:
-            for _start, sentence in sentences(text)[1:]:
-                found = lead_clause(sentence)
-                if found.explicit and not found.assign_only:
-                    later = found.lead
+        for _start, sentence in sentences(text)[1:]:
+            found = lead_clause(sentence)
+            if found.explicit and not found.assign_only and found.how != "colon":
+                # a later sentence that opens with its own agency names who else must act in the item ("...
+                # Cơ quan Ủy ban Kiểm tra Trung ương ... cụ thể hóa ..."); with no lead of its own, who acts
+                later += [n for n in found.lead if n not in later]
+                if not clause.explicit:
                     break
         self.found.append(Found(ordinal, text, span, clause, ctx, row, later))
 
@@ -530,10 +532,12 @@ def statement(text: str, clause: Clause) -> bool:
     """A rule, fact or criterion rather than a request: it opens with "Trường hợp", "Việc", "Số ..." and asks
     no one ("Trường hợp người bệnh ... thì lần khám đó vẫn là KCB trái tuyến.")."""
     c = cues()
-    if clause.explicit:
-        return False
     text = text.lstrip("\"“”'( ")
     first = sentences(text)[0][1]
+    if _EFFECT.search(first) and not c.cue.match(first):
+        return True  # "Hướng dẫn này có hiệu lực từ ngày ký, thay thế Hướng dẫn số 11-HD/VPTW ..."
+    if clause.explicit:
+        return False
     if not (c.statement_open.match(text) or (_PASSIVE.match(first) and _noun_first(first))):
         return False
     if c.cue.search(first) or c.obligation.search(first) or _WEAK.search(first):
@@ -550,6 +554,12 @@ def _noun_first(text: str) -> bool:
 
     tagged = pos_tag(text[:40])
     return bool(tagged) and tagged[0][1] in {"N", "Np", "Nc", "Nu"}
+
+
+# when a document takes effect and what it replaces: no one is asked to act
+_EFFECT = re.compile(
+    r"(?<![^\W\d_])có\s+hiệu\s+lực(?:\s+thi\s+hành)?\s+(?:kể\s+)?(?:từ|sau)(?![^\W\d_])", re.IGNORECASE
+)
 
 
 # a subject and a passive verb before any comma: "Dữ liệu điện tử ... được tích hợp trên ...", "Kinh phí thực

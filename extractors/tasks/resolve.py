@@ -1,7 +1,7 @@
 """Resolve what each found task inherits, and make it a :class:`models.Task`.
 
 Who leads, in order: a table row's lead cell; the task's own words ("Sở Tài chính chủ trì ...", "Sở Y tế:
-...", "(Giao Công an tỉnh chủ trì ...)"); the nearest context that names a lead (the attribute block that
+...", "(Giao Công an tỉnh chủ trì ...)"), with whoever its later sentences open with; the nearest context that names a lead (the attribute block that
 describes it, the item above that only assigns, the unit heading, the introducing sentence, the recipients);
 else whoever a later sentence of its own names ("... Các địa phương rà soát ..."). Who supports: the support
 of the same source, and everyone the task's own words say to work with ("phối hợp với X"). Deadline,
@@ -27,6 +27,7 @@ def who(found: Found) -> tuple[list[str], list[str]]:
         lead, support = list(found.row.lead), list(found.row.support)
     elif found.clause.explicit:
         lead, support = list(found.clause.lead), list(found.clause.support)
+        lead += [n for n in found.later if n not in lead]  # "Sở A chủ trì ... . Sở B hướng dẫn ..."
     else:
         lead, support = [], list(found.clause.support)
         for ctx in found.context.chain():

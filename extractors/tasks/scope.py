@@ -43,12 +43,14 @@ def body(layout: Layout, addressees: list[str]) -> list[Paragraph]:
     out: list[Paragraph] = []
     in_recipients = False
     stop = _distribution_start(paras)
+    sections = False  # a numbered section seen: a "Kính gửi" after it is an example, not the letter's own
     for p in paras[:stop]:
         t = clean(p.text).strip("*").strip()
-        if re.match(r"^kính\s+gửi", t, re.IGNORECASE):
+        if re.match(r"^kính\s+gửi", t, re.IGNORECASE) and not sections:
             out = []  # everything before Kính gửi is the title block
             in_recipients = True
             continue
+        sections = sections or bool(_SECTION_MARKER.match(t))
         bare = re.sub(r"^[-–•+]\s*", "", t).strip(" ;.").lower()
         # "- Công an tỉnh, Bộ Chỉ huy quân sự tỉnh;": the Kính gửi list runs on in short dash lines.
         if in_recipients and re.match(r"^[-–•+]", t) and len(t) < 200 and t.endswith((";", ".", ",")):
