@@ -1,13 +1,13 @@
 """Resolve what each found task inherits, and make it a :class:`models.Task`.
 
 Who leads, in order: a table row's lead cell; the task's own words ("Sở Tài chính chủ trì ...", "Sở Y tế:
-...", "(Giao Công an tỉnh chủ trì ...)"), with whoever its later sentences open with; the nearest context that names a lead (the attribute block that
-describes it, the item above that only assigns, the unit heading, the introducing sentence, the recipients);
-else whoever a later sentence of its own names ("... Các địa phương rà soát ..."). Who supports: the support
-of the same source, and everyone the task's own words say to work with ("phối hợp với X"). Deadline,
-recurrence and whom to report to: its own words first, then its row's time cell, then the nearest context
-that sets one (an attribute block's "Thời gian thực hiện", a heading's "đến tháng 6/2027", an item that
-only assigns).
+...", "(Giao Công an tỉnh chủ trì ...)") with whoever its later sentences open with; the nearest context
+that names a lead (the attribute block that describes it, the item above that only assigns, the unit
+heading, the introducing sentence, the recipients); else whoever a later sentence of its own names ("...
+Các địa phương rà soát ..."). Who supports: the support of the same source, and everyone the task's own
+words say to work with ("phối hợp với X"). Deadline, recurrence and whom to report to: its own words
+first, then its row's time cell, then the nearest context that sets one (an attribute block's "Thời gian
+thực hiện", a heading's "đến tháng 6/2027", an item that only assigns).
 """
 
 from __future__ import annotations
