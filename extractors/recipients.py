@@ -36,6 +36,8 @@ def _block_lines(layout: Layout) -> tuple[str, list[tuple[str, bool]]] | None:
     addressee list, not running text)."""
     paras = layout.zone("body", "header_left", "header_right")
     for at, para in enumerate(paras):
+        if para.zone == "body" and (len(para.text) > 250 or patterns.NUMBERED_ITEM.match(para.text)):
+            break  # the body's running text has begun: a "Kính gửi" further on is quoted, not addressed
         lines = [ln.strip() for ln in para.lines if ln.strip()]
         for k, line in enumerate(lines):
             m = patterns.KINH_GUI.match(line)

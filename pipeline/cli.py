@@ -5,6 +5,7 @@
     directives layout FILE          (how the reader saw the page: zones and paragraphs)
     directives annotate FILE --html OUT  (the record shown in its source, for a reviewer)
     directives watch / batch / serve (see ``pipeline.cli_flows``)
+    directives api / export edxml (see ``pipeline.cli_api``)
 
 A file that cannot be read gives one line on stderr naming the file and the reason, the other
 files are still processed, and the exit status is 1. No traceback reaches the user.
@@ -141,6 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
         cli_flows = None  # type: ignore[assignment]
     if cli_flows is not None:
         cli_flows.register(sub)
+    from pipeline import cli_api  # directives api / export edxml
+
+    cli_api.register(sub)
     return parser
 
 

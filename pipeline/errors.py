@@ -59,3 +59,11 @@ class NotAnOfficialDocument(DirectivesError):
     reason_vi = "Không tìm thấy phần đầu văn bản hành chính (cơ quan ban hành, số, ký hiệu)"
     advice_vi = "Kiểm tra đây có phải văn bản hành chính không; nếu phải, chuyển cho cán bộ xử lý thủ công."
     advice_en = "Check this is an official document; if it is, pass it to a person to register by hand."
+
+
+class FileTooLarge(DirectivesError):
+    """The file is bigger than the operator allows (``api_max_upload_mb``)."""
+
+    reason_vi = "Tệp quá lớn"
+    advice_vi = "Gửi bản PDF nhẹ hơn (quét 200-300 dpi, đen trắng) hoặc chia văn bản thành nhiều tệp."
+    advice_en = "Send a lighter PDF (scan at 200-300 dpi, black and white) or split the document into several files."

@@ -61,6 +61,7 @@ def extract_layout(layout: Layout, source: Source) -> Record:
         reporting=work.reporting,
         signer=signature.signer,
         distribution=distribution.extract(layout),
+        received=layout.received,
         warnings=[*layout.warnings, *head.warnings, *signature.warnings, *work.warnings],
     )
 
