@@ -137,7 +137,7 @@ def cues() -> Cues:
         obligation=phrase_re("obligation_cues"),
         statement_open=phrase_re("statement_openers", start=True),
         execution_section=phrase_re("execution_sections", start=True),
-        attached=re.compile(r"^(?:" + alt(words("attached_titles")) + r")$"),
+        attached=re.compile(r"^(?:" + alt(words("attached_titles")) + r")(?=$|[.:]\s)"),
         heading_open=phrase_re("heading_openers", start=True),
     )
 

@@ -323,7 +323,8 @@ class Finder:
         that assigns ("Điều 2. Giao Văn phòng UBND tỉnh chủ trì ...", "Điều 2. Tổ công tác có nhiệm vụ:") is
         read as an item of a plan."""
         c = cues()
-        head = clean(item.head)
+        # "Điều 1." on a line of its own, its words in the next paragraph
+        head = clean(item.head) or (clean(item.continuation[0].text) if item.continuation else "")
         plan = replace(scope, mode="plan")
         if c.approving_opener.match(head):
             self._later_assignment(item, ctx)

@@ -22,6 +22,8 @@ _APPENDIX = re.compile(r"^(?:PHỤ\s+LỤC|Phụ\s+lục)(?:\s+(?:số\s+)?[IVX\
 # the note under an attached document's title: "(Ban hành kèm theo Quyết định số 435/QĐ-UBND ...)"
 _ATTACHED_NOTE = re.compile(r"\(\s*(?:Ban\s+hành\s+)?[Kk]èm\s+theo\s+(?:Quyết\s+định|Nghị\s+quyết)", re.IGNORECASE)
 _ARTICLE = re.compile(r"^(?:\*\*)?(?:Điều|ĐIỀU)\s+\d{1,3}\s*[.:]")
+# "... chịu trách nhiệm thi hành Quyết định này./." closes a quyết định's articles
+_EXECUTION = re.compile(r"(?:có|chịu)\s+trách\s+nhiệm\s+(?:tổ\s+chức\s+)?thi\s+hành\s+(?:Quyết|Nghị)\s+(?:định|quyết)\s+này", re.IGNORECASE)
 
 
 @dataclass
@@ -88,11 +90,14 @@ def mode_of(doc_type: str | None) -> str:
 
 
 def _attached_title(text: str) -> str | None:
-    """The type of a document that starts here inside a quyết định ("CHƯƠNG TRÌNH HÀNH ĐỘNG" → "chương trình")."""
+    """The type of a document that starts here inside a quyết định ("CHƯƠNG TRÌNH HÀNH ĐỘNG" → "chương
+    trình hành động"), also when a reader ran its title lines together ("CHƯƠNG TRÌNH HÀNH ĐỘNG. TRIỂN KHAI
+    KẾ HOẠCH SỐ 119-KH/TU ...")."""
     t = clean(text).strip("*").strip()
-    if not is_upper(t) or len(t) > 60:
+    if not is_upper(t):
         return None
-    return t.lower() if cues().attached.match(t) else None
+    m = cues().attached.match(t)
+    return m.group(0).lower() if m else None
 
 
 def parts(paras: list[Paragraph], doc_type: str | None) -> list[Part]:
@@ -116,6 +121,9 @@ def parts(paras: list[Paragraph], doc_type: str | None) -> list[Part]:
             out.append(Part(kind, [p], attached=True))
             continue
         current.paragraphs.append(p)
+        if current.mode == "decision" and seen_article and _EXECUTION.search(t) and i + 1 < len(paras):
+            # after the execution clause that closes the articles, whatever is numbered is an attached plan
+            out.append(Part("plan", [], attached=True))
     return [part for part in out if part.paragraphs]
 
 

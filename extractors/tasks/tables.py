@@ -28,7 +28,8 @@ def cells(text: str) -> list[str] | None:
     if "|" not in text:
         return None
     out = [c.strip() for c in text.strip().split("|")]
-    return out if len(out) >= 2 else None
+    # two cells with words at least: "phòng thi. |" (an OCR stroke at the end of a line) is no row
+    return out if sum(1 for c in out if c) >= 2 else None
 
 
 @dataclass(frozen=True)
