@@ -314,12 +314,39 @@ def _lookup(name: str) -> Agency:
     )
 
 
+def agency_at(text: str, pos: int) -> bool:
+    """Does a gazetteer mention start exactly at ``pos`` ("Giao | Sở Nội vụ chủ trì")? One anchored match,
+    much cheaper than finding every mention."""
+    return _gazetteer().pattern.match(text, pos) is not None
+
+
+@cache
+def name_vocabulary() -> frozenset[str]:
+    """Every lower-case syllable the gazetteer's names are made of ("tài", "chính", "chất", "lượng", "tỉnh"):
+    a phrase made only of these reads as a name, with no verb inside it."""
+    data = _load_data()
+    words: set[str] = set()
+    texts = [*data["heads"], *data["group_nouns"], *data["group_leaders"]]
+    for raw in data["entries"]:
+        texts += [raw["canonical"], *raw.get("variants", [])]
+    texts += [p["name"] for p in data["provinces"] + data["former_provinces"]]
+    for text in texts:
+        words.update(w.lower() for w in re.findall(r"[^\W\d_]+", text))
+    return frozenset(words)
+
+
 def find_agencies(text: str) -> list[tuple[int, int, str]]:
     """Spans ``(start, end, name as written)`` of agency mentions in ``text``.
 
     >>> find_agencies("Giao Sở Nội vụ chủ trì, phối hợp với Sở Tài chính")
     [(5, 14, 'Sở Nội vụ'), (37, 49, 'Sở Tài chính')]
     """
+    return list(_find(text))
+
+
+@lru_cache(maxsize=8192)
+def _find(text: str) -> tuple[tuple[int, int, str], ...]:
+    # the tasks stage asks about the same short phrases many times (one regex of every name: ~0.1 ms a call)
     out: list[tuple[int, int, str]] = []
     for m in _gazetteer().pattern.finditer(text):
         start, end = m.start(), m.end()
@@ -327,7 +354,7 @@ def find_agencies(text: str) -> list[tuple[int, int, str]]:
         while end > start and text[end - 1] in " ,;":
             end -= 1
         out.append((start, end, text[start:end]))
-    return out
+    return tuple(out)
 
 
 # separators of an enumeration: "," ";" and the conjunction "và" ("Sở Tài chính và Công an tỉnh")
@@ -349,6 +376,7 @@ def starts_agency(segment: str) -> bool:
     return _looks_like_name(segment)
 
 
+@lru_cache(maxsize=2048)
 def _looks_like_name(segment: str) -> bool:
     """underthesea's reading of a short span the gazetteer does not know: "Điện lực Lào Cai"
     opens with a noun tagged as the start of an organisation or place; "Thể thao và Du lịch"

@@ -33,7 +33,10 @@ from extractors.agencies import canonical
 from extractors.deadlines import find_deadline
 from extractors.tasks import outline, reporting, resolve, scope, tables
 from extractors.tasks.clauses import addressee, intro
-from extractors.tasks.cues import clean, cues, sentences
+
+# (the function cues() is not imported here: the package's name ``cues`` is its module)
+from extractors.tasks.cues import clean, sentences
+from extractors.tasks.cues import cues as compiled_cues
 from extractors.tasks.find import Context, Finder, Scope
 from models import ReportingDuty, Task
 from pipeline.layout import Layout, Paragraph
@@ -123,7 +126,7 @@ def _closing_request(closing: list[Paragraph], root: Context, year: int | None) 
     UBND tỉnh, Sở Tư pháp ... có văn bản góp ý dự thảo và gửi về Sở Nội vụ chậm nhất ngày 27/8/2025./."."""
     for para in closing[:2]:
         first = clean(sentences(para.text)[0][1])
-        if not cues().cue.match(first):
+        if not compiled_cues().cue.match(first):
             continue
         found = addressee(first)
         deadline = find_deadline(first, year)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from extractors.deadlines import patterns
 from extractors.numbering import Item, parse_marker
@@ -72,6 +72,7 @@ def _labels() -> tuple[re.Pattern[str], dict[str, str]]:
     return pattern, kind_of
 
 
+@lru_cache(maxsize=8192)
 def label(text: str) -> tuple[str, str] | None:
     """(kind, value) of an attribute line, or None.
 

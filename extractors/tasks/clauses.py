@@ -17,10 +17,10 @@ underthesea's part-of-speech tags decide the word boundary, on that short phrase
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
-from extractors.agencies import find_agencies, split_agencies
+from extractors.agencies import agency_at, find_agencies, name_vocabulary, split_agencies
 from extractors.deadlines import patterns
 from extractors.tasks.cues import NOT_BEFORE_LETTER, SPACES, alt, clean, cues, sentences, words
 
@@ -111,7 +111,7 @@ def starts_agency(text: str, pos: int, relaxed: bool = False, actors: bool = Fal
         upper = text[:pos] + text[pos].upper() + text[pos + 1 :]
         if c.head.match(upper, pos):
             return True
-    return any(start == 0 for start, _end, _name in find_agencies(text[pos : pos + 120]))
+    return agency_at(text, pos)
 
 
 def _group_noun_ending(text: str, pos: int, start: int, end: int) -> bool:
@@ -173,9 +173,19 @@ def _verb_boundary(phrase: str) -> int | None:
     n = len(phrase.split())
     if n < 3:
         return None
+    vocabulary = _name_words()
+    if all(w in vocabulary for w in re.findall(r"[^\W\d_]+", phrase) if w[:1].islower()):
+        return None  # every small word is one names are made of: no verb inside
     if _all_names(phrase):
         return None  # the gazetteer reads the whole phrase as names
     return _tagged_boundary(phrase)
+
+
+@cache
+def _name_words() -> frozenset[str]:
+    """Syllables names are made of: the gazetteer's, and the group nouns, places and actors of the pattern file."""
+    extra = [*words("group_nouns"), *words("place_words"), *words("actor_nouns"), *words("group_determiners")]
+    return name_vocabulary() | {w.lower() for text in extra for w in re.findall(r"[^\W\d_]+", text)}
 
 
 _BETWEEN_NAMES = re.compile(r"^[\s,;]*(?:(?:và|cùng|hoặc)\s+)?[\s,;]*$")
@@ -197,7 +207,8 @@ def _tagged_boundary(phrase: str) -> int | None:
 
     pos = 0
     seen_noun = False
-    for word, tag in pos_tag(phrase):
+    # the tagger's cost is per word: a name and its verb are in the first dozen words
+    for word, tag in pos_tag(" ".join(phrase.split()[:12]) if len(phrase) > 80 else phrase):
         start = phrase.find(word, pos)
         if start < 0:
             return None
@@ -287,6 +298,12 @@ def lead_clause(text: str) -> Clause:
     >>> c.lead, c.support, c.assign_only
     (['Sở Nội vụ'], ['Sở Tài chính'], True)
     """
+    found = _lead_clause(text)  # the steps ask about the same heads again and again: each gets its own copy
+    return replace(found, lead=list(found.lead), support=list(found.support))
+
+
+@lru_cache(maxsize=8192)
+def _lead_clause(text: str) -> Clause:
     c = cues()
     step = c.step.match(text)  # "Bước 1: Phòng Đào tạo cung cấp ..."
     m = c.cue.match(text, step.end() if step else 0)
@@ -488,6 +505,11 @@ def explicit_assignment(text: str, *, strict: bool = False) -> bool:
     ...     "Ban Thường vụ Đảng ủy xã xét, đề nghị Ban Thường vụ Thành ủy tặng Huy hiệu Đảng.")
     (True, False)
     """
+    c = cues()
+    if not (
+        c.cue.search(text) or c.obligation.search(text) or (not strict and (":" in text or c.chu_tri.search(text)))
+    ):
+        return parenthetical(text) is not None  # nothing that assigns: no need to read the lead
     if parenthetical(text) is not None:
         return True
     clause = lead_clause(text)
@@ -495,7 +517,7 @@ def explicit_assignment(text: str, *, strict: bool = False) -> bool:
         return False
     if clause.how == "cue" or (not strict and clause.how in {"colon", "chu_tri"}):
         return True
-    return bool(cues().obligation.match(clause.action)) and not _ANSWERABLE.match(clause.action)
+    return bool(c.obligation.match(clause.action)) and not _ANSWERABLE.match(clause.action)
 
 
 # "chịu trách nhiệm về thể thức ..." states who answers for something; it asks nothing

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from extractors.deadlines import patterns
 
@@ -142,6 +142,7 @@ def cues() -> Cues:
     )
 
 
+@lru_cache(maxsize=16384)
 def clean(text: str) -> str:
     """Task text as shown: footnote markers removed, whitespace collapsed ("công vụ¹." → "công vụ.")."""
     return SPACES.sub(" ", _SUPERSCRIPTS.sub("", text)).strip()
@@ -155,13 +156,18 @@ def fold(text: str) -> str:
 
 def sentences(text: str) -> list[tuple[int, str]]:
     """The sentences of ``text`` with their offsets: "Sở A rà soát. Sở B báo cáo." → two."""
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=8192)
+def _sentences(text: str) -> tuple[tuple[int, str], ...]:
     out: list[tuple[int, str]] = []
     pos = 0
     for part in _SENTENCE_END.split(text):
         start = text.index(part, pos)
         out.append((start, part))
         pos = start + len(part)
-    return out
+    return tuple(out)
 
 
 def is_upper(text: str) -> bool:

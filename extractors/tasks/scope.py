@@ -23,7 +23,9 @@ _APPENDIX = re.compile(r"^(?:PHỤ\s+LỤC|Phụ\s+lục)(?:\s+(?:số\s+)?[IVX\
 _ATTACHED_NOTE = re.compile(r"\(\s*(?:Ban\s+hành\s+)?[Kk]èm\s+theo\s+(?:Quyết\s+định|Nghị\s+quyết)", re.IGNORECASE)
 _ARTICLE = re.compile(r"^(?:\*\*)?(?:Điều|ĐIỀU)\s+\d{1,3}\s*[.:]")
 # "... chịu trách nhiệm thi hành Quyết định này./." closes a quyết định's articles
-_EXECUTION = re.compile(r"(?:có|chịu)\s+trách\s+nhiệm\s+(?:tổ\s+chức\s+)?thi\s+hành\s+(?:Quyết|Nghị)\s+(?:định|quyết)\s+này", re.IGNORECASE)
+_EXECUTION = re.compile(
+    r"(?:có|chịu)\s+trách\s+nhiệm\s+(?:tổ\s+chức\s+)?thi\s+hành\s+(?:Quyết|Nghị)\s+(?:định|quyết)\s+này", re.IGNORECASE
+)
 
 
 @dataclass
