@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipeline.layout import Paragraph
 
@@ -147,6 +148,7 @@ def _number(kind: str, raw: str) -> int | None:
     return roman_value(raw)
 
 
+@lru_cache(maxsize=16384)
 def parse_marker(text: str) -> Marker | None:
     """The marker that opens ``text``, or None for an unnumbered paragraph.
 

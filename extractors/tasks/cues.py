@@ -172,5 +172,4 @@ def _sentences(text: str) -> tuple[tuple[int, str], ...]:
 
 def is_upper(text: str) -> bool:
     """Every letter of ``text`` is a capital ("II. NHIỆM VỤ VÀ GIẢI PHÁP")."""
-    letters = [ch for ch in text if ch.isalpha()]
-    return bool(letters) and all(ch.isupper() for ch in letters)
+    return text == text.upper() and text != text.lower()
