@@ -197,7 +197,7 @@ def parse_code(raw: str) -> Code:
 
 
 # a trích yếu line that cannot end there: "... QUY CHẾ LÀM VIỆC CỦA", "... PHỐI HỢP GIỮA", "... TRỰC THUỘC"
-_LINKING_END = re.compile(r"(?<!\w)(?:CỦA|VỀ|VÀ|CHO|VỚI|TẠI|THUỘC|GIỮA|ĐỐI VỚI|TRONG|TRÊN|CÁC|NĂM)$")
+_LINKING_END = re.compile(r"(?:(?<!\w)(?:CỦA|VỀ|VÀ|CHO|VỚI|TẠI|THUỘC|GIỮA|ĐỐI VỚI|TRONG|TRÊN|CÁC|NĂM)|[,\-–])$")
 
 
 def _unquote(subject: str) -> str:
@@ -232,11 +232,14 @@ def _is_subject_end(line: str, subject: list[str]) -> bool:
     return bool(
         patterns.KINH_GUI.match(line)
         or sentence_after_caps
-        # "- Căn cứ Điều lệ Đảng ...": a Party document's căn cứ are bulleted
-        or re.match(r"^(?:[-–+•]\s*)?(Căn cứ|Thực hiện|Thi hành|Theo|Xét|Để|Nhằm|Ngày \d|\d+\.|[IVX]+\.)", line)
+        # "- Căn cứ Điều lệ Đảng ...": a Party document's căn cứ are bulleted; the trích yếu's own first line
+        # may open with a verb ("HƯỚNG DẪN" / "Thực hiện quy trình, thủ tục ...") when it is short
+        or re.match(r"^(?:[-–+•]\s*)?(Căn cứ|Thi hành|Xét|Ngày \d|\d+\.|[IVX]+\.)", line)
+        or (bool(re.match(r"^(?:[-–+•]\s*)?(Thực hiện|Theo|Để|Nhằm)\b", line)) and (bool(subject) or len(line) > 160))
         or len(line) > 250
         or (line == line.upper() and subject and not caps_goes_on)
-        or len(subject) >= 5
+        or len(subject) >= 8
+        or sum(len(x) for x in subject) > 450
     )
 
 

@@ -128,7 +128,9 @@ NUMBER_LINE = re.compile(r"^Số\s*[:;.]?\s*(?P<code>[^\s/-]*\s*[/-].*?|\d+\s+[A
 # "V/v tiếp tục triển khai ...", "V/v: ...", "V/V ...", "Về việc ..." (V/v abbreviates "về việc";
 # the trích yếu is kept without it)
 # and as OCR and old typists leave it: "Vv chế độ ...", "V.v ...", in quotes: '"Vv chế độ ...'
-SUBJECT_LINE = re.compile(r"^[\"“]?(?:V\s*[/.]?\s*[vV]\b|Về\s+việc\b)\s*:?\s*(?P<rest>.*)$")
+SUBJECT_LINE = re.compile(
+    r"^(?:[\"“]|(?P<paren>\())?(?:V\s*[/.]?\s*[vV]\b|Về\s+việc\b)\s*:?\s*(?P<rest>.*?)(?(paren)\)|)$"
+)  # and in brackets: "(V/v Tăng cường giám sát trong phòng thi)"
 # "Kính gửi: Sở Y tế.", "Kính gửi:", "Kính gửi - Bộ Nội vụ;"
 KINH_GUI = re.compile(r"^Kính\s+gửi\s*:?\s*(?P<rest>.*)$", re.IGNORECASE | re.S)
 # "Nơi nhận:", "Nơi nhận :", "- Nơi nhận:", and as OCR drops a mark: "Noi nhận:", "Nơi nhân:"
@@ -158,6 +160,46 @@ AUTHORITY_CANON = {
     "TL": "TL.", "T/L": "TL.", "T.L": "TL.",
     "TUQ": "TUQ.", "Q": "Q.",
 }  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# What a PDF or a scan prints that is not the document (pipeline.readers.pdf, pipeline.readers.ocr):
+# digital-signature notes, the Công báo's running head, the receiving office's "ĐẾN" stamp.
+# Matched on text without diacritics (strip_accents), so OCR's lost marks still match.
+# (Self-contained section of the PDF/OCR readers; to be merged into the language-data module.)
+# ---------------------------------------------------------------------------------------------
+
+# a line of a digital-signature note (chữ ký số) that a signing system prints over the signed copy:
+# "Người ký: CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ", "Email: thongtinchinhphu@chinhphu.vn", "Cơ quan: VĂN PHÒNG CHÍNH PHỦ",
+# "Thời gian ký: 29.04.2026 16:35:55 +07:00", "Ký bởi: CÔNG BÁO NƯỚC CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+# "Ngày ký: 2026-02-05 16:36:10 +07:00", "Chức vụ: Phó Chủ tịch", "Đơn vị: Sở Nội vụ"
+SIGNATURE_NOTE_LINE_BARE = re.compile(
+    r"^(?:Nguoi\s*ky|Ky\s*boi|E-?mail|Co\s*quan|Chuc\s*vu|Don\s*vi|Thoi\s*gian\s*ky|Ngay\s*(?:gio\s*)?ky)\s*:",
+    re.IGNORECASE,
+)
+# the two lines that make a block of such lines a signature note: who signed ("Người ký: ...", "Ký bởi: ...")
+# and when ("Thời gian ký: ...", "Ngày ký: ...")
+SIGNATURE_NOTE_SIGNER_BARE = re.compile(r"^(?:Nguoi\s*ky|Ky\s*boi)\s*:", re.IGNORECASE)
+SIGNATURE_NOTE_TIME_BARE = re.compile(r"^(?:Thoi\s*gian\s*ky|Ngay\s*(?:gio\s*)?ky)\s*:", re.IGNORECASE)
+# the Công báo's running head over each page of a reprint (its page number beside it is the gazette's):
+# "CÔNG BÁO/Số 302/Ngày 02-06-2026", "CÔNG BÁO/Số 88 + 89/Ngày 06-02-2026", "CÔNG BÁO / Số 302 / Ngày 02 - 06 - 2026"
+GAZETTE_HEAD_BARE = re.compile(
+    r"^CONG\s*BAO\s*[/|]?\s*So\s*[\d\s+]+[/|]?\s*Ngay\s*\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{4}$", re.IGNORECASE
+)
+# the receiving office's stamp (dấu "ĐẾN", văn bản đến) on a scanned copy, its title alone on a line:
+# "ĐẾN", "ĐẾN:", "CÔNG VĂN ĐẾN", "VĂN BẢN ĐẾN"
+RECEIVED_TITLE_BARE = re.compile(r"^(?:(?:CONG\s*VAN|VAN\s*BAN)\s+)?DEN\s*:?$", re.IGNORECASE)
+# its fields, as printed and filled in by hand: "Số: 1234", "Số đến: 1234", "Ngày: 05/5/2026", "Ngày 05.5.26",
+# "Giờ: 9h30", "Giờ: 14:05", "Chuyển: ...", "Lưu hồ sơ số: ..."
+RECEIVED_NUMBER_BARE = re.compile(r"^So\s*(?:den)?\s*[:.]?\s*(?P<value>\d{1,6})\b", re.IGNORECASE)
+RECEIVED_DATE_BARE = re.compile(
+    r"^Ngay\s*(?:den)?\s*[:.]?\s*(?P<day>\d{1,2})\s*[/.-]\s*(?P<month>\d{1,2})\s*[/.-]\s*(?P<year>\d{2,4})\b",
+    re.IGNORECASE,
+)
+RECEIVED_TIME_BARE = re.compile(
+    r"^Gio\s*(?:den)?\s*[:.]?\s*(?P<hour>\d{1,2})\s*(?:[hg:.]\s*(?P<minute>\d{1,2})?)?", re.IGNORECASE
+)
+RECEIVED_FIELD_BARE = re.compile(r"^(?:So|Ngay|Gio|Chuyen|Luu\s*ho\s*so)\b", re.IGNORECASE)
 
 
 # words that open an organisation's name: a header line starting with one begins a new level
