@@ -90,8 +90,7 @@ def _actor() -> re.Pattern[str]:
         + nouns
         + r")"
         + NOT_BEFORE_LETTER
-        # an abbreviation is a body only when a lower-case word (its verb) follows: not "QUAN ĐIỂM", "BAN KIỂM PHIẾU"
-        + r"|[A-ZĐ]{1,3}\.?[A-ZĐ]{2,}(?:&[A-ZĐ]+)?(?=\s+[a-zđà-ỹ])"
+        + r"|(?P<abbr>[A-ZĐ]{1,3}\.?[A-ZĐ]{2,}(?:&[A-ZĐ]+)?)(?=\s)"
         + r")"
     )
 
@@ -105,8 +104,12 @@ def starts_agency(text: str, pos: int, relaxed: bool = False, actors: bool = Fal
         return False  # "Bộ Luật hình sự năm 2015": an instrument, not a ministry
     if c.head.match(text, pos):
         return True
-    if actors and _actor().match(text, pos):
-        return True
+    if (
+        actors
+        and (m := _actor().match(text, pos))
+        and (m.group("abbr") is None or text[m.end() :].lstrip()[:1].islower())
+    ):
+        return True  # an abbreviation is a body only when a lower-case word (its verb) follows: not "QUAN ĐIỂM"
     if relaxed and pos < len(text):
         upper = text[:pos] + text[pos].upper() + text[pos + 1 :]
         if c.head.match(upper, pos):

@@ -323,14 +323,16 @@ class Finder:
         that assigns ("Điều 2. Giao Văn phòng UBND tỉnh chủ trì ...", "Điều 2. Tổ công tác có nhiệm vụ:") is
         read as an item of a plan."""
         c = cues()
-        # "Điều 1." on a line of its own, its words in the next paragraph
+        # "Điều 1." on a line of its own, its words in the next paragraph; an article's words over two lines
+        # ("... chịu trách nhiệm thi hành" / "Quyết định này.")
         head = clean(item.head) or (clean(item.continuation[0].text) if item.continuation else "")
+        whole = clean(" ".join([head, *(p.text for p in item.continuation[1 if not item.head.strip() else 0 :])]))
         plan = replace(scope, mode="plan")
         if c.approving_opener.match(head):
             self._later_assignment(item, ctx)
             self.walk(item.children, Context(source="attached", parent=ctx), plan)
             return
-        if c.decision_opener.match(head) or _closes_decision(head):
+        if c.decision_opener.match(head) or _closes_decision(head) or _closes_decision(whole):
             self._later_assignment(item, ctx)
             self.walk(item.children, ctx, replace(plan, non_task=True))
             return

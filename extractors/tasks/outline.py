@@ -139,10 +139,13 @@ def is_title(item: Item) -> bool:
     if not (item.children or item.continuation):
         return False
     n = len(head.split())
-    if n <= 10:
+    if n <= 10 or (item.children and n <= 16 and ";" not in head):
+        # "3. Xây dựng kế hoạch và tổ chức đào tạo, bồi dưỡng" over a) ... đ): a group heading (corpus NOTES,
+        # cb_qd_893); a long line with its own clauses ("1. Tăng cường ...; sự quản lý, ...") is an item
         return True
     c = cues()
-    return n <= 20 and (bool(c.non_task_section.match(head)) or not c.stop.search(head))
+    lowered = head[:1].lower() + head[1:]  # the verbs are lower-case data: "Huy động chuyên gia ..." opens with one
+    return n <= 20 and (bool(c.non_task_section.match(head)) or not c.stop.search(lowered))
 
 
 def _title_lines(lines: list[str]) -> int:
