@@ -304,6 +304,12 @@ def _lookup(name: str) -> Agency:
         if found and (best is None or found[1] > best[1]):
             best = found
     if best is None:
+        title = _TITLE_OF_BODY.match(written)
+        if title is not None:
+            # "Giám đốc Sở Nội vụ", "Chủ tịch UBND các xã": the official acts for the body, which is what a
+            # tracker files the task under; the name as written keeps the title
+            body = _lookup(written[title.end() :])
+            return body.model_copy(update={"name": written, "group": group or body.group})
         return Agency(name=written, canonical=None, group=group, score=None)
     entry, score = best
     return Agency(
@@ -418,6 +424,13 @@ _OFFICIAL_TITLES = (
     "Phó Bí thư",
     "Bí thư",
 )
+# an official's title before the body they head: "Giám đốc | Sở Nội vụ", "Thủ trưởng | các cơ quan, đơn vị"
+_TITLE_OF_BODY = re.compile(
+    r"^(?:Đ/c\s+|đồng\s+chí\s+)?(?:"
+    + "|".join(r"\s+".join(map(re.escape, t.split())) for t in _OFFICIAL_TITLES)
+    + r")\s+(?=\S)",
+    re.IGNORECASE,
+)
 _OFFICIAL_SPLIT = re.compile(
     r"\s*;\s*|(?:\s*,\s*|\s+và\s+)(?=(?:"
     + "|".join(r"\s+".join(map(re.escape, t.split())) for t in _OFFICIAL_TITLES)
@@ -462,7 +475,7 @@ def _split_names(text: str) -> list[str]:
         left, right = text[start:a], text[b:nxt]
         # a bare lower-case noun after a comma qualifies the same group ("các văn phòng tỉnh ủy, thành ủy",
         # "Ủy ban nhân dân tỉnh, thành phố trực thuộc Trung ương"); a new name opens with a capital or "các"
-        opens = right[:1].isupper() or re.match(r"(?:các|những|mỗi)\s", right) is not None
+        opens = right[:1].isupper() or right[:1].isdigit() or re.match(r"(?:các|những|mỗi)\s", right) is not None
         if left.strip() and right.strip() and opens and _complete(left) and starts_agency(right):
             names.append(_clean(left))
             start = b
