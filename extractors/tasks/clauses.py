@@ -465,7 +465,7 @@ def addressee(sentence: str, *, issuer_speaks: bool = False) -> Clause | None:
             return clause
         # "..., đòi hỏi Văn phòng Trung ương Đảng và các văn phòng tỉnh ủy tiếp tục ...", "..., các sở,
         # ngành tập trung ...": an agency that acts after the sentence's opening clause
-        for sep in re.finditer(r",\s+", sentence):
+        for sep in re.finditer(r"[,;]\s+", sentence):
             at = sep.end()
             if at >= len(sentence) or not starts_agency(sentence, at):
                 continue

@@ -543,7 +543,9 @@ def statement(text: str, clause: Clause) -> bool:
         return False
     if not (c.statement_open.match(text) or (_PASSIVE.match(first) and _noun_first(first))):
         return False
-    if c.cue.search(first) or c.obligation.search(first) or _WEAK.search(first):
+    # a cue that asks someone ("đề nghị đơn vị làm thủ tục"), not a noun it makes ("Hồ sơ đề nghị như ...")
+    asked = any(starts_agency(first, m.end(), relaxed=True, actors=True) for m in c.cue.finditer(first))
+    if asked or c.obligation.search(first) or _WEAK.search(first):
         return False
     found = addressee(first)
     return not (found is not None and found.explicit)

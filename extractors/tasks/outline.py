@@ -37,7 +37,10 @@ def markers(paras: list[Paragraph]) -> list[Marker | None]:
         marker = parse_marker(p.text) if cells(p.text) is None else None
         if marker is not None and not seen_item:
             rest = p.text[marker.end :].strip()
-            if _CAN_CU.match(rest) or (marker.kind in BULLETS and c.preamble.match(rest) and rest.endswith((",", ";"))):
+            # "- Căn cứ Điều lệ Đảng;" (a bullet, or a line that ends as căn cứ lines do), not "1. Căn cứ ..., các
+            # Bộ xây dựng ..." (an item that opens with its grounds)
+            can_cu = _CAN_CU.match(rest) and (marker.kind in BULLETS or rest.endswith((",", ";")))
+            if can_cu or (marker.kind in BULLETS and c.preamble.match(rest) and rest.endswith((",", ";"))):
                 marker = None  # "- Căn cứ Điều lệ Đảng;" is a căn cứ line, not an item
         if marker is not None:
             seen_item = True

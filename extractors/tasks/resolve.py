@@ -54,14 +54,14 @@ def when(found: Found, year: int | None) -> tuple[str | None, str | None, str | 
         deadline = deadline or cell_deadline(found.row.when, year)
         recurrence = recurrence or find_recurrence(found.row.when)
     for ctx in found.context.chain():
-        if deadline is None and ctx.when:
-            if ctx.source == "attributes":
-                got, rec = for_item(found.text, ctx.when, year)
-                deadline = got
-                recurrence = recurrence or rec
-            else:
-                deadline = ctx.deadline
-        recurrence = recurrence or ctx.recurrence
+        if ctx.source == "attributes" and ctx.when:
+            # the block's expression, read for this item ("..., riêng việc X hoàn thành trong quý II/2026")
+            got, rec = for_item(found.text, ctx.when, year)
+            deadline = deadline or got
+            recurrence = recurrence or rec
+        else:
+            deadline = deadline or (ctx.deadline if ctx.when else None)
+            recurrence = recurrence or ctx.recurrence
         report_to = report_to or ctx.report_to
     return deadline, recurrence, report_to
 

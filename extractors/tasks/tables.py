@@ -100,10 +100,16 @@ def _header_as_text(text: str) -> bool:
     key = fold(text)
     if len(key.split()) > 20:
         return False
-    kinds = {kind for kind, inside, _ in _column_words() if kind != "ordinal" and any(w in key for w in inside)}
+    # who leads and who supports are one kind here: "Chủ trì, phối hợp với các sở ..." is a sentence, not a header
+    who = {"lead", "support", "lead_and_support"}
+    kinds = {
+        "who" if kind in who else kind
+        for kind, inside, _ in _column_words()
+        if kind != "ordinal" and any(w in key for w in inside)
+    }
     if re.match(r"^(?:stt|tt)\b", key):
         kinds.add("ordinal")
-    return len(kinds) >= 3
+    return len(kinds) >= 3 and not text.rstrip().endswith((".", ";", ":"))
 
 
 def take(paras: list[Paragraph]) -> tuple[list[Table], list[Paragraph], bool]:
