@@ -226,7 +226,12 @@ def find_deadline(text: str, default_year: int | None = None) -> str | None:
     preferred = [d for d in found if not d.in_report and not d.window] or [d for d in found if not d.window] or found
     if preferred:
         return preferred[0].iso
-    bracket = [m for m in _TIME_BRACKET.finditer(text)]
+    # a bracket that says when ("(Quý IV/2026, ...)"), unless it dates a recurrence ("hàng năm (trước ngày 15/11)")
+    bracket = [
+        m
+        for m in _TIME_BRACKET.finditer(text)
+        if not _YEARLY_BEFORE.search(text, max(0, m.start() - 30), m.start() + 1)
+    ]
     return period_end(bracket[-1].group("when"), default_year) if bracket else None
 
 
