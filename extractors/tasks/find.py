@@ -38,7 +38,7 @@ from extractors.tasks.clauses import (
 )
 from extractors.tasks.cues import clean, cues, is_upper, sentences
 from extractors.tasks.deadlines import expression_deadline
-from extractors.tasks.outline import is_heading_text, is_title
+from extractors.tasks.outline import is_title
 from models import Span
 from pipeline.layout import Paragraph
 
@@ -260,14 +260,7 @@ class Finder:
         deadline = find_deadline(head, self.year)
         if deadline:
             child_ctx = Context(when=head, deadline=deadline, source="heading", parent=ctx)
-        paragraph_ctx = child_ctx
-        if rest and (found := introducer(rest[-1].text)) is not None:
-            child_ctx = self._intro_context(found, clean(rest[-1].text), child_ctx, sub)
-            rest = rest[:-1]
-        self.paragraphs(item, rest, children, paragraph_ctx, sub)
-        for table in found_tables:
-            self.table(table, item.ordinal, child_ctx)
-        self.walk(children, child_ctx, sub)
+        self._under(item, rest, found_tables, children, child_ctx, sub)
 
     def assigner(
         self,
@@ -287,11 +280,24 @@ class Finder:
         base.lead, base.support = clause.lead, clause.support
         # under a unit's name in a Hướng dẫn ("1.3. Đảng ủy cơ sở"), the bullets are the steps of a procedure
         base.assigned = scope.mode != "guidance" or explicit_assignment(head, strict=True)
-        child_ctx = base
+        self._under(item, rest, found_tables, children, base, scope)
+
+    def _under(
+        self,
+        item: Item,
+        rest: list[Paragraph],
+        found_tables: list[tables.Table],
+        children: list[Item],
+        ctx: Context,
+        scope: Scope,
+    ) -> None:
+        """What stands under a heading or an assigning item: its paragraphs (tasks each), the paragraph that
+        introduces its sub-items ("Trong đó giao Giám đốc Công an tỉnh chỉ đạo thực hiện:"), tables, sub-items."""
+        child_ctx = ctx
         if rest and (found := introducer(rest[-1].text)) is not None:
-            child_ctx = self._intro_context(found, clean(rest[-1].text), base, scope)
+            child_ctx = self._intro_context(found, clean(rest[-1].text), ctx, scope)
             rest = rest[:-1]
-        self.paragraphs(item, rest, children, base, scope)
+        self.paragraphs(item, rest, children, ctx, scope)
         for table in found_tables:
             self.table(table, item.ordinal, child_ctx)
         self.walk(children, child_ctx, scope)
@@ -603,4 +609,4 @@ def _closes_decision(head: str) -> bool:
     return bool(starts) and bool(re.match(str(patterns()["closing_execution"]), head[starts[-1] :], re.IGNORECASE))
 
 
-__all__ = ["Context", "Finder", "Found", "Scope", "is_heading_text"]
+__all__ = ["Context", "Finder", "Found", "Scope"]
