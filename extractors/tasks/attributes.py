@@ -30,7 +30,7 @@ from functools import cache, lru_cache
 from extractors.deadlines import patterns
 from extractors.numbering import Item, parse_marker
 from extractors.tasks.clauses import agency_phrase, lead_clause, split_names, support_mentions
-from extractors.tasks.cues import SPACES, alt, clean
+from extractors.tasks.cues import SPACES, alt, clean, cues
 from pipeline.layout import Paragraph
 
 # kinds of attribute: who leads, who supports, both in one line, when, or something else (place, product)
@@ -202,7 +202,7 @@ def _names(value: str) -> list[str]:
     value = value.strip(" .;")
     if not value:
         return []
-    found = agency_phrase(value, 0)
+    found = agency_phrase(value, 0, tagged=False)  # a list of names: its end is a stop verb or the line's
     phrase = found[0] if found else value
     return split_names(phrase)
 
@@ -220,8 +220,9 @@ def _value(kind: str, value: str, paras: list[Paragraph]) -> Attributes:
     elif kind == "support":
         out.support = _names(value)
     elif kind in {"lead", "lead_support"}:
-        clause = lead_clause(value)
-        if clause.explicit:
+        # "Sở Y tế chủ trì, phối hợp với ..." reads as a clause; a bare list of names needs no clause reading
+        clause = lead_clause(value) if (cues().chu_tri.search(value) or cues().phoi_hop.search(value)) else None
+        if clause is not None and clause.explicit:
             out.lead = clause.lead
             out.support = clause.support + [n for n in support_mentions(value) if n not in clause.support]
         else:

@@ -122,7 +122,7 @@ def _group_noun_ending(text: str, pos: int, start: int, end: int) -> bool:
     return any(window.endswith(noun) and len(noun) > end - start for noun in words("group_nouns"))
 
 
-def agency_phrase(text: str, pos: int) -> tuple[str, int] | None:
+def agency_phrase(text: str, pos: int, *, tagged: bool = True) -> tuple[str, int] | None:
     """The agency phrase starting at ``pos`` and where it ends: up to the verb that starts the action.
 
     "Giao Sở Nội vụ chủ trì" → ("Sở Nội vụ", ...); "các cơ quan, đơn vị và địa phương tập trung ..." →
@@ -160,7 +160,7 @@ def agency_phrase(text: str, pos: int) -> tuple[str, int] | None:
         end = punct.start()
         break
     raw = text[pos:end]
-    cut = _verb_boundary(raw.rstrip(" ,"))
+    cut = _verb_boundary(raw.rstrip(" ,")) if tagged else None
     if cut is not None:
         raw = raw[:cut]
     name = raw.strip(" ,")
@@ -385,6 +385,8 @@ def _obliged_phrase(text: str, pos: int) -> tuple[str, int] | None:
 @lru_cache(maxsize=4096)
 def _verb_first(action: str) -> bool:
     """Does ``action`` open with a verb (underthesea's tag), as in "Khoa | nhận hồ sơ xét tốt nghiệp"?"""
+    if not re.match(r"[^\W\d_]", action):
+        return False  # "." or a number: no verb
     from underthesea import pos_tag
 
     tagged = pos_tag(action[:60])
@@ -421,7 +423,7 @@ def _after_opener(text: str) -> Clause | None:
     if not m:
         return None
     for at in [m.end(), *(sep.end() for sep in re.finditer(r",\s+", text[: m.end() + 200]) if sep.end() > m.end())]:
-        if not starts_agency(text, at):
+        if not starts_agency(text, at, actors=True):
             continue
         clause = lead_clause(text[at:])
         if clause.explicit and not clause.assign_only and not clause.body_start:
