@@ -117,11 +117,12 @@ def _flex(form: str) -> str:
 
 
 @cache
-def _expansions() -> list[tuple[re.Pattern[str], str]]:
-    """Key abbreviations ("nn&mt" → "nong nghiep va moi truong"), longest first so "nn&ptnt"
-    is not read as "nn" + "&ptnt"."""
-    pairs = sorted(_load_data()["key_expansions"].items(), key=lambda kv: -len(kv[0]))
-    return [(re.compile(rf"(?<![\w&]){re.escape(a)}(?![\w&])"), full) for a, full in pairs if not a.startswith("_")]
+def _expansion() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Every key abbreviation in one alternation, longest first, and what each expands to."""
+    pairs = [(a, full) for a, full in _load_data()["key_expansions"].items() if not a.startswith("_")]
+    pairs.sort(key=lambda kv: -len(kv[0]))
+    alternation = "|".join(re.escape(a) for a, _ in pairs)
+    return re.compile(rf"(?<![\w&])(?:{alternation})(?![\w&])"), dict(pairs)
 
 
 @cache
@@ -204,8 +205,8 @@ def _key(text: str) -> str:
     ('so nong nghiep va moi truong', 'so noi vu', 'van phong uy ban nhan dan tinh')
     """
     s = _OCR_ZERO.sub("o", _plain(text))
-    for pattern, full in _expansions():
-        s = pattern.sub(full, s)
+    pattern, table = _expansion()
+    s = pattern.sub(lambda m: table[m.group(0)], s)  # one pass: an expansion is whole words, never a key again
     s = s.replace("&", " va ")
     s = _KEY_PUNCT.sub(" ", s)
     return re.sub(r"\s+", " ", s).strip()

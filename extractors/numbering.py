@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from pipeline.layout import Paragraph
 
@@ -92,7 +92,7 @@ class Item:
     children: list[Item] = field(default_factory=list)
     position: int = 0
 
-    @property
+    @cached_property
     def head(self) -> str:
         """The item's first paragraph without its marker."""
         return self.paragraphs[0].text[self.text_start :].strip().strip("*").strip()

@@ -50,14 +50,14 @@ def body(layout: Layout, addressees: list[str]) -> list[Paragraph]:
     sections = False  # a numbered section seen: a "Kính gửi" after it is an example, not the letter's own
     for p in paras[:stop]:
         t = clean(p.text).strip("*").strip()
-        if re.match(r"^kính\s+gửi", t, re.IGNORECASE) and not sections:
+        if _KINH_GUI.match(t) and not sections:
             out = []  # everything before Kính gửi is the title block
             in_recipients = True
             continue
         sections = sections or bool(_SECTION_MARKER.match(t))
-        bare = re.sub(r"^[-–•+]\s*", "", t).strip(" ;.").lower()
+        bare = _DASH.sub("", t).strip(" ;.").lower()
         # "- Công an tỉnh, Bộ Chỉ huy quân sự tỉnh;": the Kính gửi list runs on in short dash lines.
-        if in_recipients and re.match(r"^[-–•+]", t) and len(t) < 200 and t.endswith((";", ".", ",")):
+        if in_recipients and _DASH.match(t) and len(t) < 200 and t.endswith((";", ".", ",")):
             continue
         in_recipients = False
         if bare in recipients:
@@ -66,6 +66,9 @@ def body(layout: Layout, addressees: list[str]) -> list[Paragraph]:
     return out
 
 
+_KINH_GUI = re.compile(r"^kính\s+gửi", re.IGNORECASE)
+_NOI_NHAN = re.compile(r"^nơi\s+nhận", re.IGNORECASE)
+_DASH = re.compile(r"^[-–•+]\s*")
 _SECTION_MARKER = re.compile(r"^(?:[IVX]{1,5}\s*[.\-–]|\d{1,2}\s*[.\-–/)]|Điều\s+\d)\s*\S")
 
 
@@ -74,8 +77,10 @@ def _distribution_start(paras: list[Paragraph]) -> int:
     follows (a Hướng dẫn that explains how to write "Nơi nhận:" goes on with its sections)."""
     for i, p in enumerate(paras):
         t = clean(p.text).strip("*").strip()
-        if re.match(r"^nơi\s+nhận", t, re.IGNORECASE) and not any(
-            _SECTION_MARKER.match(clean(q.text)) for q in paras[i + 1 :]
+        if (
+            "nhận" in t[:12].lower()
+            and _NOI_NHAN.match(t)
+            and not any(_SECTION_MARKER.match(clean(q.text)) for q in paras[i + 1 :])
         ):
             return i
     return len(paras)

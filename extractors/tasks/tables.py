@@ -95,7 +95,7 @@ def columns(row: list[str]) -> Columns | None:
 
 def _header_as_text(text: str) -> bool:
     """A task table's header row read as running text: three kinds of column named in a short line."""
-    if len(text) > 160:
+    if len(text) > 160 or len(text.split()) > 20:
         return False
     key = fold(text)
     if len(key.split()) > 20:
