@@ -57,12 +57,12 @@ def read_pages(path: str | Path, engine: Engine | None = None, max_pages: int | 
         from pipeline.readers import ocr
 
         text = {p.number: p.words for p in pages if p.number in scanned and p.words}
-        by_number = {p.number: p for p in ocr.ocr_pages(path, scanned, text=text)}
+        scan = ocr.read_scan(path, scanned, text=text)
+        by_number = {p.number: p for p in scan.pages}
         read.pages = [by_number.get(p.number, p) for p in pages]
-        read.warnings.append(ocr.scan_warning(scanned, len(pages)))
+        read.warnings += [ocr.scan_warning(scanned, len(pages)), *scan.warnings]
         read.scanned = scanned
-        if read.pages[0].number in scanned:
-            read.warnings += ocr.read_handwritten_blanks(path, read.pages[0])
+        read.received = scan.received
     if len(read.scanned) < len(read.pages):
         read.legacy_caps = _convert_legacy(read.pages, read.warnings)
     return read
@@ -115,6 +115,7 @@ def read_pdf_lines(path: str | Path, engine: Engine | None = None, max_pages: in
     )
     if not lines.lines:
         raise NoText(read.path, "the PDF has pages but no readable text on them")
+    lines.caps_lost = read.legacy_caps
     return lines
 
 
@@ -127,21 +128,7 @@ def read_pdf(path: Path, engine: Engine | None = None, max_pages: int | None = N
     """
     from pipeline.grammar import layout as grammar_layout
 
-    read = read_pages(path, engine, max_pages)
-    lines = to_lines(
-        read.pages,
-        read.path,
-        size_tol=read.size_tolerance,
-        warnings=read.warnings,
-        scanned=read.scanned,
-        received=read.received,
-    )
-    if not lines.lines:
-        raise NoText(read.path, "the PDF has pages but no readable text on them")
-    layout = grammar_layout(lines)
-    if read.legacy_caps:
-        _restore_legacy_caps(layout)
-    return layout
+    return grammar_layout(read_pdf_lines(path, engine, max_pages))
 
 
 def _convert_legacy(pages: list[PageWords], warnings: list[str]) -> bool:
@@ -165,14 +152,3 @@ def _convert_legacy(pages: list[PageWords], warnings: list[str]) -> bool:
     if used:
         warnings.append(legacy.warning(used))
     return by_content
-
-
-def _restore_legacy_caps(layout: Layout) -> None:
-    """Header and signer lines typed in ".VnTimeH" read as lower case once the font name is
-    lost: put them back in capitals (see :func:`pipeline.legacy.restore_caps`)."""
-    for para in layout.zone("header_left", "header_right", "closing_right"):
-        text = legacy.restore_caps(para.text)
-        if text != para.text:  # the whole paragraph was lower case: every line was typed in capitals
-            para.text = text
-            para.lines = [legacy.restore_caps(line) for line in para.lines]
-    layout.finalize()
