@@ -4,7 +4,7 @@ For each born-digital PDF (default: ``samples/*.pdf`` and the corpus's ``*-pdf.p
 a text layer; image-only files are skipped: their time is OCR's), in one process, interleaved, repeated N
 times, it times one pass of what :func:`pipeline.stages.extract_layout` runs:
 
-* ``read``      :func:`pipeline.readers.read` and :func:`pipeline.zones.assign` (the reader and the grammar);
+* ``read``      :func:`pipeline.readers.read` (the reader's lines and the grammar's zones);
 * ``header`` ``recipients`` ``signer`` ``distribution`` ``references`` ``tasks``: each extractor on that layout.
 
 Prints medians in ms per page, and the extractors' share of the whole (target: below a quarter), the
@@ -32,9 +32,17 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extractors import agencies, distribution, header, recipients, references, signer, tasks  # noqa: E402
-from extractors.tasks import attributes, clauses, cues  # noqa: E402
-from pipeline import zones  # noqa: E402
+from extractors import (  # noqa: E402
+    agencies,
+    distribution,
+    header,
+    numbering,
+    recipients,
+    references,
+    signer,
+    tasks,
+)
+from extractors.tasks import attributes, clauses, cues, find, tables  # noqa: E402
 from pipeline.errors import DirectivesError  # noqa: E402
 from pipeline.layout import Layout  # noqa: E402
 from pipeline.readers import read  # noqa: E402
@@ -53,7 +61,7 @@ def default_files() -> list[Path]:
 
 def _clear_caches() -> None:
     """Forget what earlier documents taught the extractors' caches (a new document starts cold)."""
-    for module in (agencies, clauses, cues, attributes):
+    for module in (agencies, numbering, clauses, cues, attributes, find, tables):
         for value in vars(module).values():
             # lru caches hold what one document taught; @cache ones hold the language data, loaded once
             if isinstance(value, functools._lru_cache_wrapper) and value.cache_parameters()["maxsize"] is not None:
@@ -93,10 +101,8 @@ def one_pass(path: Path, cold: bool = True) -> dict[str, float]:
 
 
 def _read(path: Path) -> Layout:
-    """The reader, then the grammar's zones: everything before the first extractor."""
-    layout = read(path)
-    zones.assign(layout)
-    return layout
+    """The reader and the grammar: everything before the first extractor."""
+    return read(path)
 
 
 def main(argv: list[str] | None = None) -> int:

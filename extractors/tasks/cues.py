@@ -23,14 +23,15 @@ NOT_AFTER_LETTER = r"(?<![^\W\d_])"
 NOT_BEFORE_LETTER = r"(?![^\W\d_])"
 
 
-def words(key: str) -> list[str]:
-    """A list of phrases from the pattern file."""
+@cache
+def words(key: str) -> tuple[str, ...]:
+    """A list of phrases from the pattern file (read once)."""
     value = patterns()[key]
     assert isinstance(value, list), key
-    return [str(v) for v in value]
+    return tuple(str(v) for v in value)
 
 
-def alt(phrases: list[str]) -> str:
+def alt(phrases: list[str] | tuple[str, ...]) -> str:
     """Regex alternation of phrases, longest first, spaces matching any whitespace."""
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(phrases, key=len, reverse=True))
 
@@ -131,7 +132,7 @@ def cues() -> Cues:
         preamble=re.compile(
             r"^[-–+•\s]*(?:" + alt(words("preamble_openers")) + r")" + NOT_BEFORE_LETTER, re.IGNORECASE
         ),
-        report_heads=tuple(heads + need_name + ["các", "Các"]),
+        report_heads=(*heads, *need_name, "các", "Các"),
         step=re.compile(r"^(?i:" + alt(words("step_labels")) + r")\s+\d{1,2}\s*[:.\-–]+\s*"),
         opener=re.compile(r"^(?i:" + alt(words("adverbial_openers")) + r")(?![^\W\d_])[^,;:.]{0,150},\s+"),
         obligation=phrase_re("obligation_cues"),

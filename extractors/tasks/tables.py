@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from extractors.deadlines import patterns
 from extractors.tasks.clauses import lead_clause, split_names
@@ -93,23 +93,28 @@ def columns(row: list[str]) -> Columns | None:
     return Columns(**found)
 
 
+@cache
+def _column_res() -> dict[str, re.Pattern[str]]:
+    """One regex per kind of column, over folded text ("chu tri|co quan thuc hien|...")."""
+    return {
+        kind: re.compile("|".join(re.escape(w) for w in sorted(inside, key=len, reverse=True)))
+        for kind, inside, _ in _column_words()
+        if kind != "ordinal" and inside
+    }
+
+
+@lru_cache(maxsize=8192)
 def _header_as_text(text: str) -> bool:
     """A task table's header row read as running text: three kinds of column named in a short line."""
-    if len(text) > 160 or len(text.split()) > 20:
+    if len(text) > 160 or len(text.split()) > 20 or text.rstrip().endswith((".", ";", ":")):
         return False
     key = fold(text)
-    if len(key.split()) > 20:
-        return False
     # who leads and who supports are one kind here: "Chủ trì, phối hợp với các sở ..." is a sentence, not a header
     who = {"lead", "support", "lead_and_support"}
-    kinds = {
-        "who" if kind in who else kind
-        for kind, inside, _ in _column_words()
-        if kind != "ordinal" and any(w in key for w in inside)
-    }
+    kinds = {"who" if kind in who else kind for kind, pattern in _column_res().items() if pattern.search(key)}
     if re.match(r"^(?:stt|tt)\b", key):
         kinds.add("ordinal")
-    return len(kinds) >= 3 and not text.rstrip().endswith((".", ";", ":"))
+    return len(kinds) >= 3
 
 
 def take(paras: list[Paragraph]) -> tuple[list[Table], list[Paragraph], bool]:
