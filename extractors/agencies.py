@@ -380,6 +380,8 @@ def starts_agency(segment: str) -> bool:
             return len(words) > len(head.split())
     if not segment[:1].isupper() or len(words) < 2:
         return False
+    if len(words) <= 3 and all(w.lower() in name_vocabulary() for w in words):
+        return False  # "Tư pháp", "Tài chính": the tail of a name enumerated after its head ("các Sở: Nội vụ, Tư pháp")
     return _looks_like_name(segment)
 
 
