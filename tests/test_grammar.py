@@ -269,3 +269,22 @@ DANH MỤC VĂN BẢN (Kèm theo Quyết định số /QĐ-BTC ngày 21/01/2026 
     record = record_from_text(text)
     assert (record.place, record.issued_date) == ("Hà Nội", "2026-01-21")
     assert any("phụ lục" in w for w in record.warnings)
+
+
+def test_a_table_a_converter_flattened_to_one_cell_per_line() -> None:
+    text = "III. KẾ HOẠCH CỤ THỂ\nSTT\nNgày\nCông việc\n1\n24/03/2014\nPhòng Đào tạo gửi danh sách.\n2\n31/03/2014\nKhoa nhận hồ sơ.\n"
+    rows = [p.cells for p in layout_of_text(text).zone("body") if p.cells]
+    assert rows == [
+        ["STT", "Ngày", "Công việc"],
+        ["1", "24/03/2014", "Phòng Đào tạo gửi danh sách."],
+        ["2", "31/03/2014", "Khoa nhận hồ sơ."],
+    ]
+
+
+def test_a_crawlers_chunk_prefix_with_the_attached_documents_name() -> None:
+    text = CRAWLED + (
+        "Quyết định 88/QĐ-UBND năm 2021. KẾ HOẠCH PHÒNG, CHỐNG THIÊN TAI. I. MỤC ĐÍCH\n"
+        "Quyết định 88/QĐ-UBND năm 2021. KẾ HOẠCH PHÒNG, CHỐNG THIÊN TAI. II. NHIỆM VỤ\n"
+    )
+    body = [p.text for p in layout_of_text(text).zone("body")]
+    assert "I. MỤC ĐÍCH" in body and "II. NHIỆM VỤ" in body

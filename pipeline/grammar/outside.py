@@ -30,6 +30,10 @@ def _is_chrome(text: str) -> bool:
     return bool(patterns.WEB_TITLE.match(text) or patterns.WEB_NOTE.match(text) or patterns.URL.search(text))
 
 
+# a name in capitals ending in a stop before a numbered heading: "CHƯƠNG TRÌNH HÀNH ĐỘNG. II. NỘI DUNG ..."
+_CHUNK_NAME = re.compile(r"^([^\W\d_][^.\n]{2,60}?)\.\s+(?=(?:[IVXLC]+|\d+)\.\s)")
+
+
 def _strip_title(row: Row, title: str) -> Row:
     """``row`` without a leading web title (``title``), or unchanged."""
     run = row.first
@@ -121,8 +125,19 @@ def strip(rows: list[Row]) -> tuple[list[Row], str | None]:
         # a crawler prints the title's start ("Quyết định 435/QĐ-UBND năm 2020.") before chunks of the text
         short = re.match(r"^.*?\bnăm\s+\d{4}\b\.?", title)
         prefix = short.group(0) if short else title
+        chunked: list[int] = []
         for k in range(start, len(rows)):
-            rows[k] = _strip_title(rows[k], prefix)
+            cut = _strip_title(rows[k], prefix)
+            if cut is not rows[k]:
+                chunked.append(k)
+            rows[k] = cut
+        # ... and, inside an attached document, that document's name too ("Quyết định 435/QĐ-UBND năm 2020.
+        # CHƯƠNG TRÌNH HÀNH ĐỘNG. II. NỘI DUNG HOẠT ĐỘNG"): a name in capitals the chunks repeat before a heading
+        named = {k: m for k in chunked if (m := _CHUNK_NAME.match(rows[k].first.text)) and kinds.is_caps(m.group(1))}
+        heads = [m.group(1) for m in named.values()]
+        for k, m in named.items():
+            if heads.count(m.group(1)) >= 2:
+                rows[k] = _strip_title(rows[k], rows[k].first.text[: m.end(1) + 1])
     for k, row in enumerate(rows):
         row.index = k
     if found is None:

@@ -395,6 +395,38 @@ def _row_cells(line: str) -> list[str] | None:
     )
 
 
+# the first caption of a table's header row: "STT", "TT", "Số TT"
+_SEQ_CAPTION = re.compile(r"^(?:S[ốố]\s*)?T\.?\s*T\.?$|^STT$", re.IGNORECASE)
+
+
+def _cell_per_line(lines: list[str]) -> tuple[int, int, list[list[str]]] | None:
+    """A table a converter flattened to one cell per line ("STT" / "Ngày" / "Công việc" / "1" / "24/03/2014" / "P.ĐTĐH
+    gửi ..." / "2" / ...): (first line, end line, rows with the header row first), or None.
+
+    The header row is "STT" and the short captions after it; then each row is as many lines, the first of them
+    the row's number, counting from 1.
+    """
+    for i, line in enumerate(lines):
+        if not _SEQ_CAPTION.match(line.strip()):
+            continue
+        captions = [line.strip()]
+        for nxt in lines[i + 1 : i + 8]:
+            if nxt.strip() == "1" or len(nxt) > 40 or _SENTENCE_END.search(nxt):
+                break
+            captions.append(nxt.strip())
+        width = len(captions)
+        if width < 2:
+            continue
+        rows = [captions]
+        k = i + width
+        while k + width <= len(lines) and lines[k].strip() == str(len(rows)):
+            rows.append([ln.strip() for ln in lines[k : k + width]])
+            k += width
+        if len(rows) >= 3:
+            return i, k, rows
+    return None
+
+
 def _pipe_rows(lines: list[str]) -> list[list[str]] | None:
     """The rows of a block written as a table with pipes ("| a | b |", or "a | b" from a web copy), or None."""
     rows: list[list[str]] = []
@@ -448,6 +480,19 @@ def _markdown(text: str, writer: _Writer) -> None:
                 writer.table += 1
                 for r, cells in enumerate(rows):
                     writer.pipe_row(cells, r)
+                continue
+            flat = _cell_per_line(raw_lines)
+            if flat is not None:
+                # a table flattened one cell per line, inside the block: the lines before it, the table, the rest
+                a, b, table = flat
+                before, after = "\n".join(raw_lines[:a]), "\n".join(raw_lines[b:])
+                if before.strip():
+                    _markdown(before, writer)
+                writer.table += 1
+                for r, cells in enumerate(table):
+                    writer.pipe_row(cells, r)
+                if after.strip():
+                    _markdown(after, writer)
                 continue
             note = MD_FOOTNOTE_DEF.match(raw.strip())
             writer.new_block()
