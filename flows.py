@@ -5,12 +5,14 @@ operator needs on top: runs, retries and failures visible in the Prefect UI, and
 
 * :func:`process_file` — one document → record → sinks.
 * :func:`batch` — a folder, one task run per document, run concurrently. Extraction is
-  CPU-bound Python, so the tasks (threads) hand the work to a process pool
-  (:class:`pipeline.batch.ExtractorPool`) and wait on it: both cores work, and Prefect's
-  bookkeeping stays in this process.
+  CPU-bound Python, so the tasks (threads) hand the work to the worker runtime
+  (:class:`pipeline.workers.WorkerPool`, with its time and memory limits) and wait on it: both
+  cores work, and Prefect's bookkeeping stays in this process. Byte-identical files are read
+  once, as in the library batch.
 * :func:`watch` — the inbox watcher as a long-running flow.
 * :func:`serve_deployments` — ``directives serve``: the watcher (restarted every 10 minutes, so
-  a crash costs at most one interval) and the cron batch, served with :func:`prefect.serve`.
+  a crash costs at most one interval) and the cron batch (in the office's time zone, setting
+  ``timezone``), served with :func:`prefect.serve`.
 
 Retries: delivery to sinks is retried (a database or webhook can be briefly down); a bad
 document is not (reading it again gives the same answer).
@@ -31,27 +33,24 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE as NO_CACHE
 from prefect.client.schemas.objects import State
 from prefect.futures import wait as wait_futures
-from prefect.schedules import Interval
+from prefect.schedules import Cron, Interval
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from models import Record
 from pipeline.batch import (
     BatchItem,
     BatchReport,
-    DeliveryError,
-    ExtractorPool,
-    Failure,
-    Sink,
-    deliver,
-    extract_one,
+    clerk_note,
     find_documents,
+    first_of_each_content,
     load_sinks,
     output_names,
     record_json,
-    unexpected_failure,
-    write_json_atomic,
 )
 from pipeline.settings import Settings, get_settings
+from pipeline.sinks.base import Sink, atomic_write_text
+from pipeline.sinks.delivery import DeliveryError, deliver, flush_all, pending
+from pipeline.workers import Failure, WorkerPool, unexpected_failure
 
 # Threads that run batch tasks: more than the CPU count, so while some wait on the process
 # pool others talk to the Prefect API; the process pool alone bounds CPU use.
@@ -92,7 +91,7 @@ def _retry_only_delivery(task: Any, task_run: Any, state: State[Any]) -> bool:
 # --- shared state for the tasks of one process --------------------------------------------
 
 _pool_lock = threading.Lock()
-_pools: dict[int, ExtractorPool] = {}
+_pools: dict[int, WorkerPool] = {}
 _sinks_lock = threading.Lock()
 _sinks: list[Sink] | None = None
 
@@ -107,12 +106,12 @@ DELIVERY_RETRIES: dict[str, Any] = {
 }
 
 
-def _pool(workers: int) -> ExtractorPool:
-    """One process pool per worker count per process, started on first use (~1 s) and reused."""
+def _pool(workers: int) -> WorkerPool:
+    """One worker pool per worker count per process, started on first use (~1 s) and reused."""
     with _pool_lock:
         pool = _pools.get(workers)
         if pool is None:
-            pool = _pools[workers] = ExtractorPool(workers)
+            pool = _pools[workers] = WorkerPool(workers)
         return pool
 
 
@@ -130,13 +129,14 @@ def _open_sinks(settings: Settings) -> list[Sink]:
 
 @task(name="extract", cache_policy=NO_CACHE)
 def extract_document(path: str, workers: int = 1) -> Record:
-    """Read one document (in the process pool when ``workers`` > 1); a bad one fails the task."""
-    extracted = _pool(workers).extract(Path(path)) if workers > 1 else extract_one(path)
+    """Read one document in a worker process (under the time and memory limits); a bad one fails the task."""
+    extracted = _pool(workers).extract(Path(path))
     if extracted.record is None:
         assert extracted.failure is not None
         get_run_logger().warning("%s: %s", path, extracted.failure.reason)
         raise DocumentRejected.of(extracted.failure)
-    return extracted.record
+    record: Record = extracted.record
+    return record
 
 
 @task(name="deliver", **DELIVERY_RETRIES)
@@ -145,7 +145,7 @@ def deliver_record(record: Record, out_path: str | None = None, use_sinks: bool 
     if out_path is not None:
         target = Path(out_path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_json_atomic(target, record_json(record))
+        atomic_write_text(target, record_json(record))
     if use_sinks:
         # deliver() already retried each sink briefly; a task retry waits longer between rounds.
         errors = deliver(record, _open_sinks(get_settings()), attempts=1)
@@ -204,12 +204,19 @@ def batch(
     n_workers = workers or settings.batch_workers
     root = Path(folder)
     out = Path(out_dir) if out_dir else settings.data_dir / "batches" / time.strftime("%Y%m%d-%H%M%S")
-    documents, skipped = find_documents(root, recursive=recursive, all_files=all_files)
+    found = find_documents(root, recursive=recursive, all_files=all_files)
+    documents, duplicates = first_of_each_content(found.documents)
     names = output_names(documents, root)
-    logger.info("%d documents in %s (%d skipped), %d workers", len(documents), folder, len(skipped), n_workers)
+    logger.info("%d documents in %s (%d skipped), %d workers", len(documents), folder, len(found.skipped), n_workers)
     if sinks:
         _open_sinks(settings)  # open before the tasks start: a wrong setting fails once, here
-    report = BatchReport(skipped=skipped)
+    report = BatchReport(skipped=found.skipped)
+    for path, reason in found.refused:
+        from pipeline.errors import NotARegularFile
+
+        report.add(BatchItem(path, None, clerk_note(str(path), NotARegularFile, reason), 0.0))
+    for path, (first, sha) in duplicates.items():  # the same bytes as a file read in this batch
+        report.add(BatchItem(path, None, None, 0.0, duplicate_of=first, sha256=sha))
     start = time.perf_counter()
     futures = [process_document.submit(str(path), str(out / names[path]), n_workers, sinks) for path in documents]
     wait_futures(futures)
@@ -234,18 +241,13 @@ def batch(
         except Exception as exc:
             item.failure = unexpected_failure(str(path), exc)
         report.add(item)
+    if sinks:
+        opened = _open_sinks(settings)
+        flush_all(opened, force=True)
+        report.delivery_pending = pending(opened)
     report.seconds = time.perf_counter() - start
     report.write(out)
-    summary = {
-        "folder": folder,
-        "out_dir": str(out),
-        "total": report.total,
-        "ok": report.ok,
-        "failed": len(report.failed),
-        "skipped": len(report.skipped),
-        "seconds": round(report.seconds, 3),
-        "docs_per_second": round(report.docs_per_second, 2),
-    }
+    summary = {"folder": folder, "out_dir": str(out), **report.summary()}
     logger.info("batch done: %s", summary)
     if delivery_failed:
         raise RuntimeError(
@@ -312,9 +314,10 @@ def deployments(settings: Settings) -> Sequence[Any]:
     )
     nightly = batch.to_deployment(
         name="scheduled",
-        cron=settings.batch_cron,
+        # in the office's time zone: "0 22 * * *" is 22:00 in Hà Nội, not 22:00 UTC (05:00 there)
+        schedule=Cron(settings.batch_cron, timezone=settings.timezone),
         parameters={"folder": str(settings.batch_dir)},
-        description=f"Read every document in {settings.batch_dir} ({settings.batch_cron}).",
+        description=f"Read every document in {settings.batch_dir} ({settings.batch_cron}, {settings.timezone}).",
         tags=["directives", "batch"],
     )
     return [watcher, nightly]

@@ -80,7 +80,7 @@ def test_sink_failures_are_retried_then_reported_not_dropped(folder: Path, tmp_p
             raise ConnectionError("no route to host")
 
     flaky, down = Flaky(), Down()
-    docs, _ = find_documents(folder, recursive=True)
+    docs = find_documents(folder, recursive=True).documents
     docs = [d for d in docs if d.suffix != ".pdf" or d.name != "hỏng.pdf"][:3]
     out = tmp_path / "out"
     batch = Batch(docs, workers=1, out_dir=out, sinks=[flaky, down], root=folder)
@@ -140,6 +140,6 @@ def test_directives_batch_command(folder: Path, tmp_path: Path) -> None:
         timeout=120,
     )
     assert proc.returncode == 1, proc.stderr  # one document failed
-    assert "10 ok, 1 failed, 1 skipped" in proc.stderr
+    assert "10 ok, 1 failed, 0 duplicates, 1 skipped" in proc.stderr
     assert len(list(out.rglob("*.json"))) == 10 + 1  # records and summary.json
     assert ROOT.exists()

@@ -241,7 +241,7 @@ def test_committed_outcome_is_carried_out_after_a_crash_before_the_move(home: Pa
     def crash(src: Path, dst: Path) -> None:
         raise KeyboardInterrupt  # what SIGINT would raise mid-move
 
-    import pipeline.inbox as inbox_module
+    import pipeline.inbox.service as inbox_module
 
     original = inbox_module.move_no_clobber
     inbox_module.move_no_clobber = crash  # type: ignore[assignment]
@@ -315,7 +315,7 @@ def test_a_file_copied_in_slowly_is_read_only_once_it_stops_growing(
     record = json.loads(out["records"][0].read_text(encoding="utf-8"))
     assert record["source"]["sha256"] == sha256_of(src)  # the whole file was read, not a prefix
     assert took >= 1.9  # it waited for stable_seconds after the last write
-    assert stop_watcher(watchers[0]) == 0
+    assert stop_watcher(watchers[0]) == 130  # 128 + SIGINT: it says it was interrupted
 
 
 def test_two_watchers_on_one_inbox_never_both_claim_a_file(home: Path, watchers: list[subprocess.Popen[bytes]]) -> None:
@@ -330,7 +330,7 @@ def test_two_watchers_on_one_inbox_never_both_claim_a_file(home: Path, watchers:
         names.append(make_variant(src, inbox / f"doc{n:02d}{src.suffix}", n).name)
     wait_for(settled(inbox, len(names)), 60, "both watchers to finish")
     for proc in watchers:
-        assert stop_watcher(proc) == 0
+        assert stop_watcher(proc) == 130
     out = outcome_files(inbox)
     assert sorted(p.name for p in out["processed"]) == sorted(names)
     assert len(out["records"]) == len(names) and out["duplicates"] == [] and out["failed"] == []

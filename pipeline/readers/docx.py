@@ -49,7 +49,7 @@ from docx.opc.package import OpcPackage
 from docx.opc.part import Part
 from lxml import etree
 
-from pipeline import legacy
+from pipeline import legacy, limits
 from pipeline.errors import UnreadableFile, UnsupportedFormat
 from pipeline.layout import SUPERSCRIPT_DIGITS, Layout, Paragraph, Zone
 from pipeline.normalize import normalize_text, strip_accents
@@ -1160,9 +1160,7 @@ def check_container(path: Path) -> None:
     if not head:
         raise UnreadableFile(path, "the file is empty (0 bytes)")
     try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            bad = zf.testzip()
+        names, bad = limits.check_package(path)  # streamed: a zip bomb is refused as soon as it passes the limit
     except _DAMAGED_ZIP as exc:
         raise UnreadableFile(path, "the file looks like a Word file but its zip container is damaged") from exc
     if bad is not None:

@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from pipeline import limits
 from pipeline.errors import UnreadableFile
 from pipeline.layout import Layout
 
@@ -70,6 +71,7 @@ def read_office(path: Path, media_type: str) -> Layout:
     """Read a .doc / .rtf / .odt file through its DOCX conversion."""
     from pipeline.readers.docx import read_docx
 
+    limits.check_office(path, media_type)
     with tempfile.TemporaryDirectory(prefix="directives-doc-") as tmp:
         (converted,) = convert([path], "docx:MS Word 2007 XML", Path(tmp))
         if not converted.is_file():

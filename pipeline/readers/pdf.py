@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from pipeline import legacy
+from pipeline import legacy, limits
 from pipeline.errors import NoText, UnreadableFile
 from pipeline.layout import SUPERSCRIPT_DIGITS, Layout, Paragraph, Zone
 from pipeline.normalize import normalize_text
@@ -123,6 +123,7 @@ def _open_pdfium(path: Path):  # type: ignore[no-untyped-def]  # pypdfium2 has p
     if len(doc) == 0:
         doc.close()
         raise UnreadableFile(path, "the PDF has no pages")
+    limits.check_pages(path, len(doc), doc.close)
     return doc
 
 
