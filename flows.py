@@ -22,9 +22,12 @@ Without ``PREFECT_API_URL`` the flows run against Prefect's ephemeral local serv
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import CancelledError
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -77,6 +80,17 @@ class DocumentRejected(Exception):
         return cls(failure.clerk_text, failure.kind, failure.reason)
 
 
+class NotDone(Exception):
+    """A document of a batch that was stopped (SIGTERM, Ctrl-C) before it was read. Never retried."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path}: the batch was stopped before this file was read")
+        self.path = path
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (NotDone, (self.path,))
+
+
 def _retry_only_delivery(task: Any, task_run: Any, state: State[Any]) -> bool:
     """Retry a task only when a sink failed, never because the document is bad."""
     try:
@@ -104,6 +118,29 @@ DELIVERY_RETRIES: dict[str, Any] = {
     "retry_delay_seconds": [2, 10, 30],
     "retry_condition_fn": _retry_only_delivery,
 }
+
+
+# Set when a signal asks the running flow to stop; tasks that have not started then do nothing.
+_stopping = threading.Event()
+
+
+@contextlib.contextmanager
+def _stop_on_signals(on_stop: Callable[[str], None]) -> Iterator[None]:
+    """While a flow runs in the main thread, SIGTERM and Ctrl-C call ``on_stop`` instead of
+    killing it (Prefect's own handler would end the run mid-document); restored afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        on_stop(signal.Signals(signum).name)
+
+    before = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, previous in before.items():
+            signal.signal(sig, previous)
 
 
 def _pool(workers: int) -> WorkerPool:
@@ -157,7 +194,12 @@ def deliver_record(record: Record, out_path: str | None = None, use_sinks: bool 
 @task(name="document", task_run_name="{path}", **DELIVERY_RETRIES)
 def process_document(path: str, out_path: str | None, workers: int, use_sinks: bool) -> str | None:
     """One document of a batch: read it in the pool, write its record, deliver it to the sinks."""
-    extracted = _pool(workers).extract(Path(path))
+    if _stopping.is_set():
+        raise NotDone(path)
+    try:
+        extracted = _pool(workers).extract(Path(path))
+    except (CancelledError, RuntimeError) as exc:  # the pool was stopped under it
+        raise NotDone(path) from exc
     if extracted.record is None:
         assert extracted.failure is not None
         if not extracted.failure.expected:
@@ -218,8 +260,28 @@ def batch(
     for path, (first, sha) in duplicates.items():  # the same bytes as a file read in this batch
         report.add(BatchItem(path, None, None, 0.0, duplicate_of=first, sha256=sha))
     start = time.perf_counter()
-    futures = [process_document.submit(str(path), str(out / names[path]), n_workers, sinks) for path in documents]
-    wait_futures(futures)
+    grace = settings.stop_grace_seconds
+
+    def stop(name: str) -> None:
+        # first signal: no new document starts; those being read get the grace time, then stop
+        if report.interrupted is None:
+            report.interrupted = name
+            logger.warning("%s: stopping the batch (documents being read get %.0f s)", name, grace)
+            _stopping.set()
+            timer = threading.Timer(grace, lambda: _pool(n_workers).close(cancel=True))
+            timer.daemon = True
+            timer.start()
+        else:
+            _pool(n_workers).close(cancel=True)
+
+    _stopping.clear()
+    with _stop_on_signals(stop):
+        futures = [process_document.submit(str(path), str(out / names[path]), n_workers, sinks) for path in documents]
+        wait_futures(futures)
+    if _stopping.is_set():
+        with _pool_lock:  # a stopped pool is not reused by the next run in this process
+            _pools.pop(n_workers, None)
+        _stopping.clear()
     delivery_failed = 0
     for path, future in zip(documents, futures, strict=True):
         state = future.state
@@ -232,6 +294,8 @@ def batch(
             continue
         try:
             future.result()
+        except NotDone:
+            item.not_done = True
         except DocumentRejected as exc:
             item.failure = Failure(exc.kind, exc.reason, str(exc), expected=True)
         except DeliveryError as exc:
@@ -288,14 +352,30 @@ def watch(
     if timer is not None:
         timer.daemon = True
         timer.start()
+
+    signals: list[str] = []
+
+    def on_signal(name: str) -> None:
+        # `serve` stopping: the files being read finish (stop_grace_seconds), the rest goes back;
+        # a second signal puts them back at once
+        logger.warning("%s: stopping the watcher", name)
+        signals.append(name)
+        inbox_.stop(name, abort=len(signals) > 1)
+
     try:
-        stats = inbox_.run(stop, once=once)
+        with _stop_on_signals(on_signal):
+            stats = inbox_.run(stop, once=once)
     finally:
         stop.set()
         if timer is not None:
             timer.cancel()
         inbox_.close()
-    return {"processed": stats.processed, "failed": stats.failed, "duplicate": stats.duplicate}
+    return {
+        "processed": stats.processed,
+        "failed": stats.failed,
+        "duplicate": stats.duplicate,
+        "put_back": stats.put_back,
+    }
 
 
 # --- deployments --------------------------------------------------------------------------

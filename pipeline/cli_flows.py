@@ -377,8 +377,44 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print("directives: the Prefect runner or server stopped by itself; see the logs", file=sys.stderr)
             code = 1
     finally:
-        # the runner first: it stops the watcher's flow run, which puts back what it had not read
-        stop_group(runner, 0 if stopping and stopping[-1] else settings.stop_grace_seconds + 30)
+        stop_runner(runner, settings.stop_grace_seconds, stopping)
         if server is not None:
             stop_group(server, 20)
     return interrupts.exit_code or code
+
+
+def stop_runner(runner: subprocess.Popen[bytes], grace: float, stopping: list[bool]) -> None:
+    """Stop Prefect's runner in order: first its flow runs (SIGTERM: the watcher lets the files being
+    read finish within ``grace`` and puts the others back; a batch reports what it did not read),
+    then the runner itself (SIGINT, which it takes as a clean shutdown), then whatever is left."""
+    from pipeline.workers import children
+
+    flow_runs = children(runner.pid)
+    for pid in flow_runs:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace + 15
+    aborted = len(stopping) > 1
+    while flow_runs and time.monotonic() < deadline:
+        flow_runs = [pid for pid in flow_runs if _alive(pid)]
+        if len(stopping) > 1 and not aborted:  # a second Ctrl-C: put back now
+            aborted = True
+            for pid in flow_runs:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGTERM)
+        time.sleep(0.2)
+    if runner.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(runner.pid, signal.SIGINT)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            runner.wait(timeout=30)
+    stop_group(runner, 5)
+
+
+def _alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie waiting for its parent counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

@@ -50,7 +50,7 @@ def irregular_reason(path: Path) -> str | None:
             target = os.readlink(path)
         except OSError:
             target = "?"
-        return f"a symbolic link (to {target}); links are not followed: copy the file itself"
+        return f"a symbolic link (to {target}), which is never followed"
     if stat.S_ISDIR(st.st_mode):
         return "a folder, not a file"
     if not stat.S_ISREG(st.st_mode):

@@ -142,7 +142,7 @@ def check_package(path: Path, limits: Limits | None = None) -> tuple[set[str], s
         _check_package_total(path, declared, lim)
         total = 0
         for info in infos:
-            if info.is_dir():
+            if info.filename.endswith("/"):  # a folder entry (is_dir() fails on an empty name)
                 continue
             size = 0
             try:

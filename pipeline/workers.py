@@ -333,6 +333,11 @@ class WorkerPool:
         with self._lock:
             return [w.pid for w in self._slots if w.pid]
 
+    def running(self) -> dict[int, Path]:
+        """The document each busy worker process is reading, by process id."""
+        with self._lock:
+            return {w.pid: w.job.path for w in self._slots if w.job is not None and not w.dying}
+
     def busy(self) -> int:
         with self._lock:
             return sum(1 for w in self._slots if w.job is not None) + len(self._queue)
@@ -478,17 +483,18 @@ class WorkerPool:
         deadline = min(w.started + self.limits.document_seconds for w in busy)
         return max(0.0, min(deadline - now, MEMORY_POLL_SECONDS))
 
-    def _receive(self, worker: _Worker, resolved: list[tuple[Future[Extracted], Extracted | None]]) -> None:
+    def _receive(self, worker: _Worker, resolved: list[tuple[Future[Extracted], Extracted | None]]) -> bool:
+        """Take one message from ``worker``; False when its pipe is closed (it died)."""
         try:
             message = worker.conn.recv()
         except (EOFError, OSError):
-            return  # it died: its sentinel says so
+            return False  # it died: its sentinel says so
         except Exception as exc:  # an outcome that does not unpickle
             job, worker.job = worker.job, None
             if job is not None:
                 failure = unexpected_failure(job.display or str(job.path), exc, traceback.format_exc())
                 resolved.append((job.future, Extracted(job.path, None, failure, 0.0)))
-            return
+            return True
         if message[0] == "ready":
             worker.ready = True
             self._start_failures = 0
@@ -497,6 +503,7 @@ class WorkerPool:
             if job is not None and job.id == message[1]:
                 worker.job = None
                 resolved.append((job.future, message[2]))
+        return True
 
     def _died(self, worker: _Worker, resolved: list[tuple[Future[Extracted], Extracted | None]]) -> None:
         while not worker.dying and worker.job is not None:
@@ -505,9 +512,14 @@ class WorkerPool:
                     break
             except (EOFError, OSError):
                 break
-            self._receive(worker, resolved)  # it answered before it died
+            if not self._receive(worker, resolved):  # it may have answered before it died
+                break
         worker.process.join(timeout=1)
         code = worker.process.exitcode
+        if worker.ready:
+            # what it started (tesseract, LibreOffice) is still in its group: stop that too
+            with contextlib.suppress(OSError):
+                os.killpg(worker.pid, signal.SIGKILL)
         self._slots.remove(worker)
         _close(worker)
         if not worker.ready and not worker.dying:
@@ -592,6 +604,18 @@ def _stop_workers(workers: list[_Worker]) -> None:
         _close(worker)
 
 
+def children(pid: int) -> list[int]:
+    """The direct children of ``pid`` (Linux ``/proc``; empty elsewhere)."""
+    found: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as fh:
+                found.extend(int(c) for c in fh.read().split())
+    except OSError:
+        pass
+    return found
+
+
 def _descendants(pid: int) -> Iterator[int]:
     """``pid`` and every process below it, from ``/proc/PID/task/*/children`` (Linux)."""
     stack = [pid]
@@ -602,12 +626,7 @@ def _descendants(pid: int) -> Iterator[int]:
             continue
         seen.add(current_pid)
         yield current_pid
-        try:
-            for task in os.listdir(f"/proc/{current_pid}/task"):
-                with open(f"/proc/{current_pid}/task/{task}/children") as fh:
-                    stack.extend(int(c) for c in fh.read().split())
-        except OSError:
-            continue
+        stack.extend(children(current_pid))
 
 
 def group_memory(pid: int) -> int:

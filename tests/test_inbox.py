@@ -63,16 +63,26 @@ def watcher_env(data_dir: Path) -> dict[str, str]:
 
 
 def start_watcher(
-    inbox: Path, data_dir: Path, *extra: str, stable: float = 1.0, workers: int = 1
+    inbox: Path,
+    data_dir: Path,
+    *extra: str,
+    stable: float = 1.0,
+    workers: int = 1,
+    env: dict[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
     """A real ``directives watch`` process (its output goes to data_dir/watcher-PID.out)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     out = (data_dir / f"watcher-{time.time_ns()}.out").open("wb")
     cmd = [sys.executable, "-m", "pipeline.cli", "watch", str(inbox), "--stable-seconds", str(stable)]
     cmd += ["--workers", str(workers), *extra]
-    # its own process group, so teardown can reach the process pool it leaves behind when SIGKILLed
+    # its own process group, so teardown can reach it and anything it left
     return subprocess.Popen(
-        cmd, cwd=data_dir, env=watcher_env(data_dir), stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        cmd,
+        cwd=data_dir,
+        env={**watcher_env(data_dir), **(env or {})},
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
 
 

@@ -43,6 +43,8 @@ log = logging.getLogger("pipeline.inbox")
 # records whose sink delivery failed are sent again.
 ORPHAN_SCAN_SECONDS = 5.0
 REDELIVER_SECONDS = 60.0
+# The least stillness before a file is read a second time (see _should_recheck).
+RECHECK_MIN_SETTLE = 5.0
 
 
 def _now_iso() -> str:
@@ -269,7 +271,7 @@ class Inbox:
             if due is not None:
                 deadlines.append(due)
         if any(job.settling for job in self._jobs.values()):
-            deadlines.append(now + min(0.5, self.stable_seconds or 0.5))
+            deadlines.append(now + 0.25)
         # Completed extractions wake the loop through their done-callback; this is only a backstop.
         return min(max(0.02, min(deadlines) - now), 1.0 if self._jobs else self.poll_interval)
 
@@ -486,7 +488,10 @@ class Inbox:
         if not (changed or (damaged and recent)):
             return False
         job.rechecks += 1
-        job.settling = Watched(st.st_size, st.st_mtime_ns, time.monotonic())
+        # It was still for the settle time and then changed (or was cut short): its copy pauses for
+        # longer than that, so the second reading waits for twice the longest pause seen.
+        need = max(2 * self.stable_seconds, RECHECK_MIN_SETTLE)
+        job.settling = Watched(st.st_size, st.st_mtime_ns, time.monotonic(), need=need)
         why = "changed while it was read" if changed else f"reads as damaged ({failure.reason if failure else ''})"
         log.info("%s %s right after it arrived; reading it again once it settles", job.name, why)
         return True
@@ -504,9 +509,10 @@ class Inbox:
                 self._fail_unexpectedly(job, exc)
                 continue
             if (st.st_size, st.st_mtime_ns) != (settling.size, settling.mtime_ns):
+                settling.need = max(settling.need, 2 * (now - settling.since))
                 settling.size, settling.mtime_ns, settling.since = st.st_size, st.st_mtime_ns, now
                 continue
-            if now - settling.since < self.stable_seconds:
+            if now - settling.since < settling.need:
                 continue
             job.settling = None
             job.sha256 = None

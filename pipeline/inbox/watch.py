@@ -41,6 +41,7 @@ class Watched:
     not_before: float = 0.0  # claim back-off after a failed rename
     failures: int = 0  # failed claims in a row
     noted: bool = False  # the clerk was told it cannot be taken
+    need: float = 0.0  # stillness required before a second reading (it grows with the pauses seen)
 
 
 class Arrivals:

@@ -1205,7 +1205,9 @@ def read_docx(path: Path) -> Layout:
     try:
         package = OpcPackage.open(str(path))
         main = package.main_document_part
-    except (PackageNotFoundError, KeyError, *_DAMAGED_ZIP) as exc:
+    except (PackageNotFoundError, KeyError, AttributeError, TypeError, IndexError, *_DAMAGED_ZIP) as exc:
+        # python-docx trusts the package's own parts: a [Content_Types].xml entry without its
+        # Extension attribute (found by fuzzing) ends in AttributeError deep inside it
         raise UnreadableFile(path, f"the Word file is damaged and cannot be opened ({exc})") from exc
     except etree.XMLSyntaxError as exc:
         raise UnreadableFile(path, f"the Word file is damaged: a part is not valid XML ({exc})") from exc
