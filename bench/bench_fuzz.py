@@ -74,8 +74,14 @@ def main() -> int:
                         args.keep.mkdir(parents=True, exist_ok=True)
                         kept = args.keep / f"{n:05d}-{seed.stem}{seed.suffix}"
                         kept.write_bytes(path.read_bytes())
-                        failures.append({"input": str(kept), "seed": seed.name, "kind": failure.kind,
-                                         "detail": failure.detail or failure.reason})
+                        failures.append(
+                            {
+                                "input": str(kept),
+                                "seed": seed.name,
+                                "kind": failure.kind,
+                                "detail": failure.detail or failure.reason,
+                            }
+                        )
                         print(f"FAIL {kept.name}: {failure.kind}: {failure.reason}", file=sys.stderr)
                 path.unlink(missing_ok=True)
                 if (n + 1) % 500 == 0:

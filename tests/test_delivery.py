@@ -43,9 +43,7 @@ def rows(pg: pgcluster.Cluster) -> int:
 def test_records_made_while_the_database_is_away_are_delivered_once_when_it_is_back(
     pg: pgcluster.Cluster, tmp_path: Path
 ) -> None:
-    settings = get_settings(
-        data_dir=tmp_path, sinks=["postgres"], postgres_url=pg.url, sink_cooldown=0.5
-    )
+    settings = get_settings(data_dir=tmp_path, sinks=["postgres"], postgres_url=pg.url, sink_cooldown=0.5)
     before = pg.count("documents") if pg.is_up() else 0
     sink = build_sink("postgres", settings)
     assert isinstance(sink, Guarded)
@@ -125,7 +123,11 @@ def test_the_inbox_delivers_what_it_read_while_the_database_was_away(pg: pgclust
 
     inbox, data = tmp_path / "inbox", tmp_path / "data"
     inbox.mkdir()
-    env_extra = {"DIRECTIVES_SINKS": "json,postgres", "DIRECTIVES_POSTGRES_URL": pg.url, "DIRECTIVES_SINK_COOLDOWN": "1"}
+    env_extra = {
+        "DIRECTIVES_SINKS": "json,postgres",
+        "DIRECTIVES_POSTGRES_URL": pg.url,
+        "DIRECTIVES_SINK_COOLDOWN": "1",
+    }
     before = pg.count("documents")
     pg.stop()
     watcher = start_watcher(inbox, data, stable=0.3, workers=2, env=env_extra)

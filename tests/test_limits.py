@@ -50,7 +50,8 @@ def test_a_package_of_many_parts_each_under_the_part_limit_is_refused_as_a_whole
             zout.writestr(info, zin.read(info))
         for n in range(6):
             zout.writestr(f"word/media/image{n}.png", b"\x00" * (900 * 1024))
-    with limits.use(Limits(max_part_bytes=1 * MB, max_package_bytes=3 * MB)), pytest.raises(TooLarge, match="max_package_mb"):
+    small = Limits(max_part_bytes=1 * MB, max_package_bytes=3 * MB)
+    with limits.use(small), pytest.raises(TooLarge, match="max_package_mb"):
         read(path)
     assert read(path).paragraphs  # within the default limits it reads
 
