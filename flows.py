@@ -36,6 +36,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE as NO_CACHE
 from prefect.client.schemas.objects import State
 from prefect.futures import wait as wait_futures
+from prefect.logging import get_logger
 from prefect.schedules import Cron, Interval
 from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -383,11 +384,12 @@ def watch(
 
 def deployments(settings: Settings) -> Sequence[Any]:
     """The watcher (a run every 10 minutes that watches for 10 minutes) and the cron batch."""
-    # anchored a few seconds from now: the first watcher run starts as soon as `serve` is up,
-    # not at the next 10-minute slot, which would leave the clerks' inbox unwatched meanwhile
+    # the first run is started by serve_deployments as soon as the deployment exists; the schedule
+    # takes over one interval later (an anchor a few seconds ahead was missed whenever Prefect's
+    # scheduler came round after it, leaving the inbox unwatched for ten minutes)
     watcher = watch.to_deployment(
         name="inbox",
-        schedule=Interval(WATCH_RESTART, anchor_date=datetime.now(UTC) + timedelta(seconds=5)),
+        schedule=Interval(WATCH_RESTART, anchor_date=datetime.now(UTC) + WATCH_RESTART),
         parameters={"run_for": WATCH_RESTART.total_seconds()},
         description=f"Watch {settings.inbox}: records to {settings.processed_dir}, failures to {settings.failed_dir}.",
         tags=["directives", "inbox"],
@@ -404,10 +406,31 @@ def deployments(settings: Settings) -> Sequence[Any]:
 
 
 def serve_deployments(settings: Settings | None = None) -> None:
-    """Register and serve the deployments until stopped (``directives serve``)."""
+    """Register and serve the deployments until stopped (``directives serve``); the watcher runs at once."""
     from prefect import serve
 
+    starter = threading.Thread(target=_watch_now, name="watch-now", daemon=True)
+    starter.start()
     serve(*deployments(settings or get_settings()))
+
+
+def _watch_now(timeout: float = 300.0) -> None:
+    """Start a run of the watcher as soon as `serve` has registered its deployment."""
+    from prefect.deployments import run_deployment
+    from prefect.exceptions import ObjectNotFound
+
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            run_deployment(name="watch-inbox/inbox", timeout=0)
+            return
+        except ObjectNotFound:
+            time.sleep(1)
+        except Exception as exc:  # the API not up yet, a restart: try again shortly
+            time.sleep(2)
+            last = exc
+    get_logger("directives").error("could not start the inbox watcher at once: %s", last)
 
 
 if __name__ == "__main__":

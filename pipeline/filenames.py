@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+from pathlib import Path
 
 NAME_MAX = 255  # bytes: ext4, XFS, btrfs, NTFS (in UTF-16 units, which UTF-8 bytes bound) and SMB
 HASH_CHARS = 8
@@ -61,3 +62,31 @@ def fit_name(name: str, *, room: int = 0, limit: int = NAME_MAX) -> str:
 def temp_name(name: str) -> str:
     """A hidden temporary name beside ``name`` (``.NAME.1a2b3c.tmp``): unique per writer, always short enough."""
     return f".{cut(name, 100)}.{os.getpid()}-{secrets.token_hex(3)}.tmp"
+
+
+def stale_temps(path: Path) -> list[Path]:
+    """Temporary files of ``path`` (:func:`temp_name`) whose writer process is gone: left by a
+    process killed while it wrote ``path``, safe to delete."""
+    prefix = f".{cut(path.name, 100)}."
+    found: list[Path] = []
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return found
+    for entry in entries:
+        if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
+            continue
+        writer = entry.name[len(prefix) : -len(".tmp")].split("-", 1)[0]
+        if writer.isdigit() and not _running(int(writer)):
+            found.append(Path(entry.path))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

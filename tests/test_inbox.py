@@ -475,3 +475,11 @@ def test_ctrl_c_puts_back_what_was_not_read_and_leaves_no_process(
     db = sqlite3.connect(data / LEDGER_NAME)
     assert db.execute("SELECT count(*) FROM files").fetchone() == (0,)
     wait_for(lambda: not any(alive(p) for p in processes), 30, "the worker processes to exit")
+
+
+def test_move_no_clobber_finishes_a_move_cut_between_link_and_unlink(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.write_text("a")
+    os.link(a, b)  # a watcher killed right after link(): the file is at both names
+    move_no_clobber(a, b)
+    assert not a.exists() and b.read_text() == "a"

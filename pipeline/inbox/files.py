@@ -127,6 +127,9 @@ def move_no_clobber(src: Path, dst: Path) -> None:
         os.unlink(src)
         return
     except FileExistsError:
+        if _same_file(src, dst):  # killed between link() and unlink(): the move is done but for this
+            os.unlink(src)
+            return
         raise
     except OSError as exc:
         if exc.errno not in (errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EACCES):
@@ -143,6 +146,14 @@ def move_no_clobber(src: Path, dst: Path) -> None:
             os.fsync(fh.fileno())
     os.rename(tmp, dst)
     os.unlink(src)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        sa, sb = os.lstat(a), os.lstat(b)
+    except OSError:
+        return False
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
 
 
 def _same_device(a: Path, b: Path) -> bool:

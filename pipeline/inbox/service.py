@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from models import Record
+from pipeline.filenames import stale_temps
 from pipeline.inbox.files import (
     NOTE_SUFFIXES,
     PROCESSING,
@@ -620,6 +621,8 @@ class Inbox:
                 atomic_write_text(row.note, record_json(record))
             else:
                 atomic_write_text(row.note, row.note_text or "")
+            for stale in stale_temps(row.note):  # a watcher killed while it wrote this note
+                stale.unlink(missing_ok=True)
         move_no_clobber(job.path, row.dest)
         forget_claim(self.processing, job.token)
         seconds = time.monotonic() - job.arrived_at
