@@ -417,7 +417,7 @@ def postgres_lost(work: Path) -> tuple[str, bool]:
         pg.start()
         proc.communicate(timeout=600)
         watch.stop()
-        rows = pg.count("documents")
+        rows = pg.count("sources")
     s = summary(out)
     ok = (
         s["ok"] == len(good)

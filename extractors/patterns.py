@@ -80,9 +80,10 @@ def is_party_title(line: str) -> bool:
 
 
 # "Lào Cai, ngày 05 tháng 3 năm 2026", "Hà Nội, ngày    tháng    năm 2026"
-PLACE_DATE = re.compile(r"^(?P<place>[^,\d]{2,60}?)\s*,\s*ngày\b.*\bnăm\b", re.IGNORECASE)
+# and as OCR glues the day to it: "Tp. Hồ Chí Minh, ngày22tháng 01 năm 2013"
+PLACE_DATE = re.compile(r"^(?P<place>[^,\d]{2,60}?)\s*,\s*ngày(?:\b|(?=\d)).*\bnăm\b", re.IGNORECASE)
 # the start of a place-and-date line that wrapped before "năm": "Thành phố Hồ Chí Minh, ngày 05"
-PLACE_DATE_START = re.compile(r"^[^,\d]{2,60}?\s*,\s*ngày\b", re.IGNORECASE)
+PLACE_DATE_START = re.compile(r"^[^,\d]{2,60}?\s*,\s*ngày(?:\b|(?=\d))", re.IGNORECASE)
 
 
 def join_wrapped_date(lines: list[str]) -> list[str]:
@@ -128,7 +129,9 @@ NUMBER_LINE = re.compile(r"^Số\s*[:;.]?\s*(?P<code>[^\s/-]*\s*[/-].*?|\d+\s+[A
 # "V/v tiếp tục triển khai ...", "V/v: ...", "V/V ...", "Về việc ..." (V/v abbreviates "về việc";
 # the trích yếu is kept without it)
 # and as OCR and old typists leave it: "Vv chế độ ...", "V.v ...", in quotes: '"Vv chế độ ...'
-SUBJECT_LINE = re.compile(r"^[\"“]?(?:V\s*[/.]?\s*[vV]\b|Về\s+việc\b)\s*:?\s*(?P<rest>.*)$")
+SUBJECT_LINE = re.compile(
+    r"^(?:[\"“]|(?P<paren>\())?(?:V\s*[/.]?\s*[vV]\b|Về\s+việc\b)\s*:?\s*(?P<rest>.*?)(?(paren)\)|)$"
+)  # and in brackets: "(V/v Tăng cường giám sát trong phòng thi)"
 # "Kính gửi: Sở Y tế.", "Kính gửi:", "Kính gửi - Bộ Nội vụ;"
 KINH_GUI = re.compile(r"^Kính\s+gửi\s*:?\s*(?P<rest>.*)$", re.IGNORECASE | re.S)
 # "Nơi nhận:", "Nơi nhận :", "- Nơi nhận:", and as OCR drops a mark: "Noi nhận:", "Nơi nhân:"
@@ -160,6 +163,48 @@ AUTHORITY_CANON = {
 }  # fmt: skip
 
 
+# ---------------------------------------------------------------------------------------------
+# What a PDF or a scan prints that is not the document (pipeline.readers.pdf, pipeline.readers.ocr):
+# digital-signature notes, the Công báo's running head, the receiving office's "ĐẾN" stamp.
+# Matched on text without diacritics (strip_accents), so OCR's lost marks still match.
+# (Self-contained section of the PDF/OCR readers; to be merged into the language-data module.)
+# ---------------------------------------------------------------------------------------------
+
+# a line of a digital-signature note (chữ ký số) that a signing system prints over the signed copy:
+# "Người ký: CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ", "Email: thongtinchinhphu@chinhphu.vn", "Cơ quan: VĂN PHÒNG CHÍNH PHỦ",
+# "Thời gian ký: 29.04.2026 16:35:55 +07:00", "Ký bởi: CÔNG BÁO NƯỚC CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+# "Ngày ký: 2026-02-05 16:36:10 +07:00", "Chức vụ: Phó Chủ tịch", "Đơn vị: Sở Nội vụ"
+SIGNATURE_NOTE_LINE_BARE = re.compile(
+    r"^(?:Nguoi\s*ky|Ky\s*boi|E-?mail|Co\s*quan|Chuc\s*vu|Don\s*vi|Thoi\s*gian\s*ky|Ngay\s*(?:gio\s*)?ky)\s*:",
+    re.IGNORECASE,
+)
+# the two lines that make a block of such lines a signature note: who signed ("Người ký: ...", "Ký bởi: ...")
+# and when ("Thời gian ký: ...", "Ngày ký: ...")
+SIGNATURE_NOTE_SIGNER_BARE = re.compile(r"^(?:Nguoi\s*ky|Ky\s*boi)\s*:", re.IGNORECASE)
+SIGNATURE_NOTE_TIME_BARE = re.compile(r"^(?:Thoi\s*gian\s*ky|Ngay\s*(?:gio\s*)?ky)\s*:", re.IGNORECASE)
+# the Công báo's running head over each page of a reprint (its page number beside it is the gazette's):
+# "CÔNG BÁO/Số 302/Ngày 02-06-2026", "CÔNG BÁO/Số 88 + 89/Ngày 06-02-2026", "CÔNG BÁO / Số 302 / Ngày 02 - 06 - 2026"
+GAZETTE_HEAD_BARE = re.compile(
+    r"^CONG\s*BAO\s*[/|]?\s*So\s*[\d\s+]+[/|]?\s*Ngay\s*\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{4}$", re.IGNORECASE
+)
+# the receiving office's stamp (dấu "ĐẾN", văn bản đến) on a scanned copy, its title alone on a line:
+# "ĐẾN", "ĐẾN:", "CÔNG VĂN ĐẾN", "VĂN BẢN ĐẾN"
+RECEIVED_TITLE_BARE = re.compile(r"^(?:(?:CONG\s*VAN|VAN\s*BAN)\s+)?DEN\s*:?$")
+# its fields, each alone on its line as the stamp prints them and a clerk fills them in: "Số: 1234", "Số đến: 1234",
+# "Ngày: 05/5/2026", "Ngày 05.5.26", "Giờ: 9h30", "Giờ: 14:05", "Giờ 9 giờ 30", "Chuyển: P. Tổng hợp",
+# "Lưu hồ sơ số: 12"
+RECEIVED_NUMBER_BARE = re.compile(r"^So\s*(?:den)?\s*[:.]?\s*(?P<value>\d{1,6})\s*$", re.IGNORECASE)
+RECEIVED_DATE_BARE = re.compile(
+    r"^Ngay\s*(?:den)?\s*[:.]?\s*(?P<day>\d{1,2})\s*[/.-]\s*(?P<month>\d{1,2})\s*[/.-]\s*(?P<year>\d{2}|\d{4})\s*$",
+    re.IGNORECASE,
+)
+RECEIVED_TIME_BARE = re.compile(
+    r"^Gio\s*(?:den)?\s*[:.]?\s*(?P<hour>\d{1,2})\s*(?:(?:h|g|gio|:|\.)\s*(?P<minute>\d{1,2})?)?\s*(?:phut|p)?\s*$",
+    re.IGNORECASE,
+)
+RECEIVED_OTHER_BARE = re.compile(r"^(?:Chuyen|Luu\s*ho\s*so(?:\s*so)?)\s*[:.]", re.IGNORECASE)
+
+
 # words that open an organisation's name: a header line starting with one begins a new level
 # ("UBND TỈNH NINH BÌNH" / "SỞ TÀI CHÍNH" are two levels; "ỦY BAN NHÂN DÂN" / "TỈNH LÀO CAI" one)
 ORG_HEADS = (
@@ -167,7 +212,7 @@ ORG_HEADS = (
     "TRUNG TÂM", "VĂN PHÒNG", "PHÒNG", "THANH TRA", "KHO BẠC", "CÔNG AN", "BỘ CHỈ HUY", "BỆNH VIỆN",
     "HỘI", "LIÊN ĐOÀN", "ĐOÀN", "TẬP ĐOÀN", "CÔNG TY", "ỦY BAN", "UBND", "HĐND", "HỘI ĐỒNG", "ĐẢNG ỦY",
     "ĐẢNG BỘ", "TỈNH ỦY", "THÀNH ỦY", "HUYỆN ỦY", "CHI BỘ", "CHÍNH PHỦ", "QUỐC HỘI", "THỦ TƯỚNG", "BÁO",
-    "ĐÀI", "QUỸ", "ĐẢNG ĐOÀN", "BAN CÁN SỰ",
+    "ĐÀI", "QUỸ", "ĐẢNG ĐOÀN", "BAN CÁN SỰ", "CÔNG ĐOÀN", "LIÊN HIỆP", "HỢP TÁC XÃ", "NGÂN HÀNG",
 )  # fmt: skip
 _ORG_HEAD = re.compile(r"^(?:" + "|".join(ORG_HEADS) + r")\b")
 _HEAD_KEYS = tuple(strip_accents(h).replace(" ", "") for h in ORG_HEADS)
@@ -179,3 +224,83 @@ def starts_org_name(line: str, loose: bool = False) -> bool:
     if _ORG_HEAD.match(line.upper()):
         return True
     return loose and strip_accents(line.upper()).replace(" ", "").startswith(_HEAD_KEYS)
+
+
+# ---------------------------------------------------------------------------------------------
+# The document grammar's cues (pipeline.grammar): where the header ends, where the closing begins,
+# what a line of the page is. One copy each; readers never test these themselves.
+# ---------------------------------------------------------------------------------------------
+
+# running text that opens the body: "Căn cứ Luật ...", "Thực hiện Kế hoạch số ...", "Theo đề nghị của ...",
+# "Xét đề nghị ...", "Để triển khai ...", "Nhằm ...", "Ngày 05/3/2026, ...", "Trong thời gian qua, ...",
+# "Trên cơ sở ...", "Qua kiểm tra ...", "Tiếp theo Công văn ...", "Sau khi ..." (and a Party document's bulleted
+# căn cứ: "- Căn cứ Điều lệ Đảng;")
+BODY_OPENING = re.compile(
+    r"^(?:[-–+•]\s*)?(?:Căn\s+cứ|Thực\s+hiện|Thi\s+hành|Theo\b|Xét\b|Để\b|Nhằm\b|Ngày\s+\d|Trong\b|Trên\s+cơ\s+sở"
+    r"|Qua\b|Tiếp\s+theo|Sau\s+khi|Hiện\s+nay|Vừa\s+qua|Năm\s+\d{4},)"
+)
+# a numbered or bulleted item: "1. ", "1.2. ", "2) ", "a) ", "đ) ", "II. ", "IV- ", "- ", "+ ", "• ", "Điều 3.",
+# "Chương II", "Mục 3", "Phần I", "Bước 1"
+ITEM_START = re.compile(
+    r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]\s|[a-zđ][).]\s|[IVXLC]{1,6}[.)\-]\s|[-–+•●▪◦*]\s*\S"
+    r"|(?:Điều|Chương|Mục|Phần|Bước)\s+[\dIVXLC]+\b)"
+)
+# a numbered heading or item that cannot be in a header cell: "1. ", "II. " (bullets may be: a Kính gửi list)
+NUMBERED_ITEM = re.compile(r"^(?:\d+\.|[IVX]+\.)\s")
+# the closing formula that ends the body: "... nghiêm túc thực hiện./.", "... để biết, thực hiện./."
+CLOSING_FORMULA = re.compile(r"\./\.\s*$")
+# a line that ends a sentence: "... năm 2026.", "... như sau:", "...;", "... (Có danh sách kèm theo)"
+SENTENCE_END = re.compile(r"[.:;!?…)\]”\"]\s*$|\./\.$")
+# a page number or a converter's page mark alone on a line: "2", "- 2 -", "Trang 2", "2/5", "--- PAGE BREAK ---",
+# "--- Page 3 ---", "=== Trang 2 ==="
+PAGE_MARK = re.compile(
+    r"^(?:[-–]\s*)?(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–])?$"
+    r"|^[-=#\s]*(?:page\s*break|page\s+\d{1,3}|trang\s+\d{1,3})[-=#\s]*$",
+    re.I,
+)
+# a decorative rule drawn with characters: "_______", "-----", "=====", "***", the Party header's lone "*"
+RULE_LINE = re.compile(r"^[\s_\-‐‑–—=*·•~.]{1,120}$")
+# a footnote's own marker at the head of its text: "¹ Kế hoạch số ...", "[^1]: Kế hoạch ...", "[1] ..."
+FOOTNOTE_HEAD = re.compile(r"^(?:(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)|\[\^?(?P<num>\d{1,3})\]:?)\s*(?P<rest>\S.*)$", re.S)
+# words that show a run of header text, matched without diacritics: "CỘNG HÒA", "Độc lập", "ĐẢNG CỘNG SẢN", "Số: ",
+# "Số 33-KH/TU", "V/v", "ngày 05 tháng 3"
+HEADER_WORDS_BARE = re.compile(
+    r"cong hoa|doc lap|dang cong san|\bso\s*:|\bso\s+\d|\bv/v\b|\bngay\b.{0,12}\bthang\b", re.IGNORECASE
+)
+# "Kính gửi" glued after the place and date by a converter: "Hà Nội, ngày 02 tháng 02 năm 2021 Kính gửi:"
+KINH_GUI_INSIDE = re.compile(r"\s(?=Kính\s+gửi\b)", re.IGNORECASE)
+# "V/v" glued after the number by a converter: "Số: 296/BHXH-CSYT V/v hướng dẫn ..."
+SUBJECT_INSIDE = re.compile(r"\s(?=V\s*/\s*[vV]\b)")
+# "Nơi nhận" glued after the last sentence: "... thực hiện./. Nơi nhận: - Như trên;"
+NOI_NHAN_INSIDE = re.compile(r"(?<=\./\.)\s*(?=N[oơ]i\s+nh[aậâ]n\b)", re.IGNORECASE)
+# a web site's title line above the document: "Công văn 296/BHXH-CSYT năm 2021 hướng dẫn ... do Bảo hiểm xã hội Việt
+# Nam ban hành.", "Quyết định 435/QĐ-UBND năm 2020." (a crawler prints it again before each chunk of the text)
+WEB_TITLE = re.compile(
+    r"^(?P<title>(?:Công\s+văn|Quyết\s+định|Kế\s+hoạch|Chỉ\s+thị|Thông\s+báo|Thông\s+tư|Nghị\s+quyết|Nghị\s+định"
+    r"|Hướng\s+dẫn|Kết\s+luận|Chương\s+trình|Tờ\s+trình|Báo\s+cáo|Quy\s+định|Luật|Pháp\s+lệnh|Văn\s+bản\s+hợp\s+nhất)"
+    r"\s+(?:số\s+)?[\w.]+(?:[/-][\wĐđ.&]+)+\s+năm\s+\d{4}\b(?:[^.]*?\bban\s+hành\.|\.)?)(?=\s|$)"
+)
+# a web page's note lines before the document: "Source: https://...", "Nguồn: ...", "*Source: ...*", "Số hiệu: ...",
+# "Loại văn bản: ...", "• Hiệu lực: ...", "Tình trạng: Còn hiệu lực"
+WEB_NOTE = re.compile(
+    r"^[*_•\s]*(?:Source|Nguồn|URL|Link|Số\s+hiệu|Loại\s+văn\s+bản|Nơi\s+ban\s+hành|Người\s+ký|Ngày\s+ban\s+hành"
+    r"|Ngày\s+hiệu\s+lực|Ngày\s+có\s+hiệu\s+lực|Ngày\s+công\s+báo|Số\s+công\s+báo|Tình\s+trạng|Hiệu\s+lực|Lĩnh\s+vực)"
+    r"\s*:",
+    re.IGNORECASE,
+)
+
+
+def is_caps(line: str, letters_min: int = 2) -> bool:
+    """A line in capitals: "ỦY BAN NHÂN DÂN TỈNH NGHỆ AN", "QUYẾT ĐỊNH:"; not "2020", not "Số: 12/UBND"."""
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= letters_min and all(c.isupper() for c in letters)
+
+
+# lines that always begin a new paragraph in a header or closing cell: "Số: 12/UBND-VP", "V/v ...", "Độc lập - Tự
+# do - Hạnh phúc", "CỘNG HÒA ...", "ĐẢNG CỘNG SẢN ...", "Nơi nhận", a signing line ("TM.", "KT.", "T/M"), a "- " entry,
+# and the place and date ("Lào Cai, ngày 05 tháng 3 năm 2026")
+CELL_START = re.compile(
+    r"^(?:Số\b|V/v|Về\s+việc|Độc\s+lập|CỘNG\s+H[OÒ]À|CỘNG\s+HOÀ|ĐẢNG\s+CỘNG\s+SẢN|Nơi\s*nhận|TM\b|KT\b|TL\b|TUQ\b|T/M|K/T|T/L)"
+    r"|^[-+•]\s*\S|,\s*ngày\b",
+    re.IGNORECASE,
+)

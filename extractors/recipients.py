@@ -36,6 +36,8 @@ def _block_lines(layout: Layout) -> tuple[str, list[tuple[str, bool]]] | None:
     addressee list, not running text)."""
     paras = layout.zone("body", "header_left", "header_right")
     for at, para in enumerate(paras):
+        if para.zone == "body" and (len(para.text) > 250 or patterns.NUMBERED_ITEM.match(para.text)):
+            break  # the body's running text has begun: a "Kính gửi" further on is quoted, not addressed
         lines = [ln.strip() for ln in para.lines if ln.strip()]
         for k, line in enumerate(lines):
             m = patterns.KINH_GUI.match(line)
@@ -45,7 +47,8 @@ def _block_lines(layout: Layout) -> tuple[str, list[tuple[str, bool]]] | None:
             for nxt in paras[at + 1 :]:
                 if len(nxt.text) > 200 or _BODY.match(nxt.text):
                     break
-                following += [(ln.strip(), False) for ln in nxt.lines if ln.strip()]
+                # a paragraph's later lines wrap its first ("- Công đoàn Cơ quan Bộ ..., các đại học" / "Quốc gia;")
+                following += [(ln.strip(), k > 0) for k, ln in enumerate(nxt.lines) if ln.strip()]
             return m.group("rest").strip(), following
     return None
 
@@ -87,8 +90,14 @@ def extract(layout: Layout) -> list[str]:
     """The addressees of the Kính gửi block, one each, "- " and ";" stripped."""
     names: list[str] = []
     for line in recipient_lines(layout):
-        for name in split_agencies(_clean(line)):
-            name = _clean(name)
-            if name and name not in names:
+        parts = [_clean(name) for name in split_agencies(_clean(line))]
+        for name in parts:
+            if names and _ATTACHED.match(name) and names[-1] in parts:
+                names[-1] = f"{names[-1]} và {name}"  # "... cao đẳng và các đơn vị trực thuộc": theirs, not another
+            elif name and name not in names:
                 names.append(name)
     return names
+
+
+# a group that belongs to the addressee before it: "... và các đơn vị trực thuộc", "... và các cơ quan liên quan"
+_ATTACHED = re.compile(r"^các\s+(?:đơn\s+vị|cơ\s+quan|tổ\s+chức|phòng|ban)\s+(?:trực\s+thuộc|thuộc|liên\s+quan)$")

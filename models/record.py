@@ -63,6 +63,14 @@ class Agency(_Model):
     score: float | None = None
 
 
+class Received(_Model):
+    """The receiving office's "ĐẾN" stamp (dấu đến) on a scanned copy: its registration of arrival."""
+
+    number: str | None = None  # Số đến
+    date: str | None = None  # Ngày, ISO
+    time: str | None = None  # Giờ, "HH:MM"
+
+
 class Reference(_Model):
     """A cited instrument (văn bản được dẫn chiếu), once per distinct ``code``."""
 
@@ -124,6 +132,7 @@ class Record(_Model):
     reporting: list[ReportingDuty] = Field(default_factory=list)
     signer: Signer = Field(default_factory=Signer)
     distribution: list[str] = Field(default_factory=list)
+    received: Received | None = None
     warnings: list[str] = Field(default_factory=list)
 
     def document_key(self) -> str:

@@ -6,6 +6,7 @@
     directives layout FILE          (how the reader saw the page: zones and paragraphs)
     directives annotate FILE --html OUT  (the record shown in its source, for a reviewer)
     directives watch / batch / serve (see ``pipeline.cli_flows``)
+    directives api / export edxml (see ``pipeline.cli_api``)
 
 A file that cannot be read gives one line on stderr naming the file and the reason, the other
 files are still processed, and the exit status is 1. No traceback reaches the user. Symbolic
@@ -126,14 +127,13 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_layout(args: argparse.Namespace) -> int:
-    from pipeline import read, zones
+    from pipeline import read
 
     try:
         layout = read(args.file)
     except DirectivesError as exc:
         print(f"directives: {exc.path}: {exc.reason}", file=sys.stderr)
         return 1
-    zones.assign(layout)
     for p in layout.paragraphs:
         note = f"[{p.note}]" if p.note else ""
         print(f"{p.zone:<13} {note}{' | '.join(p.lines) if p.zone != 'body' else p.text}")
@@ -196,6 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
         cli_flows = None  # type: ignore[assignment]
     if cli_flows is not None:
         cli_flows.register(sub)
+    from pipeline import cli_api  # directives api / export edxml
+
+    cli_api.register(sub)
     return parser
 
 

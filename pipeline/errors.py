@@ -30,11 +30,17 @@ class DirectivesError(Exception):
 
 
 class UnsupportedFormat(DirectivesError):
-    """Not a PDF, DOCX or text file."""
+    """Not a format any reader reads (the list comes from the readers' registry)."""
 
-    reason_vi = "Định dạng tệp không được hỗ trợ (chỉ nhận PDF, DOCX, TXT, MD)"
     advice_vi = "Lưu văn bản dưới dạng PDF hoặc DOCX rồi gửi lại."
     advice_en = "Save the document as PDF or DOCX and drop it again."
+
+    # the list of formats comes from the readers' registry, read when asked
+    @property
+    def reason_vi(self) -> str:  # type: ignore[override]
+        from pipeline.readers import formats
+
+        return f"Định dạng tệp không được hỗ trợ (chỉ nhận {formats()})"
 
 
 class UnreadableFile(DirectivesError):
@@ -95,3 +101,11 @@ class TimedOut(DirectivesError):
         "Open the file on a computer, save a fresh copy and drop it again; if it is a very long scan, "
         "split it. If it fails again, tell IT support."
     )
+
+
+class FileTooLarge(DirectivesError):
+    """The file is bigger than the operator allows (``api_max_upload_mb``)."""
+
+    reason_vi = "Tệp quá lớn"
+    advice_vi = "Gửi bản PDF nhẹ hơn (quét 200-300 dpi, đen trắng) hoặc chia văn bản thành nhiều tệp."
+    advice_en = "Send a lighter PDF (scan at 200-300 dpi, black and white) or split the document into several files."

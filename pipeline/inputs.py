@@ -19,11 +19,12 @@ import stat
 from pathlib import Path
 
 from pipeline.errors import NotARegularFile
+from pipeline.readers import suffixes
 
-# Suffixes a batch picks up by default. The readers decide by content, not by name, so this only
-# keeps stray files (thumbnails, expected-record JSON, spreadsheets) out of a batch; they are
-# reported in ``skipped.txt``, never silently ignored.
-DOCUMENT_SUFFIXES = frozenset({".pdf", ".docx", ".doc", ".rtf", ".odt", ".txt", ".text", ".md", ".markdown"})
+# Suffixes a batch picks up by default, from the readers' registry. The readers decide by content,
+# not by name, so this only keeps stray files (thumbnails, expected-record JSON, spreadsheets) out
+# of a batch; they are reported in ``skipped.txt``, never silently ignored.
+DOCUMENT_SUFFIXES = suffixes()
 
 
 def is_temporary_name(name: str) -> bool:

@@ -40,9 +40,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Zone = Literal["header_left", "header_right", "body", "closing_left", "closing_right", "footnote", "unknown"]
+from models.record import Received
+
+Zone = Literal["header_left", "header_right", "body", "closing_left", "closing_right", "footnote", "outside", "unknown"]
 
 SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """Where a line of a paragraph stands on its page (points from the top-left corner), so a reviewer can be
+    shown a field, a reference or a task in the page image."""
+
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
 
 
 @dataclass
@@ -60,6 +74,8 @@ class Paragraph:
     note: str | None = None  # footnote marker for ``footnote`` paragraphs
     start: int = 0  # offset of ``text`` in ``Layout.text``, set by ``Layout.finalize``
     end: int = 0
+    cells: list[str] | None = None  # a table row: its cells' texts (``text`` joins them with " | ")
+    boxes: list[Box] = field(default_factory=list)  # the page boxes of its lines, where the file has geometry
 
     def __post_init__(self) -> None:
         if not self.lines:
@@ -77,6 +93,7 @@ class Layout:
     warnings: list[str] = field(default_factory=list)
     text: str = ""
     scanned: bool = False  # some text came from OCR: extractors may repair typical OCR damage
+    received: Received | None = None  # a receiving office's "ĐẾN" stamp read off a scan
 
     def finalize(self) -> Layout:
         """Join paragraph texts into ``text`` (blank line between) and record each one's span."""

@@ -256,6 +256,27 @@ class Settings(BaseSettings):
         description="PREFECT_HOME for local runs (database, logs). Default data_dir/prefect.",
     )
 
+    # --- HTTP API (directives api) and edXML export ------------------------------------
+    api_keys: list[SecretStr] = Field(
+        default_factory=list,
+        description="Keys a client sends in X-API-Key. Required (at least one) when the API listens "
+        "beyond 127.0.0.1; when set, every /v1 request must carry one of them.",
+    )
+    api_max_upload_mb: float = Field(
+        default=50.0, gt=0, description="Largest document the API accepts, in MB; bigger ones get 413."
+    )
+    api_read_roots: list[Path] = Field(
+        default_factory=list,
+        description="Folders under which POST /v1/documents may read a file named by path (JSON body); "
+        "empty: reading server paths is off.",
+    )
+    edxml_organ_ids: dict[str, str] = Field(
+        default_factory=dict,
+        description="Mã định danh (QCVN 102:2016) of the agencies, by name as the records write them "
+        "(issuer, recipients): {'Ủy ban nhân dân tỉnh Thái Nguyên' = '000.00.00.H55'}. "
+        "An agency without one is exported with an empty OrganId and a warning.",
+    )
+
     @field_validator("sinks", mode="before")
     @classmethod
     def _parse_sinks(cls, value: Any) -> Any:

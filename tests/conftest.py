@@ -10,9 +10,8 @@ import pytest
 
 from models import Record, Source
 from pipeline import extract_layout
-from pipeline.layout import Layout
 from pipeline.normalize import normalize_text
-from pipeline.readers.text import paragraphs_from_text
+from pipeline.readers.text import layout_of_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -30,6 +29,6 @@ def corpus() -> Path:
 def record_from_text(text: str) -> Record:
     """Run every extractor on a text snippet laid out as a converter would print it."""
     norm = normalize_text(text)
-    layout = Layout(path="<snippet>", media_type="text/plain", paragraphs=paragraphs_from_text(norm)).finalize()
+    layout = layout_of_text(norm, "<snippet>")
     sha = hashlib.sha256(norm.encode()).hexdigest()
     return extract_layout(layout, Source(path="<snippet>", sha256=sha, media_type="text/plain"))

@@ -37,20 +37,20 @@ def record(n: int) -> Record:
 
 
 def rows(pg: pgcluster.Cluster) -> int:
-    return pg.count("documents") if pg.is_up() else -1
+    return pg.count("sources") if pg.is_up() else -1  # one row per file (sha256); documents by identity
 
 
 def test_records_made_while_the_database_is_away_are_delivered_once_when_it_is_back(
     pg: pgcluster.Cluster, tmp_path: Path
 ) -> None:
     settings = get_settings(data_dir=tmp_path, sinks=["postgres"], postgres_url=pg.url, sink_cooldown=0.5)
-    before = pg.count("documents") if pg.is_up() else 0
+    before = pg.count("sources") if pg.is_up() else 0
     sink = build_sink("postgres", settings)
     assert isinstance(sink, Guarded)
     try:
         for n in range(1000, 1003):
             sink.write(record(n))
-        assert pg.count("documents") == before + 3 and sink.pending() == 0
+        assert pg.count("sources") == before + 3 and sink.pending() == 0
 
         pg.stop()
         for n in range(1003, 1008):
@@ -63,9 +63,9 @@ def test_records_made_while_the_database_is_away_are_delivered_once_when_it_is_b
         assert pgcluster.wait_until(lambda: not sink.is_open, 10)  # the cooldown passes
         sink.write(record(1008))  # the probe succeeds and the outbox follows it
         assert sink.pending() == 0
-        assert pg.count("documents") == before + 9
+        assert pg.count("sources") == before + 9
         sink.write(record(1008))  # again: upserted, not duplicated
-        assert pg.count("documents") == before + 9
+        assert pg.count("sources") == before + 9
     finally:
         sink.close()
 
@@ -95,7 +95,7 @@ def test_batch_keeps_its_pace_while_the_database_is_lost_and_delivers_everything
     for n in range(160):
         src = SAMPLE_FILES[n % len(SAMPLE_FILES)]
         make_variant(src, folder / f"doc{n:03d}{src.suffix}", n + 5000)
-    before = pg.count("documents")
+    before = pg.count("sources")
     out = tmp_path / "out"
     env = watcher_env(tmp_path / "data")
     env.update(DIRECTIVES_SINKS="json,postgres", DIRECTIVES_POSTGRES_URL=pg.url, DIRECTIVES_SINK_COOLDOWN="1")
@@ -115,7 +115,7 @@ def test_batch_keeps_its_pace_while_the_database_is_lost_and_delivers_everything
     assert "postgres is unavailable" in text  # the outage did happen while documents were read
     summary = json.loads((out / "summary.json").read_text())
     assert summary["ok"] == 160 and summary["delivery_pending"] == {}
-    assert pg.count("documents") == before + 160  # every record, once each
+    assert pg.count("sources") == before + 160  # every record, once each
 
 
 def test_the_inbox_delivers_what_it_read_while_the_database_was_away(pg: pgcluster.Cluster, tmp_path: Path) -> None:
@@ -128,7 +128,7 @@ def test_the_inbox_delivers_what_it_read_while_the_database_was_away(pg: pgclust
         "DIRECTIVES_POSTGRES_URL": pg.url,
         "DIRECTIVES_SINK_COOLDOWN": "1",
     }
-    before = pg.count("documents")
+    before = pg.count("sources")
     pg.stop()
     watcher = start_watcher(inbox, data, stable=0.3, workers=2, env=env_extra)
     try:
@@ -138,9 +138,9 @@ def test_the_inbox_delivers_what_it_read_while_the_database_was_away(pg: pgclust
         assert pgcluster.wait_until(settled(inbox, 12), 120), "the watcher did not read the files"
         assert len(list((inbox / "processed").rglob("*.json"))) == 12  # read while the database was away
         pg.start()
-        assert pgcluster.wait_until(lambda: pg.count("documents") == before + 12, 60), "not delivered"
+        assert pgcluster.wait_until(lambda: pg.count("sources") == before + 12, 60), "not delivered"
     finally:
         if not pg.is_up():
             pg.start()
         assert stop_watcher(watcher) == 130
-    assert pg.count("documents") == before + 12
+    assert pg.count("sources") == before + 12

@@ -197,7 +197,8 @@ def test_real_footnotes_numbered_in_order_of_reference(built: Path) -> None:
 
 def test_nested_header_data_table_text_box_and_signature(built: Path) -> None:
     layout = read_docx(built / "nested.docx")
-    assert texts(layout, "unknown") == ["DỰ THẢO LẦN 2"]  # text box read once, not twice
+    # the text box is read once, not twice; a note above the header table is not the document's text
+    assert texts(layout, "outside") == ["DỰ THẢO LẦN 2"]
     assert texts(layout, "header_left") == [
         "UBND TỈNH NINH BÌNH",
         "SỞ TÀI CHÍNH",
@@ -223,26 +224,26 @@ def test_nested_header_data_table_text_box_and_signature(built: Path) -> None:
     assert texts(layout, "closing_right") == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Phạm Quang Huy"]
 
 
-def test_header_without_table_is_left_for_content_rules(built: Path) -> None:
+def test_header_without_table_is_zoned_by_its_tabs_and_words(built: Path) -> None:
     layout = read_docx(built / "untabled.docx")
     zones = [(p.zone, p.text) for p in layout.paragraphs]
     assert zones == [
         # tab-laid columns come out as the left column, then the right, like a header table
-        ("unknown", "ỦY BAN NHÂN DÂN"),
-        ("unknown", "TỈNH HÀ GIANG"),
-        ("unknown", "Số: 1209/UBND-KT"),
-        ("unknown", "V/v chuẩn bị mùa mưa lũ"),
-        ("unknown", "năm 2026"),
-        ("unknown", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
-        ("unknown", "Độc lập - Tự do - Hạnh phúc"),
-        ("unknown", "Hà Giang, ngày 12 tháng 6 năm 2026"),
+        ("header_left", "ỦY BAN NHÂN DÂN"),
+        ("header_left", "TỈNH HÀ GIANG"),
+        ("header_left", "Số: 1209/UBND-KT"),
+        ("header_left", "V/v chuẩn bị mùa mưa lũ"),
+        ("header_left", "năm 2026"),
+        ("header_right", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+        ("header_right", "Độc lập - Tự do - Hạnh phúc"),
+        ("header_right", "Hà Giang, ngày 12 tháng 6 năm 2026"),
         ("body", "Kính gửi: Sở Nông nghiệp và Môi trường."),
         ("body", "Ủy ban nhân dân tỉnh giao Sở Nông nghiệp và Môi trường rà soát phương án ứng phó./."),
-        ("unknown", "Nơi nhận:"),
-        ("unknown", "- Như trên;"),
-        ("unknown", "- Lưu: VT."),
-        ("unknown", "CHỦ TỊCH"),
-        ("unknown", "Trần Văn C"),
+        ("closing_left", "Nơi nhận:"),
+        ("closing_left", "- Như trên;"),
+        ("closing_left", "- Lưu: VT."),
+        ("closing_right", "CHỦ TỊCH"),
+        ("closing_right", "Trần Văn C"),
     ]
 
 

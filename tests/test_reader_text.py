@@ -9,8 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.errors import UnreadableFile, UnsupportedFormat
+from pipeline.layout import Paragraph
 from pipeline.readers import read
-from pipeline.readers.text import paragraphs_from_text
+from pipeline.readers.text import layout_of_text
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    return layout_of_text(text).paragraphs
 
 
 def test_footnote_mid_sentence_is_lifted_out_and_the_sentence_rejoined() -> None:
@@ -19,7 +24,7 @@ def test_footnote_mid_sentence_is_lifted_out_and_the_sentence_rejoined() -> None
         "trong việc phản\n\n¹ Kế hoạch số 164/KH-UBND ngày 17/11/2025 của Ủy ban nhân dân tỉnh.\n\n"
         "2\n\nhồi các yêu cầu giải trình.\n\n4. Thường xuyên rà soát."
     )
-    paras = paragraphs_from_text(text)
+    paras = paragraphs(text)
     body = [p for p in paras if p.zone != "footnote"]
     notes = [p for p in paras if p.zone == "footnote"]
     assert [p.text for p in body] == [
@@ -31,13 +36,13 @@ def test_footnote_mid_sentence_is_lifted_out_and_the_sentence_rejoined() -> None
 
 
 def test_items_in_one_block_become_paragraphs_and_bold_markers_go() -> None:
-    paras = paragraphs_from_text("**KẾ HOẠCH**\n\n1. Việc một;\n2. Việc hai\nvẫn việc hai.\na) Ý a.")
+    paras = paragraphs("**KẾ HOẠCH**\n\n1. Việc một;\n2. Việc hai\nvẫn việc hai.\na) Ý a.")
     assert [p.text for p in paras] == ["KẾ HOẠCH", "1. Việc một;", "2. Việc hai vẫn việc hai.", "a) Ý a."]
     assert paras[0].bold is True
 
 
 def test_markdown_footnote_reference_becomes_superscript() -> None:
-    paras = paragraphs_from_text("Thực hiện Kế hoạch[^2] của tỉnh.\n\n[^2]: Kế hoạch số 5/KH-UBND.")
+    paras = paragraphs("Thực hiện Kế hoạch[^2] của tỉnh.\n\n[^2]: Kế hoạch số 5/KH-UBND.")
     assert paras[0].text == "Thực hiện Kế hoạch² của tỉnh."
     assert (paras[1].zone, paras[1].note) == ("footnote", "2")
 
@@ -72,12 +77,12 @@ words = st.text(alphabet="abcdeghiklmnopqrstuvxyàáạảãâầấậẩẫă�
 @given(st.lists(st.lists(words, min_size=1, max_size=12), min_size=1, max_size=6))
 def test_reflow_never_loses_a_word(blocks: list[list[str]]) -> None:
     text = "\n\n".join(" ".join(ws) + "." for ws in blocks)
-    paras = paragraphs_from_text(text)
+    paras = paragraphs(text)
     assert " ".join(p.text for p in paras).split() == text.split()
 
 
 def test_a_converters_page_break_line_is_dropped_and_the_sentence_mended() -> None:
-    paras = paragraphs_from_text(
+    paras = paragraphs(
         "- Trường hợp doanh nghiệp đã nộp thuế tại nguồn, yêu cầu doanh nghiệp nộp hồ sơ để được khấu trừ thuế\n\n"
         "--- PAGE BREAK ---\n\ntheo hướng dẫn tại Thông tư số 12/2026/TT-BTC.\n\n2. Việc hai."
     )

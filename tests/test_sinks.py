@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
 import sqlite3
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,9 +23,10 @@ from pipeline.sinks import (
     SqlSink,
     build_sinks,
     open_sinks,
-    sqlite_url,
 )
+from tests import db
 from tests.conftest_sinks import make_record
+from tests.db import DbReader
 
 # --- json ------------------------------------------------------------------------------------
 
@@ -174,73 +173,13 @@ def test_task_table_refuses_a_file_it_did_not_write(tmp_path: Path) -> None:
         CsvSink(path)
 
 
-# --- sqlite and postgres ----------------------------------------------------------------------
-
-
-def _connect_postgres(dsn: str) -> Any:
-    import psycopg
-
-    return psycopg.connect(dsn, autocommit=True, connect_timeout=3)
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A fresh, uniquely named database on the local server, dropped after the session.
-
-    Skipped only when the server cannot be reached outside CI; in CI (env CI set) it must run.
-    """
-    import psycopg
-
-    admin = os.environ.get("DIRECTIVES_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
-    try:
-        conn = _connect_postgres(admin)
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL not reachable at {admin} ({exc}); set DIRECTIVES_TEST_POSTGRES")
-    name = f"directives_test_{uuid.uuid4().hex[:12]}"
-    with conn:
-        conn.execute(f'create database "{name}"')
-    base = admin.rsplit("/", 1)[0]
-    try:
-        yield f"{base.replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}"
-    finally:
-        with _connect_postgres(admin) as conn:
-            conn.execute(f'drop database if exists "{name}" with (force)')
-
-
-class DbReader:
-    """Reads the sink's tables with the plain driver (sqlite3 / psycopg), not SQLAlchemy."""
-
-    def __init__(self, kind: str, target: str) -> None:
-        self.kind, self.target = kind, target
-
-    def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-        rows: list[tuple[Any, ...]]
-        if self.kind == "sqlite":
-            with sqlite3.connect(self.target) as conn:
-                rows = conn.execute(sql, params).fetchall()
-        else:
-            with _connect_postgres(self.target) as conn:
-                rows = conn.execute(sql.replace("?", "%s"), params).fetchall()
-        return rows
-
-    def json(self, value: Any) -> Any:
-        return json.loads(value) if isinstance(value, str) else value  # sqlite: text; postgres: jsonb
+# --- sqlite and postgres (the store's own behaviour is tested in test_store.py) -----------------
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, DbReader]:
-    if request.param == "sqlite":
-        path = tmp_path / "db" / "directives.sqlite3"
-        return sqlite_url(path), DbReader("sqlite", str(path))
-    url: str = request.getfixturevalue("postgres_url")
-    # Every test starts from an empty schema in the session's database.
-    reader = DbReader("postgres", url.replace("+psycopg", ""))
-    reader_conn = _connect_postgres(reader.target)
-    with reader_conn:
-        reader_conn.execute("drop table if exists tasks, doc_references, documents")
-    return url, reader
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, DbReader]]:
+    with db.database(request.param, tmp_path) as found:
+        yield found
 
 
 def test_database_upsert_twice_gives_one_row_each(database: tuple[str, DbReader]) -> None:
@@ -252,54 +191,66 @@ def test_database_upsert_twice_gives_one_row_each(database: tuple[str, DbReader]
     with SqlSink(url) as sink:  # reopening does not recreate or duplicate anything
         sink.write(record)
 
-    docs = db.rows(
-        "select sha256, issuer, code, issued_date, subject, urgency, recipients, signer, record from documents"
-    )
+    docs = db.rows("select id, issuer, code, issued_date, subject, urgency, recipients, record from documents")
     assert len(docs) == 1
-    sha, issuer, code, issued, subject, urgency, recipients, signer, full = docs[0]
-    assert (sha, issuer, code, issued, urgency) == (
-        record.source.sha256,
-        "Ủy ban nhân dân tỉnh Lào Cai",
-        "100/UBND-NC",
-        "2026-03",
-        "Hỏa tốc",
-    )
+    doc_id, issuer, code, issued, subject, urgency, recipients, full = docs[0]
+    assert (issuer, code, issued, urgency) == ("Ủy ban nhân dân tỉnh Lào Cai", "100/UBND-NC", "2026-03", "Hỏa tốc")
     assert subject == record.subject
-    assert db.json(recipients) == ["Công an tỉnh", "Bộ Chỉ huy quân sự tỉnh"]
-    assert db.json(signer)["authority"] == "KT."
-    assert Record.model_validate(db.json(full)) == record
+    assert _json(recipients) == ["Công an tỉnh", "Bộ Chỉ huy quân sự tỉnh"]
+    assert Record.model_validate(_json(full)) == record
+    assert db.rows("select sha256, document_id from sources") == [(record.source.sha256, doc_id)]
 
     refs = db.rows("select code, doc_type, issued_date, issuer, mentions from doc_references order by code")
     assert refs == [
         ("33-KH/TU", "Kế hoạch", "2026-01-16", None, 1),
         ("53-CT/TW", "Chỉ thị", None, "Bộ Chính trị", 2),
     ]
-    task_rows = db.rows("select id, ordinal, lead, deadline, sha256 from tasks order by ordinal")
-    assert [(r[0], r[1]) for r in task_rows] == [(t.id, t.ordinal) for t in record.tasks]
-    assert db.json(task_rows[1][2]) == ["Sở Nội vụ"] and task_rows[1][3] == "2026-06-30"
-    assert {r[4] for r in task_rows} == {record.source.sha256}
+    task_rows = db.rows("select ordinal, lead, deadline, document_id from tasks order by position")
+    assert [r[0] for r in task_rows] == [t.ordinal for t in record.tasks]
+    assert task_rows[1][1:3] == ("Sở Nội vụ", "2026-06-30")
+    assert {r[3] for r in task_rows} == {doc_id}
+
+
+def test_database_text_is_text_so_hand_written_queries_match(database: tuple[str, DbReader]) -> None:
+    url, db = database
+    with SqlSink(url) as sink:
+        sink.write(make_record())
+    assert db.rows("select ordinal from tasks where lead like '%Sở Nội vụ%' order by ordinal") == [("2.1",), ("2.2",)]
+    assert db.rows(
+        "select count(*) from documents where recipients::text like '%Công an tỉnh%'"
+        if db.kind == "postgres"
+        else "select count(*) from documents where recipients like '%Công an tỉnh%'"
+    ) == [(1,)]
 
 
 def test_database_changed_record_updates_and_removes(database: tuple[str, DbReader]) -> None:
     url, db = database
-    other = make_record("other.pdf", content="other", ordinals=("1",))
+    other = make_record("other.pdf", content="other", ordinals=("1",), subject="khác")
+    other.issued_date = "2025-01-02"  # another document: the identity differs
     with SqlSink(url) as sink:
         sink.write(make_record())
         sink.write(other)
-        created = db.rows("select created_at from documents where sha256 = ?", make_record().source.sha256)
+        created = db.rows(
+            "select created_at from documents where code = ? and issued_date = ?", "100/UBND-NC", "2026-03"
+        )
         changed = make_record(ordinals=("1", "2.1"), subject="trích yếu mới")
         changed.references = changed.references[:1]
         sink.write(changed)
 
-    sha = changed.source.sha256
-    assert db.rows("select subject from documents where sha256 = ?", sha) == [("trích yếu mới",)]
-    assert db.rows("select created_at from documents where sha256 = ?", sha) == created  # kept on update
+    mine = "issued_date = '2026-03'"
+    assert db.rows(f"select subject from documents where {mine}") == [("trích yếu mới",)]
+    assert db.rows(f"select created_at from documents where {mine}") == created  # kept on update
     assert db.rows("select count(*) from documents") == [(2,)]
-    assert db.rows("select ordinal from tasks where sha256 = ? order by ordinal", sha) == [("1",), ("2.1",)]
-    assert db.rows("select code from doc_references where sha256 = ?", sha) == [("53-CT/TW",)]
+    assert db.rows(
+        f"select ordinal from tasks where document_id = (select id from documents where {mine}) order by ordinal"
+    ) == [("1",), ("2.1",)]
+    assert db.rows(f"select code from doc_references where document_id = (select id from documents where {mine})") == [
+        ("53-CT/TW",)
+    ]
     # The other document is untouched.
-    assert db.rows("select count(*) from tasks where sha256 = ?", other.source.sha256) == [(1,)]
-    assert db.rows("select count(*) from doc_references where sha256 = ?", other.source.sha256) == [(2,)]
+    theirs = "(select id from documents where issued_date = '2025-01-02')"
+    assert db.rows(f"select count(*) from tasks where document_id = {theirs}") == [(1,)]
+    assert db.rows(f"select count(*) from doc_references where document_id = {theirs}") == [(2,)]
 
 
 def test_database_record_that_lost_all_tasks_keeps_none(database: tuple[str, DbReader]) -> None:
@@ -310,17 +261,25 @@ def test_database_record_that_lost_all_tasks_keeps_none(database: tuple[str, DbR
         emptied.references = []
         sink.write(emptied)
     assert db.rows("select count(*) from tasks") == [(0,)]
+    assert db.rows("select count(*) from task_agencies") == [(0,)]
     assert db.rows("select count(*) from doc_references") == [(0,)]
     assert db.rows("select count(*) from documents") == [(1,)]
 
 
 def test_database_code_is_not_unique(database: tuple[str, DbReader]) -> None:
-    """Party numbering restarts each term: two documents may share a code."""
+    """Party numbering restarts each term: two documents may share a code, told apart by their date."""
     url, db = database
+    term1 = make_record("nhiem-ky-1.pdf", content="term 1")
+    term1.issued_date = "2020-05-04"
+    term2 = make_record("nhiem-ky-2.pdf", content="term 2")
     with SqlSink(url) as sink:
-        sink.write(make_record("nhiem-ky-1.pdf", content="term 1"))
-        sink.write(make_record("nhiem-ky-2.pdf", content="term 2"))
+        sink.write(term1)
+        sink.write(term2)
     assert db.rows("select count(*) from documents where code = ?", "100/UBND-NC") == [(2,)]
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value  # sqlite: text; postgres: jsonb
 
 
 def test_unreachable_database_is_an_actionable_error(tmp_path: Path) -> None:

@@ -23,8 +23,7 @@ from hypothesis import strategies as st
 
 from pipeline import extract
 from pipeline.layout import Layout
-from pipeline.readers.text import CELL_SEP, from_layout, is_layout_text, paragraphs_from_text, read_text
-from pipeline.zones import assign
+from pipeline.readers.text import CELL_SEP, is_layout_text, layout_of_text, read_text
 from tests.conftest import ROOT, SAMPLES
 from tests.test_forms_agree import HEADER, NAMES
 
@@ -56,9 +55,7 @@ def expected(name: str) -> dict[str, Any]:
 def read_layout(text: str, tmp_path: Path) -> Layout:
     f = tmp_path / "doc.txt"
     f.write_text(text, encoding="utf-8")
-    layout = read_text(f)
-    assign(layout)
-    return layout
+    return read_text(f)
 
 
 @needs_pdftotext
@@ -125,7 +122,7 @@ def test_page_foot_footnote_is_lifted_and_its_marker_made_superscript(tmp_path: 
 @needs_pdftotext
 def test_cells_are_written_left_then_right_and_paragraphs_reflowed(tmp_path: Path) -> None:
     layout = read_layout(layout_text("cv-two-level"), tmp_path)
-    assert [p.lines for p in layout.zone("header_left")][:1] == [["UBND TỈNH NINH BÌNH", "SỞ TÀI CHÍNH"]]
+    assert [ln for p in layout.zone("header_left") for ln in p.lines][:2] == ["UBND TỈNH NINH BÌNH", "SỞ TÀI CHÍNH"]
     assert [ln for p in layout.zone("header_right") for ln in p.lines] == [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
@@ -140,7 +137,11 @@ def test_cells_are_written_left_then_right_and_paragraphs_reflowed(tmp_path: Pat
         "sách nhà nước năm 2026 và kế hoạch tài chính - ngân sách nhà nước 03 năm, Sở Tài chính đề nghị các "
         "cơ quan, đơn vị, địa phương thực hiện một số nội dung sau:",
     ]
-    assert [p.text for p in layout.zone("closing_right")] == ["KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC", "Phạm Quang Huy"]
+    assert [ln for p in layout.zone("closing_right") for ln in p.lines] == [
+        "KT. GIÁM ĐỐC",
+        "PHÓ GIÁM ĐỐC",
+        "Phạm Quang Huy",
+    ]
     assert layout.zone("closing_left")[-1].text == "- Lưu: VT, QLNS."
 
 
@@ -205,11 +206,17 @@ def test_markdown_table_header_row() -> None:
         "| ỦY BAN NHÂN DÂN<br>TỈNH X | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n|---|---|\n"
         "| SỞ Y TẾ | Độc lập - Tự do - Hạnh phúc |\n| Số: 5/SYT-NV | X, ngày 01 tháng 02 năm 2026 |\n\nKính gửi: A."
     )
-    assert is_layout_text(text)
-    blocks = from_layout(text).split("\n\n")
-    assert blocks[:2] == [
-        "ỦY BAN NHÂN DÂN\nTỈNH X\nSỞ Y TẾ\nSố: 5/SYT-NV",
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nX, ngày 01 tháng 02 năm 2026",
+    layout = layout_of_text(text)
+    assert [ln for p in layout.zone("header_left") for ln in p.lines] == [
+        "ỦY BAN NHÂN DÂN",
+        "TỈNH X",
+        "SỞ Y TẾ",
+        "Số: 5/SYT-NV",
+    ]
+    assert [ln for p in layout.zone("header_right") for ln in p.lines] == [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "X, ngày 01 tháng 02 năm 2026",
     ]
 
 
@@ -233,14 +240,15 @@ def test_running_heads_and_page_numbers_go_and_an_unmarked_foot_number_never_spl
         "          Công văn 125/UBND-NC\n                 2\nxét tiếp trong tháng.\n     Việc hai./.\n\n   Trang 2",
         "          Công văn 125/UBND-NC\n     Việc ba trên trang ba./.",
     ]
-    paras = [p.text for p in paragraphs_from_text(from_layout("\f".join(pages)))]
-    assert paras == [
+    layout = layout_of_text("\f".join(pages))
+    assert [p.text for p in layout.zone("body")] == [
         f"{line} {line}",
         "Việc một chưa xong vì còn đang xét tiếp trong tháng.",
-        "1 Ghi chú không có dấu ở thân trang.",
         "Việc hai./.",
         "Việc ba trên trang ba./.",
     ]
+    # the numbered page foot is a footnote whose marker the page lost: kept, apart from the sentence
+    assert [(p.note, p.text) for p in layout.zone("footnote")] == [("1", "Ghi chú không có dấu ở thân trang.")]
 
 
 def test_counting_words_are_no_footnote_markers() -> None:
@@ -249,7 +257,7 @@ def test_counting_words_are_no_footnote_markers() -> None:
         "đánh giá theo Điều 1 và theo hướng dẫn của Bộ 1.\n\n"
         "1 Hướng dẫn số 7/HD-BNV.\n"
     )
-    paras = paragraphs_from_text(from_layout(page + "\f" + "     Hết./."))
+    paras = layout_of_text(page + "\f" + "     Hết./.").paragraphs
     assert paras[0].text.endswith("theo Điều 1 và theo hướng dẫn của Bộ¹.")
     assert "ngày 1 tháng 1 năm" in paras[0].text
     assert (paras[-1].zone, paras[-1].note, paras[-1].text) == ("footnote", "1", "Hướng dẫn số 7/HD-BNV.")
@@ -269,7 +277,7 @@ def test_layout_reflow_never_loses_or_reorders_a_word(paragraphs: list[list[str]
     ]
     chunks = ["\n".join(wrapped[i : i + page_every]) for i in range(0, len(wrapped), page_every)]
     text = "\f".join(chunks) if len(chunks) > 1 else chunks[0] + "\f"
-    paras = paragraphs_from_text(from_layout(text))
+    paras = layout_of_text(text).paragraphs
     assert " ".join(p.text for p in paras).split() == " ".join(wrapped).split()
 
 
@@ -278,7 +286,7 @@ def test_unindented_layout_splits_at_titles_in_capitals_and_short_sentence_ends(
     wide = "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ về công tác văn thư và"
     text = f"Kính gửi: Sở Nội vụ.\nỦY BAN NHÂN DÂN TỈNH NGHỆ AN\n{wide}\nlưu trữ;\n"
     text += "Theo đề nghị của Sở Nội vụ.\nQUYẾT ĐỊNH:\n\f"
-    assert [p.text for p in paragraphs_from_text(from_layout(text))] == [
+    assert [p.text for p in layout_of_text(text).paragraphs] == [
         "Kính gửi: Sở Nội vụ.",
         "ỦY BAN NHÂN DÂN TỈNH NGHỆ AN",
         f"{wide} lưu trữ;",

@@ -6,28 +6,22 @@ interleaved, through content controls, text boxes and nested tables), because py
 python-docx is used for the package: opening the zip and following relationships to the styles,
 numbering, footnotes, endnotes and ``docProps/app.xml`` parts, wherever the package puts them.
 
-What the reader decides, and why:
+What the reader reports (it decides no zones: :mod:`pipeline.grammar` does):
 
-* **Zones by position and content.** The header table (bảng tiêu đề: issuer, "Số", "V/v" left;
-  quốc hiệu, tiêu ngữ, place and date right) is the first table before any long body paragraph
-  that holds header words; its left column (all rows) becomes ``header_left`` and its right
-  column ``header_right``. A table holding "Nơi nhận" or a signing prefix ("TM.", "KT.", ...) is
-  the closing block (``closing_left`` / ``closing_right``). Any other table is data: one ``body``
-  paragraph per row, cells joined with " | ". A table with a single column is only a frame around
-  flowing text, so its content is read as if it were not in a table (this also unwraps a header
-  table nested in a one-cell table). Without a header table the paragraphs before the body are
-  ``unknown`` (:func:`pipeline.zones.assign` classifies them by content); so are the paragraphs
-  after the closing formula ("./.") when the signature is not in a table.
+* **Lines with their source.** Each paragraph's visual lines (a manual line break starts a new one; a tab
+  between column parts is kept as "\\t"), its block number, weight, size and alignment; a table cell's
+  paragraphs with the :class:`~pipeline.lines.Cell` (table, row, column, horizontal extent). A table with a
+  single column is only a frame around flowing text, so its content is reported as if it were not in a
+  table (this also unwraps a header table nested in a one-cell table), and so is a full-width row wrapping
+  a nested table.
 * **Word's list numbers are printed into the text**, resolved through the numbering part as Word
   does for the common cases: counters live per abstract numbering and level, a ``startOverride``
   restarts them the first time its list instance is used, a higher level restarts the lower ones
   (``lvlRestart`` honoured), and numbering can come from the paragraph style.
-* **Footnotes** (chú thích) from the footnotes part become ``footnote`` paragraphs *at the end* of
-  the layout, numbered 1, 2, 3 in order of reference (custom marks kept); the reference in the
-  text becomes a superscript digit ("công vụ¹"). Endnotes share the same counter so markers never
-  collide. Converters that write footnotes as plain paragraphs ("¹ Kế hoạch số ...", or a
-  superscript-formatted digit) are recognised when the body cites the same marker; they are moved
-  to the end too, and a body paragraph the converter split around them is joined again.
+* **Footnotes** (chú thích) from the footnotes part are lines with their marker (``Line.note``) after
+  the body, numbered 1, 2, 3 in order of reference (custom marks kept); the reference in the text
+  becomes a superscript digit ("công vụ¹"). Endnotes share the same counter so markers never collide.
+  Footnotes a converter wrote as plain paragraphs ("¹ Kế hoạch số ...") are found by the grammar.
 * **Page numbers** come from the page breaks Word recorded when it last laid the document out
   (``w:lastRenderedPageBreak``); ``Layout.pages`` from ``docProps/app.xml`` only when that file
   holds real statistics (python-docx and some converters write a template saying 1 page).
@@ -51,7 +45,8 @@ from lxml import etree
 
 from pipeline import legacy, limits
 from pipeline.errors import UnreadableFile, UnsupportedFormat
-from pipeline.layout import SUPERSCRIPT_DIGITS, Layout, Paragraph, Zone
+from pipeline.layout import SUPERSCRIPT_DIGITS, Layout
+from pipeline.lines import Cell, Line, Lines
 from pipeline.normalize import normalize_text, strip_accents
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -93,28 +88,7 @@ _RUN_CONTAINERS = {
 }
 _DELETED = {_w("del"), _w("moveFrom")}
 
-_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-_FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPTS, "0123456789")
-# a leading footnote marker written as text: "¹ Kế hoạch số 164/KH-UBND ..." or "¹Kế hoạch ..."
-_LEADING_MARK = re.compile(rf"^([{_SUPERSCRIPTS}]+)\s*(?=\S)")
-# decorative rules under the issuer and the tiêu ngữ: "_______", "-----", "*", "* * *", "===="
-_RULE = re.compile(r"^[\s_\-‐‑–—=*·•~.]*$")
 _SPACE_RUN = re.compile(r"[ \t]+")
-# a line inside a body paragraph that begins a new item after a manual line break:
-# "- Sở Nội vụ;", "+ ...", "2. ...", "a) ...", "Điều 3."
-_ITEM_START = re.compile(r"^(?:[-+•–]\s|\d{1,2}(?:\.\d{1,2})*[.)]\s|[a-zđ]\)\s|[IVXLC]{1,6}\.\s|Điều\s+\d)")
-# a body paragraph that starts the text proper (so what is before it is the header): the
-# "Kính gửi" line, the "Căn cứ"/"Thực hiện" preamble of decisions and plans
-_BODY_ANCHOR = re.compile(r"^(?:kinh gui|can cu|thuc hien|thi hanh|theo de nghi)\b")
-# signing prefixes of the signature block: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "T/M BAN THƯỜNG VỤ"
-_SIGNING = re.compile(r"^(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)[.\s]")
-# header words, matched without accents: "CỘNG HÒA", "Độc lập", "ĐẢNG CỘNG SẢN", "Số: 12/...",
-# "Số 33-KH/TU", "V/v", "ngày 05 tháng 3" (not "các sở", which also folds to "so")
-_HEADER_WORDS = re.compile(r"cong hoa|doc lap|dang cong san|\bso\s*:|\bso\s+\d|\bv/v\b|\bngay\b.{0,12}\bthang\b")
-_CLOSING_FORMULA = re.compile(r"\./\.\s*$")
-
-_LONG_PARAGRAPH = 200  # characters: longer than any header line, shorter than most body paragraphs
-_MAX_HEADER_PARAGRAPHS = 25  # an untabled header has at most this many lines before the body
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_comments=True)
 
@@ -818,306 +792,68 @@ class _RunStats:
 
 
 # --------------------------------------------------------------------------------------------
-# Zones: which table is the header, which is the closing block.
+# The walk's result as the grammar's lines: each paragraph's visual lines (a tab kept between the
+# parts of a line laid out in columns with tabs), each table cell's lines with the cell.
 
 
-def _is_closing(table: _Table) -> bool:
-    for block in table.blocks():
-        text = block.text
-        if _key(text).startswith("noi nhan") or _SIGNING.match(text):
-            return True
-    return False
+class _Emitter:
+    """Turns walked items into :class:`~pipeline.lines.Line` objects, numbering blocks and tables."""
 
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+        self.blocks = 0
+        self.tables = 0
 
-def _is_header(table: _Table) -> bool:
-    left, right = table.halves()
-    if not any(b.text for b in left) and not any(b.text for b in right):
-        return False
-    first = next(b.text for b in left + right if b.text)
-    if _key(first).startswith("kinh gui"):
-        return False  # a layout table for the addressees, right under the header
-    return bool(_HEADER_WORDS.search(_key(table.text())))
-
-
-def _starts_body(block: _Block) -> bool:
-    text = block.text
-    return len(text) >= _LONG_PARAGRAPH or bool(block.label) or bool(_BODY_ANCHOR.match(_key(text)))
-
-
-@dataclass
-class _Placed:
-    """A block with the zone it goes to (data-table rows are pre-joined blocks)."""
-
-    block: _Block
-    zone: Zone
-
-
-def _place(items: list[_Item]) -> list[_Placed]:
-    out: list[_Placed] = []
-    # 1. the header table(s): before any body paragraph
-    header_at: list[int] = []
-    for i, item in enumerate(items):
-        if isinstance(item, _Table):
-            if not _is_closing(item) and _is_header(item) and (not header_at or _only_blank(items, header_at[-1], i)):
-                header_at.append(i)
-                continue
-            break
-        if item.text and (header_at or _starts_body(item)):
-            break
-    # 2. closing tables: after the header, holding "Nơi nhận" or a signing prefix
-    closing_at = [
-        i for i, item in enumerate(items) if isinstance(item, _Table) and i not in header_at and _is_closing(item)
-    ]
-    first_closing = closing_at[0] if closing_at else len(items)
-    body_from = header_at[-1] + 1 if header_at else 0
-    if not header_at:
-        # the header is written as paragraphs: everything before the first body-like paragraph
-        # is for pipeline.zones.assign to classify
-        seen = 0
-        for i, item in enumerate(items):
-            if isinstance(item, _Table) or (item.text and _starts_body(item)) or seen >= _MAX_HEADER_PARAGRAPHS:
-                body_from = i
-                break
-            seen += 1 if item.text else 0
-        else:
-            body_from = len(items)
-    # without a closing table, what follows the closing formula "./." is the signature and
-    # Nơi nhận written as paragraphs: leave those to pipeline.zones.assign as well
-    unknown_from = len(items)
-    if not closing_at:
-        for i in range(len(items) - 1, body_from - 1, -1):
-            item = items[i]
-            if isinstance(item, _Block) and _CLOSING_FORMULA.search(item.text):
-                unknown_from = i + 1
-                break
-
-    in_distribution = False
-    for i, item in enumerate(items):
-        if i in header_at or i in closing_at:
-            assert isinstance(item, _Table)
-            left_zone, right_zone = (
-                ("header_left", "header_right") if i in header_at else ("closing_left", "closing_right")
-            )
-            left, right = item.halves()
-            out.extend(_Placed(b, left_zone) for b in left)  # type: ignore[arg-type]
-            out.extend(_Placed(b, right_zone) for b in right)  # type: ignore[arg-type]
-            continue
-        if i < body_from:
-            zone: Zone = "unknown"
-        elif i > first_closing:
-            # after the signature: a Nơi nhận written as paragraphs below the signing table, or an
-            # appendix (phụ lục), which is body text
-            if isinstance(item, _Block) and _key(item.text).startswith("noi nhan"):
-                in_distribution = True
-            elif isinstance(item, _Block) and item.text and not re.match(r"^[-+•]", item.text):
-                in_distribution = False
-            zone = "closing_left" if in_distribution else "body"
-        elif i >= unknown_from:
-            zone = "unknown"
-        else:
-            zone = "body"
-        if isinstance(item, _Table):
-            out.extend(_Placed(b, zone) for b in _table_rows(item))
-        else:
-            out.append(_Placed(item, zone))
-    return out
-
-
-def _only_blank(items: list[_Item], a: int, b: int) -> bool:
-    return all(isinstance(it, _Block) and not it.text for it in items[a + 1 : b])
-
-
-def _table_rows(table: _Table) -> list[_Block]:
-    """A data table as one block per row, cells joined with " | ". A layout table that carries
-    "Kính gửi" and its addressees is read as its paragraphs instead, so recipients stay lines."""
-    first = next((b for b in table.blocks() if b.text), None)
-    if first is not None and _key(first.text).startswith("kinh gui"):
-        return table.blocks()
-    rows: list[_Block] = []
-    for row in table.rows:
-        cells = [" ".join(b.label + b.text for b in _flatten(c.items) if b.text) for c in row]
-        text = " | ".join(cells)
-        if not any(cells):
-            continue
-        first_block = next((b for c in row for b in _flatten(c.items) if b.text), None)
-        page = first_block.page if first_block else None
-        rows.append(_Block(lines=[text], page=page))
-    return rows
-
-
-# --------------------------------------------------------------------------------------------
-# From placed blocks to the contract's paragraphs.
-
-
-def _to_paragraphs(placed: list[_Placed]) -> list[Paragraph]:
-    out: list[Paragraph] = []
-    for item in placed:
-        block, zone = item.block, item.zone
-        lines = [_clean(line) for line in block.lines]
-        lines = [line for line in lines if line and not _RULE.match(line)]
-        if not lines:
-            continue
-        if block.label:
-            lines[0] = block.label + lines[0]
-        groups = [lines]
-        if zone == "body":
-            # body text is reflowed, except that a manual line break before "- ...", "2. ..." starts
-            # a new item (authors put addressees or list items in one paragraph this way)
-            groups = [[lines[0]]]
-            for line in lines[1:]:
-                if _ITEM_START.match(line):
-                    groups.append([line])
+    def items(self, items: list[_Item], cell: Cell | None = None, note: str | None = None) -> None:
+        for item in items:
+            if isinstance(item, _Table):
+                if cell is not None:
+                    # a table inside a cell: its paragraphs belong to the outer cell, in reading order
+                    self.items(list(_flatten([item])), cell, note)
                 else:
-                    groups[-1].append(line)
-        for group in groups:
-            out.append(
-                Paragraph(
-                    text=" ".join(group),
-                    zone=zone,
-                    lines=group,
+                    self.table(item)
+            else:
+                self.block(item, cell, note)
+
+    def block(self, block: _Block, cell: Cell | None, note: str | None) -> None:
+        texts = [_clean_keep_tabs(line) for line in block.lines]
+        if block.label and texts:
+            texts[0] = block.label + texts[0]
+        texts = [t for t in texts if t.strip()]
+        if not texts:
+            return
+        self.blocks += 1
+        for text in texts:
+            self.lines.append(
+                Line(
+                    text=text,
+                    page=block.page,
+                    size=block.size,
                     bold=block.bold,
                     italic=block.italic,
-                    size=block.size,
                     align=block.align,
-                    page=block.page,
+                    block=self.blocks,
+                    cell=cell,
+                    note=note,
+                    label=block.label,
                 )
             )
-    return out
+
+    def table(self, table: _Table) -> None:
+        self.tables += 1
+        width = table.width or 1.0
+        for r, row in enumerate(table.rows):
+            for c, tcell in enumerate(row):
+                cell = Cell(self.tables, r, c, tcell.x0 / width, tcell.x1 / width, len(row))
+                self.items(tcell.items, cell)
 
 
-def _split_tabbed_header(placed: list[_Placed]) -> list[_Placed]:
-    """An untabled header typed with tabs ("ỦY BAN NHÂN DÂN<tab>CỘNG HÒA ...") as its left column
-    lines, then its right column lines, like a header table (the zone stays ``unknown``)."""
-    out: list[_Placed] = []
-    i = 0
-    while i < len(placed):
-        item = placed[i]
-        if item.zone != "unknown" or not _tab_columns(item.block):
-            out.append(item)
-            i += 1
-            continue
-        left: list[_Placed] = []
-        right: list[_Placed] = []
-        in_vv = False
-        while i < len(placed) and placed[i].zone == "unknown":
-            cols = _tab_columns(placed[i].block)
-            block = placed[i].block
-            if cols is None:
-                # "V/v" and its wrapped lines under "Số:" belong to the left column; the
-                # centred type name ("KẾ HOẠCH") after the header does not
-                starts_vv = _key(block.text).startswith("v/v")
-                wraps_vv = in_vv and bool(block.text) and block.align not in {"center", "right"}
-                if left and (starts_vv or wraps_vv):
-                    in_vv = True
-                    left.append(placed[i])
-                    i += 1
-                    continue
-                break
-            lpart, rpart = cols
-            if lpart:
-                left.append(_Placed(_Block([lpart], bold=block.bold, italic=block.italic, size=block.size), "unknown"))
-            if rpart:
-                right.append(_Placed(_Block([rpart], bold=block.bold, italic=block.italic, size=block.size), "unknown"))
-            i += 1
-        out.extend(left + right)
-    return out
-
-
-def _tab_columns(block: _Block) -> tuple[str, str] | None:
-    """(left, right) of a one-line paragraph laid out in two columns with tabs, else None."""
-    if len(block.lines) != 1 or "\t" not in block.lines[0]:
-        return None
-    raw = block.lines[0]
-    m = re.match(r"^\s*([^\t]*?)\s*\t[\t ]*(\S.*)$", raw)
-    if m is None:
-        return None
-    left, right = _clean(m.group(1)), _clean(m.group(2).replace("\t", " "))
-    if not right:
-        return None
-    return left, right
-
-
-# --------------------------------------------------------------------------------------------
-# Footnotes written as text by converters, and the body paragraph split around them.
-
-
-def _plain_footnotes(paragraphs: list[Paragraph]) -> list[Paragraph]:
-    """Recognise "¹ Kế hoạch số ..." body paragraphs as footnotes when the body cites "¹"."""
-    body_text = [(i, p.text) for i, p in enumerate(paragraphs) if p.zone in {"body", "unknown"}]
-    footnote_at: dict[int, str] = {}
-    for i, text in body_text:
-        m = _LEADING_MARK.match(text)
-        if m is None:
-            continue
-        mark = m.group(1)
-        cited = re.compile(rf"(?<=[^\s{_SUPERSCRIPTS}]){mark}(?![{_SUPERSCRIPTS}])")
-        if any(j != i and j not in footnote_at and cited.search(other) for j, other in body_text):
-            footnote_at[i] = mark
-    if not footnote_at:
-        return paragraphs
-    kept: list[Paragraph] = []
-    moved: list[Paragraph] = []
-    removed_since_kept = False
-    for i, para in enumerate(paragraphs):
-        if i in footnote_at:
-            mark = footnote_at[i]
-            text = para.text[len(mark) :].strip()
-            lines = [line for line in para.lines]
-            lines[0] = lines[0][len(mark) :].strip() if lines[0].startswith(mark) else lines[0]
-            moved.append(
-                Paragraph(
-                    text=text,
-                    zone="footnote",
-                    lines=[line for line in lines if line],
-                    bold=para.bold,
-                    italic=para.italic,
-                    size=para.size,
-                    align=para.align,
-                    page=para.page,
-                    note=mark.translate(_FROM_SUPERSCRIPT),
-                )
-            )
-            removed_since_kept = True
-            continue
-        prev = kept[-1] if kept else None
-        if (
-            removed_since_kept
-            and prev is not None
-            and prev.zone == para.zone == "body"
-            and not re.search(r"[.:;!?…)\"”]$", prev.text)
-            and re.match(r"^[a-zà-ỹđ]", para.text)
-        ):
-            # the converter cut the paragraph at the page foot where the footnote stood: rejoin it
-            prev.text = prev.text + " " + para.text
-            prev.lines = prev.lines + para.lines
-        else:
-            kept.append(para)
-        removed_since_kept = False
-    return kept + moved
-
-
-def _note_paragraphs(walker: _Walker) -> list[Paragraph]:
-    out: list[Paragraph] = []
-    for note in walker.notes.cited:
-        blocks = _flatten(walker.blocks(walker.notes.bodies[(note.kind, note.note_id)]))
-        lines = [_clean(line) for b in blocks for line in b.lines]
-        lines = [line for line in lines if line and not _RULE.match(line)]
-        if not lines:
-            continue
-        styled = next((b for b in blocks if b.text), blocks[0])
-        out.append(
-            Paragraph(
-                text=" ".join(lines),
-                zone="footnote",
-                lines=lines,
-                bold=styled.bold,
-                italic=styled.italic,
-                size=styled.size,
-                align=styled.align,
-                note=note.mark,
-            )
-        )
-    return out
+def _clean_keep_tabs(text: str) -> str:
+    """A visual line normalized, a tab between column parts kept (the grammar splits there)."""
+    parts = [_clean(part) for part in text.split("\t")]
+    while parts and not parts[-1]:
+        parts.pop()
+    return "\t".join(parts).strip("\t ") if any(parts) else ""
 
 
 # --------------------------------------------------------------------------------------------
@@ -1194,8 +930,8 @@ def _legacy_fallback(roots: list[Element | None], body: Element) -> legacy.Encod
     return legacy.detect("\n".join("".join(t.text or "" for t in p.iter(T)) for p in body.iter(P)))
 
 
-def read_docx(path: Path) -> Layout:
-    """Read a Word (.docx) file into a normalized :class:`Layout` (see the module docstring).
+def read_docx_lines(path: Path) -> Lines:
+    """Read a Word (.docx) file into the grammar's :class:`~pipeline.lines.Lines` (see the module docstring).
 
     Raises :class:`~pipeline.errors.UnreadableFile` for a damaged, encrypted or empty package and
     :class:`~pipeline.errors.UnsupportedFormat` for an old binary .doc.
@@ -1232,10 +968,12 @@ def read_docx(path: Path) -> Layout:
     walker.legacy_fallback = _legacy_fallback([document, styles_xml], body)
 
     items = walker.blocks(body)
-    placed = _split_tabbed_header(_place(items))
-    paragraphs = _to_paragraphs(placed)
+    emitter = _Emitter()
+    emitter.items(items)
     walker.paged = False  # page breaks inside notes are not pages of the body
-    paragraphs = _plain_footnotes(paragraphs) + _note_paragraphs(walker)
+    for note in walker.notes.cited:
+        blocks = _flatten(walker.blocks(walker.notes.bodies[(note.kind, note.note_id)]))
+        emitter.items(list(blocks), note=note.mark)
 
     warnings: list[str] = []
     if walker.tracked_changes:
@@ -1246,10 +984,16 @@ def read_docx(path: Path) -> Layout:
         warnings.append("Tệp Word có phần nội dung nhúng (altChunk) không đọc được; có thể thiếu một phần văn bản.")
     if walker.legacy_used:
         warnings.append(legacy.warning(walker.legacy_used))
-    if not any(p.text for p in paragraphs):
+    if not any(ln.text.strip() for ln in emitter.lines):
         warnings.append("Tệp Word không có chữ nào đọc được (có thể chỉ chứa ảnh chụp văn bản).")
     pages = _pages(package, path)
     if pages is None and paged:
-        pages = max((p.page or 1 for p in paragraphs), default=1)
-    layout = Layout(path=str(path), media_type=MEDIA_TYPE, paragraphs=paragraphs, pages=pages, warnings=warnings)
-    return layout.finalize()
+        pages = max((ln.page or 1 for ln in emitter.lines), default=1)
+    return Lines(path=str(path), media_type=MEDIA_TYPE, lines=emitter.lines, page_count=pages, warnings=warnings)
+
+
+def read_docx(path: Path) -> Layout:
+    """Read a Word (.docx) file into a zoned :class:`Layout` (its lines through the document grammar)."""
+    from pipeline.grammar import layout
+
+    return layout(read_docx_lines(path))

@@ -1,10 +1,10 @@
 """OCR reader for scanned PDFs (bản quét): pages rendered at 300 dpi, read by Tesseract.
 
 Tesseract's word boxes feed the same layout algorithm as born-digital PDFs
-(:func:`pipeline.readers.pdf.words_to_layout`), so the header and signature tables split
+(:mod:`pipeline.grammar`, over :func:`pipeline.readers.pdf.to_lines.to_lines`), so the header and signature tables split
 into their columns the same way. Table borders, which on a scan are pixels rather than
 drawn paths, are found in the page image (:func:`page_rules`) and handed over as the same
-:class:`~pipeline.readers.pdf.Rule` objects the vector reader makes, so a ruled task table
+:class:`~pipeline.readers.pdf.words.Rule` objects the vector reader makes, so a ruled task table
 on a scan comes out as " | " rows by the one grid code. Font sizes are estimated from line heights and bold is
 unknown (``None``). Every layout read this way carries a warning for the clerk: numbers
 and diacritics from a scan must be checked against the paper.
@@ -15,9 +15,9 @@ from __future__ import annotations
 import html
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +25,12 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from models.record import Received
 from pipeline.errors import NoText, UnreadableFile
 from pipeline.layout import Layout
-from pipeline.readers.pdf import PageWords, Rule, Word, _grids, _open_pdfium, words_to_layout
+from pipeline.readers.pdf.pdfium import open_pdfium
+from pipeline.readers.pdf.tables import grids
+from pipeline.readers.pdf.words import PageWords, Rule, Word
 
 DPI = 300
 LANG = "vie"
@@ -71,30 +74,6 @@ def _check_tesseract(path: Path) -> Any:
             "the page is a scan and tesseract's Vietnamese model is missing (apt install tesseract-ocr-vie)",
         )
     return pytesseract
-
-
-def scanned_pages(path: Path, numbers: Sequence[int]) -> list[int]:
-    """Of the given text-less pages, those that hold an image (a scan), not blank pages."""
-    import pypdfium2.raw as pdfium_c
-
-    doc = _open_pdfium(path)
-    found: list[int] = []
-    try:
-        for number in numbers:
-            page = doc[number - 1]
-            try:
-                handle = page.raw
-                count = pdfium_c.FPDFPage_CountObjects(handle)
-                for k in range(count):
-                    obj = pdfium_c.FPDFPage_GetObject(handle, k)
-                    if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-                        found.append(number)
-                        break
-            finally:
-                page.close()
-    finally:
-        doc.close()
-    return found
 
 
 # Tesseract's hOCR: a line span carries the baseline and the estimated type height
@@ -233,7 +212,7 @@ def _strokes(gray: NDArray[np.uint8], dpi: int) -> list[_Stroke]:
 def page_rules(gray: NDArray[np.uint8], dpi: int = DPI) -> list[Rule]:
     """Horizontal and vertical ruling lines of a scanned page image (8-bit grayscale), in
     points from the top-left corner like the OCR words: table borders for the grid code of
-    :mod:`pipeline.readers.pdf`. Text, the stamp and the signature give no runs this long
+    :mod:`pipeline.readers.pdf.tables`. Text, the stamp and the signature give no runs this long
     and straight; a short rule that does slip through crosses nothing and makes no table."""
     return [stroke.rule for stroke in _strokes(gray, dpi)]
 
@@ -244,14 +223,14 @@ def _table_rules(gray: NDArray[np.uint8], dpi: int) -> tuple[NDArray[np.uint8], 
     words beside it. A page with no table goes to OCR untouched."""
     strokes = _strokes(gray, dpi)
     rules = [stroke.rule for stroke in strokes]
-    grids = _grids(rules) if rules else []
-    if not grids:
+    tables = grids(rules) if rules else []
+    if not tables:
         return gray, rules
     wiped = gray.copy()
     for stroke in strokes:
         r = stroke.rule
         # by its middle: a scanned border overshoots the table's corner by a point or two
-        if any(g.holds((r.x0 + r.x1) / 2, (r.top + r.bottom) / 2) for g in grids):
+        if any(g.holds((r.x0 + r.x1) / 2, (r.top + r.bottom) / 2) for g in tables):
             top, bottom, left, right = stroke.box
             # the box is where the run was found; the rule's blurred edge and a few pixels of drift
             # can lie just outside it (only rows mostly ink are wiped, so text nearby is safe)
@@ -289,59 +268,137 @@ def _wipe(region: NDArray[np.uint8]) -> None:
     region[np.repeat(line, _WIPE_PIECE, axis=1)[:, :length]] = 255
 
 
-def ocr_pages(path: Path, numbers: Sequence[int], dpi: int = DPI) -> list[PageWords]:
-    """Render the given pages (1-based) and OCR them, a few pages in parallel.
+@dataclass
+class Scan:
+    """What OCR read off a PDF's scanned pages: their words, the receiving office's stamp when the
+    first page carries one, and the clerk's warnings about handwriting it could not read."""
 
-    Pages are rendered a few at a time, as the OCR threads take them: a page image at 300 dpi is
-    ~9 MB, so rendering a 300-page scan up front held 2.6 GB."""
+    pages: list[PageWords]
+    received: Received | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def ocr_pages(
+    path: Path, numbers: Sequence[int], dpi: int = DPI, text: Mapping[int, list[Word]] | None = None
+) -> list[PageWords]:
+    """Render the given pages (1-based) and OCR them, a few pages in parallel (see :func:`read_scan`,
+    which also reads the first page's stamp and handwriting)."""
+    return _ocr(path, numbers, dpi, text or {})
+
+
+def read_scan(path: Path, numbers: Sequence[int], dpi: int = DPI, text: Mapping[int, list[Word]] | None = None) -> Scan:
+    """OCR the given pages (1-based); on the document's first page, take off the receiving office's
+    "ĐẾN" stamp (:mod:`pipeline.readers.stamps`) and read again the number and day written by hand into
+    the header (:mod:`pipeline.readers.blanks`).
+
+    ``text``: words a page's text layer holds beside its image (a Công báo running head, a signer
+    block, a signature note), by page number. They are wiped from the image before OCR, so nothing is
+    read twice, and come back among the page's words. Annotations are not drawn: what they print is
+    in the text layer already (a signature note, a stamped number) or is no text at all.
+    """
+    from pipeline.readers import blanks, stamps
+
+    pages = _ocr(path, numbers, dpi, text or {})
+    scan = Scan(pages)
+    if 1 in numbers:
+        first = pages[list(numbers).index(1)]
+        scan.received = stamps.take_stamp(first)
+        found = blanks.find_blanks(first)
+        readings: list[blanks.Reading] = []
+        if any(blank.handwritten for blank in found):
+            # the page again, in colour this time: a pen's blue or red tells its strokes from the print
+            colour = _render(path, [1], dpi, colour=True)[0][0]
+            rgb = np.asarray(colour.convert("RGB")).astype(np.int16)
+            readings = blanks.read_blanks(_check_tesseract(path), rgb, found, dpi)
+        scan.warnings += blanks.apply(first, found, readings)
+    return scan
+
+
+def _render(
+    path: Path, numbers: Sequence[int], dpi: int, colour: bool = False
+) -> tuple[list[Any], list[tuple[float, float]]]:
+    """The pages' images (grey, or in colour) and sizes in points."""
+    doc = open_pdfium(path)
+    images: list[Any] = []
+    sizes: list[tuple[float, float]] = []
+    try:
+        for number in numbers:
+            page = doc[number - 1]
+            try:
+                sizes.append(page.get_size())
+                bitmap = page.render(scale=dpi / 72.0, grayscale=not colour, draw_annots=False, may_draw_forms=False)
+                images.append(bitmap.to_pil())
+            except Exception as exc:  # PdfiumError on a broken image stream
+                raise UnreadableFile(path, f"page {number} of the scan cannot be rendered ({exc})") from exc
+            finally:
+                page.close()
+    finally:
+        doc.close()
+    return images, sizes
+
+
+def _ocr(path: Path, numbers: Sequence[int], dpi: int, text: Mapping[int, list[Word]]) -> list[PageWords]:
     pytesseract = _check_tesseract(path)
     scale = 72.0 / dpi
 
-    def run(image: Any) -> tuple[str, list[Rule]]:
+    def run(job: tuple[Any, list[Word]]) -> tuple[str, list[Rule]]:
+        image, known = job
         pixels = np.asarray(image)
+        if known:
+            pixels = _wipe_words(pixels, known, dpi)
         gray, rules = _table_rules(pixels, dpi)
-        page = image if gray is pixels else Image.fromarray(gray)
-        # one tesseract thread per page, pages in parallel: faster than OpenMP inside one page
+        page = image if gray is pixels and not known else Image.fromarray(gray)
         hocr: bytes = pytesseract.image_to_pdf_or_hocr(page, lang=LANG, config="--psm 3", extension="hocr")
         return hocr.decode("utf-8", "replace"), rules
 
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    workers = max(1, min(len(numbers), os.cpu_count() or 1, 4))
-    sizes = []
+    cpus = os.cpu_count() or 1
+    workers = max(1, min(len(numbers), cpus, 4))
+    # pages in parallel, one tesseract thread each (faster than OpenMP inside one page); a single page
+    # gets the threads the pages would have had
+    os.environ["OMP_THREAD_LIMIT"] = os.environ.get("DIRECTIVES_OCR_THREADS") or str(max(1, cpus // workers))
+    sizes: list[tuple[float, float]] = []
     results: list[tuple[str, list[Rule]]] = []
-    doc = _open_pdfium(path)
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool:
+            # rendered a few pages at a time, as tesseract takes them: a page image at 300 dpi is ~9 MB,
+            # and a 300-page scan rendered up front held 2.6 GB
             for start in range(0, len(numbers), workers):
-                images = []
-                for number in numbers[start : start + workers]:  # pdfium is not thread-safe: render here
-                    page = doc[number - 1]
-                    try:
-                        sizes.append(page.get_size())
-                        images.append(page.render(scale=dpi / 72.0, grayscale=True).to_pil())
-                    except Exception as exc:  # PdfiumError on a broken image stream
-                        raise UnreadableFile(path, f"page {number} of the scan cannot be rendered ({exc})") from exc
-                    finally:
-                        page.close()
-                results += pool.map(run, images)
+                chunk = list(numbers[start : start + workers])
+                images, chunk_sizes = _render(path, chunk, dpi)
+                sizes += chunk_sizes
+                results += pool.map(run, [(image, text.get(n, [])) for image, n in zip(images, chunk, strict=True)])
     except pytesseract.TesseractError as exc:
         raise NoText(path, f"tesseract failed on the scan ({exc})") from exc
-    finally:
-        doc.close()
     return [
-        PageWords(number, width, height, words_from_hocr(hocr, scale), rules)
+        PageWords(number, width, height, [*text.get(number, []), *words_from_hocr(hocr, scale)], rules)
         for number, (width, height), (hocr, rules) in zip(numbers, sizes, results, strict=True)
     ]
+
+
+def _wipe_words(gray: NDArray[np.uint8], words: Sequence[Word], dpi: int) -> NDArray[np.uint8]:
+    """The page image with the boxes of text-layer words painted white (a point around each)."""
+    out = gray.copy()
+    per_point = dpi / 72.0
+    height, width = out.shape
+    for w in words:
+        top, bottom = max(int((w.top - 1) * per_point), 0), min(int((w.bottom + 1) * per_point) + 1, height)
+        left, right = max(int((w.x0 - 1) * per_point), 0), min(int((w.x1 + 1) * per_point) + 1, width)
+        out[top:bottom, left:right] = 255
+    return out
 
 
 def read_scanned_pdf(path: str | Path, max_pages: int | None = None, dpi: int = DPI) -> Layout:
     """OCR every page of a scanned PDF (or the first ``max_pages``) into a :class:`Layout`."""
     p = Path(path)
-    doc = _open_pdfium(p)
+    doc = open_pdfium(p)
     total = len(doc)
     doc.close()
     numbers = list(range(1, (total if max_pages is None else min(total, max_pages)) + 1))
     pages = ocr_pages(p, numbers, dpi)
     if not any(page.words for page in pages):
         raise NoText(p, "OCR found no readable text on the scanned pages")
-    return words_to_layout(pages, p, size_tol=SIZE_TOLERANCE, warnings=[scan_warning(numbers, len(numbers))])
+    from pipeline.grammar import layout
+    from pipeline.readers.pdf.to_lines import to_lines
+
+    lines = to_lines(pages, p, size_tol=SIZE_TOLERANCE, warnings=[scan_warning(numbers, len(numbers))], scanned=numbers)
+    return layout(lines)

@@ -1,25 +1,23 @@
-"""Reader for plain text and Markdown-like converter output.
+"""Reader for plain text, Markdown and converter output (văn bản dạng chữ): one file in, the grammar's
+:class:`~pipeline.lines.Lines` out.
 
-What converters leave behind, and what this reader does with it:
+The reader undoes what the file's form did to the text, and decides nothing about the document's parts
+(:mod:`pipeline.grammar` does, from the lines it reports). Forms, and what the reader reports for each:
 
-* ``**ỦY BAN NHÂN DÂN\\nTỈNH LÀO CAI**`` — bold markers around header lines: stripped, the
-  block is marked bold;
-* blank lines between paragraphs, hard-wrapped lines inside one — a block's lines are kept in
-  ``lines`` (header cells wrap meaningfully) and joined with spaces in ``text``;
-* numbered items inside one block ("1. ...\\n2. ...") — each starts its own paragraph;
-* page-break debris — a footnote (``¹ Kế hoạch số ...``) or a lone page number in the middle of
-  a sentence: the footnote becomes a ``footnote`` paragraph, the page number is dropped, and the
-  two halves of the sentence are joined again.
-
-Zones are left ``unknown``; :func:`pipeline.zones.assign` classifies them by content.
-
-*Layout text* — the page as it looks (``pdftotext -layout``, copy-paste from a viewer, web copies
-with tab- or ``" | "``-separated header rows) — is first turned into that Markdown-like form by
-:func:`from_layout`: the header's and the closing's two cells, which share each line, are split at
-their column gap and written one after the other; hard-wrapped paragraphs (a new one marked by
-indentation, not a blank line) are joined, also across a form feed; page numbers and running heads
-go; a footnote at a page foot ("1 Quyết định số ...", superscript lost) is lifted out and its marker
-in the body ("tỉnh 1;") becomes "tỉnh¹;".
+* **Markdown-like text** (converter output, web copies, MinerU): blank-line separated *blocks* (``Line.block``);
+  bold markers (``**ỦY BAN NHÂN DÂN**``) stripped, the block marked bold; headings, escapes and italics
+  stripped; a Markdown table (``| SỞ Y TẾ | CỘNG HÒA ... |``), an HTML table from a converter (``<table>``)
+  and a row written with " | " or tabs between cells give *cells* (``Line.cell``), a ``<br>`` in a cell a line
+  of that cell; ``[^1]`` becomes the superscript marker "¹" and ``[^1]: ...`` a footnote (``Line.note``); a
+  lone page number or a converter's "--- PAGE BREAK ---" is dropped and starts a new page, so the grammar
+  mends a sentence it cut.
+* **Layout text** (``pdftotext -layout``, copies from a viewer): the page as it looks. Pages at form feeds;
+  page numbers and running heads dropped; a footnote at a page foot ("1 Quyết định số ...", its superscript
+  lost) lifted out, its marker in the body made superscript ("tỉnh 1;" → "tỉnh¹;"); every run of text between
+  wide gaps becomes a :class:`Line` with its character columns as position (``units="chars"``) and the row it
+  stood on, so the grammar reads the header and signature tables' columns as it reads a PDF's.
+* **A web table flattened to lines** ("|" alone between cells, as some sites paste): each cell a block, its
+  lines mended where the page's source broke them.
 """
 
 from __future__ import annotations
@@ -27,37 +25,27 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractors import patterns
 from pipeline import legacy, limits
 from pipeline.errors import NoText, UnreadableFile
-from pipeline.layout import SUPERSCRIPT_DIGITS, Layout, Paragraph
+from pipeline.layout import SUPERSCRIPT_DIGITS, Layout
+from pipeline.lines import Cell, Line, Lines, Units
 from pipeline.normalize import normalize_text, strip_accents
-from pipeline.zones import is_body_start
 
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPTS, "0123456789")
 
-# a footnote block: "¹ Kế hoạch số ...", "[^1]: ...", "[1] ..." at the start of a block
-FOOTNOTE_START = re.compile(rf"^(?:(?P<sup>[{_SUPERSCRIPTS}]+)|\[\^?(?P<num>\d{{1,3}})\]:?)\s*(?P<rest>\S.*)$", re.S)
 # a markdown footnote reference in the body: "công vụ[^1]" → "công vụ¹"
 MD_FOOTNOTE_REF = re.compile(r"\[\^(\d{1,3})\](?!:)")
-# a line that starts a list item: "1.", "1.2.", "2)", "a)", "đ)", "-", "+", "•", "I.", "IV.", "Điều 3."
-ITEM_START = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]\s|[a-zđ]\)\s|[-+•–]\s|[IVXLC]{1,5}[.-]\s|Điều\s+\d+)")
-# a page number or running page mark on its own: "2", "- 2 -", "Trang 2", "2/5",
-# and a PDF-to-text converter's page separator: "--- PAGE BREAK ---", "--- Page 3 ---", "=== Trang 2 ==="
-PAGE_MARK = re.compile(
-    r"^(?:-\s*)?(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?$"
-    r"|^[-=#\s]*(?:page\s*break|page\s+\d{1,3}|trang\s+\d{1,3})[-=#\s]*$",
-    re.I,
-)
-# decorative rules under the header: "_______", "-----", "*", "***"
-RULE = re.compile(r"^[\s_\-–—=*.·]{1,80}$")
+# a Markdown footnote definition: "[^1]: Kế hoạch số ..."
+MD_FOOTNOTE_DEF = re.compile(r"^\[\^(?P<num>\d{1,3})\]:\s*(?P<rest>\S.*)$", re.S)
+PAGE_MARK = patterns.PAGE_MARK
+RULE = patterns.RULE_LINE
+_SENTENCE_END = patterns.SENTENCE_END
 _BOLD = re.compile(r"\*\*|__")
 _HEADING = re.compile(r"^#{1,6}\s+")
-_SENTENCE_END = re.compile(r"[.:;!?…)\]”\"]\s*$|\./\.$")
 
 
 # a Markdown escape a converter writes for a literal character: "\\*\\*\\*" (the "***" under an issuer), "1\\."
@@ -66,100 +54,22 @@ _MD_ESCAPE = re.compile(r"\\([*_.\-#\[\]()+!])")
 _ITALIC = re.compile(r"(?<![\w*])[*_](?=\S)([^*_]+?)(?<=\S)[*_](?![\w*])")
 
 
+# inline math a converter (MinerU) wrote for plain characters: "$( \\mathsf { b } / \\mathsf { c } )$" → "(b/c)"
+_MATH = re.compile(r"\$([^$\n]{1,120})\$")
+_TEX_COMMAND = re.compile(r"\\[a-zA-Z]+\s*|[{}]")
+
+
+def _plain_math(m: re.Match[str]) -> str:
+    return re.sub(r"\s+", "", _TEX_COMMAND.sub("", m.group(1)))
+
+
 def _clean_line(line: str) -> str:
+    line = _MATH.sub(_plain_math, line) if "$" in line else line
     line = _HEADING.sub("", line)
     line = _MD_ESCAPE.sub(r"\1", line)
     line = _BOLD.sub("", line)
     line = _ITALIC.sub(r"\1", line)
     return re.sub(r"\s+", " ", line).strip()
-
-
-def _blocks(text: str) -> list[tuple[list[str], bool]]:
-    """Blank-line separated blocks as (clean lines, bold?)."""
-    out: list[tuple[list[str], bool]] = []
-    for raw in re.split(r"\n\s*\n", text):
-        raw = raw.strip("\n")
-        if not raw.strip():
-            continue
-        bold = raw.strip().startswith(("**", "__"))
-        # italics may span the block's lines ('*"Vv chế độ ...' / '... nhân dân"*')
-        raw = _ITALIC.sub(r"\1", _MD_ESCAPE.sub(r"\1", raw)) if not bold else raw
-        lines = [_clean_line(x) for x in raw.split("\n")]
-        lines = [x for x in lines if x]
-        if lines:
-            out.append((lines, bold))
-    return out
-
-
-def _split_items(lines: list[str]) -> list[list[str]]:
-    """Split a block's lines where a new list item starts."""
-    groups: list[list[str]] = []
-    for line in lines:
-        if groups and not ITEM_START.match(line):
-            groups[-1].append(line)
-        else:
-            groups.append([line])
-    return groups
-
-
-def _split_header_run(lines: list[str]) -> list[list[str]]:
-    """A block at the top that runs the header into what follows (a converter that leaves no blank lines, a
-    web page's notes above the document) split where the header's parts change: before a line in capitals
-    under one that is not ("• Ngày có hiệu lực: ..." / "BỘ TÀI CHÍNH"), after the place and date, before a
-    type name ("KẾT LUẬN")."""
-    out: list[list[str]] = []
-    for line in lines:
-        new = bool(out) and (
-            (_is_caps(line) and not _is_caps(out[-1][-1]) and not patterns.NUMBER_LINE.match(out[-1][-1]))
-            or bool(patterns.PLACE_DATE.search(out[-1][-1]))
-            or patterns.is_type_line(line)
-        )
-        if new or not out:
-            out.append([line])
-        else:
-            out[-1].append(line)
-    return out
-
-
-def _is_continuation(prev: Paragraph, nxt: Paragraph) -> bool:
-    """A paragraph cut by a page break: no sentence end, and the next piece starts in lower case."""
-    if prev.zone == "footnote" or nxt.zone == "footnote":
-        return False
-    if _SENTENCE_END.search(prev.text) or len(prev.text) < 40:
-        return False
-    first = nxt.text[:1]
-    return first.islower() or (first.isdigit() and not ITEM_START.match(nxt.text))
-
-
-def paragraphs_from_text(text: str) -> list[Paragraph]:
-    """Turn normalized converter text into paragraphs (zones unknown, footnotes separated)."""
-    text = MD_FOOTNOTE_REF.sub(lambda m: m.group(1).translate(SUPERSCRIPT_DIGITS), text)
-    paras: list[Paragraph] = []
-    footnotes: list[Paragraph] = []
-    for lines, bold in _blocks(text):
-        if len(lines) == 1 and (PAGE_MARK.match(lines[0]) or RULE.match(lines[0])):
-            # a lone page number or a rule; "*" under a Party header is decoration too
-            continue
-        lines = [x for x in lines if not RULE.match(x)]
-        if not lines:
-            continue
-        fn = FOOTNOTE_START.match(" ".join(lines))
-        if fn:
-            note = (fn.group("sup") or "").translate(_FROM_SUPERSCRIPT) or fn.group("num")
-            footnotes.append(Paragraph(text=fn.group("rest").strip(), zone="footnote", note=note))
-            continue
-        groups = _split_items(lines)
-        if len(paras) < 3:
-            groups = [part for group in groups for part in _split_header_run(group)]
-        for group in groups:
-            joined = " ".join(group)
-            if paras and _is_continuation(paras[-1], Paragraph(text=joined)):
-                # page-break debris: glue the sentence back together
-                paras[-1].text = f"{paras[-1].text} {joined}"
-                paras[-1].lines.extend(group)
-                continue
-            paras.append(Paragraph(text=joined, lines=list(group), bold=bold or None))
-    return paras + footnotes
 
 
 # --- layout text -------------------------------------------------------------------------------
@@ -182,28 +92,6 @@ _COUNTING = frozenset(
     "ngày tháng năm quý tuần giờ phút số điều khoản điểm mục phần chương tiết khóa lần đợt bước kỳ "
     "giai đoạn nhóm loại cấp hạng tổ khu vùng phường quận xã tầng phòng lớp".split()
 )
-
-
-@dataclass
-class _Region:
-    """Lines of a two-cell region (header or closing) sorted into their cells, blocks kept apart."""
-
-    left: list[list[str]] = field(default_factory=lambda: [[]])
-    right: list[list[str]] = field(default_factory=lambda: [[]])
-
-    def add(self, left: str, right: str) -> None:
-        # a web copy's cell may hold its lines as "<br>": "ỦY BAN NHÂN DÂN<br>TỈNH X"
-        for cell, text in ((self.left, left), (self.right, right)):
-            cell[-1].extend(ln.strip() for ln in _BR.split(text) if ln.strip())
-
-    def blank(self) -> None:
-        for cell in (self.left, self.right):
-            if cell[-1]:
-                cell.append([])
-
-    def text(self) -> list[str]:
-        """Blocks of the left cell, then of the right cell: never interleaved."""
-        return ["\n".join(_mend_titles(block)) for block in self.left + self.right if block]
 
 
 # the tail of a quốc hiệu wrapped after "XÃ HỘI": "CỘNG HÒA XÃ HỘI" / "CHỦ NGHĨA VIỆT NAM"
@@ -398,176 +286,6 @@ def _join_lines(lines: list[str]) -> str:
     return out.strip()
 
 
-def _split_region(lines: list[str]) -> list[str]:
-    """A header or closing region as blocks: the left cell's lines, then the right cell's."""
-    region = _Region()
-    rows = [ln for ln in lines if ln.strip() and _explicit_cells(ln) is None]
-    gaps = [(m.start(), m.end()) for ln in rows for m in _GAP.finditer(ln)]
-    # the column boundary lies in the gap most rows share ("Số:     /STC" has a gap of its own)
-    width = max((len(ln) for ln in rows), default=0)
-    score = [(sum(1 for s, e in gaps if s <= x < e), sum(e - s for s, e in gaps if s <= x < e)) for x in range(width)]
-    boundary = max(range(width), key=lambda x: score[x]) if width and max(score)[0] else None
-    for line in lines:
-        if _TABLE_RULE.match(line) and line.strip():
-            continue  # "|---|---|" under a Markdown table's first row
-        if not line.strip():
-            region.blank()
-            continue
-        cells = _explicit_cells(line)
-        if cells is not None:
-            region.add(cells[0], " ".join(c for c in cells[1:] if c))
-            continue
-        if boundary is None:
-            region.add(line.strip(), "")
-            continue
-        near = [(max(s - boundary, boundary - e + 1, 0), s, e) for s, e in (m.span() for m in _GAP.finditer(line))]
-        near = [g for g in near if g[0] <= 8]
-        if near:
-            _, s, e = min(near)
-            region.add(line[:s].strip(), line[e:].strip())
-        elif _indent(line) < boundary:
-            region.add(line.strip(), "")
-        else:
-            region.add("", line.strip())
-    return region.text()
-
-
-def _header_end(lines: list[str], width: int) -> int:
-    """Index of the first body line: "Kính gửi", a type name, or running text."""
-    last_row = 0
-    for i, line in enumerate(lines):
-        s = re.sub(r"\s+", " ", line.replace(CELL_SEP, " ")).strip()
-        if not s:
-            continue
-        if patterns.KINH_GUI.match(s):
-            return i
-        if _explicit_cells(line) is not None or _GAP.search(line.strip()):
-            last_row = i + 1
-            continue
-        if is_body_start(Paragraph(text=s)) or (len(s) >= 0.7 * width and not patterns.PLACE_DATE.search(s)):
-            return i
-        if i > 40:
-            break
-    # no body start near the top: the header is the rows and the lines right under them
-    end = last_row
-    while end < len(lines) and lines[end].strip():
-        end += 1
-    return end
-
-
-def _closing_start(lines: list[str], start: int, width: int) -> int:
-    """Index of the closing's first line: "Nơi nhận", the signer's authority line (TM., KT., T/M ...),
-    or a title in capitals on the right after the body's last "./."."""
-    ends = [i for i in range(start, len(lines)) if lines[i].rstrip().endswith("./.")]
-    begin = ends[-1] + 1 if ends else start
-    for i in range(begin, len(lines)):
-        cells = _explicit_cells(lines[i])
-        parts = [(0 if j == 0 else width, c) for j, c in enumerate(cells)] if cells else _gap_cells(lines[i])
-        for col, part in parts:
-            if patterns.NOI_NHAN.match(part) or (patterns.AUTHORITY_LINE.match(part) and col >= 0.4 * width):
-                # a title in capitals right above ("CHỦ TỊCH" over "Nơi nhận") belongs to the signer
-                while i > begin and lines[i - 1].strip() and _indent(lines[i - 1]) >= 0.4 * width:
-                    if lines[i - 1].strip() != lines[i - 1].strip().upper():
-                        break
-                    i -= 1
-                return i
-    if ends:
-        for i in range(begin, len(lines)):
-            s = lines[i].strip()
-            if s and _indent(lines[i]) >= 0.4 * width and s == s.upper() and any(c.isalpha() for c in s):
-                return i
-    return len(lines)
-
-
-def _is_caps(line: str) -> bool:
-    """A line in capitals: "ỦY BAN NHÂN DÂN TỈNH NGHỆ AN", "QUYẾT ĐỊNH:"."""
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 4 and all(c.isupper() for c in letters)
-
-
-def _body(lines: list[str], pages: list[int], unmarked: dict[int, list[str]]) -> list[str]:
-    """Body paragraphs, each on one line; a type name keeps its trích yếu lines under it."""
-    content = [ln for ln in lines if ln.strip()]
-    width = max((len(ln) for ln in content), default=0)
-    long = [_indent(ln) for ln in content if len(ln) >= 0.6 * width]
-    margin = min(long or [_indent(ln) for ln in content] or [0])
-    hard_wrapped = width <= 130
-    out: list[str] = []
-    para: list[str] = []
-    titled = False  # the paragraph is a type name with its trích yếu: lines kept
-    parked: list[str] = []
-
-    def flush() -> None:
-        nonlocal para, titled, parked
-        if para:
-            out.append("\n".join(ln.strip() for ln in para) if titled else _join_lines(para))
-        out.extend(parked)
-        para, titled, parked = [], False, []
-
-    prev = ""
-    for i, line in enumerate(lines):
-        s = line.strip()
-        if i and pages[i] != pages[i - 1]:
-            parked.extend(unmarked.get(pages[i - 1], []))
-            if s and para and _SENTENCE_END.search(para[-1]):
-                flush()
-        if not s:
-            flush()
-            prev = ""
-            continue
-        if titled:
-            # a web copy prints the trích yếu in capitals over several lines: a line in capitals under one
-            # goes on, unless it is the thẩm quyền line ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ...")
-            caps_goes_on = _is_caps(prev) and not patterns.ISSUING_AUTHORITY.match(s)
-            ends = (
-                is_body_start(Paragraph(text=s))
-                or ITEM_START.match(s)
-                or (s == s.upper() and not caps_goes_on)
-                or len(para) >= 6
-            )
-            if not ends:
-                para.append(line)
-                prev = line
-                continue
-            flush()
-        starts = (
-            not para
-            or not hard_wrapped
-            or _indent(line) >= margin + 2
-            or bool(ITEM_START.match(s))
-            or bool(patterns.KINH_GUI.match(s))
-            or (bool(_SENTENCE_END.search(prev)) and len(prev) < 0.75 * width)
-            # a short line in capitals is a title of its own ("ỦY BAN NHÂN DÂN TỈNH NGHỆ AN" over "Căn cứ ...")
-            or (_is_caps(prev) and len(prev) < 0.75 * width)
-            or _is_caps(s)
-        )
-        if starts:
-            flush()
-            titled = patterns.is_type_line(s)
-        para.append(line)
-        prev = line
-    flush()
-    for page in sorted(unmarked):
-        if page >= max(pages, default=0):
-            out.extend(unmarked[page])  # the last page's foot: nothing after it to protect
-    return out
-
-
-def from_layout(text: str) -> str:
-    """Layout text (the page as it looks) rewritten as Markdown-like blocks for :func:`paragraphs_from_text`."""
-    pages = _clean_pages(text)
-    notes, unmarked = _lift_footnotes(pages)
-    lines = [ln for page in pages for ln in page]
-    page_of = [n for n, page in enumerate(pages) for _ in page]
-    width = max((len(ln) for ln in lines), default=0)
-    head = _header_end(lines, width)
-    tail = _closing_start(lines, head, width)
-    blocks = _split_region(lines[:head])
-    blocks += _body(lines[head:tail], page_of[head:tail], unmarked)
-    blocks += _split_region(lines[tail:])
-    return "\n\n".join(blocks + notes)
-
-
 # --- a web table flattened to lines ----------------------------------------------------------
 
 # a line holding only the cell separator of a web table copied as text (thuvienphapluat, thuviennhadat):
@@ -591,62 +309,258 @@ def _mend_cell(lines: list[str]) -> list[str]:
     for line in (ln.strip() for ln in lines):
         if not line or RULE.match(line):
             continue
-        if out and (len(out[-1].split()) == 1 or out[-1].endswith(",") or line[:1].islower()):
+        listed = line.startswith(("- ", "+ ", "• ", "– "))
+        if out and not listed and (len(out[-1].split()) == 1 or out[-1].endswith(",") or line[:1].islower()):
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)
     return out
 
 
-def _is_signer_cell(lines: list[str]) -> bool:
-    """The signature cell: a short run with an authority line ("KT. CHỦ TỊCH"), or a title in capitals
-    over a name ("CHỦ TỊCH" / "Lữ Văn Hùng")."""
-    if not lines or len(lines) > 10:
-        return False
-    if any(patterns.AUTHORITY_LINE.match(ln) for ln in lines):
-        return True
-    return _is_caps(lines[0]) and not _is_caps(lines[-1]) and len(lines[-1].split()) <= 6
+# --- Markdown-like text ------------------------------------------------------------------------------
+
+# an HTML table a converter left in the text: "<table><tr><td>...</td></tr></table>"
+_HTML_TABLE = re.compile(r"<table\b.*?</table\s*>", re.I | re.S)
 
 
-def from_flat_table(text: str) -> str | None:
-    """A web table flattened to lines, "|" alone between cells, rewritten as Markdown-like blocks; None for
-    other text.
+class _Writer:
+    """Numbers blocks, tables and pages while the text is turned into lines."""
 
-    The header table's four cells (issuer | quốc hiệu, số | place and date) become one block each; the body
-    is reflowed like layout text; a signature cell becomes the closing, with the Nơi nhận lines that end the
-    cell before it.
-    """
-    lines = text.split("\n")
-    cells: list[list[str]] = [[]]
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+        self.block = 0
+        self.table = 0
+        self.page = 1
+        self._table_open = False  # the last block was a table whose rows may go on
+
+    def add(self, text: str, *, bold: bool | None = None, cell: Cell | None = None, note: str | None = None) -> None:
+        text = text.replace(CELL_SEP, "\t").strip()
+        if text.strip("\t "):
+            self.lines.append(Line(text, page=self.page, bold=bold, block=self.block, cell=cell, note=note))
+
+    def new_block(self) -> None:
+        self.block += 1
+
+    def pipe_row(self, cells: list[str], row: int) -> None:
+        """A table row given as its cells' texts (a "<br>" inside a cell separates the cell's lines)."""
+        n = len(cells)
+        for col, text in enumerate(cells):
+            self.new_block()
+            cell = Cell(self.table, row, col, col / max(1, n), (col + 1) / max(1, n), n)
+            for part in _BR.split(text):
+                self.add(_clean_line(part), cell=cell)
+
+    def html(self, markup: str) -> None:
+        from pipeline.readers.html import lines_from_html  # lxml.html only for a text that holds a table
+
+        lines, self.block, self.table = lines_from_html(markup, self.block, self.table, self.page)
+        self.lines.extend(lines)
+
+
+def _row_cells(line: str) -> list[str] | None:
+    """The cells of a line that is a table row: a Markdown row ("| a | b |"), cells a tab separates, or a web copy's
+    row with " | " between cells when a cell holds what only a header or closing row holds (the quốc hiệu, a
+    signing line, "Nơi nhận", the place and date); a lone "|" inside running text is OCR's noise, not a cell."""
+    cells = _explicit_cells(line)
+    if cells is None or len(cells) < 2:
+        return None
+    s = line.strip(" ")
+    if (s.startswith("|") and s.endswith("|")) or (cells[0] == "" and s[:1] in (CELL_SEP, "|")):
+        return cells  # a Markdown row, or a row whose left cell is empty ("\tTrần Hòa Nam", "| Trần Hòa Nam")
+    telling = any(
+        patterns.is_national_title(c) or patterns.AUTHORITY_LINE.match(c) or patterns.PLACE_DATE.search(c)
+        for c in cells[1:]
+    )
+    piped = " | " in s
+    return (
+        cells
+        if telling or (piped and (patterns.NOI_NHAN.match(cells[0]) or patterns.KINH_GUI.match(cells[0])))
+        else None
+    )
+
+
+def _pipe_rows(lines: list[str]) -> list[list[str]] | None:
+    """The rows of a block written as a table with pipes ("| a | b |", or "a | b" from a web copy), or None."""
+    rows: list[list[str]] = []
     for line in lines:
+        if _TABLE_RULE.match(line) and "|" in line:
+            continue  # "|---|---|" under a Markdown table's first row
+        cells = _row_cells(line)
+        if cells is None:
+            return None
+        rows.append(cells)
+    return rows or None
+
+
+# a Markdown image a converter left where a picture stood (a seal, a signature): "![](images/65e0....jpg)"
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+
+
+def _lines_are_paragraphs(text: str) -> bool:
+    """Does the text put one paragraph per line, without blank lines between (a web copy)? Then its lines are
+    too long to be a paragraph wrapped at a width: a quarter of them run past 120 characters."""
+    lines = [ln for ln in text.split("\n") if ln.strip() and not ln.lstrip().startswith("|")]
+    return bool(lines) and sum(len(ln) > 120 for ln in lines) >= 0.25 * len(lines)
+
+
+def _markdown(text: str, writer: _Writer) -> None:
+    text = MD_FOOTNOTE_REF.sub(lambda m: m.group(1).translate(SUPERSCRIPT_DIGITS), text)
+    text = _MD_IMAGE.sub("", text)
+    per_line = _lines_are_paragraphs(text)
+    chunks: list[tuple[bool, str]] = []
+    pos = 0
+    for m in _HTML_TABLE.finditer(text):
+        chunks.append((False, text[pos : m.start()]))
+        chunks.append((True, m.group(0)))
+        pos = m.end()
+    chunks.append((False, text[pos:]))
+    for is_table, chunk in chunks:
+        if is_table:
+            writer.html(chunk)
+            continue
+        for raw in re.split(r"\n\s*\n", chunk):
+            raw = raw.strip("\n")
+            if not raw.strip():
+                continue
+            raw_lines = [x for x in raw.split("\n") if x.strip()]
+            if len(raw_lines) == 1 and (PAGE_MARK.match(raw_lines[0].strip()) or RULE.match(raw_lines[0].strip())):
+                if PAGE_MARK.match(raw_lines[0].strip()):
+                    writer.page += 1  # a page number or page mark: what follows is on the next page
+                continue
+            rows = _pipe_rows([x.strip() for x in raw_lines])
+            if rows is not None:
+                writer.table += 1
+                for r, cells in enumerate(rows):
+                    writer.pipe_row(cells, r)
+                continue
+            note = MD_FOOTNOTE_DEF.match(raw.strip())
+            writer.new_block()
+            if note:
+                writer.add(_clean_line(note.group("rest").replace("\n", " ")), note=note.group("num"))
+                continue
+            bold = raw.strip().startswith(("**", "__"))
+            # italics may span the block's lines ('*"Vv chế độ ...' / '... nhân dân"*')
+            if not bold:
+                raw = _ITALIC.sub(r"\1", _MD_ESCAPE.sub(r"\1", raw))
+            for k, line in enumerate(raw.split("\n")):
+                if PAGE_MARK.match(line.strip()) and line.strip():
+                    writer.page += 1
+                    continue
+                if per_line and k:
+                    writer.new_block()
+                row_cells = _row_cells(line) if CELL_SEP in line or " | " in line else None
+                if row_cells is not None:
+                    writer.add("\t".join(_clean_line(c) for c in row_cells), bold=bold or None)
+                else:
+                    writer.add(_clean_line(line.replace(CELL_SEP, " ")), bold=bold or None)
+
+
+# --- layout text ---------------------------------------------------------------------------------------
+
+# a run of text on a layout line: words one or two spaces apart (three or more separate two cells)
+_RUN = re.compile(r"\S+(?: {1,2}\S+)*")
+
+
+def _layout(text: str, writer: _Writer) -> None:
+    pages = _clean_pages(text)
+    notes, unmarked = _lift_footnotes(pages)
+    row = 0
+    for n, page in enumerate(pages):
+        writer.page = n + 1  # a page break is no blank line: a paragraph it cuts goes on
+        table_rows: list[list[str]] = []
+        for i, raw in enumerate(page):
+            line = raw.rstrip()
+            if not line.strip():
+                writer.new_block()
+                table_rows = []  # a blank line ends a table: the next rows are another one
+                continue
+            if RULE.match(line.strip()) or (_TABLE_RULE.match(line) and "|" in line):
+                continue
+            cells = _row_cells(line)
+            if cells is not None:
+                # a Markdown or web table row: cells, not columns of the page
+                if not table_rows:
+                    writer.table += 1
+                table_rows.append(cells)
+                writer.pipe_row(cells, len(table_rows) - 1)
+                continue
+            table_rows = []
+            row += 1
+            line = re.sub(r"\s\|\s", "   ", line)  # OCR's stray bar between words is a gap, not a cell
+            for m in _RUN.finditer(line.replace(CELL_SEP, "   ")):
+                writer.lines.append(
+                    Line(
+                        _clean_line(m.group()),
+                        page=writer.page,
+                        x0=float(m.start()),
+                        x1=float(m.end()),
+                        top=float(i),
+                        bottom=float(i + 1),
+                        block=writer.block,
+                        row=row,
+                    )
+                )
+        block = writer.block
+        for text_ in unmarked.get(n, []):
+            num, _, rest = text_.partition(" ")
+            writer.new_block()
+            writer.add(rest, note=num)
+        writer.block = block
+    for note in notes:
+        mark, _, rest = note.partition(" ")
+        writer.new_block()
+        writer.add(rest, note=mark.translate(_FROM_SUPERSCRIPT))
+
+
+# --- a web table flattened to lines ------------------------------------------------------------------
+
+
+def _flat_table(text: str, writer: _Writer) -> bool:
+    """A web table flattened to lines ("|" alone between cells) as one block per cell; False for other text."""
+    cells: list[list[str]] = [[]]
+    for line in text.split("\n"):
         if _CELL_BREAK.match(line):
             cells.append([])
         else:
-            cells[-1].append(line)
+            cells[-1].append(_clean_line(line))
+    cells = [c for c in cells if any(ln.strip() for ln in c)]  # "|" "|": an empty cell between separators
     if len(cells) < 5 or not any(patterns.is_national_title(ln) for ln in _mend_titles(_mend_cell(cells[1]))):
-        return None
-    blocks = ["\n".join(_mend_titles(_mend_cell(cell))) for cell in cells[:4]]
-    rest = cells[4:]
-    for i, cell in enumerate(rest):
-        signer = i > 0 and _is_signer_cell(_mend_cell(cell))
-        if not signer:
-            nxt = rest[i + 1] if i + 1 < len(rest) else []
-            body = cell
-            noi_nhan: list[str] = []
-            if _is_signer_cell(_mend_cell(nxt)):
-                at = next((j for j, ln in enumerate(cell) if patterns.NOI_NHAN.match(ln.strip())), len(cell))
-                body, noi_nhan = cell[:at], cell[at:]
-            content = [ln for ln in body if ln.strip()]
-            blocks += _body(content, [0] * len(content), {})
-            if noi_nhan:
-                blocks.append("\n".join(ln.strip() for ln in noi_nhan if ln.strip()))
-        else:
-            blocks.append("\n".join(_mend_cell(cell)))
-    return "\n\n".join(b for b in blocks if b.strip())
+        return False
+    for k, cell in enumerate(cells):
+        writer.new_block()
+        mended = _mend_titles(_mend_cell(cell))
+        if k < 4 or len(mended) <= 10:
+            for line in mended:
+                writer.add(line)
+            continue
+        # a body cell: its lines as the page source wrapped them, positioned so the grammar reflows them
+        content = [ln.strip() for ln in cell if ln.strip() and not RULE.match(ln.strip())]
+        for i, line in enumerate(content):
+            writer.lines.append(
+                Line(line, page=writer.page, x0=0.0, x1=float(len(line)), top=float(i), bottom=float(i + 1),
+                     block=writer.block)
+            )  # fmt: skip
+    return True
 
 
-def read_text(path: Path, media_type: str = "text/plain") -> Layout:
-    """Read a .txt / .md file into a :class:`Layout`."""
+def lines_from_text(text: str) -> tuple[list[Line], Units | None, int]:
+    """The lines of normalized text (tabs kept as :data:`CELL_SEP`), their units and the number of pages."""
+    writer = _Writer()
+    if _flat_table(text, writer):
+        units: Units | None = "chars"
+    elif is_layout_text(text):
+        _layout(text, writer)
+        units = "chars"
+    else:
+        _markdown(text, writer)
+        units = None
+    if units is None and any(ln.positioned for ln in writer.lines):
+        units = "chars"
+    return writer.lines, units, writer.page
+
+
+def read_text_lines(path: Path, media_type: str = "text/plain") -> Lines:
+    """Read a .txt / .md file into the grammar's :class:`Lines`."""
     try:
         data = limits.read_text_bytes(path)
     except OSError as exc:
@@ -654,15 +568,26 @@ def read_text(path: Path, media_type: str = "text/plain") -> Layout:
     # legacy fonts (TCVN3, VNI) are converted before normalization, which drops TCVN3's "ư" (U+00AD)
     decoded, encoding = legacy.decode_text(data, path)
     # a tab separates a web copy's header cells, but normalization turns it into a space: keep it as
-    # the unit separator (U+001F) until the layout is read
+    # the unit separator (U+001F) until the lines are made
     text = normalize_text(decoded.replace("\t", CELL_SEP)).replace("\r\n", "\n").replace("\r", "\n")
-    flat = from_flat_table(text)
-    if flat is not None:
-        text = flat
-    else:
-        text = from_layout(text) if is_layout_text(text) else text.replace(CELL_SEP, " ")
-    paras = paragraphs_from_text(text)
-    if not paras:
+    lines, units, pages = lines_from_text(text)
+    if not any(ln.text.strip() for ln in lines):
         raise NoText(path, "the file holds no text")
     warnings = legacy.warnings_for(encoding)
-    return Layout(path=str(path), media_type=media_type, paragraphs=paras, warnings=warnings).finalize()
+    return Lines(path=str(path), media_type=media_type, lines=lines, units=units, warnings=warnings,
+                 page_count=pages if "\f" in text else None)  # fmt: skip
+
+
+def read_text(path: Path, media_type: str = "text/plain") -> Layout:
+    """Read a .txt / .md file into a zoned :class:`Layout` (its lines through the document grammar)."""
+    from pipeline.grammar import layout
+
+    return layout(read_text_lines(path, media_type))
+
+
+def layout_of_text(text: str, path: str = "<text>") -> Layout:
+    """The zoned layout of a text snippet (already normalized), as :func:`read_text` reads a file's text."""
+    from pipeline.grammar import layout
+
+    lines, units, _ = lines_from_text(text.replace("\t", CELL_SEP))
+    return layout(Lines(path=path, media_type="text/plain", lines=lines, units=units))

@@ -1,0 +1,184 @@
+"""The HTTP API against the library: one upload's answer time, and 20 uploads at once.
+
+    .venv/bin/python bench/bench_api.py                    # table; writes bench/results/api.json
+    .venv/bin/python bench/bench_api.py -n 30 --concurrent 20
+
+Starts the real ``directives api --workers 2`` on a free port (default sinks: JSON files and the
+SQLite store, in a temporary data folder) and measures, interleaved after a warm-up:
+
+- ``extract``: ``pipeline.extract(FILE)`` in this process (the library, warm);
+- ``POST``: ``POST /v1/documents`` of the same file over HTTP (multipart), until the answer is read:
+  upload, extraction in the pool, the store and the JSON sink, the record back as JSON.
+
+Target: the POST median at most 1.5× the extract median. Then ``--concurrent`` distinct PDFs
+(copies of the one-page samples, made distinct by a comment after %%EOF) are posted at once;
+every answer must carry the record the library makes of that file, and the store must hold one
+document per sample with one source per copy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline import extract  # noqa: E402
+
+ONE_PAGE = ["cv-khan.pdf", "cv-mat.pdf", "cv-two-level.pdf", "ct-chu-tich.pdf", "tb-deadline.pdf"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def start_server(data: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DIRECTIVES_DATA_DIR": str(data)}
+    cmd = [str(ROOT / ".venv/bin/directives"), "api", "--port", str(port), "--workers", "2"]
+    server = subprocess.Popen(cmd, env=env, cwd=data, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the API exited: {server.stderr.read().decode() if server.stderr else ''}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return server
+        except httpx.TransportError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("the API did not start within 90 s")
+
+
+def post(client: httpx.Client, path: Path) -> httpx.Response:
+    with path.open("rb") as fh:
+        return client.post("/v1/documents", files={"file": (path.name, fh, "application/pdf")})
+
+
+def same_record(answer: dict[str, object], expected: dict[str, object]) -> bool:
+    got = dict(answer)
+    want = dict(expected)
+    got_source, want_source = got.pop("source"), want.pop("source")
+    assert isinstance(got_source, dict) and isinstance(want_source, dict)
+    return got == want and got_source["sha256"] == want_source["sha256"]
+
+
+def latency(base: str, path: Path, n: int) -> dict[str, float]:
+    extract_ms: list[float] = []
+    post_ms: list[float] = []
+    with httpx.Client(base_url=base, timeout=60) as client:
+        for _ in range(5):  # warm both: imports, pool workers, the database file
+            extract(path)
+            post(client, path).raise_for_status()
+        for _ in range(n):
+            start = time.perf_counter()
+            extract(path)
+            extract_ms.append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            answer = post(client, path)
+            answer.json()
+            post_ms.append((time.perf_counter() - start) * 1000)
+            answer.raise_for_status()
+    e, p = statistics.median(extract_ms), statistics.median(post_ms)
+    return {"extract_ms": round(e, 2), "post_ms": round(p, 2), "ratio": round(p / e, 2), "n": n}
+
+
+async def concurrent(base: str, files: list[Path]) -> list[httpx.Response]:
+    async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+
+        async def one(path: Path) -> httpx.Response:
+            return await client.post("/v1/documents", files={"file": (path.name, path.read_bytes(), "application/pdf")})
+
+        return list(await asyncio.gather(*(one(p) for p in files)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-n", type=int, default=30, help="timed rounds (default 30)")
+    parser.add_argument("--file", type=Path, default=ROOT / "samples" / "cv-khan.pdf", help="the one-page PDF")
+    parser.add_argument("--concurrent", type=int, default=20)
+    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "api.json")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        data.mkdir()
+        port = free_port()
+        server = start_server(data, port)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            timing = latency(base, args.file, args.n)
+
+            copies = Path(tmp) / "copies"
+            copies.mkdir()
+            files: list[Path] = []
+            for i in range(args.concurrent):
+                sample = ROOT / "samples" / ONE_PAGE[i % len(ONE_PAGE)]
+                copy = copies / f"{sample.stem}-{i:02d}.pdf"
+                copy.write_bytes(sample.read_bytes() + f"\n% copy {i}\n".encode())
+                files.append(copy)
+            expected = {p: extract(p).model_dump(mode="json") for p in files}
+            start = time.perf_counter()
+            answers = asyncio.run(concurrent(base, files))
+            wall = time.perf_counter() - start
+            right = sum(
+                a.status_code in (200, 201) and same_record(a.json()["record"], expected[p])
+                for p, a in zip(files, answers, strict=True)
+            )
+            with httpx.Client(base_url=base, timeout=60) as client:
+                stored = client.get("/v1/documents", params={"limit": 1000}).json()
+                sources = {
+                    d["code"]: len(client.get(f"/v1/documents/{d['id']}").json()["sources"]) for d in stored["items"]
+                }
+            samples_used = min(args.concurrent, len(ONE_PAGE))
+            per_sample = {
+                expected[p]["code"]: sum(expected[q]["code"] == expected[p]["code"] for q in files) for p in files
+            }
+            # the latency file (cv-khan.pdf itself) is one more source of its document
+            khan = extract(args.file).code
+            per_sample[khan] = per_sample.get(khan, 0) + 1
+            store_right = stored["total"] == samples_used and sources == per_sample
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    result = {
+        **timing,
+        "file": args.file.name,
+        "concurrent": args.concurrent,
+        "concurrent_wall_s": round(wall, 2),
+        "concurrent_right": right,
+        "store_documents": stored["total"],
+        "store_sources_right": store_right,
+        "cores": os.cpu_count(),
+    }
+    print(f"one-page PDF {args.file.name}, medians of {args.n} rounds:")
+    print(f"  extract()            {timing['extract_ms']:8.2f} ms")
+    print(f"  POST /v1/documents   {timing['post_ms']:8.2f} ms   ({timing['ratio']:.2f}× extract; target ≤ 1.5×)")
+    print(
+        f"{args.concurrent} concurrent uploads on {os.cpu_count()} cores: {wall:.2f} s, "
+        f"{right}/{args.concurrent} records right; store: {stored['total']} documents, "
+        f"sources per document {'right' if store_right else 'WRONG'}"
+    )
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    if right != args.concurrent or not store_right:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""Opening the store's database: SQLite (embedded, the default) or PostgreSQL, by URL.
+
+JSON columns are written with ``ensure_ascii=False``: SQLAlchemy's default escapes every
+Vietnamese letter ("S\\u1edf N\\u1ed9i v\\u1ee5"), which no hand-written query can match.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+
+def sqlite_url(path: Path) -> str:
+    """The SQLAlchemy URL of an SQLite file."""
+    return f"sqlite:///{Path(path).expanduser()}"
+
+
+def _json_dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Foreign keys are off by default in SQLite; WAL lets the watcher, a batch and the API write in
+    # turn while readers keep reading.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine for ``url`` with the store's JSON encoding, SQLite pragmas and pool settings."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        # timeout: wait for another process's write instead of failing with "database is locked".
+        engine = sa.create_engine(
+            parsed,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            json_serializer=_json_dumps,
+        )
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if parsed.get_backend_name() != "postgresql":
+        raise ValueError(f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL")
+    return sa.create_engine(parsed, pool_pre_ping=True, json_serializer=_json_dumps)
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, for logs and error messages."""
+    return sa.make_url(url).render_as_string(hide_password=True)
