@@ -63,6 +63,9 @@ CRASH_ATTEMPTS = 2
 MEMORY_POLL_SECONDS = 0.25
 # Workers that die before they are ready, in a row, before the pool gives up starting more.
 MAX_START_FAILURES = 3
+# Documents sent ahead to a worker: the next one is there when it finishes, without waiting for a
+# round trip through the parent (which also writes records and talks to the sinks).
+PREFETCH = 2
 
 
 # --- one document -----------------------------------------------------------------------
@@ -238,6 +241,7 @@ def _worker_main(conn: Connection, lifeline: Connection, limits: Limits) -> None
         if message is None:
             return
         job_id, path, display = message
+        conn.send(("start", job_id))  # its time limit counts from here, not from when it was sent
         outcome = extract_one(path, display)
         try:
             conn.send(("done", job_id, outcome))
@@ -265,8 +269,9 @@ class _Worker:
     conn: Connection
     lifeline: Connection  # the parent's write end: closing it kills the worker
     ready: bool = False
-    job: _Job | None = None
-    started: float = 0.0  # monotonic time the current job was sent
+    sent: deque[_Job] = field(default_factory=deque)  # sent to it, in the order it reads them
+    job: _Job | None = None  # the one it is reading now
+    started: float = 0.0  # monotonic time it started reading ``job``
     dying: bool = False  # stopped by us; waiting for it to exit
     spawned: float = field(default_factory=time.monotonic)
 
@@ -340,7 +345,7 @@ class WorkerPool:
 
     def busy(self) -> int:
         with self._lock:
-            return sum(1 for w in self._slots if w.job is not None) + len(self._queue)
+            return sum(len(w.sent) for w in self._slots) + len(self._queue)
 
     def close(self, *, cancel: bool = False) -> None:
         """Stop the pool. Without ``cancel``, queued and running documents finish first; with it,
@@ -400,9 +405,9 @@ class WorkerPool:
                     resolved.append((job.future, None))
                 self._queue.clear()
                 for worker in self._slots:
-                    if worker.job is not None:
-                        resolved.append((worker.job.future, None))
-                        worker.job = None
+                    resolved += [(job.future, None) for job in worker.sent]
+                    worker.sent.clear()
+                    worker.job = None
                 slots, self._slots = self._slots, []
             self._resolve(resolved)
             _stop_workers(slots)
@@ -410,7 +415,7 @@ class WorkerPool:
             os.close(self._wake_w)
 
     def _idle(self) -> bool:
-        return not self._queue and all(w.job is None for w in self._slots)
+        return not self._queue and all(not w.sent for w in self._slots)
 
     def _resolve(self, resolved: list[tuple[Future[Extracted], Extracted | None]]) -> None:
         """Set futures outside the lock: their callbacks may submit again."""
@@ -440,21 +445,21 @@ class WorkerPool:
                     exc = RuntimeError("the reader processes cannot start (see the log)")
                     failure = unexpected_failure(job.display or str(job.path), exc)
                     resolved.append((job.future, Extracted(job.path, None, failure, 0.0)))
-        for worker in self._slots:
-            if not self._queue:
-                return
-            if worker.ready and worker.job is None and not worker.dying:
-                job = self._queue.popleft()
-                if job.future.cancelled():
-                    continue
-                try:
-                    worker.conn.send((job.id, str(job.path), job.display))
-                except (OSError, EOFError):
-                    self._queue.appendleft(job)
-                    self._kill(worker)
-                    continue
-                worker.job = job
-                worker.started = time.monotonic()
+        for depth in range(1, PREFETCH + 1):  # one each first, so idle workers are served before any queues two
+            for worker in self._slots:
+                if not self._queue:
+                    return
+                if worker.ready and not worker.dying and len(worker.sent) < depth:
+                    job = self._queue.popleft()
+                    if job.future.cancelled():
+                        continue
+                    try:
+                        worker.conn.send((job.id, str(job.path), job.display))
+                    except (OSError, EOFError):
+                        self._queue.appendleft(job)
+                        self._kill(worker)
+                        continue
+                    worker.sent.append(job)
 
     def _spawn(self) -> _Worker | None:
         parent_conn, child_conn = self._ctx.Pipe(duplex=True)
@@ -492,21 +497,34 @@ class WorkerPool:
         except Exception as exc:  # an outcome that does not unpickle
             job, worker.job = worker.job, None
             if job is not None:
+                with contextlib.suppress(ValueError):
+                    worker.sent.remove(job)
                 failure = unexpected_failure(job.display or str(job.path), exc, traceback.format_exc())
                 resolved.append((job.future, Extracted(job.path, None, failure, 0.0)))
             return True
         if message[0] == "ready":
             worker.ready = True
             self._start_failures = 0
+        elif message[0] == "start":
+            worker.job = next((job for job in worker.sent if job.id == message[1]), None)
+            worker.started = time.monotonic()
         elif message[0] == "done":
-            job = worker.job
-            if job is not None and job.id == message[1]:
-                worker.job = None
+            job = next((job for job in worker.sent if job.id == message[1]), None)
+            if job is not None:
+                worker.sent.remove(job)
+                if worker.job is job:
+                    worker.job = None
                 resolved.append((job.future, message[2]))
         return True
 
+    def _requeue_waiting(self, worker: _Worker) -> None:
+        """Documents sent to ``worker`` that it had not started go back to the front of the queue."""
+        waiting = [job for job in worker.sent if job is not worker.job]
+        worker.sent.clear()
+        self._queue.extendleft(reversed(waiting))
+
     def _died(self, worker: _Worker, resolved: list[tuple[Future[Extracted], Extracted | None]]) -> None:
-        while not worker.dying and worker.job is not None:
+        while not worker.dying and worker.sent:
             try:
                 if not worker.conn.poll(0):
                     break
@@ -527,9 +545,10 @@ class WorkerPool:
             log.error("a reader process died while starting (exit code %s)", code)
         job, worker.job = worker.job, None
         if self._closing:
-            if job is not None:
-                resolved.append((job.future, None))
+            resolved += [(waiting.future, None) for waiting in worker.sent]
+            worker.sent.clear()
             return
+        self._requeue_waiting(worker)
         self.restarts += 1
         if job is None:
             return
@@ -548,19 +567,24 @@ class WorkerPool:
                 continue
             if now - worker.started > self.limits.document_seconds:
                 log.warning("%s ran past the time limit (%.0fs); its reader is stopped", job.path, now - worker.started)
-                worker.job = None
                 resolved.append((job.future, timed_out(job.path, job.display, self.limits.document_seconds)))
                 self._kill(worker)
                 continue
             used = group_memory(worker.pid)
             if used > self.limits.worker_memory_bytes:
                 log.warning("%s needed %s of memory, over the limit; its reader is stopped", job.path, size_text(used))
-                worker.job = None
                 limit = self.limits.worker_memory_bytes
                 resolved.append((job.future, out_of_memory(job.path, job.display, used, limit)))
                 self._kill(worker)
 
     def _kill(self, worker: _Worker) -> None:
+        """Stop ``worker`` (its current document, if any, is already answered); what it had not started is
+        read by another."""
+        if worker.job is not None:
+            with contextlib.suppress(ValueError):
+                worker.sent.remove(worker.job)
+            worker.job = None
+        self._requeue_waiting(worker)
         worker.dying = True
         _kill_group(worker)
 
@@ -590,7 +614,7 @@ def _close(worker: _Worker) -> None:
 def _stop_workers(workers: list[_Worker]) -> None:
     """Tell idle workers to exit; kill the rest; wait for all (a second at most each)."""
     for worker in workers:
-        if worker.job is None and not worker.dying and worker.process.is_alive():
+        if not worker.sent and not worker.dying and worker.process.is_alive():
             with contextlib.suppress(OSError, EOFError):
                 worker.conn.send(None)
         else:
