@@ -23,12 +23,11 @@ from pipeline.grammar.rows import Row, _piece
 
 # how far down the quốc hiệu may stand (web notes, a title, a table of contents of the page above it)
 _LOOK = 16
-_URL = re.compile(r"https?://|www\.", re.I)
 
 
 def _is_chrome(text: str) -> bool:
     """A web page's own line: its title, a note about the document, a source link, a lone heading mark."""
-    return bool(patterns.WEB_TITLE.match(text) or patterns.WEB_NOTE.match(text) or _URL.search(text))
+    return bool(patterns.WEB_TITLE.match(text) or patterns.WEB_NOTE.match(text) or patterns.URL.search(text))
 
 
 def _strip_title(row: Row, title: str) -> Row:

@@ -16,7 +16,6 @@ the strongest evidence the reader gave:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Literal
 
@@ -181,10 +180,6 @@ def opens_closing(
     )
 
 
-# a person's name under the title: "Nguyễn Tuấn Anh", "Lê Thị Thu Hà" (2-6 words, each capitalised)
-_PERSON = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\.?\s+){1,5}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
-
-
 def _signs(text: str) -> bool:
     """A signer's name, alone or at the end of a signature block printed on one line ("TM. ỦY BAN NHÂN DÂN KT. CHỦ
     TỊCH PHÓ CHỦ TỊCH Nguyễn Hữu Tháp")."""
@@ -199,7 +194,7 @@ def _signs(text: str) -> bool:
 
 
 def is_person_name(text: str) -> bool:
-    return bool(_PERSON.match(text.strip()))
+    return bool(patterns.PERSON_NAME.match(text.strip()))
 
 
 def _formula_follows(after: Sequence[Row]) -> bool:
@@ -222,22 +217,12 @@ def _ends_list(after: Sequence[Row]) -> bool:
     return False
 
 
-# signing prefixes spelled out: "THAY MẶT ỦY BAN NHÂN DÂN", "KÝ THAY CHỦ TỊCH", "THỪA LỆNH BỘ TRƯỞNG"
-_SIGNING_WORDS = re.compile(r"^(?:THAY\s+MẶT|KÝ\s+THAY|THỪA\s+LỆNH|THỪA\s+ỦY\s+QUYỀN)\s+\S")
-
-
 def _is_signing_word(text: str) -> bool:
-    return bool(_SIGNING_WORDS.match(text))
-
-
-# an appendix after the signature: "PHỤ LỤC", "Phụ lục I", "DANH MỤC ...", "(Kèm theo Quyết định số ...)"
-_APPENDIX = re.compile(
-    r"^(?:PHỤ\s+LỤC|Phụ\s+lục\b|DANH\s+MỤC|BIỂU\s+MẪU|Mẫu\s+số|\(?\s*Kèm\s+theo|\(?\s*Ban\s+hành\s+kèm)"
-)
+    return bool(patterns.SIGNING_WORDS.match(text))
 
 
 def _is_appendix_title(text: str) -> bool:
-    return bool(_APPENDIX.match(text.strip()))
+    return bool(patterns.APPENDIX_TITLE.match(text.strip()))
 
 
 def closes_closing(row: Row, in_table: bool, tables: dict[int, TableKind], frame: Frame | None) -> bool:
