@@ -5,12 +5,14 @@ operator needs on top: runs, retries and failures visible in the Prefect UI, and
 
 * :func:`process_file` — one document → record → sinks.
 * :func:`batch` — a folder, one task run per document, run concurrently. Extraction is
-  CPU-bound Python, so the tasks (threads) hand the work to a process pool
-  (:class:`pipeline.batch.ExtractorPool`) and wait on it: both cores work, and Prefect's
-  bookkeeping stays in this process.
+  CPU-bound Python, so the tasks (threads) hand the work to the worker runtime
+  (:class:`pipeline.workers.WorkerPool`, with its time and memory limits) and wait on it: both
+  cores work, and Prefect's bookkeeping stays in this process. Byte-identical files are read
+  once, as in the library batch.
 * :func:`watch` — the inbox watcher as a long-running flow.
 * :func:`serve_deployments` — ``directives serve``: the watcher (restarted every 10 minutes, so
-  a crash costs at most one interval) and the cron batch, served with :func:`prefect.serve`.
+  a crash costs at most one interval) and the cron batch (in the office's time zone, setting
+  ``timezone``), served with :func:`prefect.serve`.
 
 Retries: delivery to sinks is retried (a database or webhook can be briefly down); a bad
 document is not (reading it again gives the same answer).
@@ -20,9 +22,12 @@ Without ``PREFECT_API_URL`` the flows run against Prefect's ephemeral local serv
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import CancelledError
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,27 +36,25 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE as NO_CACHE
 from prefect.client.schemas.objects import State
 from prefect.futures import wait as wait_futures
-from prefect.schedules import Interval
+from prefect.logging import get_logger
+from prefect.schedules import Cron, Interval
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from models import Record
 from pipeline.batch import (
     BatchItem,
     BatchReport,
-    DeliveryError,
-    ExtractorPool,
-    Failure,
-    Sink,
-    deliver,
-    extract_one,
+    clerk_note,
     find_documents,
+    first_of_each_content,
     load_sinks,
     output_names,
     record_json,
-    unexpected_failure,
-    write_json_atomic,
 )
 from pipeline.settings import Settings, get_settings
+from pipeline.sinks.base import Sink, atomic_write_text
+from pipeline.sinks.delivery import DeliveryError, deliver, flush_all, pending
+from pipeline.workers import Failure, WorkerPool, unexpected_failure
 
 # Threads that run batch tasks: more than the CPU count, so while some wait on the process
 # pool others talk to the Prefect API; the process pool alone bounds CPU use.
@@ -78,6 +81,17 @@ class DocumentRejected(Exception):
         return cls(failure.clerk_text, failure.kind, failure.reason)
 
 
+class NotDone(Exception):
+    """A document of a batch that was stopped (SIGTERM, Ctrl-C) before it was read. Never retried."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path}: the batch was stopped before this file was read")
+        self.path = path
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (NotDone, (self.path,))
+
+
 def _retry_only_delivery(task: Any, task_run: Any, state: State[Any]) -> bool:
     """Retry a task only when a sink failed, never because the document is bad."""
     try:
@@ -92,7 +106,7 @@ def _retry_only_delivery(task: Any, task_run: Any, state: State[Any]) -> bool:
 # --- shared state for the tasks of one process --------------------------------------------
 
 _pool_lock = threading.Lock()
-_pools: dict[int, ExtractorPool] = {}
+_pools: dict[int, WorkerPool] = {}
 _sinks_lock = threading.Lock()
 _sinks: list[Sink] | None = None
 
@@ -107,12 +121,35 @@ DELIVERY_RETRIES: dict[str, Any] = {
 }
 
 
-def _pool(workers: int) -> ExtractorPool:
-    """One process pool per worker count per process, started on first use (~1 s) and reused."""
+# Set when a signal asks the running flow to stop; tasks that have not started then do nothing.
+_stopping = threading.Event()
+
+
+@contextlib.contextmanager
+def _stop_on_signals(on_stop: Callable[[str], None]) -> Iterator[None]:
+    """While a flow runs in the main thread, SIGTERM and Ctrl-C call ``on_stop`` instead of
+    killing it (Prefect's own handler would end the run mid-document); restored afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        on_stop(signal.Signals(signum).name)
+
+    before = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, previous in before.items():
+            signal.signal(sig, previous)
+
+
+def _pool(workers: int) -> WorkerPool:
+    """One worker pool per worker count per process, started on first use (~1 s) and reused."""
     with _pool_lock:
         pool = _pools.get(workers)
         if pool is None:
-            pool = _pools[workers] = ExtractorPool(workers)
+            pool = _pools[workers] = WorkerPool(workers)
         return pool
 
 
@@ -130,13 +167,14 @@ def _open_sinks(settings: Settings) -> list[Sink]:
 
 @task(name="extract", cache_policy=NO_CACHE)
 def extract_document(path: str, workers: int = 1) -> Record:
-    """Read one document (in the process pool when ``workers`` > 1); a bad one fails the task."""
-    extracted = _pool(workers).extract(Path(path)) if workers > 1 else extract_one(path)
+    """Read one document in a worker process (under the time and memory limits); a bad one fails the task."""
+    extracted = _pool(workers).extract(Path(path))
     if extracted.record is None:
         assert extracted.failure is not None
         get_run_logger().warning("%s: %s", path, extracted.failure.reason)
         raise DocumentRejected.of(extracted.failure)
-    return extracted.record
+    record: Record = extracted.record
+    return record
 
 
 @task(name="deliver", **DELIVERY_RETRIES)
@@ -145,7 +183,7 @@ def deliver_record(record: Record, out_path: str | None = None, use_sinks: bool 
     if out_path is not None:
         target = Path(out_path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_json_atomic(target, record_json(record))
+        atomic_write_text(target, record_json(record))
     if use_sinks:
         # deliver() already retried each sink briefly; a task retry waits longer between rounds.
         errors = deliver(record, _open_sinks(get_settings()), attempts=1)
@@ -157,7 +195,12 @@ def deliver_record(record: Record, out_path: str | None = None, use_sinks: bool 
 @task(name="document", task_run_name="{path}", **DELIVERY_RETRIES)
 def process_document(path: str, out_path: str | None, workers: int, use_sinks: bool) -> str | None:
     """One document of a batch: read it in the pool, write its record, deliver it to the sinks."""
-    extracted = _pool(workers).extract(Path(path))
+    if _stopping.is_set():
+        raise NotDone(path)
+    try:
+        extracted = _pool(workers).extract(Path(path))
+    except (CancelledError, RuntimeError) as exc:  # the pool was stopped under it
+        raise NotDone(path) from exc
     if extracted.record is None:
         assert extracted.failure is not None
         if not extracted.failure.expected:
@@ -204,15 +247,42 @@ def batch(
     n_workers = workers or settings.batch_workers
     root = Path(folder)
     out = Path(out_dir) if out_dir else settings.data_dir / "batches" / time.strftime("%Y%m%d-%H%M%S")
-    documents, skipped = find_documents(root, recursive=recursive, all_files=all_files)
+    found = find_documents(root, recursive=recursive, all_files=all_files)
+    documents, duplicates = first_of_each_content(found.documents)
     names = output_names(documents, root)
-    logger.info("%d documents in %s (%d skipped), %d workers", len(documents), folder, len(skipped), n_workers)
+    logger.info("%d documents in %s (%d skipped), %d workers", len(documents), folder, len(found.skipped), n_workers)
     if sinks:
         _open_sinks(settings)  # open before the tasks start: a wrong setting fails once, here
-    report = BatchReport(skipped=skipped)
+    report = BatchReport(skipped=found.skipped)
+    for path, reason in found.refused:
+        from pipeline.errors import NotARegularFile
+
+        report.add(BatchItem(path, None, clerk_note(str(path), NotARegularFile, reason), 0.0))
+    for path, (first, sha) in duplicates.items():  # the same bytes as a file read in this batch
+        report.add(BatchItem(path, None, None, 0.0, duplicate_of=first, sha256=sha))
     start = time.perf_counter()
-    futures = [process_document.submit(str(path), str(out / names[path]), n_workers, sinks) for path in documents]
-    wait_futures(futures)
+    grace = settings.stop_grace_seconds
+
+    def stop(name: str) -> None:
+        # first signal: no new document starts; those being read get the grace time, then stop
+        if report.interrupted is None:
+            report.interrupted = name
+            logger.warning("%s: stopping the batch (documents being read get %.0f s)", name, grace)
+            _stopping.set()
+            timer = threading.Timer(grace, lambda: _pool(n_workers).close(cancel=True))
+            timer.daemon = True
+            timer.start()
+        else:
+            _pool(n_workers).close(cancel=True)
+
+    _stopping.clear()
+    with _stop_on_signals(stop):
+        futures = [process_document.submit(str(path), str(out / names[path]), n_workers, sinks) for path in documents]
+        wait_futures(futures)
+    if _stopping.is_set():
+        with _pool_lock:  # a stopped pool is not reused by the next run in this process
+            _pools.pop(n_workers, None)
+        _stopping.clear()
     delivery_failed = 0
     for path, future in zip(documents, futures, strict=True):
         state = future.state
@@ -225,6 +295,8 @@ def batch(
             continue
         try:
             future.result()
+        except NotDone:
+            item.not_done = True
         except DocumentRejected as exc:
             item.failure = Failure(exc.kind, exc.reason, str(exc), expected=True)
         except DeliveryError as exc:
@@ -234,18 +306,13 @@ def batch(
         except Exception as exc:
             item.failure = unexpected_failure(str(path), exc)
         report.add(item)
+    if sinks:
+        opened = _open_sinks(settings)
+        flush_all(opened, force=True)
+        report.delivery_pending = pending(opened)
     report.seconds = time.perf_counter() - start
     report.write(out)
-    summary = {
-        "folder": folder,
-        "out_dir": str(out),
-        "total": report.total,
-        "ok": report.ok,
-        "failed": len(report.failed),
-        "skipped": len(report.skipped),
-        "seconds": round(report.seconds, 3),
-        "docs_per_second": round(report.docs_per_second, 2),
-    }
+    summary = {"folder": folder, "out_dir": str(out), **report.summary()}
     logger.info("batch done: %s", summary)
     if delivery_failed:
         raise RuntimeError(
@@ -286,14 +353,30 @@ def watch(
     if timer is not None:
         timer.daemon = True
         timer.start()
+
+    signals: list[str] = []
+
+    def on_signal(name: str) -> None:
+        # `serve` stopping: the files being read finish (stop_grace_seconds), the rest goes back;
+        # a second signal puts them back at once
+        logger.warning("%s: stopping the watcher", name)
+        signals.append(name)
+        inbox_.stop(name, abort=len(signals) > 1)
+
     try:
-        stats = inbox_.run(stop, once=once)
+        with _stop_on_signals(on_signal):
+            stats = inbox_.run(stop, once=once)
     finally:
         stop.set()
         if timer is not None:
             timer.cancel()
         inbox_.close()
-    return {"processed": stats.processed, "failed": stats.failed, "duplicate": stats.duplicate}
+    return {
+        "processed": stats.processed,
+        "failed": stats.failed,
+        "duplicate": stats.duplicate,
+        "put_back": stats.put_back,
+    }
 
 
 # --- deployments --------------------------------------------------------------------------
@@ -301,30 +384,53 @@ def watch(
 
 def deployments(settings: Settings) -> Sequence[Any]:
     """The watcher (a run every 10 minutes that watches for 10 minutes) and the cron batch."""
-    # anchored a few seconds from now: the first watcher run starts as soon as `serve` is up,
-    # not at the next 10-minute slot, which would leave the clerks' inbox unwatched meanwhile
+    # the first run is started by serve_deployments as soon as the deployment exists; the schedule
+    # takes over one interval later (an anchor a few seconds ahead was missed whenever Prefect's
+    # scheduler came round after it, leaving the inbox unwatched for ten minutes)
     watcher = watch.to_deployment(
         name="inbox",
-        schedule=Interval(WATCH_RESTART, anchor_date=datetime.now(UTC) + timedelta(seconds=5)),
+        schedule=Interval(WATCH_RESTART, anchor_date=datetime.now(UTC) + WATCH_RESTART),
         parameters={"run_for": WATCH_RESTART.total_seconds()},
         description=f"Watch {settings.inbox}: records to {settings.processed_dir}, failures to {settings.failed_dir}.",
         tags=["directives", "inbox"],
     )
     nightly = batch.to_deployment(
         name="scheduled",
-        cron=settings.batch_cron,
+        # in the office's time zone: "0 22 * * *" is 22:00 in Hà Nội, not 22:00 UTC (05:00 there)
+        schedule=Cron(settings.batch_cron, timezone=settings.timezone),
         parameters={"folder": str(settings.batch_dir)},
-        description=f"Read every document in {settings.batch_dir} ({settings.batch_cron}).",
+        description=f"Read every document in {settings.batch_dir} ({settings.batch_cron}, {settings.timezone}).",
         tags=["directives", "batch"],
     )
     return [watcher, nightly]
 
 
 def serve_deployments(settings: Settings | None = None) -> None:
-    """Register and serve the deployments until stopped (``directives serve``)."""
+    """Register and serve the deployments until stopped (``directives serve``); the watcher runs at once."""
     from prefect import serve
 
+    starter = threading.Thread(target=_watch_now, name="watch-now", daemon=True)
+    starter.start()
     serve(*deployments(settings or get_settings()))
+
+
+def _watch_now(timeout: float = 300.0) -> None:
+    """Start a run of the watcher as soon as `serve` has registered its deployment."""
+    from prefect.deployments import run_deployment
+    from prefect.exceptions import ObjectNotFound
+
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            run_deployment(name="watch-inbox/inbox", timeout=0)
+            return
+        except ObjectNotFound:
+            time.sleep(1)
+        except Exception as exc:  # the API not up yet, a restart: try again shortly
+            time.sleep(2)
+            last = exc
+    get_logger("directives").error("could not start the inbox watcher at once: %s", last)
 
 
 if __name__ == "__main__":

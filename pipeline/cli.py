@@ -1,6 +1,7 @@
 """The ``directives`` command: a thin layer over the library.
 
     directives extract FILE... [--format json|jsonl] [--out DIR]
+                                    (several records: one JSON array, or JSON Lines)
     directives schema
     directives layout FILE          (how the reader saw the page: zones and paragraphs)
     directives annotate FILE --html OUT  (the record shown in its source, for a reviewer)
@@ -8,7 +9,8 @@
     directives api / export edxml (see ``pipeline.cli_api``)
 
 A file that cannot be read gives one line on stderr naming the file and the reason, the other
-files are still processed, and the exit status is 1. No traceback reaches the user.
+files are still processed, and the exit status is 1. No traceback reaches the user. Symbolic
+links are not followed (the same rule as the batch and the inbox).
 """
 
 from __future__ import annotations
@@ -29,20 +31,55 @@ def _record_json(record: object, indent: int | None) -> str:
     return record.model_dump_json(indent=indent)
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
-    from pipeline import extract
+def _free_record_name(out_dir: Path, wanted: Path, source: Path) -> Path:
+    """``wanted`` in ``out_dir``, unless it holds the record of another input: then ``NAME (2).json``...
 
+    A re-run for the same input replaces its record; a record of another file is never overwritten.
+    """
+    from pipeline.filenames import fit
+
+    candidate, n = out_dir / wanted, 2
+    while candidate.exists():
+        try:
+            held = json.loads(candidate.read_text(encoding="utf-8"))["source"]["path"]
+        except (OSError, ValueError, KeyError, TypeError):
+            held = None
+        if held == str(source):
+            return candidate
+        candidate = out_dir / wanted.parent / fit(wanted.stem, f" ({n}).json")
+        n += 1
+    return candidate
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from pipeline import extract, limits
+    from pipeline.batch import output_names
+    from pipeline.inputs import refuse_irregular
+    from pipeline.settings import SettingsError, get_settings
+
+    try:
+        limits.configure(limits.Limits.from_settings(get_settings()))
+    except SettingsError as exc:
+        print(f"directives: {exc}", file=sys.stderr)
+        return 2
+    paths = [Path(name) for name in args.files]
     failures = 0
     out_dir: Path | None = args.out
+    names = output_names(paths, None)  # cv-khan.pdf.json and cv-khan.docx.json when stems meet
     if out_dir:
         out_dir.mkdir(parents=True, exist_ok=True)
     jsonl_out = None
     if out_dir and args.format == "jsonl":
         jsonl_out = (out_dir / "records.jsonl").open("a", encoding="utf-8")
+    # several records on stdout are one JSON array, printed as each is read
+    array = args.format == "json" and not out_dir and len(paths) > 1
+    printed = 0
+    if array:
+        print("[")
     try:
-        for name in args.files:
-            path = Path(name)
+        for path in paths:
             try:
+                refuse_irregular(path)  # a symbolic link is not followed, here as in a batch
                 record = extract(path)
             except DirectivesError as exc:
                 failures += 1
@@ -58,13 +95,25 @@ def cmd_extract(args: argparse.Namespace) -> int:
                     jsonl_out.write(line + "\n")
                 else:
                     print(line)
+                continue
+            text = _record_json(record, 1)
+            if out_dir:
+                target = _free_record_name(out_dir, names[path], path)
+                try:
+                    from pipeline.sinks.base import atomic_write_text
+
+                    atomic_write_text(target, text + "\n")
+                except OSError as exc:
+                    failures += 1
+                    print(f"directives: {path}: cannot write {target} ({exc.strerror or exc})", file=sys.stderr)
+            elif array:
+                print(("," if printed else "") + text)
+                printed += 1
             else:
-                text = _record_json(record, 1)
-                if out_dir:
-                    (out_dir / f"{path.stem}.json").write_text(text + "\n", encoding="utf-8")
-                else:
-                    print(text)
+                print(text)
     finally:
+        if array:
+            print("]")
         if jsonl_out:
             jsonl_out.close()
     return 1 if failures else 0
@@ -117,7 +166,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("extract", help="print the record of each FILE")
+    p = sub.add_parser(
+        "extract",
+        help="print the record of each FILE",
+        description="Print the record of each FILE: one JSON object for one file, one JSON array for "
+        "several, or one line each with --format jsonl. With --out, NAME.json per file (NAME.pdf.json "
+        "when two files share a stem; a record of another input is never overwritten).",
+    )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--format", choices=["json", "jsonl"], default="json")
     p.add_argument("--out", type=Path, help="write NAME.json per file (or records.jsonl) into DIR")

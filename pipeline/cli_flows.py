@@ -16,12 +16,13 @@ Prefect is imported only inside the handlers that need it, so ``directives extra
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
 import sys
-import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
@@ -97,17 +98,33 @@ def prefect_environment(settings: Settings) -> None:
     settings.prefect_home.mkdir(parents=True, exist_ok=True)
 
 
-def _stop_on_signals(stop: threading.Event) -> None:
-    """First Ctrl-C (or SIGTERM from a service manager): finish the documents being read, then exit."""
+class Interrupts:
+    """SIGTERM and Ctrl-C: the first asks ``stop`` to finish cleanly, a second to stop at once.
 
-    def handler(signum: int, frame: FrameType | None) -> None:
-        if stop.is_set():
-            raise KeyboardInterrupt
-        print("stopping after the documents being read (Ctrl-C again to abort)", file=sys.stderr)
-        stop.set()
+    ``exit_code`` is 128 + the signal's number once one arrived (130 for Ctrl-C, 143 for
+    SIGTERM), so a service manager or a script sees the run was interrupted.
+    """
 
-    signal.signal(signal.SIGINT, handler)
-    signal.signal(signal.SIGTERM, handler)
+    def __init__(self, stop: Callable[[str, bool], None], what: str) -> None:
+        self.received: int | None = None
+        self._stop = stop
+        self._what = what
+        signal.signal(signal.SIGINT, self._handle)
+        signal.signal(signal.SIGTERM, self._handle)
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        name = signal.Signals(signum).name
+        if self.received is None:
+            self.received = signum
+            print(f"directives: {name}: {self._what} (again to stop at once)", file=sys.stderr)
+            self._stop(name, False)
+        else:
+            print(f"directives: {name}: stopping now", file=sys.stderr)
+            self._stop(name, True)
+
+    @property
+    def exit_code(self) -> int | None:
+        return None if self.received is None else 128 + self.received
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
@@ -148,18 +165,23 @@ def cmd_watch(args: argparse.Namespace) -> int:
         console.print(f"{when} [{styles[result.outcome]}]{result.outcome:<9}[/] {result.name} → {result.dest}{tail}")
 
     inbox = Inbox(settings, workers=args.workers, on_result=show)
-    stop = threading.Event()
-    _stop_on_signals(stop)
+    interrupts = Interrupts(
+        lambda name, now: inbox.stop(name, abort=now),
+        f"finishing the documents being read (at most {settings.stop_grace_seconds:.0f} s), the rest goes back",
+    )
     console.print(
         f"watching {inbox.inbox} → {inbox.processed_dir} | {inbox.failed_dir} (log: {inbox.log_path})"
         + ("" if args.once else "; Ctrl-C to stop")
     )
     try:
-        stats = inbox.run(stop, once=args.once)
+        stats = inbox.run(once=args.once)
     finally:
         inbox.close()
-    console.print(f"{stats.processed} processed, {stats.failed} failed, {stats.duplicate} duplicates")
-    return 0
+    console.print(
+        f"{stats.processed} processed, {stats.failed} failed, {stats.duplicate} duplicates"
+        + (f", {stats.put_back} put back in the inbox" if stats.put_back else "")
+    )
+    return interrupts.exit_code or 0
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -191,7 +213,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from pipeline.batch import Sink, load_sinks, run_batch
+    from pipeline.batch import load_sinks, run_batch
+    from pipeline.limits import Limits
+    from pipeline.sinks.base import Sink
+    from pipeline.sinks.delivery import pending
 
     console = Console(stderr=True, highlight=False)
     sinks: list[Sink] = [] if args.no_sinks else load_sinks(settings)
@@ -203,25 +228,43 @@ def cmd_batch(args: argparse.Namespace) -> int:
             sinks=sinks,
             recursive=args.recursive,
             all_files=args.all_files,
+            limits=Limits.from_settings(settings),
+            grace=settings.stop_grace_seconds,
+        )
+        interrupts = Interrupts(
+            lambda name, now: batch.stop(name, abort=now),
+            f"finishing the documents being read (at most {settings.stop_grace_seconds:.0f} s), then the report",
         )
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with Progress(*columns, console=console, transient=False) as progress:
             task = progress.add_task(f"reading {folder}", total=len(batch))
             for item in batch:
-                if not item.ok:
+                if item.status == "failed":
                     reason = item.failure.reason if item.failure else "; ".join(map(str, item.delivery_errors))
                     progress.console.print(f"[red]failed[/] {item.path}: {reason}")
+                elif item.status == "duplicate":
+                    progress.console.print(f"[yellow]duplicate[/] {item.path}: same content as {item.duplicate_of}")
                 progress.advance(task)
+        waiting = pending(sinks)
     finally:
         for sink in sinks:
             sink.close()
     report = batch.report
     console.print(
-        f"{report.ok} ok, {len(report.failed)} failed, {len(report.skipped)} skipped "
-        f"in {report.seconds:.1f}s ({report.docs_per_second:.1f} documents/s, {workers} workers) → {out_dir}"
+        f"{report.ok} ok, {len(report.failed)} failed, {len(report.duplicates)} duplicates, "
+        f"{len(report.skipped)} skipped"
+        + (f", {len(report.not_done)} not done ({report.interrupted})" if report.interrupted else "")
+        + f" in {report.seconds:.1f}s ({report.docs_per_second:.1f} documents/s, {workers} workers) → {out_dir}"
     )
-    if report.failed:
+    if report.failed or report.not_done:
         console.print(f"failures listed in {out_dir / 'failed.csv'} and {out_dir / 'errors.txt'}")
+    for name, n in waiting.items():
+        console.print(
+            f"{n} records wait in the outbox for {name} (it was unavailable); the next batch or the watcher "
+            f"sends them when it is back ({settings.sink_outbox_path})"
+        )
+    if interrupts.exit_code is not None:
+        return interrupts.exit_code
     return 1 if report.failed else 0
 
 
@@ -233,7 +276,15 @@ def start_prefect_server(settings: Settings, port: int) -> subprocess.Popen[byte
     prefect_cli = Path(sys.executable).with_name("prefect")
     command = [str(prefect_cli), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
     log = log_path.open("ab")
-    proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy())
+    # its own session: a Ctrl-C at the terminal reaches only `serve`, which stops it in order
+    proc = subprocess.Popen(
+        command,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=os.environ.copy(),
+        start_new_session=True,
+        preexec_fn=die_with_parent,
+    )
     health = f"http://127.0.0.1:{port}/api/health"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -247,17 +298,54 @@ def start_prefect_server(settings: Settings, port: int) -> subprocess.Popen[byte
                     return proc
         except OSError:
             time.sleep(0.5)
-    proc.terminate()
+    stop_group(proc, 10)
     tail = log_path.read_text(encoding="utf-8", errors="replace")[-1500:]
     raise RuntimeError(f"the Prefect server did not start on port {port}; its log ({log_path}) ends:\n{tail}")
 
 
+def die_with_parent() -> None:
+    """In a child, before it runs: the kernel sends it SIGTERM when `serve` dies, even by kill -9
+    (Linux; elsewhere nothing happens and `serve`'s own shutdown is what stops it)."""
+    from pipeline.workers import set_parent_death_signal
+
+    set_parent_death_signal(signal.SIGTERM)
+
+
+def stop_group(proc: subprocess.Popen[bytes], grace: float) -> None:
+    """SIGTERM to the process group ``proc`` leads, then SIGKILL after ``grace`` seconds."""
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 10.0)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            proc.wait(timeout=wait)
+            # the leader is gone; anything it left in its group goes too
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    from pipeline.settings import SettingsError, ensure_folders
+
     settings = _settings()
     if settings is None:
         return 2
+    try:
+        for line in ensure_folders(settings):
+            print(f"directives: {line}", file=sys.stderr)
+    except SettingsError as exc:
+        print(f"directives: {exc}", file=sys.stderr)
+        return 2
     prefect_environment(settings)
     server: subprocess.Popen[bytes] | None = None
+    stopping: list[bool] = []
+    interrupts = Interrupts(
+        lambda name, now: stopping.append(now), "stopping the watcher, the batch and the Prefect server"
+    )
     if not os.environ.get("PREFECT_API_URL"):
         # the temporary in-process server has no scheduler: the watcher and the nightly batch would
         # never run; a real local server schedules them and shows every run in its UI
@@ -268,12 +356,66 @@ def cmd_serve(args: argparse.Namespace) -> int:
             return 1
         os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{args.port}/api"
         print(f"directives: Prefect server and UI at http://127.0.0.1:{args.port}", file=sys.stderr)
-    import flows
-
+    print(
+        f"directives: serving the inbox watcher ({settings.inbox}) and the batch over {settings.batch_dir} "
+        f"at '{settings.batch_cron}' ({settings.timezone}); Ctrl-C to stop",
+        file=sys.stderr,
+    )
+    # Prefect's runner serves in a child of its own: its flow runs (the watcher) are its children,
+    # and stopping it with SIGTERM stops them in order; Ctrl-C reaches only this process.
+    runner = subprocess.Popen(
+        [sys.executable, "-c", "import flows; flows.serve_deployments()"],
+        env=os.environ.copy(),
+        start_new_session=True,
+        preexec_fn=die_with_parent,
+    )
+    code = 0
     try:
-        flows.serve_deployments(settings)
+        while runner.poll() is None and not stopping and not (server is not None and server.poll() is not None):
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                runner.wait(timeout=1)
+        if not stopping:
+            print("directives: the Prefect runner or server stopped by itself; see the logs", file=sys.stderr)
+            code = 1
     finally:
+        stop_runner(runner, settings.stop_grace_seconds, stopping)
         if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-    return 0
+            stop_group(server, 20)
+    return interrupts.exit_code or code
+
+
+def stop_runner(runner: subprocess.Popen[bytes], grace: float, stopping: list[bool]) -> None:
+    """Stop Prefect's runner in order: first its flow runs (SIGTERM: the watcher lets the files being
+    read finish within ``grace`` and puts the others back; a batch reports what it did not read),
+    then the runner itself (SIGINT, which it takes as a clean shutdown), then whatever is left."""
+    from pipeline.workers import children
+
+    flow_runs = children(runner.pid)
+    for pid in flow_runs:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace + 15
+    aborted = len(stopping) > 1
+    while flow_runs and time.monotonic() < deadline:
+        flow_runs = [pid for pid in flow_runs if _alive(pid)]
+        if len(stopping) > 1 and not aborted:  # a second Ctrl-C: put back now
+            aborted = True
+            for pid in flow_runs:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGTERM)
+        time.sleep(0.2)
+    if runner.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(runner.pid, signal.SIGINT)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            runner.wait(timeout=30)
+    stop_group(runner, 5)
+
+
+def _alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie waiting for its parent counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

@@ -67,6 +67,42 @@ class NotAnOfficialDocument(DirectivesError):
     advice_en = "Check this is an official document; if it is, pass it to a person to register by hand."
 
 
+class TooLarge(DirectivesError):
+    """The file passes one of the limits (decompressed size, pages, text size) set in the settings."""
+
+    reason_vi = "Tệp vượt quá giới hạn cho phép (dung lượng giải nén, số trang hoặc độ dài văn bản)"
+    advice_vi = (
+        "Kiểm tra đây có đúng là văn bản cần xử lý không; nếu đúng, tách văn bản thành các tệp nhỏ hơn "
+        "hoặc báo bộ phận kỹ thuật nâng giới hạn trong cấu hình."
+    )
+    advice_en = (
+        "Check this is the document you meant; if it is, split it into smaller files "
+        "or ask IT support to raise the limit named above in the settings."
+    )
+
+
+class NotARegularFile(DirectivesError):
+    """A symbolic link or a folder where a document was expected: never followed, never entered."""
+
+    reason_vi = "Đây không phải là một tệp văn bản (là thư mục hoặc liên kết tắt)"
+    advice_vi = "Chép chính tệp văn bản (không phải thư mục hay liên kết tắt) rồi gửi lại."
+    advice_en = "Copy the document file itself (not a folder or a link to it) and drop it again."
+
+
+class TimedOut(DirectivesError):
+    """Reading the file took longer than the per-document time limit; its reader was stopped."""
+
+    reason_vi = "Đọc tệp quá thời gian cho phép nên đã dừng"
+    advice_vi = (
+        "Mở thử tệp trên máy và lưu lại bản mới rồi gửi lại; nếu đây là bản quét rất dài, "
+        "tách thành các tệp nhỏ hơn. Nếu vẫn lỗi, báo bộ phận kỹ thuật."
+    )
+    advice_en = (
+        "Open the file on a computer, save a fresh copy and drop it again; if it is a very long scan, "
+        "split it. If it fails again, tell IT support."
+    )
+
+
 class FileTooLarge(DirectivesError):
     """The file is bigger than the operator allows (``api_max_upload_mb``)."""
 

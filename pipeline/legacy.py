@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
+from pathlib import Path
 from typing import Literal
 
 Encoding = Literal["tcvn3", "tcvn3_caps", "vni"]
@@ -336,18 +337,121 @@ def decode_bytes(data: bytes) -> str:
     return data.decode("latin-1").translate(_C1)
 
 
-def fix_file_text(decoded: str, data: bytes) -> tuple[str, Encoding | None]:
-    """A text file's text with any legacy encoding converted: ``decoded`` is how the text reader
-    decoded ``data``. An 8-bit file (neither UTF-8 nor UTF-16) is judged on its raw code points,
-    since decoding it as Windows-1258 turned TCVN3 bytes such as 0xD2 into combining marks."""
-    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            raw, encoding = fix_text(decode_bytes(data))
-            if encoding is not None:
-                return raw, encoding
-    return fix_text(decoded)
+# ---------------------------------------------------------------------------------------------
+# Text files: which decoding gives Vietnamese
+# ---------------------------------------------------------------------------------------------
+
+TextEncoding = Literal["utf-8", "utf-16", "windows-1258", "tcvn3", "vni"]
+
+# The five tone marks; a syllable carries at most one.
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+# A Vietnamese syllable with its tone removed: initial consonant, one to three vowels, final
+# ("nghiệp" → ngh+iê+p, "được" → đ+ươ+c, "khuyến" → kh+uyê+n, "gì" → g+i).
+_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?[aăâeêioôơuưy]{1,3}(?:ch|nh|ng|[cmnpt])?"
+)
+_LETTERS = re.compile(r"[^\W\d_]+")
+SAMPLE_CHARS = 100_000  # enough text to judge an encoding; the rest is only converted
+
+
+def is_syllable(word: str) -> bool:
+    """True when ``word`` (one word, any case) is spelt as a Vietnamese syllable can be.
+
+    >>> is_syllable("Nghiệp"), is_syllable("được"), is_syllable("hoµ"), is_syllable("ViÖt")
+    (True, True, False, False)
+    """
+    nfd = unicodedata.normalize("NFD", word.lower())
+    if sum(1 for c in nfd if c in _TONES) > 1:
+        return False
+    base = unicodedata.normalize("NFC", "".join(c for c in nfd if c not in _TONES))
+    return _SYLLABLE.fullmatch(base) is not None
+
+
+def vietnamese_score(text: str) -> int:
+    """How much of ``text`` reads as Vietnamese: words with a non-ASCII letter that are valid
+    syllables, minus those that are not (mojibake: "Céng hoµ", "ViÖt", "nhaø"). Plain ASCII words
+    count for nothing, since every decoding of a file agrees on them."""
+    score = 0
+    for word in _LETTERS.findall(text):
+        if word.isascii():
+            continue
+        score += 1 if is_syllable(word) else -1
+    return score
+
+
+def decode_text(data: bytes, path: str | Path) -> tuple[str, TextEncoding]:
+    """The text of a text file and the encoding it was written in.
+
+    UTF-16 is taken from its byte-order mark and UTF-8 when the bytes decode as UTF-8; an 8-bit
+    file is tried as Windows-1258 (Vietnamese Windows, tone marks as combining characters), as
+    TCVN3 and as VNI, and the decoding under which most words are Vietnamese syllables wins
+    (:func:`vietnamese_score`): TCVN3's tells (a capital inside a word, "ViÖt") are also what
+    Windows-1258's combining marks look like when read as Latin-1, so first guesses are not
+    enough. A UTF-8 or UTF-16 file may still hold legacy-font code points (a converter that
+    kept ".VnTime" text): it is converted when that reads clearly better as Vietnamese.
+
+    >>> decode_text("Cộng hòa".encode("utf-8"), "x.txt")
+    ('Cộng hòa', 'utf-8')
+    """
+    from pipeline.errors import UnreadableFile
+
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _with_legacy(data.decode("utf-16"), "utf-16")
+    if b"\x00" in data[:4096]:
+        raise UnreadableFile(path, "this looks like a binary file, not text")
+    try:
+        return _with_legacy(data.decode("utf-8-sig"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    raw = decode_bytes(data)  # the code points a legacy font was given
+    candidates: list[tuple[TextEncoding, Callable[[str], str]]] = [
+        ("tcvn3", lambda t: convert(t, "tcvn3")),
+        ("vni", lambda t: convert(t, "vni")),
+    ]
+    best_text: str | None = None
+    best: TextEncoding = "windows-1258"
+    best_score: int | None = None
+    try:
+        best_text = unicodedata.normalize("NFC", data.decode("cp1258"))
+        best_score = vietnamese_score(best_text[:SAMPLE_CHARS])
+    except UnicodeDecodeError:
+        pass  # bytes Windows-1258 leaves undefined: not Vietnamese Windows text
+    sample = raw[:SAMPLE_CHARS]
+    for encoding, conv in candidates:
+        score = vietnamese_score(conv(sample))
+        # a legacy reading must win clearly: a Windows-1258 file read as TCVN3 scores a few
+        # accidental syllables, a real TCVN3 file read as Windows-1258 scores far below zero
+        if best_score is None or score > best_score + MIN_TELLS:
+            best, best_score, best_text = encoding, score, None
+    if best_text is not None:
+        return best_text, best
+    if best_score is None:
+        raise UnreadableFile(path, "the text is in an unknown character encoding (save it as UTF-8)")
+    if best == "tcvn3" or best == "vni":
+        return convert(raw, best), best
+    return raw, best
+
+
+def _with_legacy(text: str, encoding: TextEncoding) -> tuple[str, TextEncoding]:
+    """A Unicode file's text, converted when its characters are a legacy font's code points."""
+    sample = text[:SAMPLE_CHARS]
+    as_is = vietnamese_score(sample)
+    best_score, best = as_is, None
+    legacy_encodings: tuple[Literal["tcvn3", "vni"], ...] = ("tcvn3", "vni")
+    for legacy_encoding in legacy_encodings:
+        score = vietnamese_score(convert_unless_unicode(sample, legacy_encoding))
+        if score > best_score + MIN_TELLS and detect(sample) == legacy_encoding:
+            best_score, best = score, legacy_encoding
+    if best is None:
+        return text, encoding
+    return convert_unless_unicode(text, best), best
+
+
+def warnings_for(encoding: str) -> list[str]:
+    """The reader's warning for a text decoded from a legacy font, none for a Unicode or Windows text."""
+    if encoding in LABELS:
+        return [warning([encoding])]
+    return []
 
 
 def warning(encodings: Iterable[Encoding]) -> str:

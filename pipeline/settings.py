@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
@@ -39,9 +39,10 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-SinkName = Literal["json", "jsonl", "csv", "sqlite", "postgres", "webhook"]
-SINK_NAMES: tuple[str, ...] = get_args(SinkName)
-DEFAULT_SINKS: tuple[SinkName, ...] = ("json", "sqlite")
+# The sink names and the settings each sink requires come from the sinks' registry
+# (pipeline.sinks.registry), imported when the settings are validated.
+DEFAULT_SINKS: tuple[str, ...] = ("json", "sqlite")
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 SETTINGS_ENV = "DIRECTIVES_SETTINGS"
 """Environment variable naming the settings file; without it ``./directives.toml`` is read if present."""
@@ -58,6 +59,7 @@ _DERIVED: tuple[tuple[str, str, str], ...] = (
     ("csv_path", "data_dir", "tasks.csv"),
     ("sqlite_path", "data_dir", "directives.sqlite3"),
     ("outbox_path", "data_dir", "outbox.sqlite3"),
+    ("sink_outbox_path", "data_dir", "sink-outbox.sqlite3"),
     ("inbox", "data_dir", "inbox"),
     ("processed_dir", "inbox", "processed"),
     ("failed_dir", "inbox", "failed"),
@@ -98,11 +100,10 @@ class Settings(BaseSettings):
         default=Path("data"),
         description="Root of everything the pipeline writes; other paths default to places under it.",
     )
-    sinks: Annotated[list[SinkName], NoDecode] = Field(
+    sinks: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: list(DEFAULT_SINKS),
-        description="Where each record goes, all of them for every document: "
-        + ", ".join(SINK_NAMES)
-        + ". Env: DIRECTIVES_SINKS=json,postgres.",
+        description="Where each record goes, all of them for every document: any of the names in "
+        "pipeline.sinks.registry (json, jsonl, csv, sqlite, postgres, webhook). Env: DIRECTIVES_SINKS=json,postgres.",
     )
     json_dir: Path = Field(
         default=Path("data/records"),
@@ -156,6 +157,45 @@ class Settings(BaseSettings):
         "Default data_dir/outbox.sqlite3.",
     )
 
+    sink_outbox_path: Path = Field(
+        default=Path("data/sink-outbox.sqlite3"),
+        description="sqlite and postgres sinks: SQLite file keeping records the database could not take "
+        "(it was away); they are sent when it is back. Default data_dir/sink-outbox.sqlite3.",
+    )
+    sink_cooldown: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds a database sink that failed is left alone (records go to the outbox "
+        "without waiting on it) before it is tried again.",
+    )
+
+    # --- limits on one document -----------------------------------------------------------
+    max_part_mb: float = Field(
+        default=64.0,
+        gt=0,
+        description="A DOCX/ODT part (word/document.xml, an image) may decompress to this many MB; "
+        "a larger one is refused as soon as decompression passes it (zip bombs).",
+    )
+    max_package_mb: float = Field(
+        default=256.0,
+        gt=0,
+        description="A whole DOCX/ODT package may decompress to this many MB (a .doc or RTF may be this large).",
+    )
+    max_pages: int = Field(default=2000, ge=1, description="Pages a PDF may have.")
+    max_text_mb: float = Field(default=10.0, gt=0, description="MB a text file may have.")
+    document_seconds: float = Field(
+        default=900.0,
+        gt=0,
+        description="Time limit for reading one document in a batch, the inbox or a flow: past it the "
+        "reader process is replaced and the file fails with that reason.",
+    )
+    worker_memory_mb: float = Field(
+        default=2048.0,
+        gt=0,
+        description="Memory a reader process (with the OCR or LibreOffice processes it starts) may use "
+        "for one document; past it the process is replaced and the file fails with that reason.",
+    )
+
     # --- watched folder (inbox) ----------------------------------------------------------
     inbox: Path = Field(
         default=Path("data/inbox"), description="Folder clerks drop documents into. Default data_dir/inbox."
@@ -169,10 +209,22 @@ class Settings(BaseSettings):
         description="Where a document that could not be read moves, with a note. Default inbox/failed.",
     )
     stable_seconds: float = Field(
-        default=1.0,
+        default=2.0,
         ge=0,
-        description="A dropped file is read only after its size has not changed for this long "
-        "(copies over the network arrive in pieces).",
+        description="Settle time: a dropped file is claimed only after its size and time stamp have not "
+        "changed for this long (copies over the network arrive in pieces, with pauses).",
+    )
+    recheck_seconds: float = Field(
+        default=120.0,
+        ge=0,
+        description="A file that reads as damaged, or changed while it was read, within this many seconds "
+        "of its last change is read once more after it settles again before it is failed.",
+    )
+    stop_grace_seconds: float = Field(
+        default=20.0,
+        ge=0,
+        description="On SIGTERM or Ctrl-C, documents being read may finish for this long; then their "
+        "readers are stopped and the files put back (inbox) or listed as not done (batch).",
     )
     poll: bool = Field(
         default=False,
@@ -186,7 +238,13 @@ class Settings(BaseSettings):
         default=Path("data/batch"), description="Folder a scheduled batch run reads. Default data_dir/batch."
     )
     batch_cron: str = Field(
-        default="0 22 * * *", description="When the batch runs (cron, server time); default 22:00 daily."
+        default="0 22 * * *",
+        description="When the scheduled batch runs (cron, in the office's time zone, setting timezone); "
+        "default 22:00 daily.",
+    )
+    timezone: str = Field(
+        default=DEFAULT_TIMEZONE,
+        description="The office's time zone (IANA name) for batch_cron. Default Asia/Ho_Chi_Minh.",
     )
     batch_workers: int = Field(
         default_factory=lambda: os.cpu_count() or 1,
@@ -232,6 +290,8 @@ class Settings(BaseSettings):
             else:
                 value = [part for part in (p.strip() for p in text.split(",")) if part]
         if isinstance(value, list | tuple):
+            from pipeline.sinks.registry import SINK_NAMES
+
             unknown = [v for v in value if not isinstance(v, str) or v.strip().lower() not in SINK_NAMES]
             if unknown:
                 raise ValueError(
@@ -259,19 +319,32 @@ class Settings(BaseSettings):
     def _expand_user(cls, value: Path) -> Path:
         return value.expanduser()
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as {DEFAULT_TIMEZONE}") from None
+        return value
+
     @model_validator(mode="after")
     def _sinks_have_targets(self) -> Settings:
         """A sink switched on without its address would fail on the first document; fail now instead."""
-        if "postgres" in self.sinks and not self.postgres_url:
-            raise ValueError("the postgres sink is on but postgres_url is not set (DIRECTIVES_POSTGRES_URL)")
-        if "webhook" in self.sinks:
-            if not self.webhook_url:
-                raise ValueError("the webhook sink is on but webhook_url is not set (DIRECTIVES_WEBHOOK_URL)")
-            if self.webhook_secret is None or not self.webhook_secret.get_secret_value():
-                raise ValueError(
-                    "the webhook sink is on but webhook_secret is not set (DIRECTIVES_WEBHOOK_SECRET); "
-                    "receivers need it to check that deliveries come from us"
-                )
+        from pipeline.sinks.registry import SINKS
+
+        for name in self.sinks:
+            for field in SINKS[name].requires:
+                value = getattr(self, field)
+                if isinstance(value, SecretStr):
+                    value = value.get_secret_value()
+                if not value:
+                    raise ValueError(
+                        f"the {name} sink is on but {field} is not set (DIRECTIVES_{field.upper()})"
+                        + ("; receivers need it to check that deliveries come from us" if "secret" in field else "")
+                    )
         return self
 
     @classmethod
@@ -309,3 +382,34 @@ def get_settings(**overrides: Any) -> Settings:
         raise SettingsError(f"invalid settings ({where}, environment DIRECTIVES_*): {problems}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"settings file {_settings_file()} is not valid TOML: {exc}") from exc
+
+
+# The folders the services need, each with the setting that names it and what it is for.
+SERVICE_FOLDERS: tuple[tuple[str, str], ...] = (
+    ("data_dir", "records, databases, logs"),
+    ("inbox", "clerks drop documents here"),
+    ("processed_dir", "documents read, beside their records"),
+    ("failed_dir", "documents that could not be read, beside a note"),
+    ("batch_dir", "the scheduled batch reads every document here"),
+    ("prefect_home", "Prefect's local state"),
+)
+
+
+def ensure_folders(settings: Settings) -> list[str]:
+    """Make every folder the watcher and the scheduled batch need; return a line for each one made.
+
+    Raises :class:`SettingsError` naming the setting, the folder and the reason when one cannot
+    be made or written, so ``serve`` stops at start instead of failing every night.
+    """
+    made: list[str] = []
+    for field, purpose in SERVICE_FOLDERS:
+        folder = Path(getattr(settings, field))
+        try:
+            if not folder.is_dir():
+                folder.mkdir(parents=True, exist_ok=True)
+                made.append(f"made {folder} ({field}: {purpose})")
+        except OSError as exc:
+            raise SettingsError(f"cannot make the folder {folder} ({field}: {purpose}): {exc.strerror or exc}") from exc
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise SettingsError(f"the folder {folder} ({field}: {purpose}) is not writable by this user")
+    return made

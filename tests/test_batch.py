@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -80,7 +82,7 @@ def test_sink_failures_are_retried_then_reported_not_dropped(folder: Path, tmp_p
             raise ConnectionError("no route to host")
 
     flaky, down = Flaky(), Down()
-    docs, _ = find_documents(folder, recursive=True)
+    docs = find_documents(folder, recursive=True).documents
     docs = [d for d in docs if d.suffix != ".pdf" or d.name != "hỏng.pdf"][:3]
     out = tmp_path / "out"
     batch = Batch(docs, workers=1, out_dir=out, sinks=[flaky, down], root=folder)
@@ -140,6 +142,114 @@ def test_directives_batch_command(folder: Path, tmp_path: Path) -> None:
         timeout=120,
     )
     assert proc.returncode == 1, proc.stderr  # one document failed
-    assert "10 ok, 1 failed, 1 skipped" in proc.stderr
+    assert "10 ok, 1 failed, 0 duplicates, 1 skipped" in proc.stderr
     assert len(list(out.rglob("*.json"))) == 10 + 1  # records and summary.json
     assert ROOT.exists()
+
+
+def descendants(pid: int) -> set[int]:
+    """``pid``'s processes, children of children included (Linux /proc)."""
+    from pipeline.workers import children
+
+    found: set[int] = set()
+    stack = [pid]
+    while stack:
+        for child in children(stack.pop()):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+LONG_ASCII = ("cong-van-so-125-UBND-NC-ve-viec-trien-khai-nhiem-vu-cai-cach-hanh-chinh-" * 4)[:236] + ".pdf"
+LONG_VIETNAMESE = ("Công văn về việc triển khai nhiệm vụ " * 8).encode()[:246].decode("utf-8", "ignore") + ".pdf"
+
+
+def test_long_names_links_folders_and_copies_each_get_their_outcome(tmp_path: Path) -> None:
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    pdfs = [p for p in SAMPLE_FILES if p.suffix == ".pdf"]
+    shutil.copy(pdfs[0], folder / LONG_ASCII)  # 240 bytes: its temporary name used to pass 255
+    shutil.copy(pdfs[1], folder / LONG_VIETNAMESE)  # 250 bytes of Vietnamese
+    shutil.copy(pdfs[2], folder / "a.pdf")
+    shutil.copy(pdfs[2], folder / "b-copy.pdf")  # the same bytes: read once
+    (folder / "passwd.txt").symlink_to("/etc/passwd")  # never followed
+    (folder / "x.pdf").mkdir()  # a folder named like a document
+    batch = run_batch(folder, out_dir=out, workers=2)
+    items = {i.path.name: i for i in batch}
+    assert set(items) == {LONG_ASCII, LONG_VIETNAMESE, "a.pdf", "b-copy.pdf", "passwd.txt", "x.pdf"}
+    assert items[LONG_ASCII].ok and items[LONG_VIETNAMESE].ok and items["a.pdf"].ok
+    for name in (LONG_ASCII, LONG_VIETNAMESE):
+        record_path = items[name].record_path
+        assert record_path is not None and len(record_path.name.encode()) <= 255
+    assert items["b-copy.pdf"].status == "duplicate" and items["b-copy.pdf"].duplicate_of == folder / "a.pdf"
+    for name, reason in (("passwd.txt", "symbolic link"), ("x.pdf", "a folder")):
+        assert items[name].status == "failed" and items[name].failure is not None
+        assert reason in items[name].failure.reason
+    rows = {Path(r["path"]).name: r for r in csv.DictReader((out / "failed.csv").open(encoding="utf-8-sig"))}
+    assert set(rows) == {"passwd.txt", "x.pdf"} and "/etc/passwd" in rows["passwd.txt"]["reason"]
+    dupes = list(csv.DictReader((out / "duplicates.csv").open(encoding="utf-8-sig")))
+    assert [(Path(d["path"]).name, Path(d["same_as"]).name) for d in dupes] == [("b-copy.pdf", "a.pdf")]
+    summary = json.loads((out / "summary.json").read_text())
+    assert (summary["total"], summary["ok"], summary["failed"], summary["duplicates"]) == (6, 3, 2, 1)
+    assert "root:" not in "".join(p.read_text(encoding="utf-8") for p in out.glob("*.json"))
+
+
+def test_a_record_that_cannot_be_written_is_that_documents_failure(tmp_path: Path) -> None:
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    for sample in SAMPLE_FILES[:3]:
+        shutil.copy(sample, folder / sample.name)
+    blocked = output_names(sorted(folder.iterdir()), folder)[folder / SAMPLE_FILES[0].name]
+    (out / blocked).mkdir(parents=True)  # a folder where its record should go: the write fails
+    items = list(run_batch(folder, out_dir=out, workers=1))
+    failed = [i for i in items if i.status == "failed"]
+    assert [i.path.name for i in failed] == [SAMPLE_FILES[0].name]
+    assert failed[0].record is not None and "cannot write" in (failed[0].failure.reason if failed[0].failure else "")
+    assert sum(i.ok for i in items) == 2
+    rows = list(csv.DictReader((out / "failed.csv").open(encoding="utf-8-sig")))
+    assert [r["stage"] for r in rows] == ["write"]
+
+
+def test_sigterm_stops_a_batch_with_its_report_and_leaves_no_process(tmp_path: Path) -> None:
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    for n in range(300):
+        src = SAMPLE_FILES[n % len(SAMPLE_FILES)]
+        make_variant(src, folder / f"doc{n:03d}{src.suffix}", n)
+    cmd = [sys.executable, "-m", "pipeline.cli", "batch", str(folder), "--out", str(out), "--workers", "2"]
+    proc = subprocess.Popen(
+        cmd, cwd=tmp_path, env=watcher_env(tmp_path / "data"), stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while len(list(out.glob("doc*.json"))) < 10 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        processes = descendants(proc.pid)
+        assert processes, "the batch has no worker processes"
+        proc.send_signal(signal.SIGTERM)
+        output, _ = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 128 + signal.SIGTERM, output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["interrupted"] == "SIGTERM" and summary["total"] == 300
+    assert summary["ok"] + summary["failed"] + summary["duplicates"] + summary["not_done"] == 300
+    assert summary["not_done"] > 0 and summary["ok"] == len(list(out.glob("doc*.json")))
+    rows = list(csv.DictReader((out / "failed.csv").open(encoding="utf-8-sig")))
+    assert sum(r["stage"] == "not_done" for r in rows) == summary["not_done"]
+    done = {Path(p).stem for p in out.glob("doc*.json")} | {Path(r["path"]).stem for r in rows}
+    assert len(done) == 300  # every file is either written or listed: none lost
+    deadline = time.monotonic() + 30
+    while any(alive(p) for p in processes) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [p for p in processes if alive(p)], "processes left behind"

@@ -52,3 +52,36 @@ def test_schema_is_generated_from_the_models() -> None:
     schema = json.loads(done.stdout)
     assert {"issuer", "code", "tasks", "references", "signer", "distribution"} <= set(schema["properties"])
     assert "Task" in schema["$defs"]
+
+
+def test_several_records_on_stdout_are_one_json_array(tmp_path: Path) -> None:
+    files = [SAMPLES / "cv-khan.pdf", SAMPLES / "cv-khan.docx", tmp_path / "missing.txt", SAMPLES / "cv-khan.txt"]
+    done = run("extract", *map(str, files))
+    assert done.returncode == 1 and "missing.txt" in done.stderr  # the bad one said so; the others ran
+    records = json.loads(done.stdout)  # `directives extract A B C > out.json` is JSON
+    assert [Path(r["source"]["path"]).name for r in records] == ["cv-khan.pdf", "cv-khan.docx", "cv-khan.txt"]
+
+
+def test_out_never_overwrites_the_record_of_another_input(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    forms = [SAMPLES / f"cv-khan{suffix}" for suffix in (".pdf", ".docx", ".txt")]
+    assert run("extract", *map(str, forms), "--out", str(out)).returncode == 0
+    assert sorted(p.name for p in out.iterdir()) == ["cv-khan.docx.json", "cv-khan.pdf.json", "cv-khan.txt.json"]
+    other = tmp_path / "elsewhere" / "cv-khan.pdf"
+    other.parent.mkdir()
+    other.write_bytes((SAMPLES / "cv-mat.pdf").read_bytes())
+    assert run("extract", str(SAMPLES / "cv-khan.pdf"), "--out", str(out)).returncode == 0  # alone: cv-khan.json
+    assert run("extract", str(SAMPLES / "cv-khan.pdf"), "--out", str(out)).returncode == 0  # again: replaced
+    assert run("extract", str(other), "--out", str(out)).returncode == 0  # another input, same name
+    held = {p.name: json.loads(p.read_text(encoding="utf-8"))["source"]["path"] for p in out.glob("*.json")}
+    assert held["cv-khan.json"] == str(SAMPLES / "cv-khan.pdf")
+    assert held["cv-khan (2).json"] == str(other)
+    assert len(held) == 5
+
+
+def test_a_symbolic_link_is_not_followed(tmp_path: Path) -> None:
+    link = tmp_path / "passwd.txt"
+    link.symlink_to("/etc/passwd")
+    done = run("extract", str(link))
+    assert done.returncode == 1 and done.stdout == ""
+    assert "symbolic link" in done.stderr and "/etc/passwd" in done.stderr

@@ -63,16 +63,26 @@ def watcher_env(data_dir: Path) -> dict[str, str]:
 
 
 def start_watcher(
-    inbox: Path, data_dir: Path, *extra: str, stable: float = 1.0, workers: int = 1
+    inbox: Path,
+    data_dir: Path,
+    *extra: str,
+    stable: float = 1.0,
+    workers: int = 1,
+    env: dict[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
     """A real ``directives watch`` process (its output goes to data_dir/watcher-PID.out)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     out = (data_dir / f"watcher-{time.time_ns()}.out").open("wb")
     cmd = [sys.executable, "-m", "pipeline.cli", "watch", str(inbox), "--stable-seconds", str(stable)]
     cmd += ["--workers", str(workers), *extra]
-    # its own process group, so teardown can reach the process pool it leaves behind when SIGKILLed
+    # its own process group, so teardown can reach it and anything it left
     return subprocess.Popen(
-        cmd, cwd=data_dir, env=watcher_env(data_dir), stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        cmd,
+        cwd=data_dir,
+        env={**watcher_env(data_dir), **(env or {})},
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
 
 
@@ -241,7 +251,7 @@ def test_committed_outcome_is_carried_out_after_a_crash_before_the_move(home: Pa
     def crash(src: Path, dst: Path) -> None:
         raise KeyboardInterrupt  # what SIGINT would raise mid-move
 
-    import pipeline.inbox as inbox_module
+    import pipeline.inbox.service as inbox_module
 
     original = inbox_module.move_no_clobber
     inbox_module.move_no_clobber = crash  # type: ignore[assignment]
@@ -315,7 +325,7 @@ def test_a_file_copied_in_slowly_is_read_only_once_it_stops_growing(
     record = json.loads(out["records"][0].read_text(encoding="utf-8"))
     assert record["source"]["sha256"] == sha256_of(src)  # the whole file was read, not a prefix
     assert took >= 1.9  # it waited for stable_seconds after the last write
-    assert stop_watcher(watchers[0]) == 0
+    assert stop_watcher(watchers[0]) == 130  # 128 + SIGINT: it says it was interrupted
 
 
 def test_two_watchers_on_one_inbox_never_both_claim_a_file(home: Path, watchers: list[subprocess.Popen[bytes]]) -> None:
@@ -330,7 +340,7 @@ def test_two_watchers_on_one_inbox_never_both_claim_a_file(home: Path, watchers:
         names.append(make_variant(src, inbox / f"doc{n:02d}{src.suffix}", n).name)
     wait_for(settled(inbox, len(names)), 60, "both watchers to finish")
     for proc in watchers:
-        assert stop_watcher(proc) == 0
+        assert stop_watcher(proc) == 130
     out = outcome_files(inbox)
     assert sorted(p.name for p in out["processed"]) == sorted(names)
     assert len(out["records"]) == len(names) and out["duplicates"] == [] and out["failed"] == []
@@ -361,8 +371,14 @@ def test_sigkill_mid_drop_then_restart_loses_and_doubles_nothing(
         return len(list((inbox / "processed").rglob("*.json"))) >= 5
 
     wait_for(some_done, 30, "a few records before the kill")
+    from tests.test_batch import alive, descendants
+
+    processes = descendants(watchers[0].pid)
+    assert len(processes) >= 3  # the forkserver and two workers at least
     watchers[0].send_signal(signal.SIGKILL)
     watchers[0].wait()
+    # the pool's workers die with it (before: they stayed for ever, ~276 MB per crash)
+    wait_for(lambda: not any(alive(p) for p in processes), 30, "the dead watcher's workers to exit")
     # restart: --once finishes what is left, including what the dead watcher held
     restart = subprocess.run(
         [sys.executable, "-m", "pipeline.cli", "watch", str(inbox), "--once", "--stable-seconds", "0.2"],
@@ -379,3 +395,91 @@ def test_sigkill_mid_drop_then_restart_loses_and_doubles_nothing(
     record_shas = [json.loads(p.read_text(encoding="utf-8"))["source"]["sha256"] for p in out["records"]]
     assert sorted(record_shas) == sorted(distinct), "one record per distinct document"
     assert len(out["duplicates"]) == len(out["processed"]) - len(distinct)
+
+
+# --- hostile and unlucky drops ------------------------------------------------------------
+
+
+def test_long_names_links_and_folders_each_get_their_outcome(home: Path) -> None:
+    from tests.test_batch import LONG_ASCII, LONG_VIETNAMESE
+
+    settings = settings_for(home)
+    settings.inbox.mkdir(parents=True)
+    pdfs = [p for p in SAMPLE_FILES if p.suffix == ".pdf"]
+    shutil.copy(pdfs[0], settings.inbox / LONG_ASCII)  # claimed as TOKEN~NAME: longer than 255 bytes
+    shutil.copy(pdfs[1], settings.inbox / LONG_VIETNAMESE)
+    (settings.inbox / "passwd.txt").symlink_to("/etc/passwd")
+    (settings.inbox / "x.pdf").mkdir()
+    run_once(settings)
+    out = outcome_files(settings.inbox)
+    assert len(out["processed"]) == 2 and len(out["records"]) == 2
+    for record in out["records"]:
+        assert len(record.name.encode()) <= 255
+        source = json.loads(record.read_text(encoding="utf-8"))["source"]["path"]
+        assert Path(source).exists()
+    assert out["processing"] == [] and out["left"] == []
+    failed = settings.inbox / "failed"
+    assert (failed / "passwd.txt").is_symlink()  # the link itself moved, its target untouched
+    assert "/etc/passwd" in (failed / "passwd.error.txt").read_text(encoding="utf-8")
+    note = (failed / "x.pdf.error.txt").read_text(encoding="utf-8")
+    assert "thư mục" in note and "folder" in note
+    assert (settings.inbox / "x.pdf").is_dir()  # a folder is reported, not moved
+    log = (settings.data_dir / "logs" / "inbox.log").read_text(encoding="utf-8")
+    assert f"processed {LONG_ASCII}" in log and "retrying" not in log
+
+
+def test_a_copy_that_pauses_longer_than_the_settle_time_is_read_once_it_settles(
+    home: Path, watchers: list[subprocess.Popen[bytes]]
+) -> None:
+    inbox, data = home / "inbox", home / "data"
+    inbox.mkdir()
+    watchers.append(start_watcher(inbox, data, stable=1.0))
+    src = next(p for p in SAMPLE_FILES if p.suffix == ".pdf")
+    payload = src.read_bytes()
+    quarter = len(payload) // 4 + 1
+    with (inbox / src.name).open("wb") as fh:
+        for n in range(4):
+            fh.write(payload[n * quarter : (n + 1) * quarter])
+            fh.flush()
+            if n < 3:
+                time.sleep(2.5)  # longer than the settle time: the watcher claims a half-written file
+    wait_for(settled(inbox, 1), 90, "the paused copy to be processed")
+    out = outcome_files(inbox)
+    assert [p.name for p in out["processed"]] == [src.name] and out["failed"] == []
+    record = json.loads(out["records"][0].read_text(encoding="utf-8"))
+    assert record["source"]["sha256"] == sha256_of(src)  # the whole file, not what had arrived
+    log = (data / "logs" / "inbox.log").read_text(encoding="utf-8")
+    assert "reading it again once it settles" in log
+    assert stop_watcher(watchers[0]) == 130
+
+
+def test_ctrl_c_puts_back_what_was_not_read_and_leaves_no_process(
+    home: Path, watchers: list[subprocess.Popen[bytes]], tmp_path: Path
+) -> None:
+    from tests.test_batch import alive, descendants
+    from tests.test_workers import long_scan
+
+    inbox, data = home / "inbox", home / "data"
+    inbox.mkdir()
+    scans = [long_scan(tmp_path / f"scan{n}.pdf", copies=3 + n) for n in range(3)]  # OCR: seconds each
+    watchers.append(start_watcher(inbox, data, stable=0.2, env={"DIRECTIVES_STOP_GRACE_SECONDS": "0"}))
+    for scan in scans:
+        shutil.copy(scan, inbox / scan.name)
+    claimed = inbox / PROCESSING
+    wait_for(lambda: claimed.is_dir() and len(list(claimed.iterdir())) == 3, 60, "the scans to be claimed")
+    processes = descendants(watchers[0].pid)
+    assert stop_watcher(watchers[0]) == 130
+    back = sorted(p.name for p in inbox.iterdir() if p.is_file())
+    assert back == [s.name for s in scans]  # back where the clerk put them, under their own names
+    assert list((inbox / PROCESSING).iterdir()) == []
+    db = sqlite3.connect(data / LEDGER_NAME)
+    assert db.execute("SELECT count(*) FROM files").fetchone() == (0,)
+    wait_for(lambda: not any(alive(p) for p in processes), 30, "the worker processes to exit")
+
+
+def test_move_no_clobber_finishes_a_move_cut_between_link_and_unlink(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.write_text("a")
+    os.link(a, b)  # a watcher killed right after link(): the file is at both names
+    move_no_clobber(a, b)
+    assert not a.exists() and b.read_text() == "a"

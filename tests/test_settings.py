@@ -36,7 +36,10 @@ def test_defaults_derive_every_path_from_data_dir() -> None:
     assert s.prefect_home == Path("data/prefect")
     assert s.batch_cron == "0 22 * * *"
     assert s.batch_workers >= 1
-    assert s.stable_seconds == 1.0 and s.poll is False
+    assert s.stable_seconds == 2.0 and s.poll is False
+    assert s.timezone == "Asia/Ho_Chi_Minh"  # the cron runs in the office's time zone, not the server's UTC
+    assert s.sink_outbox_path == Path("data/sink-outbox.sqlite3")
+    assert s.max_part_mb == 64 and s.document_seconds == 900
     assert s.postgres_url is None and s.webhook_url is None and s.webhook_secret is None
 
 
@@ -139,3 +142,17 @@ def test_keyword_overrides_win(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     s = get_settings(data_dir=tmp_path)
     assert s.sqlite_path == tmp_path / "directives.sqlite3"
     assert isinstance(s, Settings)
+
+
+def test_unknown_time_zone_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DIRECTIVES_TIMEZONE", "Asia/Hanoi City")
+    with pytest.raises(SettingsError, match="time zone"):
+        get_settings()
+
+
+def test_sink_names_come_from_the_registry() -> None:
+    from pipeline.sinks.registry import SINKS
+
+    for name in SINKS:
+        required = {field: "x" for field in SINKS[name].requires}
+        assert get_settings(sinks=[name], **required).sinks == [name]

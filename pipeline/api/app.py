@@ -7,7 +7,7 @@
     GET  /v1/documents/{id}/edxml      the edXML (QCVN 102:2016) message
     GET  /openapi.json, /docs          the schema and its Swagger UI, served from the package
 
-Extraction runs in the batch's process pool (:mod:`pipeline.api.extraction`); the store calls
+Extraction runs in the worker runtime's pool (:mod:`pipeline.api.extraction`); the store calls
 (SQLAlchemy, blocking) run in worker threads, so the event loop only moves bytes. A document
 that cannot be read gets the reason ``directives extract`` prints, with 415 (a format it cannot
 read), 413 (over ``api_max_upload_mb``) or 422 (not an official document, unreadable), and the
@@ -35,9 +35,11 @@ from starlette.background import BackgroundTask
 from models import Record
 from pipeline.api import extraction
 from pipeline.api.docs import add_offline_docs
-from pipeline.batch import Extracted, ExtractorPool, Sink, deliver
 from pipeline.errors import DirectivesError
+from pipeline.limits import Limits
 from pipeline.settings import Settings
+from pipeline.sinks.base import Sink
+from pipeline.sinks.delivery import deliver
 from pipeline.store import (
     BadCursor,
     DocumentSummary,
@@ -50,6 +52,7 @@ from pipeline.store import (
     document_identity,
     store_url,
 )
+from pipeline.workers import Extracted, WorkerPool
 
 log = logging.getLogger("pipeline.api")
 
@@ -101,7 +104,7 @@ class Runtime:
     """What the routes share: settings, the extraction pool, the store and the other sinks."""
 
     settings: Settings
-    pool: ExtractorPool
+    pool: WorkerPool
     store: Store
     sinks: list[Sink] = field(default_factory=list)
 
@@ -110,7 +113,7 @@ class Runtime:
         store = Store(store_url(settings))
         try:
             sinks = other_sinks(settings, store)
-            pool = ExtractorPool(workers or settings.batch_workers)
+            pool = WorkerPool(workers or settings.batch_workers, Limits.from_settings(settings))
         except BaseException:
             store.close()
             raise

@@ -1,8 +1,9 @@
-"""How the API reads one document: in the batch's process pool, never in the event loop.
+"""How the API reads one document: in the worker runtime's pool, never in the event loop.
 
-The one place the API touches the worker runtime (``pipeline.batch.ExtractorPool`` today): the
-batch and the inbox use the same pool and the same outcome (:class:`pipeline.batch.Extracted`),
-so a document reads the same whichever door it came in by.
+The one place the API touches the worker runtime (:class:`pipeline.workers.WorkerPool`): the
+batch and the inbox use the same pool and the same outcome (:class:`pipeline.workers.Extracted`),
+with the same time, memory and size limits, so a document reads the same whichever door it came
+in by.
 """
 
 from __future__ import annotations
@@ -18,15 +19,18 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
-from pipeline.batch import Extracted, ExtractorPool
 from pipeline.errors import (
     DirectivesError,
     FileTooLarge,
     NotAnOfficialDocument,
+    NotARegularFile,
     NoText,
+    TimedOut,
+    TooLarge,
     UnreadableFile,
     UnsupportedFormat,
 )
+from pipeline.workers import Extracted, WorkerPool
 
 # HTTP status of each way a document can fail, by the project's error type (the worker returns
 # its class name); anything else is an internal error (500).
@@ -36,6 +40,9 @@ STATUS_BY_KIND: dict[str, int] = {
     NotAnOfficialDocument.__name__: 422,
     UnreadableFile.__name__: 422,
     NoText.__name__: 422,
+    NotARegularFile.__name__: 422,
+    TooLarge.__name__: 413,  # past max_part_mb, max_pages, max_text_mb or worker_memory_mb
+    TimedOut.__name__: 422,  # past document_seconds
     "ReaderCrashed": 422,
 }
 
@@ -43,7 +50,7 @@ _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 _CHUNK = 1 << 20
 
 
-def read_in_pool(pool: ExtractorPool, path: Path, display: str) -> Extracted:
+def read_in_pool(pool: WorkerPool, path: Path, display: str) -> Extracted:
     """Extract ``path`` in ``pool`` and wait for it: call from a worker thread, never the event loop."""
     return pool.extract(path, display)
 

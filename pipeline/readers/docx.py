@@ -43,7 +43,7 @@ from docx.opc.package import OpcPackage
 from docx.opc.part import Part
 from lxml import etree
 
-from pipeline import legacy
+from pipeline import legacy, limits
 from pipeline.errors import UnreadableFile, UnsupportedFormat
 from pipeline.layout import SUPERSCRIPT_DIGITS, Layout
 from pipeline.lines import Cell, Line, Lines
@@ -896,9 +896,7 @@ def check_container(path: Path) -> None:
     if not head:
         raise UnreadableFile(path, "the file is empty (0 bytes)")
     try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            bad = zf.testzip()
+        names, bad = limits.check_package(path)  # streamed: a zip bomb is refused as soon as it passes the limit
     except _DAMAGED_ZIP as exc:
         raise UnreadableFile(path, "the file looks like a Word file but its zip container is damaged") from exc
     if bad is not None:
@@ -943,7 +941,9 @@ def read_docx_lines(path: Path) -> Lines:
     try:
         package = OpcPackage.open(str(path))
         main = package.main_document_part
-    except (PackageNotFoundError, KeyError, *_DAMAGED_ZIP) as exc:
+    except (PackageNotFoundError, KeyError, AttributeError, TypeError, IndexError, *_DAMAGED_ZIP) as exc:
+        # python-docx trusts the package's own parts: a [Content_Types].xml entry without its
+        # Extension attribute (found by fuzzing) ends in AttributeError deep inside it
         raise UnreadableFile(path, f"the Word file is damaged and cannot be opened ({exc})") from exc
     except etree.XMLSyntaxError as exc:
         raise UnreadableFile(path, f"the Word file is damaged: a part is not valid XML ({exc})") from exc

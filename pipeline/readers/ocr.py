@@ -340,7 +340,6 @@ def _render(
 def _ocr(path: Path, numbers: Sequence[int], dpi: int, text: Mapping[int, list[Word]]) -> list[PageWords]:
     pytesseract = _check_tesseract(path)
     scale = 72.0 / dpi
-    images, sizes = _render(path, numbers, dpi)
 
     def run(job: tuple[Any, list[Word]]) -> tuple[str, list[Rule]]:
         image, known = job
@@ -353,14 +352,21 @@ def _ocr(path: Path, numbers: Sequence[int], dpi: int, text: Mapping[int, list[W
         return hocr.decode("utf-8", "replace"), rules
 
     cpus = os.cpu_count() or 1
-    workers = max(1, min(len(images), cpus, 4))
+    workers = max(1, min(len(numbers), cpus, 4))
     # pages in parallel, one tesseract thread each (faster than OpenMP inside one page); a single page
     # gets the threads the pages would have had
     os.environ["OMP_THREAD_LIMIT"] = os.environ.get("DIRECTIVES_OCR_THREADS") or str(max(1, cpus // workers))
-    jobs = [(image, text.get(number, [])) for image, number in zip(images, numbers, strict=True)]
+    sizes: list[tuple[float, float]] = []
+    results: list[tuple[str, list[Rule]]] = []
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(run, jobs))
+            # rendered a few pages at a time, as tesseract takes them: a page image at 300 dpi is ~9 MB,
+            # and a 300-page scan rendered up front held 2.6 GB
+            for start in range(0, len(numbers), workers):
+                chunk = list(numbers[start : start + workers])
+                images, chunk_sizes = _render(path, chunk, dpi)
+                sizes += chunk_sizes
+                results += pool.map(run, [(image, text.get(n, [])) for image, n in zip(images, chunk, strict=True)])
     except pytesseract.TesseractError as exc:
         raise NoText(path, f"tesseract failed on the scan ({exc})") from exc
     return [

@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from pipeline import limits
 from pipeline.errors import UnreadableFile
 from pipeline.layout import Layout
 from pipeline.lines import Lines
@@ -71,6 +72,7 @@ def read_office_lines(path: Path, media_type: str) -> Lines:
     """Read a .doc / .rtf / .odt file through its DOCX conversion."""
     from pipeline.readers.docx import read_docx_lines
 
+    limits.check_office(path, media_type)
     with tempfile.TemporaryDirectory(prefix="directives-doc-") as tmp:
         (converted,) = convert([path], "docx:MS Word 2007 XML", Path(tmp))
         if not converted.is_file():

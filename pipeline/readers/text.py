@@ -28,7 +28,7 @@ from collections import Counter
 from pathlib import Path
 
 from extractors import patterns
-from pipeline import legacy
+from pipeline import legacy, limits
 from pipeline.errors import NoText, UnreadableFile
 from pipeline.layout import SUPERSCRIPT_DIGITS, Layout
 from pipeline.lines import Cell, Line, Lines, Units
@@ -46,22 +46,6 @@ RULE = patterns.RULE_LINE
 _SENTENCE_END = patterns.SENTENCE_END
 _BOLD = re.compile(r"\*\*|__")
 _HEADING = re.compile(r"^#{1,6}\s+")
-
-
-def decode(data: bytes, path: Path) -> str:
-    """Decode a text file: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1258."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if b"\x00" in data[:4096]:
-        raise UnreadableFile(path, "this looks like a binary file, not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1258")
-    except UnicodeDecodeError as exc:
-        raise UnreadableFile(path, "the text is in an unknown character encoding (save it as UTF-8)") from exc
 
 
 # a Markdown escape a converter writes for a literal character: "\\*\\*\\*" (the "***" under an issuer), "1\\."
@@ -623,18 +607,18 @@ def lines_from_text(text: str) -> tuple[list[Line], Units | None, int]:
 def read_text_lines(path: Path, media_type: str = "text/plain") -> Lines:
     """Read a .txt / .md file into the grammar's :class:`Lines`."""
     try:
-        data = path.read_bytes()
+        data = limits.read_text_bytes(path)
     except OSError as exc:
         raise UnreadableFile(path, f"cannot read the file ({exc.strerror or exc})") from exc
     # legacy fonts (TCVN3, VNI) are converted before normalization, which drops TCVN3's "ư" (U+00AD)
-    decoded, encoding = legacy.fix_file_text(decode(data, path), data)
+    decoded, encoding = legacy.decode_text(data, path)
     # a tab separates a web copy's header cells, but normalization turns it into a space: keep it as
     # the unit separator (U+001F) until the lines are made
     text = normalize_text(decoded.replace("\t", CELL_SEP)).replace("\r\n", "\n").replace("\r", "\n")
     lines, units, pages = lines_from_text(text)
     if not any(ln.text.strip() for ln in lines):
         raise NoText(path, "the file holds no text")
-    warnings = [legacy.warning([encoding])] if encoding else []
+    warnings = legacy.warnings_for(encoding)
     return Lines(path=str(path), media_type=media_type, lines=lines, units=units, warnings=warnings,
                  page_count=pages if "\f" in text else None)  # fmt: skip
 

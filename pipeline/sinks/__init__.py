@@ -6,35 +6,54 @@
 ...     sinks.write(record)
 
 Every sink is idempotent per document (keyed by ``source.sha256``): writing the same document
-again replaces what it stored, so a re-run never duplicates records or tasks.
+again replaces what it stored, so a re-run never duplicates records or tasks. The sinks are
+registered in :mod:`pipeline.sinks.registry`; those marked ``guarded`` there are opened behind
+an outbox and a circuit breaker (:mod:`pipeline.sinks.delivery`).
+
+The sink classes are imported on first use (``from pipeline.sinks import SqlSink``), so the
+settings, which validate sink names against the registry, do not pull in SQLAlchemy or httpx.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from pathlib import Path
+import importlib
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from models import Record
-from pipeline.settings import Settings
-from pipeline.sinks.base import Sink, SinkBase, SinkError, atomic_write_bytes
-from pipeline.sinks.files import CsvSink, JsonlSink, JsonSink, record_filename, task_rows
-from pipeline.sinks.sql import SqlSink, sqlite_url
-from pipeline.sinks.webhook import WebhookSink, sign, verify_signature
+from pipeline.sinks.base import Sink, SinkBase, SinkError, atomic_write_bytes, atomic_write_text
+from pipeline.sinks.delivery import DeliveryError, Guarded, deliver, flush_all, pending
+from pipeline.sinks.registry import SINK_NAMES, SINKS, SinkEntry
+
+if TYPE_CHECKING:
+    from pipeline.settings import Settings
+    from pipeline.sinks.files import CsvSink, JsonlSink, JsonSink, record_filename, task_rows
+    from pipeline.sinks.sql import SqlSink, sqlite_url
+    from pipeline.sinks.webhook import WebhookSink, sign, verify_signature
 
 __all__ = [
+    "SINKS",
+    "SINK_NAMES",
     "CsvSink",
+    "DeliveryError",
+    "Guarded",
     "JsonSink",
     "JsonlSink",
     "MultiSink",
     "Sink",
     "SinkBase",
+    "SinkEntry",
     "SinkError",
     "SqlSink",
     "WebhookSink",
     "atomic_write_bytes",
+    "atomic_write_text",
     "build_sink",
     "build_sinks",
+    "deliver",
+    "flush_all",
     "open_sinks",
+    "pending",
     "record_filename",
     "sign",
     "sqlite_url",
@@ -42,43 +61,39 @@ __all__ = [
     "verify_signature",
 ]
 
-
-def _webhook(settings: Settings) -> Sink:
-    if not settings.webhook_url or settings.webhook_secret is None:
-        raise SinkError("webhook", "settings", "webhook_url or webhook_secret is not set", "Set both")
-    return WebhookSink(
-        settings.webhook_url,
-        settings.webhook_secret.get_secret_value(),
-        settings.outbox_path,
-        timeout=settings.webhook_timeout,
-        retries=settings.webhook_retries,
-        backoff=settings.webhook_backoff,
-    )
-
-
-def _postgres(settings: Settings) -> Sink:
-    if not settings.postgres_url:
-        raise SinkError("postgres", "settings", "postgres_url is not set", "Set DIRECTIVES_POSTGRES_URL")
-    return SqlSink(settings.postgres_url, name="postgres")
-
-
-BUILDERS: dict[str, Callable[[Settings], Sink]] = {
-    "json": lambda s: JsonSink(s.json_dir),
-    "jsonl": lambda s: JsonlSink(s.jsonl_path),
-    "csv": lambda s: CsvSink(s.csv_path),
-    "sqlite": lambda s: SqlSink(sqlite_url(Path(s.sqlite_path)), name="sqlite"),
-    "postgres": _postgres,
-    "webhook": _webhook,
+_LAZY = {
+    "CsvSink": "pipeline.sinks.files",
+    "JsonSink": "pipeline.sinks.files",
+    "JsonlSink": "pipeline.sinks.files",
+    "record_filename": "pipeline.sinks.files",
+    "task_rows": "pipeline.sinks.files",
+    "SqlSink": "pipeline.sinks.sql",
+    "sqlite_url": "pipeline.sinks.sql",
+    "WebhookSink": "pipeline.sinks.webhook",
+    "sign": "pipeline.sinks.webhook",
+    "verify_signature": "pipeline.sinks.webhook",
 }
 
 
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
 def build_sink(name: str, settings: Settings) -> Sink:
-    """Open one sink by its settings name: json, jsonl, csv, sqlite, postgres or webhook."""
+    """Open one sink by its registry name; a guarded one behind its outbox and circuit breaker."""
     try:
-        builder = BUILDERS[name]
+        entry = SINKS[name]
     except KeyError:
-        raise SinkError(name, "settings", "unknown sink", f"Choose from {', '.join(BUILDERS)}") from None
-    return builder(settings)
+        raise SinkError(name, "settings", "unknown sink", f"Choose from {', '.join(SINK_NAMES)}") from None
+    missing = [field for field in entry.requires if not getattr(settings, field)]
+    if missing:
+        raise SinkError(name, "settings", f"{', '.join(missing)} not set", f"Set DIRECTIVES_{missing[0].upper()}")
+    if entry.guarded:
+        return Guarded(name, lambda: entry.build(settings), settings.sink_outbox_path, cooldown=settings.sink_cooldown)
+    return entry.build(settings)
 
 
 def build_sinks(settings: Settings) -> list[Sink]:

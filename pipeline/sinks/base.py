@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +11,7 @@ from types import TracebackType
 from typing import IO, Protocol, Self, runtime_checkable
 
 from models import Record, Task
+from pipeline.filenames import temp_name
 
 try:  # POSIX: serialise writers across processes (the watcher and a batch run may overlap).
     import fcntl
@@ -78,12 +78,14 @@ class SinkBase:
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so a reader sees the old file or the new one, never half of one.
 
-    The temporary file lives in the same directory (``os.replace`` is atomic only within one
-    file system) and is fsynced before the rename, so a power cut cannot leave an empty file
-    under the real name.
+    The one atomic write of the project (records, notes, reports, task tables). The temporary
+    file lives in the same directory (``os.replace`` is atomic only within one file system), has
+    a short name whatever the length of ``path``'s (:func:`pipeline.filenames.temp_name`), and is
+    fsynced before the rename, so a power cut cannot leave an empty file under the real name.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = path.with_name(temp_name(path.name))
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -95,6 +97,11 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """:func:`atomic_write_bytes` of ``text`` in UTF-8."""
+    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def _fsync_dir(directory: Path) -> None:

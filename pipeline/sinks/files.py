@@ -26,11 +26,12 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from models import Record
+from pipeline.filenames import fit
 from pipeline.sinks.base import SinkBase, SinkError, atomic_write_bytes, file_lock, task_fields
 
 # Characters Windows shares and Excel refuse in file names (clerks open records from SMB shares).
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
-_MAX_STEM = 80  # characters; Vietnamese letters take 2-3 bytes each and names are capped at 255 bytes
+_MAX_STEM = 80  # characters
 SHORT_SHA = 12
 
 
@@ -42,7 +43,8 @@ def record_filename(record: Record) -> str:
     """
     stem = unicodedata.normalize("NFC", Path(record.source.path).stem)
     stem = _UNSAFE_NAME.sub("_", stem).strip(" .") or "document"
-    return f"{stem[:_MAX_STEM]}-{record.source.sha256[:SHORT_SHA]}.json"
+    # 80 characters, and never more bytes than a name may have (Vietnamese letters take 2-3 each)
+    return fit(stem[:_MAX_STEM], f"-{record.source.sha256[:SHORT_SHA]}.json")
 
 
 def record_json(record: Record) -> str:

@@ -7,6 +7,7 @@ import ctypes
 import re
 from pathlib import Path
 
+from pipeline import limits
 from pipeline.errors import UnreadableFile
 from pipeline.readers.pdf.words import Figure, PageWords, Rule, Word, add_rules, style_of_font
 
@@ -36,6 +37,7 @@ def open_pdfium(path: Path):  # type: ignore[no-untyped-def]  # pypdfium2 has pa
     if len(doc) == 0:
         doc.close()
         raise UnreadableFile(path, "the PDF has no pages")
+    limits.check_pages(path, len(doc), doc.close)
     return doc
 
 
