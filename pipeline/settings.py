@@ -209,10 +209,11 @@ class Settings(BaseSettings):
         description="Where a document that could not be read moves, with a note. Default inbox/failed.",
     )
     stable_seconds: float = Field(
-        default=2.0,
+        default=1.0,
         ge=0,
         description="Settle time: a dropped file is claimed only after its size and time stamp have not "
-        "changed for this long (copies over the network arrive in pieces, with pauses).",
+        "changed for this long (copies over the network arrive in pieces, with pauses; a copy that pauses longer "
+        "and so reads as damaged is read once more after it settles, see recheck_seconds).",
     )
     recheck_seconds: float = Field(
         default=120.0,

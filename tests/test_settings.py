@@ -36,7 +36,7 @@ def test_defaults_derive_every_path_from_data_dir() -> None:
     assert s.prefect_home == Path("data/prefect")
     assert s.batch_cron == "0 22 * * *"
     assert s.batch_workers >= 1
-    assert s.stable_seconds == 2.0 and s.poll is False
+    assert s.stable_seconds == 1.0 and s.poll is False
     assert s.timezone == "Asia/Ho_Chi_Minh"  # the cron runs in the office's time zone, not the server's UTC
     assert s.sink_outbox_path == Path("data/sink-outbox.sqlite3")
     assert s.max_part_mb == 64 and s.document_seconds == 900
