@@ -16,7 +16,7 @@ from alembic.runtime.migration import MigrationContext
 from models import Agency, Record, Task
 from pipeline import extract
 from pipeline.store import Store, document_identity
-from pipeline.store.migrate import downgrade, head_revision, upgrade
+from pipeline.store.migrate import current_revisions, downgrade, head_revisions, upgrade
 from pipeline.store.schema import metadata
 from tests import db
 from tests.conftest import SAMPLES
@@ -198,11 +198,17 @@ def test_concurrent_writers_of_one_document_leave_one_document(database: tuple[s
 def test_migrations_build_exactly_the_schema_the_code_declares(database: tuple[str, DbReader]) -> None:
     url, _ = database
     with Store(url) as store, store.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
+        # other branches of the chain (the desk's tables) are checked by their own tests
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": _store_tables_only})
+        diff = compare_metadata(context, metadata)
         # column comments document the code; the migrations do not copy them into the database
         changes = [d for d in diff if not (isinstance(d, list) and all(op[0] == "modify_comment" for op in d))]
         assert changes == []
-        assert MigrationContext.configure(conn).get_current_revision() == head_revision()
+        assert current_revisions(conn) == head_revisions()
+
+
+def _store_tables_only(name: str | None, kind: str, parent: object) -> bool:
+    return kind != "table" or name in metadata.tables
 
 
 def test_migrations_go_down_and_up_again(database: tuple[str, DbReader]) -> None:

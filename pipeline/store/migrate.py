@@ -7,6 +7,11 @@ Every process that opens the store calls :func:`upgrade`; when several start at 
 watcher, a batch, the API) they take turns on a lock — PostgreSQL's advisory lock, or a lock
 file beside an SQLite database — so a migration runs once. New migrations go in
 ``pipeline/store/migrations/versions/`` (``alembic -c pipeline/store/alembic.ini revision -m ...``).
+
+The chain may have several heads: the store's own migrations, and branches that add the tables
+of another part of the project on top of the store's (the clerk's desk: branch label ``desk``,
+``desk_0001`` on top of ``0001``). :func:`upgrade` goes to every head ("heads"), so branches
+written at the same time never collide over one revision id.
 """
 
 from __future__ import annotations
@@ -36,16 +41,16 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return cfg
 
 
-def head_revision() -> str:
-    """The revision the code expects the database to be at."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None, "no migrations shipped"
-    return head
+def head_revisions() -> frozenset[str]:
+    """The revisions the code expects the database to be at: one per branch of the chain."""
+    heads = frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+    assert heads, "no migrations shipped"
+    return heads
 
 
-def current_revision(connection: Connection) -> str | None:
-    """The revision the database is at, None for a database the store never touched."""
-    return MigrationContext.configure(connection).get_current_revision()
+def current_revisions(connection: Connection) -> frozenset[str]:
+    """The revisions the database is at (one per branch), empty for a database the store never touched."""
+    return frozenset(MigrationContext.configure(connection).get_current_heads())
 
 
 @contextlib.contextmanager
@@ -67,10 +72,10 @@ def _migration_lock(engine: Engine, connection: Connection) -> Iterator[None]:
         yield
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Migrate the database behind ``engine`` to ``revision`` (default: the latest)."""
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Migrate the database behind ``engine`` to ``revision`` (default: the latest of every branch)."""
     with engine.connect() as probe:
-        if revision == "head" and current_revision(probe) == head_revision():
+        if revision == "heads" and current_revisions(probe) == head_revisions():
             return  # the usual case: nothing to do, no lock taken
     with engine.connect() as connection:
         with _migration_lock(engine, connection):
