@@ -223,8 +223,7 @@ class Settings(BaseSettings):
     # --- the clerk's desk (directives desk) ---------------------------------------------
     desk_dir: Path = Field(
         default=Path("data/desk"),
-        description="The desk's own files: page images and layouts it caches, its session key. "
-        "Default data_dir/desk.",
+        description="The desk's own files: page images and layouts it caches, its session key. Default data_dir/desk.",
     )
     desk_users: dict[str, SecretStr] = Field(
         default_factory=dict,

@@ -262,7 +262,8 @@ def _confirm(
         "issued_date": record.issued_date,
         "doc_type": record.doc_type,
         "subject": record.subject,
-        "pages": record.source.pages,
+        # a DOCX has no pages; the PDF of the same document has
+        "pages": record.source.pages or next((s.pages for s in document.sources if s.pages), None),
         "urgency": record.urgency,
         "confidentiality": record.confidentiality,
         "due_by": earliest_due(record),
