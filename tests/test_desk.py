@@ -29,6 +29,7 @@ from pipeline.desk.errors import FormInvalid
 from pipeline.desk.form import form_of, parse_clerk_date, read_form, record_from_form
 from pipeline.desk.gold import export_gold, gold_of
 from pipeline.desk.marks import marks_of, text_blocks
+from pipeline.desk.tables import STORE_INDEXES
 from pipeline.desk.tables import metadata as desk_metadata
 from pipeline.stages import read_and_extract
 from pipeline.store import Store, sqlite_url
@@ -89,7 +90,9 @@ def test_the_desk_branch_builds_exactly_its_tables(store: tuple[Store, DbReader]
             },
         )
         changes = [d for d in compare_metadata(context, desk_metadata) if not _comment_only(d)]
+        indexes = {ix["name"]: tuple(ix["column_names"]) for ix in sa.inspect(conn).get_indexes("documents")}
     assert changes == []
+    assert {name: columns for name, (_, columns) in STORE_INDEXES.items()}.items() <= indexes.items()
 
 
 def _comment_only(diff: object) -> bool:
@@ -300,13 +303,12 @@ def test_text_values_are_escaped_and_folded_without_splitting_a_letter() -> None
 
     task = deadlines.DueTask(
         id="t1",
-        agency="Sở Tài chính; Kho bạc, tỉnh",
+        leads=["Sở Tài chính; Kho bạc, tỉnh"],
         document_id="d1",
         code="1/UBND",
         issuer="Ủy ban nhân dân tỉnh",
         ordinal="1",
         text="Rà soát, báo cáo\nkết quả; " + "thực hiện nhiệm vụ được giao " * 8,
-        lead="x",
         deadline="2026-05",
         due_by="2026-05-31",
         due="later",

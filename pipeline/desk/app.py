@@ -73,6 +73,7 @@ class Desk:
     tz: ZoneInfo
     users: dict[str, str] = field(default_factory=dict)
     local_user: str = "văn thư"
+    summaries: deadlines.SummaryCache = field(default_factory=deadlines.SummaryCache)
 
     @classmethod
     def open(cls, settings: Settings, store: Store | None = None) -> Desk:
@@ -472,7 +473,7 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
         chosen: deadlines.Show = next((s for s in deadlines.SHOWS if s == show), "open")
         page = max(1, page)
         with desk.store.engine.connect() as conn:
-            summary = deadlines.agency_summary(conn, today)
+            summary = desk.summaries.get(conn, today)
             found = deadlines.tasks_by_lead(
                 conn,
                 today,

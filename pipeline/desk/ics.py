@@ -3,6 +3,7 @@
 One all-day event per open task with a deadline, on the last day the deadline allows, with three
 display alarms: 7, 3 and 1 days before, at 09:00 (an all-day event starts at midnight, so
 "-P6DT15H" is 09:00 seven days before). A task led by two agencies is one event naming both.
+Overdue tasks stay in the feed for 30 days; it reaches a year ahead.
 
 Written by hand rather than with a library because the format is small and the rules that trip
 calendars are few: CRLF line ends, lines folded at 75 octets without splitting a UTF-8
@@ -68,13 +69,7 @@ def _short(text: str, limit: int = 90) -> str:
 
 
 def calendar(tasks: Iterable[DueTask], *, now: datetime, base_url: str, name: str = "Thời hạn nhiệm vụ") -> str:
-    """The feed: ``tasks`` (open, with a deadline; a task listed under two agencies is merged)."""
-    merged: dict[str, tuple[DueTask, list[str]]] = {}
-    for task in tasks:
-        if task.id in merged:
-            merged[task.id][1].append(task.agency)
-        else:
-            merged[task.id] = (task, [task.agency])
+    """The feed of ``tasks`` (open, with a deadline)."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -84,7 +79,8 @@ def calendar(tasks: Iterable[DueTask], *, now: datetime, base_url: str, name: st
         f"X-WR-CALNAME:{escape_text(name)}",
     ]
     stamp = _stamp(now)
-    for task, agencies in merged.values():
+    for task in tasks:
+        agencies = task.leads
         if task.due_by is None:
             continue
         day = date.fromisoformat(task.due_by)

@@ -72,7 +72,9 @@ def _confirmed() -> sa.ColumnElement[bool]:
 
 
 def _arrival() -> sa.ColumnElement[Any]:
-    return sa.func.coalesce(desk_documents.c.arrived_at, documents.c.created_at)
+    """When the document arrived: its row's first write (kept when a clerk corrects its identity,
+    see :func:`pipeline.desk.revisions.confirm`), indexed by the desk's migration (``ix_desk_arrivals``)."""
+    return documents.c.created_at
 
 
 def _day_start(day: date, tz: ZoneInfo) -> datetime:
@@ -113,7 +115,9 @@ def inbox(
     elif state == "new":
         where.append(sa.and_(desk_documents.c.document_id.is_(None), sa.not_(_has_warnings(conn))))
     joined = documents.outerjoin(desk_documents, desk_documents.c.document_id == documents.c.id)
-    total = conn.execute(sa.select(sa.func.count()).select_from(joined).where(*where)).scalar_one()
+    # without a state to filter on, the count needs no join (desk_documents has one row at most per document)
+    counted = joined if state else documents
+    total = conn.execute(sa.select(sa.func.count()).select_from(counted).where(*where)).scalar_one()
     task_count = (
         sa.select(sa.func.count()).where(tasks.c.document_id == documents.c.id).correlate(documents).scalar_subquery()
     )
@@ -148,12 +152,9 @@ def _row(r: Any) -> InboxRow:
     stale = confirmed and utc(r.updated_at) > utc(r.store_updated_at)
     warnings = list(r.warnings or [])
     state: State = "done" if confirmed and not stale else ("check" if warnings or stale else "new")
-    arrived = r.arrived_at
-    if isinstance(arrived, str):  # SQLite returns coalesce() of two timestamps as text
-        arrived = datetime.fromisoformat(arrived)
     return InboxRow(
         id=r.id,
-        arrived_at=utc(arrived),
+        arrived_at=utc(r.arrived_at),
         code=r.code,
         issuer=r.issuer,
         doc_type=r.doc_type,

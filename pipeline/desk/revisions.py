@@ -33,7 +33,7 @@ from pipeline.desk.errors import DocumentNotFound, TaskNotFound
 from pipeline.desk.tables import desk_documents, desk_revisions, desk_task_status
 from pipeline.store import Store, read, write
 from pipeline.store.identity import store_task_id
-from pipeline.store.schema import tasks
+from pipeline.store.schema import documents, tasks
 from pipeline.store.views import DocumentView
 from pipeline.store.write import due_by
 
@@ -235,6 +235,12 @@ def _confirm(
         new_id = write.upsert_record(conn, copy, now=now).document_id
     if new_id != doc_id:
         _move(conn, doc_id, new_id, old_tasks)
+        # the document arrived when its first file did, not when the clerk corrected its code
+        conn.execute(
+            sa.update(documents)
+            .where(documents.c.id == new_id, documents.c.created_at > document.created_at)
+            .values(created_at=document.created_at)
+        )
     kept = state_of(conn, new_id)
     year = registration.arrival_date.year
     number = kept.arrival_number if kept and kept.arrival_year == year else _next_arrival_number(conn, year)

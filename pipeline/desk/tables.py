@@ -15,6 +15,10 @@
     a task marked done (đã hoàn thành): the day and who, by the store's task id (stable across
     re-reads and across the PDF and DOCX of one directive).
 
+The migration also indexes two columns of the store's ``documents`` for the desk's pages
+(``ix_desk_arrivals`` on ``created_at``, ``ix_desk_changes`` on ``updated_at``); they are listed
+in :data:`STORE_INDEXES` so the store's schema test knows they are the desk's.
+
 No foreign keys to the store's tables on purpose: a re-read that moves a file to another
 identity deletes the old document row, and the clerk's history must outlive that.
 """
@@ -83,3 +87,9 @@ desk_task_status = sa.Table(
     sa.Column("done_by", sa.Text, nullable=False),
     sa.Column("updated_at", Timestamp, nullable=False),
 )
+
+# indexes the desk's migration puts on the store's tables (name → (table, columns))
+STORE_INDEXES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "ix_desk_arrivals": ("documents", ("created_at",)),
+    "ix_desk_changes": ("documents", ("updated_at",)),
+}

@@ -55,7 +55,7 @@
     document.querySelectorAll("button[data-add]").forEach(function (button) {
       button.addEventListener("click", function () {
         var kind = button.getAttribute("data-add");
-        var body = document.querySelector('tbody[data-rows="' + kind + '"]');
+        var body = document.querySelector('[data-rows="' + kind + '"]');
         var template = document.getElementById(kind + "-template");
         var used = Array.prototype.map.call(body.querySelectorAll("[name^='" + kind + "-']"), function (el) {
           return parseInt(el.name.split("-")[1], 10);
@@ -91,7 +91,7 @@
     panel.querySelectorAll("[data-keys]").forEach(function (el) {
       el.getAttribute("data-keys").split(" ").forEach(function (k) { found[k] = true; });
     });
-    document.querySelectorAll(".record tr[data-key]").forEach(function (row) {
+    document.querySelectorAll(".record tr[data-key], .record .task-row[data-key]").forEach(function (row) {
       var key = row.getAttribute("data-key");
       row.classList.toggle("notfound", !!key && !found[key]);
     });

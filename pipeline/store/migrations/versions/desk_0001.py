@@ -76,9 +76,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("task_id", name="pk_desk_task_status"),
     )
     op.create_index("ix_desk_task_status_document_id", "desk_task_status", ["document_id"])
+    # on the store's documents, for the desk's pages (names of the desk's own, so a store migration
+    # adding indexes of its own never collides): the inbox newest first; the change signature that
+    # keeps the deadlines summary (pipeline.desk.deadlines.signature)
+    op.create_index("ix_desk_arrivals", "documents", ["created_at"])
+    op.create_index("ix_desk_changes", "documents", ["updated_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_desk_changes", table_name="documents")
+    op.drop_index("ix_desk_arrivals", table_name="documents")
     op.drop_index("ix_desk_task_status_document_id", table_name="desk_task_status")
     op.drop_table("desk_task_status")
     op.drop_table("desk_revisions")
