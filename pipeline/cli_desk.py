@@ -72,7 +72,7 @@ def cmd_desk(args: argparse.Namespace) -> int:
     from pipeline.desk.app import create_app
 
     app = create_app(settings)
-    login = "sign-in required" if settings.desk_users else "no sign-in (this machine only)"
+    login = "sign-in required" if settings.desk_users else "no sign-in: this machine only"
     print(f"directives: desk on http://{args.host}:{args.port} ({login})", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0

@@ -32,7 +32,7 @@ from pipeline.desk.marks import marks_of, text_blocks
 from pipeline.desk.tables import STORE_INDEXES
 from pipeline.desk.tables import metadata as desk_metadata
 from pipeline.stages import read_and_extract
-from pipeline.store import Store, sqlite_url
+from pipeline.store import Store, sqlite_url, store_url
 from tests.conftest import ROOT, SAMPLES
 from tests.db import DbReader, database
 from tests.desk_support import desk_settings, fill
@@ -339,14 +339,14 @@ def test_the_form_round_trips_and_reports_what_cannot_be_saved(records: dict[str
     for prefix, rows in (("ref", form.refs), ("task", form.tasks)):
         for row in rows:
             data.update({f"{prefix}-{row.index}-{k}": v for k, v in row.values.items()})
-    same, arrival, _, _ = record_from_form(read_form(data, record), record)
+    same, arrival, _, _ = record_from_form(read_form(data, record, form), record)
     assert same.model_dump() == record.model_dump() and arrival == date(2026, 3, 9)
 
     data.update({"task-0-lead": "- Sở Tư pháp;\nSở Tài chính", "task-0-deadline": "15/7/2026", "task-3-delete": "1"})
     data.update(
         {"task-9-ordinal": "5", "task-9-text": "Báo cáo kết quả", "task-9-lead": "Sở Nội vụ", "task-9-from": ""}
     )
-    changed, _, _, _ = record_from_form(read_form(data, record), record)
+    changed, _, _, _ = record_from_form(read_form(data, record, form), record)
     assert changed.tasks[0].lead == ["Sở Tư pháp", "Sở Tài chính"] and changed.tasks[0].deadline == "2026-07-15"
     assert [a.canonical for a in changed.tasks[0].lead_agencies] == ["Sở Tư pháp", "Sở Tài chính"]
     assert changed.tasks[0].span == record.tasks[0].span  # what was not typed over is kept
@@ -354,7 +354,7 @@ def test_the_form_round_trips_and_reports_what_cannot_be_saved(records: dict[str
 
     data.update({"issued_date": "31/2/2026", "task-1-deadline": "sớm", "arrival_date": "3/2026", "urgency": "Gấp"})
     with pytest.raises(FormInvalid) as failed:
-        record_from_form(read_form(data, record), record)
+        record_from_form(read_form(data, record, form), record)
     assert set(failed.value.fields) == {"issued_date", "task-1-deadline", "arrival_date", "urgency"}
     assert "không có ngày 31/2/2026" in failed.value.fields["issued_date"]
 
@@ -451,6 +451,13 @@ def test_with_users_every_page_asks_to_sign_in_and_every_form_needs_its_token(tm
         assert client.post(f"/documents/{doc_id}/confirm", data=posted).status_code == 400  # CSRF refused
         confirmed = client.post(f"/documents/{doc_id}/confirm", data={**posted, "csrf": _csrf(page.text)})
         assert confirmed.status_code == 200 and "Đã xác nhận bởi <b>thu</b>" in confirmed.text
+    with Store(store_url(settings)) as opened:  # what the post left out was kept, not erased
+        kept = opened.get_document(doc_id)
+        assert kept is not None and kept.subject and len(kept.record["tasks"]) == 7
+        assert opened.query_tasks(document_id=doc_id, lead="Sở Nội vụ").total == 2
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as client:
+        login = client.get("/login")
+        client.post("/login", data={"user": "thu", "password": "mật khẩu đúng", "csrf": _csrf(login.text)})
         feed = re.search(r'href="(/tasks.ics\?token=[\w-]+)"', client.get("/tasks").text).group(1)
     with TestClient(create_app(settings), base_url="http://127.0.0.1") as stranger:
         assert stranger.get(feed).status_code == 200 and stranger.get("/tasks.ics?token=forged").status_code == 401

@@ -384,7 +384,7 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
         data = await _posted(request)
         who = _session(request).user or desk.local_user
         page = await run_in_threadpool(document_page, request, doc_id, data.get("source"), data.get("reading"))
-        state = read_form(data, page.record)
+        state = read_form(data, page.record, page.form)
         try:
             record, arrival, routed, note = record_from_form(state, page.record)
         except FormInvalid as exc:

@@ -215,12 +215,24 @@ def _rows(data: Mapping[str, str], prefix: str, names: tuple[str, ...]) -> list[
     return [Row(n, None, {name: data.get(f"{prefix}-{n}-{name}", "") for name in names}) for n in indexes]
 
 
-def read_form(data: Mapping[str, str], base: Record) -> FormState:
-    """The posted form as typed (so a form with errors comes back with what the clerk wrote)."""
-    values = {name: data.get(name, "") for name in (*HEADER_FIELDS, "recipients", "distribution")}
-    values.update({name: data.get(name, "") for name in ("arrival_date", "routed_to", "note")})
-    refs = _rows(data, "ref", REF_FIELDS)
-    tasks = _rows(data, "task", TASK_FIELDS)
+def _copies(rows: list[Row]) -> list[Row]:
+    return [Row(r.index, r.key, dict(r.values)) for r in rows]
+
+
+def read_form(data: Mapping[str, str], base: Record, shown: FormState) -> FormState:
+    """The posted form as typed (so a form with errors comes back with what the clerk wrote).
+
+    A field the post does not carry at all keeps its value in ``shown`` (the form as the page
+    showed it), and so do the references or the tasks when no row of them is posted: a browser
+    posts every field, empty or not, so only a hand-made request leaves some out, and it must not
+    erase the record's other fields by doing so.
+    """
+    values = {
+        name: data.get(name, shown.values.get(name, "")) for name in (*HEADER_FIELDS, "recipients", "distribution")
+    }
+    values.update({name: data.get(name, shown.values.get(name, "")) for name in ("arrival_date", "routed_to", "note")})
+    refs = _rows(data, "ref", REF_FIELDS) if any(k.startswith("ref-") for k in data) else _copies(shown.refs)
+    tasks = _rows(data, "task", TASK_FIELDS) if any(k.startswith("task-") for k in data) else _copies(shown.tasks)
     for row in refs:
         row.key = ref_key(row.values["code"]) if row.values["code"] else None
     keys = task_keys(row.values["ordinal"] for row in tasks)
