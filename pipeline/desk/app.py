@@ -52,6 +52,7 @@ log = logging.getLogger("pipeline.desk")
 STATIC = Path(__file__).resolve().parent / "static"
 PUBLIC_PATHS = ("/login", "/static/", "/tasks.ics")
 PAGE_SIZE = 50
+TASK_PAGE = 100
 SECURITY_HEADERS = {
     # everything the pages use is served from here; style attributes place the boxes on the pages
     "content-security-policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -479,8 +480,8 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
                 today,
                 agency=agency or None,
                 show=chosen,
-                limit=200,
-                offset=(page - 1) * 200,
+                limit=TASK_PAGE,
+                offset=(page - 1) * TASK_PAGE,
             )
         session = _session(request)
         token = desk.signer.feed_token(session.user) if desk.login_required and session.user else None
@@ -495,7 +496,7 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
             today=today,
             feed=feed,
             page_number=page,
-            pages=max(1, -(-found.total // 200)),
+            pages=max(1, -(-found.total // TASK_PAGE)),
             title="Theo dõi thời hạn",
         )
 
