@@ -74,7 +74,7 @@ def normal_case(text: str) -> str:
     # (the unit word may have been capitalised as the first word after a head: "Đảng bộ Tỉnh bình an" →
     # "Đảng bộ tỉnh Bình An"; "Tỉnh ủy" is a fixed phrase, not a unit)
     low = re.sub(
-        r"(?<=\w )(tỉnh|thành phố|tp\.|xã|phường|đặc khu|huyện|quận|thị xã)(?! ủy)( .+)$",
+        r"(?<=\w )(tỉnh|thành phố|tp\.|xã(?! hội)|phường|đặc khu|huyện|quận|thị xã)(?! ủy)( .+)$",
         lambda m: m.group(1).lower() + " ".join(_cap(w) for w in m.group(2).split(" ")),
         low,
         flags=re.IGNORECASE,

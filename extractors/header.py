@@ -90,6 +90,26 @@ def sort_header(layout: Layout) -> HeaderLines:
     return out
 
 
+# an office before the body it heads in the thẩm quyền line: "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LAI CHÂU", "BỘ TRƯỞNG
+# BỘ TÀI CHÍNH", "GIÁM ĐỐC SỞ NỘI VỤ"
+_OFFICE_HEAD = re.compile(
+    r"^(?:CHỦ\s+TỊCH|BỘ\s+TRƯỞNG|GIÁM\s+ĐỐC|(?:TỔNG\s+)?CỤC\s+TRƯỞNG|VIỆN\s+TRƯỞNG|HIỆU\s+TRƯỞNG|TRƯỞNG\s+BAN)\s+"
+)
+
+
+def _issuing_authority(layout: Layout) -> str | None:
+    """The issuing body the thẩm quyền line under a typed title names ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X" →
+    "Ủy ban nhân dân tỉnh X"), for a header whose issuer cell a converter dropped."""
+    for para in layout.zone("body")[:12]:
+        line = para.lines[0].strip() if para.lines else para.text
+        if not (patterns.is_caps(line) and patterns.ISSUING_AUTHORITY.match(line)) or len(line) > 90:
+            continue
+        body = _OFFICE_HEAD.sub("", line)
+        if patterns.starts_org_name(body) and not patterns.is_type_line(body):
+            return normal_case(body)
+    return None
+
+
 def header_types(lines: list[str]) -> bool:
     """Does any of ``lines`` name a document type ("KẾ HOẠCH")? Then they are not a trích yếu."""
     return any(patterns.is_type_line(line) for line in lines)
@@ -122,7 +142,10 @@ def respell_from(name: str, text: str) -> str:
     if not key or len(flat_key) != len(flat):
         return name  # a character that does not strip one-to-one: positions would not line up
     spellings = Counter(
-        flat[m.start() : m.start() + len(key)] for m in re.finditer(rf"(?<!\w){re.escape(key)}(?!\w)", flat_key)
+        spelled
+        for m in re.finditer(rf"(?<!\w){re.escape(key)}(?!\w)", flat_key)
+        # a name the body prints in capitals (the thẩm quyền line) says nothing of its diacritics' case
+        if not (spelled := flat[m.start() : m.start() + len(key)]).isupper()
     )
     return spellings.most_common(1)[0][0] if spellings else name
 
@@ -140,7 +163,7 @@ def split_issuer(lines: list[str], scanned: bool = False, body: str = "") -> Iss
     """
     names: list[list[str]] = []
     for line in lines:
-        line = line.strip(" *")
+        line = line.strip(" *.:;,_-–—|")  # OCR's specks at a line's ends: ". TRƯỜNG ĐẠI HỌC"
         if scanned:
             line = _LONE_CONSONANT.sub(r"\1", line)
         if not line:
@@ -155,9 +178,28 @@ def split_issuer(lines: list[str], scanned: bool = False, body: str = "") -> Iss
         from extractors.agencies import canonical
 
         joined = [canonical(name).canonical or respell_from(name, body) for name in joined]
+    elif body:
+        # a diacritic the header lost or a typist slipped ("Truyen thông", "Truyển thông") comes back from the
+        # body's own spelling of the name, where it differs from the header only in its marks
+        joined = [respell_from(name, body) for name in joined]
     if not joined:
         return Issuer()
     return Issuer(name=joined[-1], parent=" ".join(joined[:-1]) or None)
+
+
+# a piece of a code: "2917", "/SGDĐT-VP", "15/2026/QĐ-UBND", "33-KH/TU", "/", "-HD/BTCTU"
+_CODE_TOKEN = re.compile(r"^[/\-–]?[\wĐđ][\wĐđ&./\-–]*$|^[/\-–]$")
+
+
+def _code_tokens(raw: str) -> str:
+    """What follows "Số" up to where the code ends: OCR's stamp or signature noise after it ("01/TB-BGH á — .")
+    is not part of it. A token of one lower-case letter, or one without a letter or digit, ends the code."""
+    kept: list[str] = []
+    for token in raw.split():
+        if kept and (not _CODE_TOKEN.match(token) or (len(token) == 1 and token.isalpha() and token.islower())):
+            break
+        kept.append(token)
+    return " ".join(kept) if kept else raw
 
 
 class Code(NamedTuple):
@@ -182,7 +224,7 @@ def parse_code(raw: str) -> Code:
     if lost := re.match(r"^(\d+)\s+([A-ZĐ][^\s/]*-\S+)$", raw.strip()):
         # "44 DN-UBND": OCR lost the "/" between số and ký hiệu; the code stays as printed
         return Code(lost.group(1), lost.group(2), lost.group(1) + lost.group(2))
-    code = re.sub(r"\s+", "", raw).rstrip(".,;")
+    code = re.sub(r"\s+", "", _code_tokens(raw)).rstrip(".,;")
     # Party form "33-KH/TU": the number is joined to the type by "-", the issuer follows "/"
     party = re.match(r"^(?P<n>[^/-]*)-(?P<sym>[^/-]+/.+)$", code)
     state = re.match(r"^(?P<n>[^/]*?)(?:/(?P<y>\d{4}))?/(?P<sym>.+)$", code)
@@ -197,7 +239,7 @@ def parse_code(raw: str) -> Code:
 
 
 # a trích yếu line that cannot end there: "... QUY CHẾ LÀM VIỆC CỦA", "... PHỐI HỢP GIỮA", "... TRỰC THUỘC"
-_LINKING_END = re.compile(r"(?<!\w)(?:CỦA|VỀ|VÀ|CHO|VỚI|TẠI|THUỘC|GIỮA|ĐỐI VỚI|TRONG|TRÊN|CÁC|NĂM)$")
+_LINKING_END = re.compile(r"(?:(?<!\w)(?:CỦA|VỀ|VÀ|CHO|VỚI|TẠI|THUỘC|GIỮA|ĐỐI VỚI|TRONG|TRÊN|CÁC|NĂM)|[,\-–])$")
 
 
 def _unquote(subject: str) -> str:
@@ -232,11 +274,14 @@ def _is_subject_end(line: str, subject: list[str]) -> bool:
     return bool(
         patterns.KINH_GUI.match(line)
         or sentence_after_caps
-        # "- Căn cứ Điều lệ Đảng ...": a Party document's căn cứ are bulleted
-        or re.match(r"^(?:[-–+•]\s*)?(Căn cứ|Thực hiện|Thi hành|Theo|Xét|Để|Nhằm|Ngày \d|\d+\.|[IVX]+\.)", line)
-        or len(line) > 250
+        # "- Căn cứ Điều lệ Đảng ...": a Party document's căn cứ are bulleted; the trích yếu's own first line
+        # may open with a verb ("HƯỚNG DẪN" / "Thực hiện quy trình, thủ tục ...") when it is short
+        or re.match(r"^(?:[-–+•]\s*)?(Căn cứ|Thi hành|Xét|Ngày \d|\d+\.|[IVX]+\.)", line)
+        or (bool(re.match(r"^(?:[-–+•]\s*)?(Thực hiện|Theo|Để|Nhằm)\b", line)) and (bool(subject) or len(line) > 160))
+        or (len(line) > 250 and (bool(subject) or not patterns.SUBJECT_LINE.match(line)))
         or (line == line.upper() and subject and not caps_goes_on)
-        or len(subject) >= 5
+        or len(subject) >= 8
+        or sum(len(x) for x in subject) > 450
     )
 
 
@@ -244,6 +289,18 @@ def _is_caps(line: str) -> bool:
     """A line in capitals: "TRIỂN KHAI CÁC GIẢI PHÁP", "VỀ"; not "2020"."""
     letters = [c for c in line if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _new_sentence(line: str, last: str) -> bool:
+    """Does ``line``, opening the next paragraph, start a sentence of its own after the trích yếu line ``last``
+    (both in sentence case, the trích yếu not left hanging on a linking word)?"""
+    return (
+        line[:1].isupper()
+        and not _is_caps(line)
+        and not _is_caps(last)
+        and not _LINKING_END.search(last.upper())
+        and not patterns.SUBJECT_LINE.match(line)
+    )
 
 
 def _typed_title(layout: Layout) -> tuple[str | None, list[str]]:
@@ -263,11 +320,16 @@ def _typed_title(layout: Layout) -> tuple[str | None, list[str]]:
             # the trích yếu is bold under a bold type name; plain text after it is the body
             if not (para.bold and nxt.bold is False)
         ]
-        for line in (ln for run in runs for ln in run):
+        for k, j, line in ((k, j, ln) for k, run in enumerate(runs) for j, ln in enumerate(run)):
             if _is_subject_end(line, subject):
                 break
+            if k and not j and subject and _new_sentence(line, subject[-1]):
+                break  # a paragraph of its own opening with a capital: the body ("Nhân dịp Đại hội ...")
             if not subject and (v := patterns.SUBJECT_LINE.match(line)) and not line.lower().startswith("về"):
                 line = v.group("rest")  # "QUYẾT ĐỊNH / V/v trợ cấp ...": the trích yếu without "V/v"
+                if v.group("paren"):
+                    subject.append(line)
+                    break  # "(V/v Tăng cường ...)": the bracket closes the trích yếu
             subject.append(line)  # a web copy may print the trích yếu in capitals: kept as printed
         return doc_type, subject
     return None, []
@@ -318,8 +380,11 @@ def extract(layout: Layout) -> Header:
             layout.path, "no official header found (no quốc hiệu, no 'Số:' line, no place and date)"
         )
     out = Header()
-    body = " ".join(p.text for p in layout.zone("body")) if layout.scanned else ""
+    body = " ".join(p.text for p in layout.zone("body"))
     out.issuer = split_issuer(header.issuer, scanned=layout.scanned, body=body)
+    if out.issuer.name is None and (authority := _issuing_authority(layout)):
+        # a converter dropped the header's left column: the thẩm quyền line under the title names the issuer
+        out.issuer = Issuer(name=authority)
     if out.issuer.name is None:
         out.warnings.append("Không đọc được tên cơ quan ban hành (issuer not found in the header).")
     if header.number is not None:

@@ -1,7 +1,10 @@
-"""Patterns for the fixed parts of an official document (thể thức), shared by the zone
-assignment and the header / closing extractors.
+"""The language data of the fixed parts of an official document (thể thức): every cue phrase the readers, the
+document grammar (:mod:`pipeline.grammar`) and the header / closing extractors test a line against, in one
+place — the quốc hiệu, "Số:", the place and date, "V/v", "Kính gửi", "Nơi nhận", the signing prefixes, the type
+names, a web page's title and notes, a Công báo running head, a digital-signature note, a receiving stamp.
 
-Each pattern has an example of what it matches beside it; ``tests/test_header.py`` holds more.
+Each pattern has an example of what it matches beside it; ``tests/test_header.py`` and ``tests/test_grammar.py``
+hold more.
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ def type_from_code(symbol: str) -> str | None:
 
 # "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "ĐẢNG CỘNG SẢN VIỆT NAM",
 # matched without diacritics so OCR damage ("CỌNG HÒA XÃ HỘI", "CỘNG HÒA XàHỘI") still finds the quốc hiệu
-_NATIONAL_TITLE_BARE = re.compile(
+NATIONAL_TITLE_BARE = re.compile(
     r"CONG\s*HOA\s+XA\s*HOI|DOC\s+LAP\s*[-–—]?\s*TU\s+DO|DANG\s+CONG\s+SAN\s+VIET\s+NAM", re.IGNORECASE
 )
 _PARTY_TITLE_BARE = re.compile(r"DANG\s+CONG\s+SAN\s+VIET\s+NAM", re.IGNORECASE)
@@ -65,13 +68,13 @@ _PARTY_TITLE_BARE = re.compile(r"DANG\s+CONG\s+SAN\s+VIET\s+NAM", re.IGNORECASE)
 
 def is_national_title(line: str) -> bool:
     """Quốc hiệu, tiêu ngữ or the Party's title line (never part of the issuer)."""
-    return bool(_NATIONAL_TITLE_BARE.search(strip_accents(line)))
+    return bool(NATIONAL_TITLE_BARE.search(strip_accents(line)))
 
 
 def opens_with_national_title(line: str) -> bool:
     """A line that is the quốc hiệu, tiêu ngữ or Party title, not a sentence citing it ("Căn cứ Hiến pháp nước
     Cộng hòa xã hội chủ nghĩa Việt Nam")."""
-    return len(line) <= 60 and bool(_NATIONAL_TITLE_BARE.match(strip_accents(line.strip())))
+    return len(line) <= 60 and bool(NATIONAL_TITLE_BARE.match(strip_accents(line.strip())))
 
 
 def is_party_title(line: str) -> bool:
@@ -80,9 +83,10 @@ def is_party_title(line: str) -> bool:
 
 
 # "Lào Cai, ngày 05 tháng 3 năm 2026", "Hà Nội, ngày    tháng    năm 2026"
-PLACE_DATE = re.compile(r"^(?P<place>[^,\d]{2,60}?)\s*,\s*ngày\b.*\bnăm\b", re.IGNORECASE)
+# and as OCR glues the day to it: "Tp. Hồ Chí Minh, ngày22tháng 01 năm 2013"
+PLACE_DATE = re.compile(r"^(?P<place>[^,\d]{2,60}?)\s*,\s*ngày(?:\b|(?=\d)).*\bnăm\b", re.IGNORECASE)
 # the start of a place-and-date line that wrapped before "năm": "Thành phố Hồ Chí Minh, ngày 05"
-PLACE_DATE_START = re.compile(r"^[^,\d]{2,60}?\s*,\s*ngày\b", re.IGNORECASE)
+PLACE_DATE_START = re.compile(r"^[^,\d]{2,60}?\s*,\s*ngày(?:\b|(?=\d))", re.IGNORECASE)
 
 
 def join_wrapped_date(lines: list[str]) -> list[str]:
@@ -98,7 +102,7 @@ def join_wrapped_date(lines: list[str]) -> list[str]:
 
 # a place-and-date one space after the number, as a converter joins the two cells of a row:
 # "Số: 454/UBND-NCTH Vị Thanh, ngày 6 tháng 4 năm 2011" (the place starts with a capital)
-_PLACE_DATE_INSIDE = re.compile(r"\s(?=[A-ZĐÀ-Ỹ][^,\d]{1,58}?,\s*ngày\b.*\bnăm\b)")
+PLACE_DATE_INSIDE = re.compile(r"\s(?=[A-ZĐÀ-Ỹ][^,\d]{1,58}?,\s*ngày\b.*\bnăm\b)")
 # a decorative rule glued to a cell's text: "Số: 131/2018/TT-BTC ---------------", "------- Độc lập - Tự do"
 _RULE_EDGE = re.compile(r"^[-_=*]{3,}\s+|\s+[-_=*]{3,}$")
 
@@ -113,10 +117,10 @@ def split_side_by_side(line: str) -> list[str]:
     """
     line = _RULE_EDGE.sub("", line.strip())
     bare = strip_accents(line)
-    m = _NATIONAL_TITLE_BARE.search(bare) if len(bare) == len(line) else None
+    m = NATIONAL_TITLE_BARE.search(bare) if len(bare) == len(line) else None
     if m and line[: m.start()].strip():
         return [*split_side_by_side(line[: m.start()]), line[m.start() :].strip()]
-    if NUMBER_LINE.match(line) and (d := _PLACE_DATE_INSIDE.search(line)):
+    if NUMBER_LINE.match(line) and (d := PLACE_DATE_INSIDE.search(line)):
         return [line[: d.start()].strip(), line[d.end() :].strip()]
     return [line] if line else []
 
@@ -128,7 +132,9 @@ NUMBER_LINE = re.compile(r"^Số\s*[:;.]?\s*(?P<code>[^\s/-]*\s*[/-].*?|\d+\s+[A
 # "V/v tiếp tục triển khai ...", "V/v: ...", "V/V ...", "Về việc ..." (V/v abbreviates "về việc";
 # the trích yếu is kept without it)
 # and as OCR and old typists leave it: "Vv chế độ ...", "V.v ...", in quotes: '"Vv chế độ ...'
-SUBJECT_LINE = re.compile(r"^[\"“]?(?:V\s*[/.]?\s*[vV]\b|Về\s+việc\b)\s*:?\s*(?P<rest>.*)$")
+SUBJECT_LINE = re.compile(
+    r"^(?:[\"“]|(?P<paren>\())?(?:V\s*[/.]?\s*[vV]\b|Về\s+việc\b)\s*:?\s*(?P<rest>.*?)(?(paren)\)|)$"
+)  # and in brackets: "(V/v Tăng cường giám sát trong phòng thi)"
 # "Kính gửi: Sở Y tế.", "Kính gửi:", "Kính gửi - Bộ Nội vụ;"
 KINH_GUI = re.compile(r"^Kính\s+gửi\s*:?\s*(?P<rest>.*)$", re.IGNORECASE | re.S)
 # "Nơi nhận:", "Nơi nhận :", "- Nơi nhận:", and as OCR drops a mark: "Noi nhận:", "Nơi nhân:"
@@ -186,18 +192,20 @@ GAZETTE_HEAD_BARE = re.compile(
 )
 # the receiving office's stamp (dấu "ĐẾN", văn bản đến) on a scanned copy, its title alone on a line:
 # "ĐẾN", "ĐẾN:", "CÔNG VĂN ĐẾN", "VĂN BẢN ĐẾN"
-RECEIVED_TITLE_BARE = re.compile(r"^(?:(?:CONG\s*VAN|VAN\s*BAN)\s+)?DEN\s*:?$", re.IGNORECASE)
-# its fields, as printed and filled in by hand: "Số: 1234", "Số đến: 1234", "Ngày: 05/5/2026", "Ngày 05.5.26",
-# "Giờ: 9h30", "Giờ: 14:05", "Chuyển: ...", "Lưu hồ sơ số: ..."
-RECEIVED_NUMBER_BARE = re.compile(r"^So\s*(?:den)?\s*[:.]?\s*(?P<value>\d{1,6})\b", re.IGNORECASE)
+RECEIVED_TITLE_BARE = re.compile(r"^(?:(?:CONG\s*VAN|VAN\s*BAN)\s+)?DEN\s*:?$")
+# its fields, each alone on its line as the stamp prints them and a clerk fills them in: "Số: 1234", "Số đến: 1234",
+# "Ngày: 05/5/2026", "Ngày 05.5.26", "Giờ: 9h30", "Giờ: 14:05", "Giờ 9 giờ 30", "Chuyển: P. Tổng hợp",
+# "Lưu hồ sơ số: 12"
+RECEIVED_NUMBER_BARE = re.compile(r"^So\s*(?:den)?\s*[:.]?\s*(?P<value>\d{1,6})\s*$", re.IGNORECASE)
 RECEIVED_DATE_BARE = re.compile(
-    r"^Ngay\s*(?:den)?\s*[:.]?\s*(?P<day>\d{1,2})\s*[/.-]\s*(?P<month>\d{1,2})\s*[/.-]\s*(?P<year>\d{2,4})\b",
+    r"^Ngay\s*(?:den)?\s*[:.]?\s*(?P<day>\d{1,2})\s*[/.-]\s*(?P<month>\d{1,2})\s*[/.-]\s*(?P<year>\d{2}|\d{4})\s*$",
     re.IGNORECASE,
 )
 RECEIVED_TIME_BARE = re.compile(
-    r"^Gio\s*(?:den)?\s*[:.]?\s*(?P<hour>\d{1,2})\s*(?:[hg:.]\s*(?P<minute>\d{1,2})?)?", re.IGNORECASE
+    r"^Gio\s*(?:den)?\s*[:.]?\s*(?P<hour>\d{1,2})\s*(?:(?:h|g|gio|:|\.)\s*(?P<minute>\d{1,2})?)?\s*(?:phut|p)?\s*$",
+    re.IGNORECASE,
 )
-RECEIVED_FIELD_BARE = re.compile(r"^(?:So|Ngay|Gio|Chuyen|Luu\s*ho\s*so)\b", re.IGNORECASE)
+RECEIVED_OTHER_BARE = re.compile(r"^(?:Chuyen|Luu\s*ho\s*so(?:\s*so)?)\s*[:.]", re.IGNORECASE)
 
 
 # words that open an organisation's name: a header line starting with one begins a new level
@@ -299,3 +307,58 @@ CELL_START = re.compile(
     r"|^[-+•]\s*\S|,\s*ngày\b",
     re.IGNORECASE,
 )
+
+
+# the grammar's finer cues: cells a converter joined on one line, a signature or a list printed on one line,
+# a name, an appendix
+
+# "------", "_____" glued to a cell's text by a converter: "BẢO HIỂM XÃ HỘI VIỆT NAM --------"
+EDGE_RULE = re.compile(r"\s*[-_=*]{3,}\s*")
+
+# "Số:" or "Số" and a code after other text: "... TỈNH KON TUM Số: 435/QĐ-UBND", "... * Số 33-KH/TU"
+NUMBER_INSIDE = re.compile(r"\s(?=Số\s*[:]?\s*[\w.]*\s*[/-])")
+
+# the longest run of capitals at the start that may be a type name ("QUYẾT ĐỊNH", "CHƯƠNG TRÌNH HÀNH ĐỘNG"),
+# before "V/V", "Về việc" or a word that is not in capitals
+TYPE_HEAD = re.compile(
+    r"^((?:[A-ZĐÀ-Ỹ]{2,}\s){0,4}[A-ZĐÀ-Ỹ]{2,})(?=\s+(?:V\s*/\s*[Vv]\b|Về\s+việc|VỀ\s+VIỆC|[A-ZĐÀ-Ỹ][a-zđà-ỹ]))"
+)
+
+# a person's name at the end of a signature block run: "... PHÓ TỔNG GIÁM ĐỐC Phạm Lương Sơn"
+TRAILING_NAME = re.compile(r"(?<=[A-ZĐÀ-Ỹ.,])\s+((?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+\s+){1,4}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+)\s*$")
+
+# a signing prefix inside a run: "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH"
+INNER_AUTHORITY = re.compile(r"\s(?=(?:TM|KT|TL|TUQ|T/M|K/T|T/L)\s*[./]\s*[A-ZĐÀ-Ỹ])")
+
+# a signature block run on after the last Nơi nhận entry: "... (2b). Trung Anh BỘ TRƯỞNG, CHỦ NHIỆM Mai Tiến Dũng"
+TRAILING_SIGNER = re.compile(
+    r"(?<=\S)\s+(?:(?:TM|KT|TL|TUQ|T/M|K/T)\.?\s+)?(?:[A-ZĐÀ-Ỹ]{2,}[,.]?\s+)+(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+\s+){1,4}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+\s*$"
+)
+
+# a Nơi nhận entry after another on one line: "Nơi nhận: - Như trên; - Lưu: VT."
+NEXT_ENTRY = re.compile(r"(?<=[;:.])\s+(?=[-–+•]\s)")
+
+# where an addressee line runs on into the body: "Kính gửi: Bộ Kế hoạch và Đầu tư. Báo Đấu thầu ngày 26 ...",
+# "- Bảo hiểm xã hội Công an nhân dân. (Sau đây viết tắt là ...) Bộ Y tế có ..."
+ADDRESSEE_END = re.compile(r"(?<=[^\W\d_]\.)\s+(?=[A-ZĐÀ-Ỹ(])")
+
+# the body's first words run on after the addressee without a stop: "... trực thuộc Trung ương Thực hiện Luật ..."
+BODY_INSIDE = re.compile(
+    r"\s+(?=(?:Thực\s+hiện|Căn\s+cứ|Theo\s+đề\s+nghị|Để\s+|Nhằm\s+|Tiếp\s+theo|Qua\s+|Trong\s+thời\s+gian)\b)"
+)
+
+# a person's name under the title: "Nguyễn Tuấn Anh", "Lê Thị Thu Hà" (2-6 words, each capitalised)
+PERSON_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\.?\s+){1,5}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
+
+# signing prefixes spelled out: "THAY MẶT ỦY BAN NHÂN DÂN", "KÝ THAY CHỦ TỊCH", "THỪA LỆNH BỘ TRƯỞNG"
+SIGNING_WORDS = re.compile(r"^(?:THAY\s+MẶT|KÝ\s+THAY|THỪA\s+LỆNH|THỪA\s+ỦY\s+QUYỀN)\s+\S")
+
+# an appendix after the signature: "PHỤ LỤC", "Phụ lục I", "DANH MỤC ...", "(Kèm theo Quyết định số ...)"
+APPENDIX_TITLE = re.compile(
+    r"^(?:PHỤ\s+LỤC|Phụ\s+lục\b|DANH\s+MỤC|BIỂU\s+MẪU|Mẫu\s+số|\(?\s*Kèm\s+theo|\(?\s*Ban\s+hành\s+kèm)"
+)
+
+URL = re.compile(r"https?://|www\.", re.I)
+
+# "Nơi nhận:" opens the list; "Nơi nhận văn bản xác định ..." is a sentence about it (a Hướng dẫn on thể thức)
+NOI_NHAN_HEAD = re.compile(r"^[-\s]*N[oơ]i\s+nh[aậâ]n\s*(?::|$|[-–+•]\s|\|)", re.IGNORECASE)

@@ -47,7 +47,8 @@ def _block_lines(layout: Layout) -> tuple[str, list[tuple[str, bool]]] | None:
             for nxt in paras[at + 1 :]:
                 if len(nxt.text) > 200 or _BODY.match(nxt.text):
                     break
-                following += [(ln.strip(), False) for ln in nxt.lines if ln.strip()]
+                # a paragraph's later lines wrap its first ("- Công đoàn Cơ quan Bộ ..., các đại học" / "Quốc gia;")
+                following += [(ln.strip(), k > 0) for k, ln in enumerate(nxt.lines) if ln.strip()]
             return m.group("rest").strip(), following
     return None
 
@@ -89,8 +90,14 @@ def extract(layout: Layout) -> list[str]:
     """The addressees of the Kính gửi block, one each, "- " and ";" stripped."""
     names: list[str] = []
     for line in recipient_lines(layout):
-        for name in split_agencies(_clean(line)):
-            name = _clean(name)
-            if name and name not in names:
+        parts = [_clean(name) for name in split_agencies(_clean(line))]
+        for name in parts:
+            if names and _ATTACHED.match(name) and names[-1] in parts:
+                names[-1] = f"{names[-1]} và {name}"  # "... cao đẳng và các đơn vị trực thuộc": theirs, not another
+            elif name and name not in names:
                 names.append(name)
     return names
+
+
+# a group that belongs to the addressee before it: "... và các đơn vị trực thuộc", "... và các cơ quan liên quan"
+_ATTACHED = re.compile(r"^các\s+(?:đơn\s+vị|cơ\s+quan|tổ\s+chức|phòng|ban)\s+(?:trực\s+thuộc|thuộc|liên\s+quan)$")

@@ -123,7 +123,15 @@ def _fold(text: str) -> str:
 # số and ký hiệu: a number, then "/" or "-" groups that are a year or start with a capital.
 # Matches "22-KH/TU", "164/KH-UBND", "30/2020/NĐ-CP", "64/2025/QH15", "02/2011/TTLT-VPCP-BNV",
 # "2917 /SGDĐT-VP"; never a date ("13/12/2025": "12" is neither a year nor a capital group).
-_CODE = r"(?P<code>\d{1,5}(?:\s?[/-]\s?(?:\d{4}(?![\w])|(?-i:[A-ZĐ])[A-Za-zĐđ0-9&]*))+)"
+# and with an en dash a typist put for the hyphen ("08 –HD/BTCTU"), a Party office's lower-case tail ("2587-CV/VPTW/nb")
+_CODE = (
+    r"(?P<code>\d{1,5}(?:\s?[/\-–—]\s?(?:\d{4}(?![\w])|(?-i:[A-ZĐ])[A-Za-zĐđ0-9&]*))+(?:/(?-i:[a-z]{1,3})(?![\w]))?)"
+)
+# a standard cited by its number: "Tiêu chuẩn TCVN 6909:2001", "QCVN 102:2016/BTTTT", "ISO 9001:2015"
+_STANDARD = re.compile(
+    r"(?<!\w)(?P<type>Tiêu\s+chuẩn\s+|Quy\s+chuẩn(?:\s+kỹ\s+thuật)?(?:\s+quốc\s+gia)?\s+)?"
+    r"(?P<code>(?P<kind>TCVN|QCVN|ISO)\s?\d{2,5}(?:-\d{1,4})*(?::\d{4})?(?:/[A-ZĐ][A-ZĐ0-9&-]*)?)(?![\w:])"
+)
 # ", ngày 05/3/2020", " ngày 01 tháng 6 năm 2009", " ban hành ngày 5-3-2020"
 _DATE = re.compile(
     r"\s*,?\s*(?:(?:được\s+)?ban\s+hành\s+)?ngày\s+"
@@ -190,8 +198,8 @@ def _title() -> re.Pattern[str]:
 
 
 def _clean_code(code: str) -> str:
-    """ "2917 /SGDĐT-VP" → "2917/SGDĐT-VP"."""
-    return re.sub(r"\s+", "", code)
+    """ "2917 /SGDĐT-VP" → "2917/SGDĐT-VP", "08 –HD/BTCTU" → "08-HD/BTCTU"."""
+    return re.sub(r"\s+", "", code).replace("–", "-").replace("—", "-")
 
 
 def code_key(code: str) -> str:
@@ -307,6 +315,10 @@ def _next_in_list(text: str, pos: int, full: re.Pattern[str]) -> re.Match[str] |
 _SENTENCE_BREAK_DOT = re.compile(r"\.(?:\s|$)")
 
 
+# where a code may stand: a number, then "/", "-" or an en dash ("30/2020", "33-KH", "08 –HD")
+_CODE_HINT = re.compile(r"\d\s?[/\-–—]")
+
+
 def find_mentions(text: str, offset: int = 0, block: int = 0) -> list[Mention]:
     """Candidate citations in ``text`` (offsets shifted by ``offset``, tagged ``block``), in order.
 
@@ -344,17 +356,27 @@ def find_mentions(text: str, offset: int = 0, block: int = 0) -> list[Mention]:
         if more is not None and not any(more.start() < e and s < more.end() for s, e in taken):
             add(more, doc_type, more.start(), inherited)
 
-    for m in listed.finditer(text):
+    # most paragraphs cite nothing: the long patterns only run where a code could stand (a digit before "/" or "-")
+    coded = bool(_CODE_HINT.search(text))
+    for m in listed.finditer(text) if coded else ():
         if any(m.start() < e and s < m.end() for s, e in taken):
             continue
         head = _ISSUER_INTRO.match(m.group("mid"))
         found = _issuer_at(m.group("mid"), head.end()) if head else None
         add(m, _type_name(m.group("type")), m.start(), found[0].strip() if found else None)
-    for pattern in (full, law):
+    for pattern in (full, law) if coded else ():
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             add(m, _type_name(m.group("type")), m.start(), None)
+    for m in _STANDARD.finditer(text):
+        if any(m.start() < e and s < m.end() for s, e in taken):
+            continue
+        # a standard keeps the space of its name: "TCVN 6909:2001"
+        code = re.sub(r"^(TCVN|QCVN|ISO)\s?", r"\1 ", m.group("code"))
+        kind = "Quy chuẩn" if m.group("kind") == "QCVN" else "Tiêu chuẩn"
+        out.append(Mention("full", offset + m.start(), offset + m.end(), doc_type=kind, code=code, block=block))
+        taken.append((m.start(), m.end()))
     for m in short.finditer(text):
         if not any(m.start() < e and s < m.end() for s, e in taken):
             out.append(

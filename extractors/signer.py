@@ -16,6 +16,7 @@ from extractors import patterns
 from extractors.casing import title_case, titles
 from models import Signer
 from pipeline.layout import Layout
+from pipeline.normalize import strip_accents
 
 # a person's name: 2–6 words, each capitalised and not the whole line in capitals
 # ("Nguyễn Tuấn Anh", "Lê Thị Thu Hà")
@@ -47,6 +48,13 @@ class Signature(NamedTuple):
 
     signer: Signer
     warnings: list[str]
+
+
+def _known_title(title: str) -> str:
+    """A title spelled as the list of titles spells it when the two differ only in marks and case (OCR's "Phó giám
+    đóc" is "Phó Giám đốc"); any other title as printed."""
+    key = strip_accents(title).lower()
+    return next((t for t in titles() if strip_accents(t).lower() == key), title)
 
 
 def extract(layout: Layout) -> Signature:
@@ -83,7 +91,7 @@ def extract(layout: Layout) -> Signature:
             title = match.group("rest") if match else None
     signer = Signer(
         name=names[name_at] if name_at is not None else None,
-        title=title_case(title) if title else None,
+        title=_known_title(title_case(title)) if title else None,
         authority=authority,  # type: ignore[arg-type]
     )
     warnings = [] if name_at is not None else ["Không đọc được họ tên người ký (signer's name not found)."]

@@ -1000,6 +1000,8 @@ def _title_lines(lines: list[str]) -> int:
         if not letters or not all(ch.isupper() for ch in letters):
             break
         caps += 1
+    if max(caps, 1) >= len(lines):
+        return 0  # every line in capitals: one title, nothing under it
     rest = lines[max(caps, 1)]
     if not rest[:1].isupper():
         return 0  # "I. Nhiệm vụ của các cơ quan" + "thuộc tỉnh": the title itself runs on

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from models import Record
+from pipeline.readers import suffixes
 
 if TYPE_CHECKING:
     from pipeline.settings import Settings
@@ -44,7 +45,7 @@ log = logging.getLogger("pipeline.batch")
 # Suffixes a batch picks up by default. The readers decide by content, not by name, so this
 # only keeps stray files (thumbnails, expected-record JSON, spreadsheets) out of a batch; they
 # are reported in ``skipped.txt``, never silently ignored.
-DOCUMENT_SUFFIXES = frozenset({".pdf", ".docx", ".doc", ".rtf", ".odt", ".txt", ".text", ".md", ".markdown"})
+DOCUMENT_SUFFIXES = suffixes()  # from the readers' registry: every format a reader reads
 
 # How often one document is retried after the worker process running it died (a reader that
 # segfaults on a malformed PDF, the OOM killer). Innocent documents that shared the dead pool

@@ -79,14 +79,13 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_layout(args: argparse.Namespace) -> int:
-    from pipeline import read, zones
+    from pipeline import read
 
     try:
         layout = read(args.file)
     except DirectivesError as exc:
         print(f"directives: {exc.path}: {exc.reason}", file=sys.stderr)
         return 1
-    zones.assign(layout)
     for p in layout.paragraphs:
         note = f"[{p.note}]" if p.note else ""
         print(f"{p.zone:<13} {note}{' | '.join(p.lines) if p.zone != 'body' else p.text}")

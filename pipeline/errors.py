@@ -30,11 +30,17 @@ class DirectivesError(Exception):
 
 
 class UnsupportedFormat(DirectivesError):
-    """Not a PDF, DOCX or text file."""
+    """Not a format any reader reads (the list comes from the readers' registry)."""
 
-    reason_vi = "Định dạng tệp không được hỗ trợ (chỉ nhận PDF, DOCX, TXT, MD)"
     advice_vi = "Lưu văn bản dưới dạng PDF hoặc DOCX rồi gửi lại."
     advice_en = "Save the document as PDF or DOCX and drop it again."
+
+    # the list of formats comes from the readers' registry, read when asked
+    @property
+    def reason_vi(self) -> str:  # type: ignore[override]
+        from pipeline.readers import formats
+
+        return f"Định dạng tệp không được hỗ trợ (chỉ nhận {formats()})"
 
 
 class UnreadableFile(DirectivesError):

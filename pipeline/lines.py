@@ -108,3 +108,4 @@ class Lines:
     warnings: list[str] = field(default_factory=list)
     scanned: bool = False  # some text came from OCR: extractors may repair typical OCR damage
     received: Received | None = None  # a receiving office's "ĐẾN" stamp read off a scan (kept out of the lines)
+    caps_lost: bool = False  # a legacy capitals font (".VnTimeH") lost its name: header lines may read lower case

@@ -1,4 +1,4 @@
-"""The stage order: read → zones → header → recipients → signer → distribution → references → tasks.
+"""The stage order: read (lines) → grammar (zones) → header → recipients → signer → distribution → references → tasks.
 
 ``from pipeline import extract`` is the entry point; this module holds the stages it runs and is the one
 place the record is assembled. Each stage is a function of the :class:`~pipeline.layout.Layout` that
@@ -14,7 +14,6 @@ from pathlib import Path
 
 from extractors import distribution, header, recipients, references, signer, tasks
 from models import Record, Source
-from pipeline import zones
 from pipeline.errors import UnreadableFile
 from pipeline.layout import Layout
 from pipeline.readers import read
@@ -30,7 +29,6 @@ def sha256_of(path: Path) -> str:
 
 def extract_layout(layout: Layout, source: Source) -> Record:
     """Run every extractor over an already-read layout and assemble the record."""
-    zones.assign(layout)
     head = header.extract(layout)
     addressees = recipients.extract(layout)
     signature = signer.extract(layout)

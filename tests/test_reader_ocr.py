@@ -7,6 +7,8 @@ because the point of the warning is that OCR gets some diacritics wrong."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -221,3 +223,101 @@ def test_kh753_timetable_rows(timetable: list[str]) -> None:
         assert date in row
     assert "Trung tâm QLCL" in rows[-1] and "15/7/2026" in rows[-1]
     assert best(rows, "Chọn mẫu ngẫu nhiên, chuẩn bị tài khoản/đường dẫn và hướng dẫn khảo sát") >= 60
+
+
+# --- portal scans and Công báo reprints (fixtures built by tests/fixtures/pdf/build_real_kinds.py) ---
+
+
+def _needs_tesseract() -> None:
+    if shutil.which("tesseract") is None:
+        pytest.skip("tesseract is not installed")
+
+
+def _text_page(pdf: Path) -> str:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        return "".join(page.get_textpage().get_text_range() for page in doc)
+    finally:
+        doc.close()
+
+
+@pytest.fixture(scope="module")
+def portal_scan() -> Lines:
+    _needs_tesseract()
+    from pipeline.readers.pdf import read_pdf_lines
+
+    return read_pdf_lines(FIXTURES / "ocr" / "portal-scan.pdf")
+
+
+def test_portal_scan_is_read_by_ocr_without_its_signature_note(portal_scan: Lines) -> None:
+    assert portal_scan.scanned and [p.scanned for p in portal_scan.pages] == [True]
+    texts = [ln.text for ln in portal_scan.lines]
+    for note in ("Người ký", "Email", "Cơ quan", "Thời gian ký", "CỔNG THÔNG TIN"):
+        assert not any(note in t for t in texts), note
+    assert texts[:2] == ["UBND TỈNH NINH BÌNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
+
+
+def test_received_stamp_is_reported_and_kept_out_of_the_lines(portal_scan: Lines) -> None:
+    from models.record import Received
+
+    assert portal_scan.received == Received(number="1234", date="2026-05-05", time="09:30")
+    texts = " ".join(ln.text for ln in portal_scan.lines)
+    assert "1234" not in texts and "Giờ" not in texts and "9h30" not in texts and "05/5/2026" not in texts
+
+
+def test_handwritten_number_and_day_are_read_in_their_blanks(portal_scan: Lines) -> None:
+    """Written in blue into "Số:      /STC-QLNS" and "ngày    tháng 3": read again over the blank, the
+    pen's ink isolated, and kept because the readings agree."""
+    texts = [ln.text.replace(" ", "") for ln in portal_scan.lines[:8]]
+    assert "Số:125/STC-QLNS" in texts
+    assert "NinhBình,ngày05tháng3năm2026" in texts
+    assert not any("viết tay" in w for w in portal_scan.warnings)
+
+
+def test_portal_scan_record() -> None:
+    _needs_tesseract()
+    from pipeline import extract
+
+    record = extract(FIXTURES / "ocr" / "portal-scan.pdf")
+    assert (record.number, record.issued_date) == ("125", "2026-03-05")
+    assert record.received is not None and record.received.number == "1234"
+
+
+def test_gazette_reprint_with_image_bodies() -> None:
+    """Running heads, page numbers and the "Ký bởi: CÔNG BÁO" note are text; the body is an image (OCR),
+    and on page 2 the signer's block is text beside the image of Nơi nhận."""
+    _needs_tesseract()
+    from pipeline.readers.pdf import read_pdf_lines
+
+    pdf = FIXTURES / "pdf" / "gazette-reprint.pdf"
+    assert "CÔNG BÁO/Số 302" in _text_page(pdf) and "QUYẾT ĐỊNH" not in _text_page(pdf)
+    lines = read_pdf_lines(pdf)
+    assert [p.scanned for p in lines.pages] == [True, True]
+    texts = [ln.text for ln in lines.lines]
+    assert not any(
+        "CÔNG BÁO" in t or t.startswith(("Ký bởi", "Ngày ký", "Cơ quan")) or t in ("44", "45") for t in texts
+    )
+    assert "QUYẾT ĐỊNH" in texts and any(t.startswith("Nơi nhận") for t in texts)
+    signer = [ln for ln in lines.lines if ln.page == 2 and ln.bold]
+    assert [ln.text for ln in signer] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Lê Văn Thành"]  # the text layer's
+
+
+@pytest.mark.parametrize("name", ["nq_115_ba_vi", "cb_qd_109_btc", "tt_37_bca_vehicle"])
+def test_real_handwritten_numbers_are_never_misread(corpus: Path, name: str) -> None:
+    """Tesseract reads these handwritten numbers as "445", "409", "3ƒ": the number is left blank with a
+    warning instead. Whatever is read must be the number on the paper."""
+    _needs_tesseract()
+    from pipeline.readers.pdf import read_pdf_lines
+
+    gold = json.loads((corpus / "gold" / f"{name}.gold.json").read_text(encoding="utf-8"))
+    lines = read_pdf_lines(corpus / "docs" / f"{name}.pdf", max_pages=1)
+    assert lines.scanned
+    number_line = next(ln.text for ln in lines.lines if ln.text.startswith("Số") and "/" in ln.text)
+    digits = re.match(r"Số\s*:?\s*(\d*)", number_line)
+    assert digits is not None and digits.group(1) in ("", gold["number"]), number_line
+    if not digits.group(1):
+        assert any("viết tay" in w and "number" in w for w in lines.warnings)
+    texts = [ln.text for ln in lines.lines]
+    assert not any(t.startswith(("Người ký", "Ký bởi", "Thời gian ký", "Ngày ký")) or "CÔNG BÁO/" in t for t in texts)

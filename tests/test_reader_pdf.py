@@ -13,10 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import NoText, UnreadableFile
+from pipeline.grammar import layout as grammar_layout
 from pipeline.layout import SUPERSCRIPT_DIGITS, Layout
 from pipeline.normalize import normalize_text
 from pipeline.readers import read
-from pipeline.readers.pdf import ENGINES, PageWords, Rule, Word, read_pdf, words_to_layout
+from pipeline.readers.pdf import ENGINES, PageWords, Rule, Word, read_pdf, to_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -300,7 +301,7 @@ def test_merged_cells_come_out_as_the_docx_reader_gives_them() -> None:
     words += _place("2", 89, 198) + _place("Tổ chức tọa đàm", 119, 198) + _place("Tháng 9/2026", 424, 198)
     words += _place("Sau bảng là một đoạn văn.", 85, 240, 11.0)
     rule = [Rule(120, 40, 200, 40)]  # the short rule under the issuer
-    layout = words_to_layout([PageWords(1, 595, 842, words, rules + rule)], "<table>")
+    layout = grammar_layout(to_lines([PageWords(1, 595, 842, words, rules + rule)], "<table>"))
     assert texts(layout, "body") == [
         INTRO,
         "TT | Nhiệm vụ | Chủ trì | Thời gian",
@@ -369,7 +370,7 @@ def _typeset(paragraphs: list[list[str]], chars_per_line: int, lines_per_page: i
 @given(st.lists(_SENTENCE, min_size=1, max_size=6), st.integers(60, 90), st.integers(3, 30))
 def test_reflow_keeps_every_word_in_order(paragraphs: list[list[str]], width: int, per_page: int) -> None:
     pages = _typeset(paragraphs, width, per_page)
-    layout = words_to_layout(pages, "<typeset>")
+    layout = grammar_layout(to_lines(pages, "<typeset>"))
     paragraphs = [[normalize_text(w) for w in para] for para in paragraphs]  # "oà" prints as "òa"
     expected = [w for para in paragraphs for w in para]
     got = " ".join(p.text for p in layout.paragraphs).replace(".", "").split()

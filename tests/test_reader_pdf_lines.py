@@ -12,10 +12,21 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.grammar import layout as grammar_layout
 from pipeline.layout import SUPERSCRIPT_DIGITS
 from pipeline.lines import Line, Lines
 from pipeline.normalize import normalize_text
-from pipeline.readers.pdf import ENGINES, PageWords, Rule, Word, join_lines, read_pdf_lines, to_lines, words_to_layout
+from pipeline.readers.pdf import (
+    ENGINES,
+    PageWords,
+    Rule,
+    Word,
+    build_lines,
+    join_lines,
+    page_words,
+    read_pdf_lines,
+    to_lines,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -206,7 +217,7 @@ def test_a_header_drawn_with_borders_is_reported_as_cells() -> None:
         (0, 1): ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"],
     }
     assert next(ln.text for ln in lines.lines if ln.cell is None) == "Kính gửi: Sở Nội vụ."
-    layout = words_to_layout([page], "<ruled header>")
+    layout = grammar_layout(to_lines([page], "<ruled header>"))
     assert not any(" | " in p.text for p in layout.paragraphs)  # the first landing reads it as text
 
 
@@ -240,3 +251,83 @@ def test_seed003_lines(corpus: Path) -> None:
     notes = [ln for ln in lines.lines if ln.note]
     assert {ln.note for ln in notes} == {"1"} and notes[0].text.startswith("Kế hoạch số 164/KH-UBND")
     assert lines.page_count == 3
+
+
+# --- the real kinds of PDF (fixtures built by tests/fixtures/pdf/build_real_kinds.py) -------------
+
+FIXTURES = ROOT / "tests" / "fixtures" / "pdf"
+
+
+def _plain_text(pdf: Path) -> str:
+    """What PDFium's text page holds, the way a plain-text extractor sees the file."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        return "".join(page.get_textpage().get_text_range() for page in doc)
+    finally:
+        doc.close()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_numbers_stamped_after_signing_are_read_into_their_blanks(engine: str) -> None:
+    """An e-office system stamped "125" and "05" into "Số:      /STC-QLNS" and "ngày    tháng" as
+    annotations: not in the text page, read from their appearance and merged where they print."""
+    pdf = FIXTURES / "eoffice-stamped.pdf"
+    assert "125" not in _plain_text(pdf)  # the case: the text page leaves the stamps out
+    texts = [ln.text for ln in read_pdf_lines(pdf, engine=engine).lines]  # type: ignore[arg-type]
+    assert "Số: 125 /STC-QLNS" in texts
+    assert "Ninh Bình, ngày 05 tháng 3 năm 2026" in texts
+
+
+def test_stamped_number_and_date_reach_the_record() -> None:
+    from pipeline import extract
+
+    record = extract(FIXTURES / "eoffice-stamped.pdf")
+    assert (record.number, record.symbol, record.issued_date) == ("125", "STC-QLNS", "2026-03-05")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_letters_from_a_fallback_font_stay_in_their_words(engine: str) -> None:
+    from docx import Document
+
+    pdf = FIXTURES / "fallback-font.pdf"
+    fonts = {w.font.split("+")[-1] for p in page_words(pdf) for w in p.words if w.font}
+    assert any(f.startswith("DejaVu") for f in fonts) and any(f.startswith("Liberation") for f in fonts)
+    lines = read_pdf_lines(pdf, engine=engine)  # type: ignore[arg-type]
+    source = [p.text for p in Document(str(pdf.with_suffix(".docx"))).paragraphs]
+    assert " ".join(ln.text for ln in lines.lines) == normalize_text(" ".join(source))
+    assert lines.lines[0].text == "BẢO HIỂM XÃ HỘI VIỆT NAM"
+
+
+def test_signature_notes_and_gazette_heads_are_page_furniture() -> None:
+    from pipeline.readers.pdf.furniture import drop_page_furniture
+
+    words = _place("Ký bởi: CÔNG BÁO NƯỚC CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 22, 4, 6.0)
+    words += _place("Cơ quan: VĂN PHÒNG CHÍNH PHỦ", 22, 11, 6.0)
+    words += _place("Ngày ký: 2026-06-02 08:06:33 +07:00", 22, 18, 6.0)
+    words += _place("CÔNG BÁO/Số 302/Ngày 02-06-2026", 205, 30, 12.0) + _place("44", 525, 30, 12.0)
+    words += _place("THỦ TƯỚNG CHÍNH PHỦ", 106, 71) + _place("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 300, 71)
+    words += _place("Cơ quan: Sở Nội vụ chủ trì, phối hợp với các sở, ngành.", 85, 400)
+    page = PageWords(1, 595, 842, words)
+    kept = drop_page_furniture(build_lines(page), page)
+    assert [ln.text for ln in kept] == [
+        "THỦ TƯỚNG CHÍNH PHỦ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Cơ quan: Sở Nội vụ chủ trì, phối hợp với các sở, ngành.",  # a lone "Cơ quan:" is text
+    ]
+
+
+def test_hanoi_e_office_copy(corpus: Path) -> None:
+    texts = [ln.text for ln in read_pdf_lines(corpus / "docs" / "hanoi_tb_453_flag.pdf").lines]
+    assert "Số: 453 /TB-UBND" in texts
+    assert "Hà Nội, ngày 29 tháng 4 năm 2026" in texts
+
+
+def test_gazette_reprint_with_text_body(corpus: Path) -> None:
+    lines = read_pdf_lines(corpus / "docs" / "cb_qd_892_ttg.pdf")
+    assert not lines.scanned
+    assert not any("CÔNG BÁO" in ln.text or ln.text.startswith(("Ký bởi", "Ngày ký")) for ln in lines.lines)
+    first = lines.lines[:2]
+    assert [ln.text for ln in first] == ["THỦ TƯỚNG CHÍNH PHỦ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
+    assert first[0].row == first[1].row
+    assert not any(re.fullmatch(r"\d{2,3}", ln.text) for ln in lines.lines)  # the gazette's page numbers

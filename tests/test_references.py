@@ -34,6 +34,22 @@ def _rows(record: Cited) -> list[tuple[str | None, str, str | None, str | None, 
 
 # (body paragraphs, expected (doc_type, code, issued_date, issuer, mentions))
 TABLE = [
+    # a standard by its number keeps the space of its name; a quy chuẩn is one too
+    (
+        ["Phông chữ theo Tiêu chuẩn TCVN 6909:2001 và Quy chuẩn QCVN 102:2016/BTTTT về cấu trúc gói tin."],
+        [("Tiêu chuẩn", "TCVN 6909:2001", None, None, 1), ("Quy chuẩn", "QCVN 102:2016/BTTTT", None, None, 1)],
+    ),
+    # a typist's en dash for the hyphen, spaced; a Party office's lower-case tail on the code
+    (
+        [
+            "Hướng dẫn này thay thế Hướng dẫn số 08 –HD/BTCTU ngày 16/8/2017 và Công văn số 2587-CV/VPTW/nb, "
+            "ngày 25/5/2010 của Văn phòng Trung ương Đảng."
+        ],
+        [
+            ("Hướng dẫn", "08-HD/BTCTU", "2017-08-16", None, 1),
+            ("Công văn", "2587-CV/VPTW/nb", "2010-05-25", "Văn phòng Trung ương Đảng", 1),
+        ],
+    ),
     # state, full form with issuer cut before "về"
     (
         ["Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ về công tác văn thư;"],

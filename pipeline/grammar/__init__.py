@@ -113,6 +113,8 @@ def layout(doc: Lines) -> Layout:
     out += notes.paragraphs(
         [r for r in all_rows if r.zone == "footnote"] + [r for r in content if r.zone == "footnote"]
     )
+    if doc.caps_lost:
+        _restore_caps(out)
     result = Layout(
         path=doc.path,
         media_type=doc.media_type,
@@ -140,7 +142,7 @@ def _body_and_closing(content: list[Row], end: int, tables: dict[int, regions.Ta
             state = "body"
             formula = not has_formula
         elif state == "body" and regions.opens_closing(
-            row, prev, tables, frame, content[k + 1 : k + 16], formula, near_end=len(content) - k <= 20
+            row, prev, tables, frame, content[k + 1 : k + 31], formula, near_end=len(content) - k <= 20
         ):
             state = "closing"
             in_table = row.cell
@@ -160,3 +162,17 @@ def _segments(rows_: Sequence[Row]) -> list[tuple[str, list[Row]]]:
         else:
             out.append((row.zone, [row]))
     return out
+
+
+def _restore_caps(paras: list[Paragraph]) -> None:
+    """Header and signer lines typed in ".VnTimeH" read as lower case once the font name is lost: put them back
+    in capitals (see :func:`pipeline.legacy.restore_caps`)."""
+    from pipeline import legacy
+
+    for para in paras:
+        if para.zone not in ("header_left", "header_right", "closing_right"):
+            continue
+        text = legacy.restore_caps(para.text)
+        if text != para.text:  # the whole paragraph was lower case: every line was typed in capitals
+            para.text = text
+            para.lines = [legacy.restore_caps(line) for line in para.lines]

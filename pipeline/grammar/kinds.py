@@ -41,13 +41,9 @@ def is_kinh_gui(text: str) -> bool:
     return bool(patterns.KINH_GUI.match(text))
 
 
-# "Nơi nhận:" opens the list; "Nơi nhận văn bản xác định ..." is a sentence about it (a Hướng dẫn on thể thức)
-_NOI_NHAN_HEAD = re.compile(r"^[-\s]*N[oơ]i\s+nh[aậâ]n\s*(?::|$|[-–+•]\s|\|)", re.IGNORECASE)
-
-
 def is_noi_nhan(text: str) -> bool:
     """ "Nơi nhận:", "Nơi nhận", "- Nơi nhận:", OCR's "Noi nhận:", "Nơi nhận - Như trên;"."""
-    return bool(_NOI_NHAN_HEAD.match(text))
+    return bool(patterns.NOI_NHAN_HEAD.match(text))
 
 
 def is_authority(text: str) -> bool:

@@ -23,12 +23,11 @@ from pipeline.grammar.rows import Row, _piece
 
 # how far down the quốc hiệu may stand (web notes, a title, a table of contents of the page above it)
 _LOOK = 16
-_URL = re.compile(r"https?://|www\.", re.I)
 
 
 def _is_chrome(text: str) -> bool:
     """A web page's own line: its title, a note about the document, a source link, a lone heading mark."""
-    return bool(patterns.WEB_TITLE.match(text) or patterns.WEB_NOTE.match(text) or _URL.search(text))
+    return bool(patterns.WEB_TITLE.match(text) or patterns.WEB_NOTE.match(text) or patterns.URL.search(text))
 
 
 def _strip_title(row: Row, title: str) -> Row:
@@ -69,11 +68,17 @@ def header_start(rows: Sequence[Row]) -> int | None:
 
 
 def _anchors(row: Row) -> bool:
-    """A row only a header holds: the number, the place and date, an issuer's name in capitals."""
-    text = row.first.text.strip()
-    if _is_chrome(text):
+    """A row only a header holds: the number, the place and date, an issuer's name in capitals (in any of the cells a
+    converter joined on the row: "ỦY BAN NHÂN DÂN TỈNH X Số: 88/QĐ-UBND X, ngày ...")."""
+    from pipeline.grammar.rows import split_joined
+
+    if _is_chrome(row.first.text.strip()):
         return False
-    return kinds.is_number(text) or kinds.is_place_date(text) or (kinds.is_caps(text) and kinds.is_org_line(text))
+    for piece in split_joined(row.first):
+        text = piece.text.strip()
+        if kinds.is_number(text) or kinds.is_place_date(text) or (kinds.is_caps(text) and kinds.is_org_line(text)):
+            return True
+    return False
 
 
 def _block_head(rows: Sequence[Row], i: int) -> Row:

@@ -16,7 +16,6 @@ the strongest evidence the reader gave:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Literal
 
@@ -134,10 +133,22 @@ def opens_closing(
         return tables.get(row.first.cell.table) == "closing"  # type: ignore[union-attr]
     first = row.first
     if kinds.is_noi_nhan(first.text):
-        if row.positioned and frame is not None:
-            return (first.x0 or 0.0) < frame.center
-        # a Nơi nhận list stands by the signature (before or after it), at the end of the document
-        return near_end or any(kinds.is_authority(r.text) or is_person_name(r.text) for r in after)
+        # beside the signer on its row, or a list with its "Lưu" line by the signature (a Nơi nhận quoted as an
+        # example in a Hướng dẫn is neither)
+        if row.positioned and frame is not None and (first.x0 or 0.0) >= frame.center:
+            return False
+        if len(row.runs) > 1 and any(kinds.is_authority(r.text) or kinds.is_caps(r.text) for r in row.runs[1:]):
+            return True
+        # a Nơi nhận list stands by the signature (before or after it), at the end of the document; its "Lưu"
+        # line ends it
+        # (a signing line alone is not enough: an example's ends in "Họ và tên", a signature in a name); and the
+        # body does not go on to its closing formula after it
+        for r in after[:15]:
+            if patterns.CLOSING_FORMULA.search(r.text):
+                return False  # the body goes on to its closing formula: this list was quoted inside it
+            if _signs(r.text):
+                return True
+        return not _formula_follows(after) and (near_end or _ends_list(after))
     if row.positioned and frame is not None:
         right = [r for r in row.runs if (r.x0 or 0.0) > frame.left + 0.4 * frame.width]
         if not right or (len(row.runs) == 1 and is_full_width(first, frame) and (first.x0 or 0.0) < frame.center):
@@ -157,7 +168,7 @@ def opens_closing(
     )
     if signs:
         # a signature block ends in a name (a signing line quoted as an example ends in "Họ và tên")
-        return any(is_person_name(r.text) for r in after[:6]) or any(kinds.is_noi_nhan(r.text) for r in after)
+        return any(is_person_name(r.text) for r in after[:6]) or any(kinds.is_noi_nhan(r.text) for r in after[:15])
     # after the closing formula, a title in capitals alone: "CHỦ TỊCH" over the signer's name
     return (
         bool(patterns.CLOSING_FORMULA.search(prev.text))
@@ -169,30 +180,49 @@ def opens_closing(
     )
 
 
-# a person's name under the title: "Nguyễn Tuấn Anh", "Lê Thị Thu Hà" (2-6 words, each capitalised)
-_PERSON = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\.?\s+){1,5}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
+def _signs(text: str) -> bool:
+    """A signer's name, alone or at the end of a signature block printed on one line ("TM. ỦY BAN NHÂN DÂN KT. CHỦ
+    TỊCH PHÓ CHỦ TỊCH Nguyễn Hữu Tháp")."""
+    if is_person_name(text):
+        return True
+    if not (kinds.is_authority(text.strip()) or kinds.is_caps(text.split(" ")[0])):
+        return False
+    from pipeline.grammar.rows import _signer_pieces
+
+    pieces = _signer_pieces(text.strip())
+    return len(pieces) > 1 and is_person_name(pieces[-1])
 
 
 def is_person_name(text: str) -> bool:
-    return bool(_PERSON.match(text.strip()))
+    return bool(patterns.PERSON_NAME.match(text.strip()))
 
 
-# signing prefixes spelled out: "THAY MẶT ỦY BAN NHÂN DÂN", "KÝ THAY CHỦ TỊCH", "THỪA LỆNH BỘ TRƯỞNG"
-_SIGNING_WORDS = re.compile(r"^(?:THAY\s+MẶT|KÝ\s+THAY|THỪA\s+LỆNH|THỪA\s+ỦY\s+QUYỀN)\s+\S")
+def _formula_follows(after: Sequence[Row]) -> bool:
+    """Does the body's closing formula ("./.") come in the rows after, before any appendix or attached document?"""
+    for row in after:
+        text = row.text.strip()
+        if _is_appendix_title(text) or kinds.is_type_title(text):
+            return False
+        if patterns.CLOSING_FORMULA.search(text):
+            return True
+    return False
+
+
+def _ends_list(after: Sequence[Row]) -> bool:
+    """Does a Nơi nhận list end in its "Lưu" line right before an appendix (a copy whose signature is an image)?"""
+    for k, row in enumerate(after[:12]):
+        if patterns.LUU.match(row.text.strip()):
+            rest = [r for r in after[k + 1 : k + 3] if r.text.strip()]
+            return bool(rest) and (_is_appendix_title(rest[0].text) or kinds.is_type_title(rest[0].text))
+    return False
 
 
 def _is_signing_word(text: str) -> bool:
-    return bool(_SIGNING_WORDS.match(text))
-
-
-# an appendix after the signature: "PHỤ LỤC", "Phụ lục I", "DANH MỤC ...", "(Kèm theo Quyết định số ...)"
-_APPENDIX = re.compile(
-    r"^(?:PHỤ\s+LỤC|Phụ\s+lục\b|DANH\s+MỤC|BIỂU\s+MẪU|Mẫu\s+số|\(?\s*Kèm\s+theo|\(?\s*Ban\s+hành\s+kèm)"
-)
+    return bool(patterns.SIGNING_WORDS.match(text))
 
 
 def _is_appendix_title(text: str) -> bool:
-    return bool(_APPENDIX.match(text.strip()))
+    return bool(patterns.APPENDIX_TITLE.match(text.strip()))
 
 
 def closes_closing(row: Row, in_table: bool, tables: dict[int, TableKind], frame: Frame | None) -> bool:

@@ -74,10 +74,6 @@ def _cut(line: Line, at: list[int]) -> list[Line]:
     return out
 
 
-# "------", "_____" glued to a cell's text by a converter: "BẢO HIỂM XÃ HỘI VIỆT NAM --------"
-_EDGE_RULE = re.compile(r"\s*[-_=*]{3,}\s*")
-
-
 def split_joined(line: Line) -> list[Line]:
     """``line`` cut where a converter joined two cells with one space.
 
@@ -95,7 +91,7 @@ def split_joined(line: Line) -> list[Line]:
         return [line]
     cuts: list[int] = []
     # a rule between two cells' texts ("... VIỆT NAM -------- CỘNG HÒA ..."), or at either end
-    for m in _EDGE_RULE.finditer(text):
+    for m in patterns.EDGE_RULE.finditer(text):
         cuts += [m.start(), m.end()]
     pieces = _cut(line, cuts) if cuts else [line]
     pieces = [p for p in pieces if not kinds.is_rule(p.text)]
@@ -112,24 +108,22 @@ def _split_cues(line: Line) -> list[Line]:
     if len(bare) == len(text) and len(text) <= 400:
         # the quốc hiệu, tiêu ngữ or Party title after other text: "ỦY BAN NHÂN DÂN CỘNG HÒA ...",
         # "... CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc"
-        for m in re.finditer(
-            r"CONG\s*HOA\s+XA\s*HOI|DOC\s+LAP\s*[-–—]?\s*TU\s+DO|DANG\s+CONG\s+SAN\s+VIET\s+NAM", bare, re.I
-        ):
+        for m in patterns.NATIONAL_TITLE_BARE.finditer(bare):
             if m.start() > 0 and text[: m.start()].strip() and not _inside_sentence(text, m.start()):
                 cuts.append(m.start())
     # the number after the issuer's name: "ỦY BAN NHÂN DÂN TỈNH KON TUM Số: 435/QĐ-UBND ..."
-    number = _NUMBER_INSIDE.search(text)
+    number = patterns.NUMBER_INSIDE.search(text)
     if number and kinds.is_caps(text[: number.start()]):
         cuts.append(number.end())
     # a type name in capitals run into what follows it: "QUYẾT ĐỊNH V/V BAN HÀNH ...", "KẾ HOẠCH Triển khai ..."
-    head = _TYPE_HEAD.match(text)
+    head = patterns.TYPE_HEAD.match(text)
     if head and patterns.is_type_line(head.group(1)) and len(text) > head.end():
         cuts.append(head.end())
     # "Số: 73/UBND-TH Hậu Giang, ngày 12 tháng 1 năm 2018", "Số: 296/BHXH-CSYT V/v hướng dẫn ..."
     if re.match(r"^Số\b", text):
         after = re.search(r"^Số\s*[:;.]?\s*\S*", text)
         start = after.end() if after else 0
-        for cue in (patterns._PLACE_DATE_INSIDE, patterns.SUBJECT_INSIDE):
+        for cue in (patterns.PLACE_DATE_INSIDE, patterns.SUBJECT_INSIDE):
             found = cue.search(text, start)
             if found:
                 cuts.append(found.end())
@@ -142,8 +136,16 @@ def _split_cues(line: Line) -> list[Line]:
         if year and patterns.PLACE_DATE.search(text):
             rest = text[year.end() :]
             nxt = re.search(r"\S", rest)
-            if nxt and (kinds.is_type_title(rest.strip()) or kinds.is_subject(rest.strip())):
+            head_after = patterns.TYPE_HEAD.match(rest.strip())
+            typed = kinds.is_type_title(rest.strip()) or bool(head_after and patterns.is_type_line(head_after.group(1)))
+            if nxt and (typed or kinds.is_subject(rest.strip())):
                 cuts.append(year.end() + nxt.start())
+    # the thẩm quyền line run into a trích yếu in capitals that ends in a quote: "... TRONG TÌNH HÌNH MỚI” ỦY BAN NHÂN
+    # DÂN TỈNH KON TUM"
+    for q in re.finditer(r"(?<=[”\"»])\s+", text):
+        rest = text[q.end() :]
+        if patterns.ISSUING_AUTHORITY.match(rest) and kinds.is_caps(text[: q.start()]):
+            cuts.append(q.end())
     # "... thực hiện./. Nơi nhận: ..."
     noi_nhan = patterns.NOI_NHAN_INSIDE.search(text)
     if noi_nhan and noi_nhan.end() < len(text):
@@ -156,15 +158,6 @@ def _split_cues(line: Line) -> list[Line]:
         # each piece may hold a cue of its own ("... VIỆT NAM Độc lập - Tự do ..." after a split)
         out.extend([piece] if piece.text == text else _split_cues(piece))
     return out
-
-
-# "Số:" or "Số" and a code after other text: "... TỈNH KON TUM Số: 435/QĐ-UBND", "... * Số 33-KH/TU"
-_NUMBER_INSIDE = re.compile(r"\s(?=Số\s*[:]?\s*[\w.]*\s*[/-])")
-# the longest run of capitals at the start that may be a type name ("QUYẾT ĐỊNH", "CHƯƠNG TRÌNH HÀNH ĐỘNG"),
-# before "V/V", "Về việc" or a word that is not in capitals
-_TYPE_HEAD = re.compile(
-    r"^((?:[A-ZĐÀ-Ỹ]{2,}\s){0,4}[A-ZĐÀ-Ỹ]{2,})(?=\s+(?:V\s*/\s*[Vv]\b|Về\s+việc|VỀ\s+VIỆC|[A-ZĐÀ-Ỹ][a-zđà-ỹ]))"
-)
 
 
 def _inside_sentence(text: str, at: int) -> bool:
@@ -243,8 +236,10 @@ def unsplit(rows_: list[Row], end: int) -> list[Row]:
     for row in rows_[end:]:
         if row.origin is None:
             out.append(row)
-        elif out and out[-1].origin is row.origin:
-            out.append(row)  # the row was cut at the header's end: its first part stays in the header
+        elif (out and out[-1].origin is row.origin) or kinds.is_type_title(row.first.text):
+            # the row was cut at the header's end (its first part stays in the header), or a type name was cut
+            # off the trích yếu a copy ran into it ("QUYẾT ĐỊNH" / "V/V BAN HÀNH ...")
+            out.append(row)
         elif id(row.origin) not in seen:
             seen.add(id(row.origin))
             row.origin.index = row.index
@@ -270,18 +265,6 @@ def split_closing_joins(rows_: list[Row]) -> list[Row]:
     return out
 
 
-# a person's name at the end of a signature block run: "... PHÓ TỔNG GIÁM ĐỐC Phạm Lương Sơn"
-_TRAILING_NAME = re.compile(r"(?<=[A-ZĐÀ-Ỹ.,])\s+((?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+\s+){1,4}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+)\s*$")
-# a signing prefix inside a run: "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH"
-_INNER_AUTHORITY = re.compile(r"\s(?=(?:TM|KT|TL|TUQ|T/M|K/T|T/L)\s*[./]\s*[A-ZĐÀ-Ỹ])")
-# a signature block run on after the last Nơi nhận entry: "... (2b). Trung Anh BỘ TRƯỞNG, CHỦ NHIỆM Mai Tiến Dũng"
-_TRAILING_SIGNER = re.compile(
-    r"(?<=\S)\s+(?:(?:TM|KT|TL|TUQ|T/M|K/T)\.?\s+)?(?:[A-ZĐÀ-Ỹ]{2,}[,.]?\s+)+(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+\s+){1,4}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+\s*$"
-)
-# a Nơi nhận entry after another on one line: "Nơi nhận: - Như trên; - Lưu: VT."
-_NEXT_ENTRY = re.compile(r"(?<=[;:])\s+(?=[-–+•]\s)")
-
-
 def _signer_pieces(text: str) -> list[str]:
     """A signature block printed on one line, as its lines: authority, title, name.
 
@@ -294,13 +277,13 @@ def _signer_pieces(text: str) -> list[str]:
     """
     from extractors.casing import titles
 
-    name = _TRAILING_NAME.search(text)
+    name = patterns.TRAILING_NAME.search(text)
     caps = text[: name.start()].strip() if name else text.strip()
     if not caps or (name is None and not kinds.is_authority(caps)) or not kinds.is_caps(caps):
         return [text]
     if not re.search(r"[A-ZĐÀ-Ỹ]{2,}\s+[A-ZĐÀ-Ỹ]{2,}", caps):
         return [text]  # "PGS.TS. Lê Thị Mai", "Đại tá ...": a degree or rank before the name, not a title
-    parts = [p.strip() for p in _INNER_AUTHORITY.split(caps) if p.strip()]
+    parts = [p.strip() for p in patterns.INNER_AUTHORITY.split(caps) if p.strip()]
     known = {t.upper() for t in titles()}
     last = parts[-1]
     m = patterns.AUTHORITY_LINE.match(last)
@@ -329,8 +312,8 @@ def split_signer(rows_: list[Row]) -> list[Row]:
         run = row.first
         pieces = [run.text]
         if kinds.is_noi_nhan(run.text) or run.text.startswith(("-", "–", "+")):
-            pieces = [p for p in _NEXT_ENTRY.split(run.text) if p.strip()]
-            signer = _TRAILING_SIGNER.search(pieces[-1])
+            pieces = [p for p in patterns.NEXT_ENTRY.split(run.text) if p.strip()]
+            signer = patterns.TRAILING_SIGNER.search(pieces[-1])
             if signer:
                 # "- Lưu: VT, ĐMDN (2b). Trung Anh BỘ TRƯỞNG, CHỦ NHIỆM Mai Tiến Dũng": the signature ran on
                 pieces[-1:] = [pieces[-1][: signer.start()], *_signer_pieces(signer.group(0).strip())]
@@ -341,17 +324,6 @@ def split_signer(rows_: list[Row]) -> list[Row]:
             continue
         out.extend(replace(row, runs=[replace(run, text=p.strip())]) for p in pieces if p.strip())
     return out
-
-
-# where an addressee line runs on into the body: "Kính gửi: Bộ Kế hoạch và Đầu tư. Báo Đấu thầu ngày 26 ...",
-# "- Bảo hiểm xã hội Công an nhân dân. (Sau đây viết tắt là ...) Bộ Y tế có ..."
-_ADDRESSEE_END = re.compile(r"(?<=[^\W\d_]\.)\s+(?=[A-ZĐÀ-Ỹ(])")
-
-
-# the body's first words run on after the addressee without a stop: "... trực thuộc Trung ương Thực hiện Luật ..."
-_BODY_INSIDE = re.compile(
-    r"\s+(?=(?:Thực\s+hiện|Căn\s+cứ|Theo\s+đề\s+nghị|Để\s+|Nhằm\s+|Tiếp\s+theo|Qua\s+|Trong\s+thời\s+gian)\b)"
-)
 
 
 def split_addressees(rows_: list[Row], start: int) -> list[Row]:
@@ -367,8 +339,10 @@ def split_addressees(rows_: list[Row], start: int) -> list[Row]:
         if not in_block or len(row.runs) != 1 or k - start > 15:
             out.append(row)
             continue
-        entries = [m.end() for m in _NEXT_ENTRY.finditer(text)]
-        m = (_ADDRESSEE_END.search(text) or _BODY_INSIDE.search(text, 20)) if len(text) > 150 else None
+        entries = [m.end() for m in patterns.NEXT_ENTRY.finditer(text)]
+        m = (patterns.ADDRESSEE_END.search(text) or patterns.BODY_INSIDE.search(text, 20)) if len(text) > 60 else None
+        if m is not None and len(text[m.end() :].split()) < 4:
+            m = None  # "Sở Y tế. (Bản gửi ...)": a note, not a sentence of the body
         if m is not None:
             entries = [e for e in entries if e < m.start()] + [m.end()]
         if not entries:

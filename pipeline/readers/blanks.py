@@ -5,16 +5,17 @@ Tesseract reads print, not handwriting: on a handwritten "115" it reports "445" 
 wrong number is worse than none (the document's identity is its issuer, code and date), so a
 handwritten blank is read again, digits only, over the blank's box alone — the coloured ink isolated
 when it is coloured (a blue pen on black print), else every dark stroke — by two independent passes,
-and kept only when they agree with each other and with the page's OCR. Otherwise the blank is left
-empty and a warning says so: the clerk reads it off the paper.
+and kept only when they agree with each other (and with the page's OCR, when that read plain digits).
+Otherwise the blank is left empty and a warning says so: the clerk reads it off the paper.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,9 +27,9 @@ from pipeline.readers.pdf.words import PageWords, Word
 
 # Where the header stands: the top of the first page.
 _HEADER_SHARE = 0.4
-# "Số:", "Số", "Sô:" as OCR gives it (bare: "So:", "So"), alone or glued to what follows ("Số:115")
-_NUMBER_LABEL = re.compile(r"^So\s*[:;.]?", re.IGNORECASE)
-# the date's words: "ngày", "tháng", "năm" (bare), and what OCR glues to them ("ngày‹2{", "tháng0†")
+# "Số:", "Số", "Sô:" as OCR gives it (bare: "So:", "So")
+_NUMBER_LABEL = re.compile(r"So\s*[:;.]?", re.IGNORECASE)
+# the date's words: "ngày", "tháng", "năm" (bare)
 _DATE_LABELS = ("ngay", "thang", "nam")
 # Ink: gray below this is a stroke; a pixel whose channels differ by more than _COLOURED is pen, not toner.
 _DARK = 160
@@ -40,7 +41,9 @@ _MIN_INK = 40
 @dataclass(slots=True)
 class Blank:
     """A field of the header that may hold handwriting: the label word before it, the words in it as the
-    page's OCR read them, and its box in points."""
+    page's OCR read them, and its box in points. ``pieces`` are the words of its segment cut where OCR
+    glued a label, a blank's content and the ký hiệu into one word ("Số:125/STC-QLNS", "ngày0°tháng"),
+    each with the page word it was cut from."""
 
     field: str  # "number", "day", "month", "year"
     label: Word
@@ -49,7 +52,7 @@ class Blank:
     top: float
     x1: float
     bottom: float
-    suffix: str = ""  # text glued after the blank that is not part of it ("/QĐ-BTC" of "409/QĐ-BTC")
+    pieces: list[tuple[Word, Word]]
     handwritten: bool = False  # filled in after printing (see :func:`find_blanks`)
 
     @property
@@ -62,18 +65,33 @@ def _bare(word: Word) -> str:
     return strip_accents(word.text).lower()
 
 
-def _split_label(word: Word, label: str) -> tuple[Word, Word | None]:
-    """``word`` cut after its label when OCR glued the blank's content to it ("ngày‹2{" → "ngày", "‹2{")."""
-    bare = strip_accents(word.text)
-    m = re.match(label, bare, re.IGNORECASE)
-    end = m.end() if m else len(bare)
-    if end >= len(word.text):
-        return word, None
-    share = end / len(word.text)
-    cut = word.x0 + share * (word.x1 - word.x0)
-    head = Word(word.text[:end], word.x0, cut, word.top, word.bottom, word.size, word.bold, word.italic, word.font)
-    rest = Word(word.text[end:], cut, word.x1, word.top, word.bottom, word.size, word.bold, word.italic, word.font)
-    return head, rest
+def _cut(word: Word, at: Sequence[int]) -> list[Word]:
+    """``word`` cut before each character index in ``at``, the box shared out by characters."""
+    out: list[Word] = []
+    bounds = [0, *sorted(k for k in set(at) if 0 < k < len(word.text)), len(word.text)]
+    width = word.x1 - word.x0
+    for s, e in itertools.pairwise(bounds):
+        x0 = word.x0 + s / len(word.text) * width
+        x1 = word.x0 + e / len(word.text) * width
+        out.append(Word(word.text[s:e], x0, x1, word.top, word.bottom, word.size, word.bold, word.italic, word.font))
+    return out
+
+
+# where OCR glues a blank's content to its label or to the next one: "Số:125", "ngày0°tháng", "409/QĐ"
+_GLUE = re.compile(
+    r"(?<=\S)(?=thang|nam\b)|(?<=^So:)(?=\S)|(?<=^So)(?=\d)|(?<=^ngay)(?=\S)|(?<=^thang)(?=\S)"
+    r"|(?<=^nam)(?=\S)|(?<=[^/\s])(?=/)",
+    re.IGNORECASE,
+)
+
+
+def _pieces(seg: Sequence[Word]) -> list[tuple[Word, Word]]:
+    out: list[tuple[Word, Word]] = []
+    for w in seg:
+        bare = strip_accents(w.text)
+        cuts = [m.start() for m in _GLUE.finditer(bare)] if len(bare) == len(w.text) else []
+        out += [(piece, w) for piece in _cut(w, cuts)] if cuts else [(w, w)]
+    return out
 
 
 # the place-and-date line, bare: "Ha Noi, ngay 29 thang 4 nam 2026", "Thanh pho Ho Chi Minh, ngay ..."
@@ -98,57 +116,50 @@ def find_blanks(page: PageWords) -> list[Blank]:
     for line in lines:
         for seg in line.segments:
             if not number:
-                number = _number_blank(seg, line)
+                number = _number_blank(_pieces(seg), line)
             if not date and _PLACE_DATE_BARE.match(strip_accents(" ".join(w.text for w in seg))):
-                date = _date_blanks(seg, line)
+                date = _date_blanks(_pieces(seg), line)
     return number + date
 
 
-def _number_blank(seg: list[Word], line: VisualLine) -> list[Blank]:
-    if not seg or not _NUMBER_LABEL.match(strip_accents(seg[0].text)) or not _bare(seg[0]).startswith("so"):
+def _number_blank(pieces: list[tuple[Word, Word]], line: VisualLine) -> list[Blank]:
+    words = [p for p, _ in pieces]
+    if not words or not _NUMBER_LABEL.fullmatch(strip_accents(words[0].text)):
         return []
-    label, rest = _split_label(seg[0], r"So\s*[:;.]?")
-    inside: list[Word] = [rest] if rest is not None else []
-    suffix = ""
+    label = words[0]
+    inside: list[Word] = []
     end = None
     apart = False
-    for w in seg[1:]:
-        if "/" in w.text or "-" in w.text[1:]:
-            # the ký hiệu, perhaps with the number glued before it: "409/QD-BTC"
-            k = w.text.find("/") if "/" in w.text else w.text.find("-")
-            if k > 0:
-                cut = w.x0 + k / len(w.text) * (w.x1 - w.x0)
-                inside.append(Word(w.text[:k], w.x0, cut, w.top, w.bottom, w.size))
-                suffix = w.text[k:]
-                end = cut
-            else:
-                end = w.x0
-                apart = bool(inside)
+    for k, w in enumerate(words[1:], 1):
+        if w.text.startswith("/") or "-" in w.text[1:]:
+            end = w.x0
+            # "Số: 115 /NQ-CP": the number stands apart from a ký hiệu printed before it was written
+            apart = bool(inside) and pieces[k][1] is not pieces[k - 1][1]
             break
         inside.append(w)
     if end is None:
         return []  # no ký hiệu after it: not a number line
-    inside = [w for w in inside if w.text.strip()]
     if inside and all(w.text.isdigit() for w in inside) and sum(len(w.text) for w in inside) > 6:
         return []
     handwritten = apart or not _PRINTED.match("".join(w.text for w in inside))
-    return [Blank("number", label, inside, label.x1, line.top, end, line.bottom, suffix, handwritten)]
+    return [Blank("number", label, inside, label.x1, line.top, end, line.bottom, pieces, handwritten)]
 
 
-def _date_blanks(seg: list[Word], line: VisualLine) -> list[Blank]:
+def _date_blanks(pieces: list[tuple[Word, Word]], line: VisualLine) -> list[Blank]:
     """ "ngày ... tháng ... năm ...": the blanks after "ngày" and "tháng" (and "năm" when its year is
     not printed)."""
+    seg = [p for p, _ in pieces]
     heads = [(i, _bare(w)) for i, w in enumerate(seg)]
-    starts = [i for i, b in heads if b.startswith(_DATE_LABELS)]
-    if not any(b.startswith("ngay") for _, b in heads) or not any(b.startswith("thang") for _, b in heads):
+    starts = [i for i, b in heads if b in _DATE_LABELS]
+    if not any(b == "ngay" for _, b in heads) or not any(b == "thang" for _, b in heads):
         return []
     out: list[Blank] = []
     names = {"ngay": "day", "thang": "month", "nam": "year"}
     for n, i in enumerate(starts):
-        key = next(k for k in _DATE_LABELS if heads[i][1].startswith(k))
-        label, rest = _split_label(seg[i], {"ngay": "ngay", "thang": "thang", "nam": "nam"}[key])
+        label = seg[i]
         stop = starts[n + 1] if n + 1 < len(starts) else len(seg)
-        inside = ([rest] if rest is not None else []) + seg[i + 1 : stop]
+        inside = seg[i + 1 : stop]
+        key = heads[i][1]
         if key == "nam" and inside and re.fullmatch(r"\d{4}", "".join(w.text for w in inside).strip(",.")):
             continue  # a printed year
         end = seg[stop].x0 if stop < len(seg) else label.x1 + 3.0 * label.size
@@ -157,7 +168,7 @@ def _date_blanks(seg: list[Word], line: VisualLine) -> list[Blank]:
         text = "".join(w.text for w in inside)
         slack = (end - label.x1) - sum(w.x1 - w.x0 for w in inside)
         handwritten = not _PRINTED.match(text) or slack > 1.2 * label.size
-        out.append(Blank(names[key], label, inside, label.x1, line.top, end, line.bottom, "", handwritten))
+        out.append(Blank(names[key], label, inside, label.x1, line.top, end, line.bottom, pieces, handwritten))
     return out
 
 
@@ -184,6 +195,11 @@ def _digits(tesseract: Any, ink: NDArray[np.bool_], lang: str, psm: int) -> str:
     return "".join(ch for ch in text if ch.isdigit())
 
 
+# The two passes over a blank's ink: the Vietnamese model reading a line, the English one a word; they
+# err differently on a scrawl, so their agreement is worth something.
+_PASSES = (("vie", 7), ("eng", 8))
+
+
 @dataclass(slots=True)
 class Reading:
     """What became of a blank: ``value`` the digits kept (None: unreadable, left empty)."""
@@ -194,9 +210,10 @@ class Reading:
 
 
 def read_blanks(tesseract: Any, rgb: NDArray[np.int16], blanks: Sequence[Blank], dpi: int) -> list[Reading]:
-    """Read each blank again over its own box; a blank with no ink stays as it is (not in the result)."""
+    """Read each handwritten blank again over its own box (the passes of all blanks at once, each a
+    tesseract process); a blank with no ink stays as it is (not in the result)."""
     per_point = dpi / 72.0
-    out: list[Reading] = []
+    inked: list[tuple[Blank, NDArray[np.bool_]]] = []
     for blank in blanks:
         if not blank.handwritten:
             continue  # print: the page's OCR read it
@@ -204,14 +221,22 @@ def read_blanks(tesseract: Any, rgb: NDArray[np.int16], blanks: Sequence[Blank],
         left, right = int(blank.x0 * per_point) + 1, int(blank.x1 * per_point) - 1
         if right - left < 4 or bottom - top < 4:
             continue
-        crop = rgb[max(top, 0) : bottom, max(left, 0) : right]
-        ink = _ink(crop)
-        if int(ink.sum()) < _MIN_INK:
-            continue  # left blank on the paper too
-        readings = (blank.read, _digits(tesseract, ink, "vie", 7), _digits(tesseract, ink, "eng", 8))
+        ink = _ink(rgb[max(top, 0) : bottom, max(left, 0) : right])
+        if int(ink.sum()) >= _MIN_INK:  # else it was left blank on the paper too
+            inked.append((blank, ink))
+    passes = [(ink, lang, psm) for _, ink in inked for lang, psm in _PASSES]
+    with ThreadPoolExecutor(max_workers=max(1, min(len(passes), 4))) as pool:
+        read = list(pool.map(lambda job: _digits(tesseract, *job), passes))
+    out: list[Reading] = []
+    for k, (blank, _) in enumerate(inked):
+        readings = (blank.read, *read[k * len(_PASSES) : (k + 1) * len(_PASSES)])
         main = "".join(w.text for w in blank.words)
-        # three readings, the page's own among them and made of digits only, all alike
-        agreed = readings[0] if readings[0] and _PRINTED.match(main) and len(set(readings)) == 1 else None
+        if _PRINTED.match(main):
+            # the page's OCR read plain digits: kept only if both passes over the ink read them too
+            agreed = readings[0] if len(set(readings)) == 1 else None
+        else:
+            # it read a scrawl ("0°", "Á$3"): the two passes over the ink must agree with each other
+            agreed = readings[1] if readings[1] and readings[1] == readings[2] else None
         if agreed is not None and not _plausible(blank.field, agreed):
             agreed = None
         out.append(Reading(blank, agreed, readings))
@@ -232,32 +257,33 @@ def _plausible(field: str, digits: str) -> bool:
 _FIELD_NAMES = {"number": "số văn bản (number)", "day": "ngày (day)", "month": "tháng (month)", "year": "năm (year)"}
 
 
-def apply(page: PageWords, readings: Sequence[Reading]) -> list[str]:
+def apply(page: PageWords, blanks: Sequence[Blank], readings: Sequence[Reading]) -> list[str]:
     """Put the readings into the page's words: a kept blank holds its digits, an unreadable one is left
-    empty; returns the clerk's warnings for the unreadable ones."""
-    words = page.words
-    gone: set[int] = set()
+    empty, and a word OCR glued over a label and a blank is cut into its pieces ("ngày05tháng" →
+    "ngày" "05" "tháng") for every blank found; returns the clerk's warnings for the unreadable ones."""
+    gone: set[int] = set()  # page words replaced by their pieces
+    dropped: set[int] = set()  # pieces that were a blank's content
+    pieces: dict[int, tuple[Word, Word]] = {}
+    for blank in blanks:
+        for piece, origin in blank.pieces:
+            pieces[id(piece)] = (piece, origin)
     added: list[Word] = []
     unread: list[str] = []
     for reading in readings:
         blank = reading.blank
-        gone.update(id(w) for w in blank.words)
-        for w in words:
-            # words split by the blank (a label with its content glued on, a number glued to the ký hiệu)
-            if w.x0 <= blank.label.x0 + 0.5 and w.x1 >= blank.label.x1 - 0.5 and w.top == blank.label.top:
-                if w.text != blank.label.text:
-                    gone.add(id(w))
-                    added.append(blank.label)
-            if blank.suffix and w.text.endswith(blank.suffix) and w.text != blank.suffix and w.top == blank.label.top:
-                gone.add(id(w))
-                suffix = Word(blank.suffix, blank.x1, w.x1, w.top, w.bottom, w.size, w.bold, w.italic, w.font)
-                added.append(suffix)
+        dropped.update(id(w) for w in blank.words)
         if reading.value is not None:
             size = blank.label.size
             added.append(Word(reading.value, blank.x0 + 1.0, blank.x1 - 1.0, blank.top, blank.bottom, size))
         else:
             unread.append(_FIELD_NAMES[blank.field])
-    page.words = [w for w in words if id(w) not in gone] + added
+    touched = {id(origin) for piece, origin in pieces.values() if id(piece) in dropped or piece is not origin}
+    for piece, origin in pieces.values():
+        if id(origin) in touched:
+            gone.add(id(origin))
+            if id(piece) not in dropped:
+                added.append(piece)
+    page.words = [w for w in page.words if id(w) not in gone] + added
     if not unread:
         return []
     return [
@@ -266,24 +292,3 @@ def apply(page: PageWords, readings: Sequence[Reading]) -> list[str]:
         + ", ".join(f.split("(")[1].rstrip(")") for f in unread)
         + " could not be read reliably and is left blank: read it off the paper.)"
     ]
-
-
-def fill_blanks(path: Path, page: PageWords, tesseract: Any, dpi: int = 300) -> list[str]:
-    """Read the handwritten blanks of a scanned page's header again (see the module docstring), put what
-    is certain into ``page.words`` and return the warnings for what is not."""
-    blanks = find_blanks(page)
-    if not blanks:
-        return []
-    from pipeline.readers.pdf.pdfium import open_pdfium
-
-    doc = open_pdfium(path)
-    try:
-        pdf_page = doc[page.number - 1]
-        try:
-            image = pdf_page.render(scale=dpi / 72.0, draw_annots=False, may_draw_forms=False).to_pil()
-        finally:
-            pdf_page.close()
-    finally:
-        doc.close()
-    rgb = np.asarray(image.convert("RGB")).astype(np.int16)
-    return apply(page, read_blanks(tesseract, rgb, blanks, dpi))

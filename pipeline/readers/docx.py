@@ -6,28 +6,22 @@ interleaved, through content controls, text boxes and nested tables), because py
 python-docx is used for the package: opening the zip and following relationships to the styles,
 numbering, footnotes, endnotes and ``docProps/app.xml`` parts, wherever the package puts them.
 
-What the reader decides, and why:
+What the reader reports (it decides no zones: :mod:`pipeline.grammar` does):
 
-* **Zones by position and content.** The header table (bảng tiêu đề: issuer, "Số", "V/v" left;
-  quốc hiệu, tiêu ngữ, place and date right) is the first table before any long body paragraph
-  that holds header words; its left column (all rows) becomes ``header_left`` and its right
-  column ``header_right``. A table holding "Nơi nhận" or a signing prefix ("TM.", "KT.", ...) is
-  the closing block (``closing_left`` / ``closing_right``). Any other table is data: one ``body``
-  paragraph per row, cells joined with " | ". A table with a single column is only a frame around
-  flowing text, so its content is read as if it were not in a table (this also unwraps a header
-  table nested in a one-cell table). Without a header table the paragraphs before the body are
-  ``unknown`` (:func:`pipeline.zones.assign` classifies them by content); so are the paragraphs
-  after the closing formula ("./.") when the signature is not in a table.
+* **Lines with their source.** Each paragraph's visual lines (a manual line break starts a new one; a tab
+  between column parts is kept as "\\t"), its block number, weight, size and alignment; a table cell's
+  paragraphs with the :class:`~pipeline.lines.Cell` (table, row, column, horizontal extent). A table with a
+  single column is only a frame around flowing text, so its content is reported as if it were not in a
+  table (this also unwraps a header table nested in a one-cell table), and so is a full-width row wrapping
+  a nested table.
 * **Word's list numbers are printed into the text**, resolved through the numbering part as Word
   does for the common cases: counters live per abstract numbering and level, a ``startOverride``
   restarts them the first time its list instance is used, a higher level restarts the lower ones
   (``lvlRestart`` honoured), and numbering can come from the paragraph style.
-* **Footnotes** (chú thích) from the footnotes part become ``footnote`` paragraphs *at the end* of
-  the layout, numbered 1, 2, 3 in order of reference (custom marks kept); the reference in the
-  text becomes a superscript digit ("công vụ¹"). Endnotes share the same counter so markers never
-  collide. Converters that write footnotes as plain paragraphs ("¹ Kế hoạch số ...", or a
-  superscript-formatted digit) are recognised when the body cites the same marker; they are moved
-  to the end too, and a body paragraph the converter split around them is joined again.
+* **Footnotes** (chú thích) from the footnotes part are lines with their marker (``Line.note``) after
+  the body, numbered 1, 2, 3 in order of reference (custom marks kept); the reference in the text
+  becomes a superscript digit ("công vụ¹"). Endnotes share the same counter so markers never collide.
+  Footnotes a converter wrote as plain paragraphs ("¹ Kế hoạch số ...") are found by the grammar.
 * **Page numbers** come from the page breaks Word recorded when it last laid the document out
   (``w:lastRenderedPageBreak``); ``Layout.pages`` from ``docProps/app.xml`` only when that file
   holds real statistics (python-docx and some converters write a template saying 1 page).
@@ -94,28 +88,7 @@ _RUN_CONTAINERS = {
 }
 _DELETED = {_w("del"), _w("moveFrom")}
 
-_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-_FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPTS, "0123456789")
-# a leading footnote marker written as text: "¹ Kế hoạch số 164/KH-UBND ..." or "¹Kế hoạch ..."
-_LEADING_MARK = re.compile(rf"^([{_SUPERSCRIPTS}]+)\s*(?=\S)")
-# decorative rules under the issuer and the tiêu ngữ: "_______", "-----", "*", "* * *", "===="
-_RULE = re.compile(r"^[\s_\-‐‑–—=*·•~.]*$")
 _SPACE_RUN = re.compile(r"[ \t]+")
-# a line inside a body paragraph that begins a new item after a manual line break:
-# "- Sở Nội vụ;", "+ ...", "2. ...", "a) ...", "Điều 3."
-_ITEM_START = re.compile(r"^(?:[-+•–]\s|\d{1,2}(?:\.\d{1,2})*[.)]\s|[a-zđ]\)\s|[IVXLC]{1,6}\.\s|Điều\s+\d)")
-# a body paragraph that starts the text proper (so what is before it is the header): the
-# "Kính gửi" line, the "Căn cứ"/"Thực hiện" preamble of decisions and plans
-_BODY_ANCHOR = re.compile(r"^(?:kinh gui|can cu|thuc hien|thi hanh|theo de nghi)\b")
-# signing prefixes of the signature block: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "T/M BAN THƯỜNG VỤ"
-_SIGNING = re.compile(r"^(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)[.\s]")
-# header words, matched without accents: "CỘNG HÒA", "Độc lập", "ĐẢNG CỘNG SẢN", "Số: 12/...",
-# "Số 33-KH/TU", "V/v", "ngày 05 tháng 3" (not "các sở", which also folds to "so")
-_HEADER_WORDS = re.compile(r"cong hoa|doc lap|dang cong san|\bso\s*:|\bso\s+\d|\bv/v\b|\bngay\b.{0,12}\bthang\b")
-_CLOSING_FORMULA = re.compile(r"\./\.\s*$")
-
-_LONG_PARAGRAPH = 200  # characters: longer than any header line, shorter than most body paragraphs
-_MAX_HEADER_PARAGRAPHS = 25  # an untabled header has at most this many lines before the body
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_comments=True)
 

@@ -1,7 +1,7 @@
 """OCR reader for scanned PDFs (bản quét): pages rendered at 300 dpi, read by Tesseract.
 
 Tesseract's word boxes feed the same layout algorithm as born-digital PDFs
-(:func:`pipeline.readers.pdf.page_layout.words_to_layout`), so the header and signature tables split
+(:mod:`pipeline.grammar`, over :func:`pipeline.readers.pdf.to_lines.to_lines`), so the header and signature tables split
 into their columns the same way. Table borders, which on a scan are pixels rather than
 drawn paths, are found in the page image (:func:`page_rules`) and handed over as the same
 :class:`~pipeline.readers.pdf.words.Rule` objects the vector reader makes, so a ruled task table
@@ -17,7 +17,7 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +25,9 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from models.record import Received
 from pipeline.errors import NoText, UnreadableFile
 from pipeline.layout import Layout
-from pipeline.readers.pdf.page_layout import words_to_layout
 from pipeline.readers.pdf.pdfium import open_pdfium
 from pipeline.readers.pdf.tables import grids
 from pipeline.readers.pdf.words import PageWords, Rule, Word
@@ -268,28 +268,65 @@ def _wipe(region: NDArray[np.uint8]) -> None:
     region[np.repeat(line, _WIPE_PIECE, axis=1)[:, :length]] = 255
 
 
+@dataclass
+class Scan:
+    """What OCR read off a PDF's scanned pages: their words, the receiving office's stamp when the
+    first page carries one, and the clerk's warnings about handwriting it could not read."""
+
+    pages: list[PageWords]
+    received: Received | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
 def ocr_pages(
     path: Path, numbers: Sequence[int], dpi: int = DPI, text: Mapping[int, list[Word]] | None = None
 ) -> list[PageWords]:
-    """Render the given pages (1-based) and OCR them, a few pages in parallel.
+    """Render the given pages (1-based) and OCR them, a few pages in parallel (see :func:`read_scan`,
+    which also reads the first page's stamp and handwriting)."""
+    return _ocr(path, numbers, dpi, text or {})
+
+
+def read_scan(path: Path, numbers: Sequence[int], dpi: int = DPI, text: Mapping[int, list[Word]] | None = None) -> Scan:
+    """OCR the given pages (1-based); on the document's first page, take off the receiving office's
+    "ĐẾN" stamp (:mod:`pipeline.readers.stamps`) and read again the number and day written by hand into
+    the header (:mod:`pipeline.readers.blanks`).
 
     ``text``: words a page's text layer holds beside its image (a Công báo running head, a signer
     block, a signature note), by page number. They are wiped from the image before OCR, so nothing is
     read twice, and come back among the page's words. Annotations are not drawn: what they print is
     in the text layer already (a signature note, a stamped number) or is no text at all.
     """
-    pytesseract = _check_tesseract(path)
+    from pipeline.readers import blanks, stamps
+
+    pages = _ocr(path, numbers, dpi, text or {})
+    scan = Scan(pages)
+    if 1 in numbers:
+        first = pages[list(numbers).index(1)]
+        scan.received = stamps.take_stamp(first)
+        found = blanks.find_blanks(first)
+        readings: list[blanks.Reading] = []
+        if any(blank.handwritten for blank in found):
+            # the page again, in colour this time: a pen's blue or red tells its strokes from the print
+            colour = _render(path, [1], dpi, colour=True)[0][0]
+            rgb = np.asarray(colour.convert("RGB")).astype(np.int16)
+            readings = blanks.read_blanks(_check_tesseract(path), rgb, found, dpi)
+        scan.warnings += blanks.apply(first, found, readings)
+    return scan
+
+
+def _render(
+    path: Path, numbers: Sequence[int], dpi: int, colour: bool = False
+) -> tuple[list[Any], list[tuple[float, float]]]:
+    """The pages' images (grey, or in colour) and sizes in points."""
     doc = open_pdfium(path)
-    scale = 72.0 / dpi
-    text = text or {}
+    images: list[Any] = []
+    sizes: list[tuple[float, float]] = []
     try:
-        images = []
-        sizes = []
         for number in numbers:
             page = doc[number - 1]
             try:
                 sizes.append(page.get_size())
-                bitmap = page.render(scale=dpi / 72.0, grayscale=True, draw_annots=False, may_draw_forms=False)
+                bitmap = page.render(scale=dpi / 72.0, grayscale=not colour, draw_annots=False, may_draw_forms=False)
                 images.append(bitmap.to_pil())
             except Exception as exc:  # PdfiumError on a broken image stream
                 raise UnreadableFile(path, f"page {number} of the scan cannot be rendered ({exc})") from exc
@@ -297,6 +334,13 @@ def ocr_pages(
                 page.close()
     finally:
         doc.close()
+    return images, sizes
+
+
+def _ocr(path: Path, numbers: Sequence[int], dpi: int, text: Mapping[int, list[Word]]) -> list[PageWords]:
+    pytesseract = _check_tesseract(path)
+    scale = 72.0 / dpi
+    images, sizes = _render(path, numbers, dpi)
 
     def run(job: tuple[Any, list[Word]]) -> tuple[str, list[Rule]]:
         image, known = job
@@ -305,12 +349,14 @@ def ocr_pages(
             pixels = _wipe_words(pixels, known, dpi)
         gray, rules = _table_rules(pixels, dpi)
         page = image if gray is pixels and not known else Image.fromarray(gray)
-        # one tesseract thread per page, pages in parallel: faster than OpenMP inside one page
         hocr: bytes = pytesseract.image_to_pdf_or_hocr(page, lang=LANG, config="--psm 3", extension="hocr")
         return hocr.decode("utf-8", "replace"), rules
 
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    workers = max(1, min(len(images), os.cpu_count() or 1, 4))
+    cpus = os.cpu_count() or 1
+    workers = max(1, min(len(images), cpus, 4))
+    # pages in parallel, one tesseract thread each (faster than OpenMP inside one page); a single page
+    # gets the threads the pages would have had
+    os.environ["OMP_THREAD_LIMIT"] = os.environ.get("DIRECTIVES_OCR_THREADS") or str(max(1, cpus // workers))
     jobs = [(image, text.get(number, [])) for image, number in zip(images, numbers, strict=True)]
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -345,12 +391,8 @@ def read_scanned_pdf(path: str | Path, max_pages: int | None = None, dpi: int = 
     pages = ocr_pages(p, numbers, dpi)
     if not any(page.words for page in pages):
         raise NoText(p, "OCR found no readable text on the scanned pages")
-    return words_to_layout(pages, p, size_tol=SIZE_TOLERANCE, warnings=[scan_warning(numbers, len(numbers))])
+    from pipeline.grammar import layout
+    from pipeline.readers.pdf.to_lines import to_lines
 
-
-def read_handwritten_blanks(path: Path, page: PageWords) -> list[str]:
-    """Read the number and date written by hand into a scanned first page's header again, keep what is
-    certain and warn of the rest (see :mod:`pipeline.readers.blanks`)."""
-    from pipeline.readers import blanks
-
-    return blanks.fill_blanks(path, page, _check_tesseract(path), DPI)
+    lines = to_lines(pages, p, size_tol=SIZE_TOLERANCE, warnings=[scan_warning(numbers, len(numbers))], scanned=numbers)
+    return layout(lines)

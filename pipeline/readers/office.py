@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pipeline.errors import UnreadableFile
 from pipeline.layout import Layout
+from pipeline.lines import Lines
 
 MEDIA_TYPES = {
     "doc": "application/msword",
@@ -66,15 +67,22 @@ def convert(paths: Sequence[Path], target: str, outdir: Path, timeout: float = 1
     return [outdir / f"{p.stem}.{extension}" for p in paths]
 
 
-def read_office(path: Path, media_type: str) -> Layout:
+def read_office_lines(path: Path, media_type: str) -> Lines:
     """Read a .doc / .rtf / .odt file through its DOCX conversion."""
-    from pipeline.readers.docx import read_docx
+    from pipeline.readers.docx import read_docx_lines
 
     with tempfile.TemporaryDirectory(prefix="directives-doc-") as tmp:
         (converted,) = convert([path], "docx:MS Word 2007 XML", Path(tmp))
         if not converted.is_file():
             raise UnreadableFile(path, "LibreOffice could not open it (the file may be damaged)")
-        layout = read_docx(converted)
-    layout.path = str(path)
-    layout.media_type = media_type
-    return layout
+        lines = read_docx_lines(converted)
+    lines.path = str(path)
+    lines.media_type = media_type
+    return lines
+
+
+def read_office(path: Path, media_type: str) -> Layout:
+    """Read a .doc / .rtf / .odt file into a zoned :class:`Layout` (its lines through the document grammar)."""
+    from pipeline.grammar import layout
+
+    return layout(read_office_lines(path, media_type))

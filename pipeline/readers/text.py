@@ -33,7 +33,6 @@ from pipeline.errors import NoText, UnreadableFile
 from pipeline.layout import SUPERSCRIPT_DIGITS, Layout
 from pipeline.lines import Cell, Line, Lines, Units
 from pipeline.normalize import normalize_text, strip_accents
-from pipeline.readers.html import lines_from_html
 
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPTS, "0123456789")
@@ -71,7 +70,17 @@ _MD_ESCAPE = re.compile(r"\\([*_.\-#\[\]()+!])")
 _ITALIC = re.compile(r"(?<![\w*])[*_](?=\S)([^*_]+?)(?<=\S)[*_](?![\w*])")
 
 
+# inline math a converter (MinerU) wrote for plain characters: "$( \\mathsf { b } / \\mathsf { c } )$" → "(b/c)"
+_MATH = re.compile(r"\$([^$\n]{1,120})\$")
+_TEX_COMMAND = re.compile(r"\\[a-zA-Z]+\s*|[{}]")
+
+
+def _plain_math(m: re.Match[str]) -> str:
+    return re.sub(r"\s+", "", _TEX_COMMAND.sub("", m.group(1)))
+
+
 def _clean_line(line: str) -> str:
+    line = _MATH.sub(_plain_math, line) if "$" in line else line
     line = _HEADING.sub("", line)
     line = _MD_ESCAPE.sub(r"\1", line)
     line = _BOLD.sub("", line)
@@ -358,6 +367,8 @@ class _Writer:
                 self.add(_clean_line(part), cell=cell)
 
     def html(self, markup: str) -> None:
+        from pipeline.readers.html import lines_from_html  # lxml.html only for a text that holds a table
+
         lines, self.block, self.table = lines_from_html(markup, self.block, self.table, self.page)
         self.lines.extend(lines)
 
@@ -397,6 +408,10 @@ def _pipe_rows(lines: list[str]) -> list[list[str]] | None:
     return rows or None
 
 
+# a Markdown image a converter left where a picture stood (a seal, a signature): "![](images/65e0....jpg)"
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+
+
 def _lines_are_paragraphs(text: str) -> bool:
     """Does the text put one paragraph per line, without blank lines between (a web copy)? Then its lines are
     too long to be a paragraph wrapped at a width: a quarter of them run past 120 characters."""
@@ -406,6 +421,7 @@ def _lines_are_paragraphs(text: str) -> bool:
 
 def _markdown(text: str, writer: _Writer) -> None:
     text = MD_FOOTNOTE_REF.sub(lambda m: m.group(1).translate(SUPERSCRIPT_DIGITS), text)
+    text = _MD_IMAGE.sub("", text)
     per_line = _lines_are_paragraphs(text)
     chunks: list[tuple[bool, str]] = []
     pos = 0

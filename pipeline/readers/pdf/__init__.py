@@ -14,7 +14,6 @@ module             step
 ``furniture``      page furniture: rules, page numbers
 ``footnotes``      footnotes at the foot of a page
 ``to_lines``       lines, table cells and footnotes → :class:`pipeline.lines.Lines` (no zones)
-``page_layout``    the first landing's zoning, lines → Layout (:func:`words_to_layout`)
 ``reader``         the entry points: engines, OCR of scanned pages, legacy fonts, then
                    :func:`read_pdf_lines` (the contract) or :func:`read_pdf` (a Layout)
 =================  ==================================================================
@@ -27,10 +26,9 @@ from __future__ import annotations
 
 from pipeline.readers.pdf.engines import ENGINES, Engine, page_words
 from pipeline.readers.pdf.lines import VisualLine, build_lines, join_lines
-from pipeline.readers.pdf.page_layout import MEDIA_TYPE, lines_of_page, words_to_layout
 from pipeline.readers.pdf.reader import ReadPages, read_pages, read_pdf, read_pdf_lines
 from pipeline.readers.pdf.tables import Grid, TableCell, TableRow, grids
-from pipeline.readers.pdf.to_lines import to_lines
+from pipeline.readers.pdf.to_lines import MEDIA_TYPE, to_lines
 from pipeline.readers.pdf.words import PageWords, Rule, Word
 
 __all__ = [
@@ -48,11 +46,9 @@ __all__ = [
     "build_lines",
     "grids",
     "join_lines",
-    "lines_of_page",
     "page_words",
     "read_pages",
     "read_pdf",
     "read_pdf_lines",
     "to_lines",
-    "words_to_layout",
 ]

@@ -67,7 +67,8 @@ def signature_notes(lines: Sequence[VisualLine]) -> set[int]:
             found.update(block)
 
     for i, line in enumerate(lines):
-        if not patterns.SIGNATURE_NOTE_LINE_BARE.match(_bare(line.words)):
+        # every label ends in a colon within its first words: "Thời gian ký:" is the longest
+        if ":" not in line.text[:24] or not patterns.SIGNATURE_NOTE_LINE_BARE.match(_bare(line.words)):
             continue
         if block:
             last = lines[block[-1]]

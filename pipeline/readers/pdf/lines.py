@@ -72,63 +72,85 @@ class VisualLine:
         return self._weights()[1]
 
 
+def _x0(w: Word) -> float:
+    return w.x0
+
+
+# A word can be a decorative rule ("_____", "-----", "*") only if it starts with one of these.
+_RULE_START = frozenset("_-–—=~*·")
+_HAS_ALNUM = re.compile(r"[^\W_]")
+
+
+def _rule_word(text: str) -> bool:
+    return text[:1] in _RULE_START and _RULE_WORD.match(text) is not None
+
+
 def finish_line(line: VisualLine) -> VisualLine:
     """Sort words, glue raised footnote markers ("vụ" + small raised "1" → "vụ¹"), set text."""
-    words = sorted(line.words, key=lambda w: w.x0)
+    words = sorted(line.words, key=_x0)
     # the line's own size and baseline come from its biggest type, not from a marker
     weights: dict[float, int] = {}
     for w in words:
         weights[w.size] = weights.get(w.size, 0) + len(w.text)
-    size = max(weights, key=lambda s: (weights[s], s))
-    main = [w for w in words if w.size == size]
-    bottom = max(w.bottom for w in main)
-    top = min(w.top for w in main)
+    size = max(weights, key=lambda s: (weights[s], s)) if len(weights) > 1 else words[0].size
+    top, bottom = float("inf"), float("-inf")
+    for w in words:
+        if w.size == size:
+            if w.top < top:
+                top = w.top
+            if w.bottom > bottom:
+                bottom = w.bottom
+    small, touching, raised_below = 0.85 * size, _TOUCHING * size, bottom - 0.15 * size
     merged: list[Word] = []
     for w in words:
-        raised = w.size < 0.85 * size and w.bottom < bottom - 0.15 * size
-        if raised and (w.text.isdigit() or w.text.translate(FROM_SUPERSCRIPT).isdigit()):
+        if (
+            w.size < small
+            and w.bottom < raised_below
+            and (w.text.isdigit() or w.text.translate(FROM_SUPERSCRIPT).isdigit())
+        ):
             sup = w.text.translate(SUPERSCRIPT_DIGITS)
             prev = merged[-1] if merged else None
-            if prev is not None and w.x0 - prev.x1 < 0.3 * size and not _RULE_WORD.match(prev.text):
+            if prev is not None and w.x0 - prev.x1 < 0.3 * size and not _rule_word(prev.text):
                 merged[-1] = Word(
                     prev.text + sup, prev.x0, w.x1, prev.top, prev.bottom, prev.size, prev.bold, prev.italic
                 )
                 continue
-            w = Word(sup, w.x0, w.x1, w.top, w.bottom, size, w.bold, w.italic)
-        elif (
-            merged and (w.text[0] in SUPERSCRIPTS or w.text[0] in _CLOSING_PUNCT) and w.x0 - merged[-1].x1 < 0.15 * size
-        ):
-            # "vụ" "¹." or "tế¹" "," split by an engine at a font change: one word, as printed
-            prev = merged[-1]
-            merged[-1] = Word(
-                prev.text + w.text, prev.x0, w.x1, prev.top, prev.bottom, prev.size, prev.bold, prev.italic
-            )
+            merged.append(Word(sup, w.x0, w.x1, w.top, w.bottom, size, w.bold, w.italic))
             continue
-        elif merged and _abuts(merged[-1], w, size):
-            # a letter the main font lacks, drawn from a fallback font in the middle of a word
-            # ("B" "Ả" "O", "HI" "Ể" "M"): the engine sees words where the fonts change, the page
-            # shows one word. The joined word keeps the font of its last piece, so the next piece
-            # is judged against it.
+        if merged:
             prev = merged[-1]
-            merged[-1] = Word(
-                prev.text + w.text,
-                prev.x0,
-                max(prev.x1, w.x1),
-                min(prev.top, w.top),
-                max(prev.bottom, w.bottom),
-                prev.size,
-                prev.bold,
-                prev.italic,
-                w.font,
-            )
-            continue
+            gap = w.x0 - prev.x1
+            first = w.text[0]
+            if (first in SUPERSCRIPTS or first in _CLOSING_PUNCT) and gap < 0.15 * size:
+                # "vụ" "¹." or "tế¹" "," split by an engine at a font change: one word, as printed
+                merged[-1] = Word(
+                    prev.text + w.text, prev.x0, w.x1, prev.top, prev.bottom, prev.size, prev.bold, prev.italic
+                )
+                continue
+            if gap < touching and _abuts(prev, w, size):
+                # a letter the main font lacks, drawn from a fallback font in the middle of a word
+                # ("B" "Ả" "O", "HI" "Ể" "M"): the engine sees words where the fonts change, the page
+                # shows one word. The joined word keeps the font of its last piece, so the next piece
+                # is judged against it.
+                merged[-1] = Word(
+                    prev.text + w.text,
+                    prev.x0,
+                    max(prev.x1, w.x1),
+                    min(prev.top, w.top),
+                    max(prev.bottom, w.bottom),
+                    prev.size,
+                    prev.bold,
+                    prev.italic,
+                    w.font,
+                )
+                continue
         merged.append(w)
     line.words = merged
     line.size, line.top, line.bottom = size, top, bottom
     # rules, and lines with no letter or digit at all (": -" read by OCR off an underline)
-    line.rule = all(_RULE_WORD.match(w.text) or not any(c.isalnum() for c in w.text) for w in merged)
+    line.rule = all(_rule_word(w.text) or not _HAS_ALNUM.search(w.text) for w in merged)
     if not line.rule:
-        line.words = [w for w in merged if not _RULE_WORD.match(w.text)]
+        line.words = [w for w in merged if not _rule_word(w.text)]
     line.text = " ".join(w.text for w in line.words)
     line.segments = _segments(line.words, size)
     return line
@@ -155,11 +177,15 @@ def _segments(words: list[Word], size: float) -> list[list[Word]]:
     "ngày ␣ tháng"), and a justified line stretches all its gaps alike.
     """
     gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(words)]
+    narrow = 0.9 * size
+    if not any(gap >= narrow for gap in gaps):
+        return [words]  # a line of word spaces only, most lines: one run
     usual = statistics.median(gaps) if len(gaps) >= 2 else size
+    column = max(2.0 * size, 18.0)
     segments: list[list[Word]] = [[words[0]]]
     for gap, before, word in zip(gaps, words, words[1:], strict=False):
-        wide = gap > max(2.0 * size, 18.0)
-        if not wide and gap >= 0.9 * size and gap >= 3.5 * max(usual, 0.5) and word.text[:1].isupper():
+        wide = gap > column
+        if not wide and gap >= narrow and gap >= 3.5 * max(usual, 0.5) and word.text[:1].isupper():
             wide = True
         if wide and _blank_between(before, word):
             wide = False
@@ -179,19 +205,27 @@ def _abuts(a: Word, b: Word, size: float) -> bool:
     different fonts, and a letter only Vietnamese has stands at the seam ("B" "Ả", "HIỂ" "M"). Two words
     in one font are two words however tight the spacing ("đột" "phá"), and so are a stamped number and
     the word it follows ("năm" "2026")."""
-    if a.font is None or b.font is None or a.font.split("+")[-1] == b.font.split("+")[-1]:
+    if a.font is None or b.font is None or a.font == b.font or a.font.split("+")[-1] == b.font.split("+")[-1]:
         return False
     gap = b.x0 - a.x1
     if not -0.3 * size < gap < _TOUCHING * size or abs(a.size - b.size) > 0.1 * size:
         return False
     if not (_beyond_latin1(a.text[-1]) or _beyond_latin1(b.text[0])):
         return False
-    return not (_RULE_WORD.match(a.text) or _RULE_WORD.match(b.text))
+    return not (_rule_word(a.text) or _rule_word(b.text))
 
 
 def _beyond_latin1(ch: str) -> bool:
     """A letter past Latin-1, which a Western font may lack ("Ả", "ơ", "ư", "ặ"; not "à", "Ã", "é")."""
     return ch > "\u00ff" and ch.isalpha()
+
+
+def _top_x0(w: Word) -> tuple[float, float]:
+    return (w.top, w.x0)
+
+
+# A footnote marker, alone as a word, starts with a digit: "1", "¹".
+_MARKER_START = frozenset("0123456789⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def build_lines(page: PageWords) -> list[VisualLine]:
@@ -202,39 +236,48 @@ def build_lines(page: PageWords) -> list[VisualLine]:
     logic splits them again), a small raised footnote marker stays on its line, but the
     11 pt Nơi nhận entries never merge with the 14 pt signer line that spans two of them.
     """
-    words = sorted(page.words, key=lambda w: (w.top, w.x0))
+    words = sorted(page.words, key=_top_x0)
     lines: list[VisualLine] = []
     # per line, one band per type size: (size, top, bottom, is a footnote marker)
     bands: list[list[tuple[float, float, float, bool]]] = []
     lowest: list[float] = []  # per line: the bottom of its lowest band
+    number = page.number
     for w in words:
-        h = w.bottom - w.top
-        marker = w.text.translate(FROM_SUPERSCRIPT).isdigit()
+        wt, wb, ws = w.top, w.bottom, w.size
+        h = wb - wt
+        marker = w.text[:1] in _MARKER_START and w.text.translate(FROM_SUPERSCRIPT).isdigit()
         target = -1
-        for k in range(len(lines) - 1, max(-1, len(lines) - 7), -1):
-            if lowest[k] <= w.top:  # sorted by top: a line wholly above this word cannot take it
-                continue
-            for size, top, bottom, band_marker in bands[k]:
-                # a raised marker sits higher than its line, so it can come first in the sweep
-                similar = (
-                    min(size, w.size) >= 0.85 * max(size, w.size)
-                    or (marker and w.size < size)
-                    or (band_marker and size < w.size)
-                )
-                if similar and min(bottom, w.bottom) - max(top, w.top) >= 0.5 * min(h, bottom - top):
-                    target = k
+        n = len(lines)
+        k = n - 1
+        stop = n - 7 if n > 7 else -1
+        while k > stop:
+            if lowest[k] > wt:  # sorted by top: a line wholly above this word cannot take it
+                for size, top, bottom, band_marker in bands[k]:
+                    # a raised marker sits higher than its line, so it can come first in the sweep
+                    if (
+                        (ws >= 0.85 * size if size >= ws else size >= 0.85 * ws)
+                        or (marker and ws < size)
+                        or (band_marker and size < ws)
+                    ):
+                        overlap = (bottom if bottom < wb else wb) - (top if top > wt else wt)
+                        band = bottom - top
+                        if overlap >= 0.5 * (h if h < band else band):
+                            target = k
+                            break
+                if target >= 0:
                     break
-            if target >= 0:
-                break
+            k -= 1
         if target < 0:
-            lines.append(VisualLine([w], page.number, w.top, w.bottom, w.size))
-            bands.append([(w.size, w.top, w.bottom, marker)])
-            lowest.append(w.bottom)
+            lines.append(VisualLine([w], number, wt, wb, ws))
+            bands.append([(ws, wt, wb, marker)])
+            lowest.append(wb)
         else:
             lines[target].words.append(w)
-            lowest[target] = max(lowest[target], w.bottom)
-            if all(abs(size - w.size) > 0.25 for size, _, _, _ in bands[target]):
-                bands[target].append((w.size, w.top, w.bottom, marker))
+            if wb > lowest[target]:
+                lowest[target] = wb
+            kept = bands[target]
+            if kept[0][0] != ws and all(abs(size - ws) > 0.25 for size, _, _, _ in kept):
+                kept.append((ws, wt, wb, marker))
     done = [finish_line(line) for line in lines]
     done.sort(key=lambda ln: ln.top)
     return done

@@ -75,31 +75,70 @@ class _TextPage:
     def style(self, i: int) -> tuple[bool, bool, str]:
         """(bold, italic, font name) of character ``i``, one look-up per font."""
         self.get_font(self.handle, i, self.buf, 128, self.flags_p)
+        return self.fonts.get(self.buf.value) or self._font(i)
+
+    def _font(self, i: int) -> tuple[bool, bool, str]:
+        """The style of the font in :attr:`buf` (just read for character ``i``), remembered."""
         key = self.buf.value
-        got = self.fonts.get(key)
-        if got is None:
-            name = key.decode("latin-1")
-            bold, italic = style_of_font(name)
-            # PDF font flags: bit 7 (64) italic, bit 19 (262144) force bold; the weight is the
-            # font's own (its descriptor), so one look-up per font, not per word
-            bold = bold or bool(self.flags.value & 262144) or self.get_weight(self.handle, i) >= 600
-            italic = italic or bool(self.flags.value & 64)
-            got = self.fonts[key] = (bold, italic, name)
+        name = key.decode("latin-1")
+        bold, italic = style_of_font(name)
+        # PDF font flags: bit 7 (64) italic, bit 19 (262144) force bold; the weight is the
+        # font's own (its descriptor), so one look-up per font, not per word
+        bold = bold or bool(self.flags.value & 262144) or self.get_weight(self.handle, i) >= 600
+        italic = italic or bool(self.flags.value & 64)
+        got = self.fonts[key] = (bold, italic, name)
         return got
 
     def words(self) -> list[Word]:
+        """Every word of the page. Most words hold no hyphen and no digit: those take four calls and
+        no Python beyond them (this loop is the reader's hottest); the others go through
+        :meth:`_pieces`."""
         words: list[Word] = []
-        text, handle, get_size = self.text, self.handle, self.get_size
+        append = words.append
+        text, handle, height, fonts = self.text, self.handle, self.height, self.fonts
+        get_box, get_size, get_font = self.get_box, self.get_size, self.get_font
+        rect, rect_p, buf, flags_p = self.rect, self.rect_p, self.buf, self.flags_p
+        has_digit = _HAS_DIGIT.search
+        # the last word's font, the height of its first character's box and its size: a word in the same
+        # font whose first box is as tall is in the same size (a loose box is the font's ascent to
+        # descent at that size), so its size needs no call of its own
+        last_font: bytes = b""
+        last_height = -1.0
+        last_size = 0.0
         for m in _TOKEN.finditer(text):
+            token = m.group()
             s, e = m.span()
-            pieces = self._line_breaks(s, e) if "-" in m.group() else ((s, e),)
-            for ps, pe in pieces:
-                size = round(get_size(handle, ps), 1)
-                if pe - ps == 1 or not _HAS_DIGIT.search(text, ps, pe):
-                    words.append(self.word(ps, pe, size))
-                else:
-                    self._split_sizes(ps, pe, size, words)
+            if "-" in token or (e - s > 1 and has_digit(token)):
+                self._pieces(s, e, words)
+                continue
+            get_box(handle, s, rect_p)
+            x0, top, bottom = rect.left, rect.top, rect.bottom
+            first_height = top - bottom
+            if e - s > 1:
+                get_box(handle, e - 1, rect_p)
+                if rect.top > top:
+                    top = rect.top
+                if rect.bottom < bottom:
+                    bottom = rect.bottom
+            get_font(handle, s, buf, 128, flags_p)
+            key = buf.value
+            bold, italic, font = fonts.get(key) or self._font(s)
+            if key != last_font or abs(first_height - last_height) > 0.01:
+                last_size = round(get_size(handle, s), 1)
+                last_font, last_height = key, first_height
+            append(Word(token, x0, rect.right, height - top, height - bottom, last_size, bold, italic, font))
         return words
+
+    def _pieces(self, s: int, e: int, words: list[Word]) -> None:
+        """Emit text[s:e], cut after a hyphen that ends a line and where the size changes in a word
+        holding a digit."""
+        pieces = self._line_breaks(s, e) if "-" in self.text[s:e] else ((s, e),)
+        for ps, pe in pieces:
+            size = round(self.get_size(self.handle, ps), 1)
+            if pe - ps == 1 or not _HAS_DIGIT.search(self.text, ps, pe):
+                words.append(self.word(ps, pe, size))
+            else:
+                self._split_sizes(ps, pe, size, words)
 
     def word(self, s: int, e: int, size: float) -> Word:
         rect, handle = self.rect, self.handle

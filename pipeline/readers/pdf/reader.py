@@ -15,7 +15,6 @@ from pipeline.lines import Lines
 from pipeline.readers.pdf.engines import Engine, check_engine, page_words
 from pipeline.readers.pdf.furniture import drop_page_furniture
 from pipeline.readers.pdf.lines import build_lines
-from pipeline.readers.pdf.page_layout import MEDIA_TYPE, words_to_layout
 from pipeline.readers.pdf.to_lines import to_lines
 from pipeline.readers.pdf.words import PageWords
 
@@ -58,12 +57,12 @@ def read_pages(path: str | Path, engine: Engine | None = None, max_pages: int | 
         from pipeline.readers import ocr
 
         text = {p.number: p.words for p in pages if p.number in scanned and p.words}
-        by_number = {p.number: p for p in ocr.ocr_pages(path, scanned, text=text)}
+        scan = ocr.read_scan(path, scanned, text=text)
+        by_number = {p.number: p for p in scan.pages}
         read.pages = [by_number.get(p.number, p) for p in pages]
-        read.warnings.append(ocr.scan_warning(scanned, len(pages)))
+        read.warnings += [ocr.scan_warning(scanned, len(pages)), *scan.warnings]
         read.scanned = scanned
-        if read.pages[0].number in scanned:
-            read.warnings += ocr.read_handwritten_blanks(path, read.pages[0])
+        read.received = scan.received
     if len(read.scanned) < len(read.pages):
         read.legacy_caps = _convert_legacy(read.pages, read.warnings)
     return read
@@ -116,24 +115,20 @@ def read_pdf_lines(path: str | Path, engine: Engine | None = None, max_pages: in
     )
     if not lines.lines:
         raise NoText(read.path, "the PDF has pages but no readable text on them")
+    lines.caps_lost = read.legacy_caps
     return lines
 
 
 def read_pdf(path: Path, engine: Engine | None = None, max_pages: int | None = None) -> Layout:
-    """Read a PDF into a :class:`Layout`; pages without a text layer (scans) go to OCR.
+    """Read a PDF into a zoned :class:`Layout` (its lines through the document grammar); pages without a text
+    layer (scans) go to OCR.
 
     Raises :class:`UnreadableFile` for encrypted, damaged or page-less PDFs and
     :class:`NoText` when neither the text layer nor OCR yields any text.
     """
-    read = read_pages(path, engine, max_pages)
-    layout = words_to_layout(
-        read.pages, read.path, media_type=MEDIA_TYPE, size_tol=read.size_tolerance, warnings=read.warnings
-    )
-    layout.scanned = bool(read.scanned)
-    layout.received = read.received
-    if read.legacy_caps:
-        _restore_legacy_caps(layout)
-    return layout
+    from pipeline.grammar import layout as grammar_layout
+
+    return grammar_layout(read_pdf_lines(path, engine, max_pages))
 
 
 def _convert_legacy(pages: list[PageWords], warnings: list[str]) -> bool:
@@ -157,14 +152,3 @@ def _convert_legacy(pages: list[PageWords], warnings: list[str]) -> bool:
     if used:
         warnings.append(legacy.warning(used))
     return by_content
-
-
-def _restore_legacy_caps(layout: Layout) -> None:
-    """Header and signer lines typed in ".VnTimeH" read as lower case once the font name is
-    lost: put them back in capitals (see :func:`pipeline.legacy.restore_caps`)."""
-    for para in layout.zone("header_left", "header_right", "closing_right"):
-        text = legacy.restore_caps(para.text)
-        if text != para.text:  # the whole paragraph was lower case: every line was typed in capitals
-            para.text = text
-            para.lines = [legacy.restore_caps(line) for line in para.lines]
-    layout.finalize()

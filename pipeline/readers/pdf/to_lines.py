@@ -127,12 +127,22 @@ def _style(words: Sequence[Word]) -> tuple[float, float, float, bool | None, boo
 
 
 def _line(
-    text: str, words: Sequence[Word], page: int, row: int, cell: Cell | None = None, note: str | None = None
+    text: str,
+    words: Sequence[Word],
+    page: int,
+    row: int,
+    cell: Cell | None = None,
+    note: str | None = None,
+    whole: VisualLine | None = None,
 ) -> Line | None:
+    """A contract line of ``words``; ``whole``: the visual line they all are, whose style is known."""
     text = normalize_text(text).strip()
     if not text:
         return None
-    top, bottom, size, bold, italic = _style(words)
+    if whole is not None:
+        top, bottom, size, bold, italic = whole.top, whole.bottom, whole.size, whole.bold, whole.italic
+    else:
+        top, bottom, size, bold, italic = _style(words)
     return Line(
         text,
         page=page,
@@ -170,6 +180,9 @@ class _Emitter:
     def free(self, row: list[VisualLine]) -> None:
         number = self.new_row()
         for line in sorted(row, key=lambda ln: ln.x0):
+            if len(line.segments) == 1:
+                self.add(_line(line.text, line.words, line.page, number, whole=line))
+                continue
             for seg in line.segments:
                 self.add(_line(" ".join(w.text for w in seg), seg, line.page, number))
 

@@ -1,0 +1,78 @@
+"""``directives extract`` of a one-page text as a whole process: what a clerk's script or an e-office hook pays.
+
+    .venv/bin/python bench/bench_startup.py            # 15 runs of each, medians
+    .venv/bin/python bench/bench_startup.py -n 30 --importtime
+
+Times, in fresh processes, ``python -c pass`` (the interpreter's own start, the floor), ``python -c "import
+models"`` (pydantic and the record's models), and ``directives extract samples/cv-khan.txt`` (the whole job:
+imports, reading, the grammar, every extractor, the JSON). With ``--importtime`` it also prints the modules
+whose import costs most (best of the runs), from ``python -X importtime``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(Path(sys.executable))
+CLI = str(Path(sys.executable).with_name("directives"))
+SAMPLE = str(ROOT / "samples" / "cv-khan.txt")
+
+
+def wall(cmd: list[str], n: int) -> list[float]:
+    out = []
+    for _ in range(n):
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def importtime(n: int) -> list[tuple[float, str]]:
+    best: dict[str, int] = defaultdict(lambda: 10**12)
+    for _ in range(n):
+        err = subprocess.run(
+            [PY, "-X", "importtime", "-c", f"from pipeline.cli import main; main(['extract', {SAMPLE!r}])"],
+            capture_output=True, text=True, check=True,
+        ).stderr  # fmt: skip
+        for line in err.splitlines():
+            m = re.match(r"import time:\s+\d+ \|\s+(\d+) \|(\s*)(\S+)", line)
+            if m and len(m.group(2)) <= 3:
+                name = ("  " * (len(m.group(2)) - 1)) + m.group(3)
+                best[name] = min(best[name], int(m.group(1)))
+    return sorted(((us / 1000, name) for name, us in best.items()), reverse=True)[:20]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-n", type=int, default=15)
+    ap.add_argument("--importtime", action="store_true")
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args(argv)
+    rows = {
+        "python -c pass": wall([PY, "-c", "pass"], args.n),
+        "import models (pydantic)": wall([PY, "-c", "import models"], args.n),
+        "directives extract (1 page)": wall([CLI, "extract", SAMPLE], args.n),
+    }
+    print(f"{'':32}{'median s':>10}{'min s':>8}{'max s':>8}")
+    for name, times in rows.items():
+        print(f"{name:32}{statistics.median(times):10.3f}{min(times):8.3f}{max(times):8.3f}")
+    if args.importtime:
+        print("\nslowest imports (best of runs, ms, cumulative):")
+        for ms, name in importtime(max(3, args.n // 5)):
+            print(f"  {ms:7.1f}  {name}")
+    if args.json:
+        args.json.write_text(json.dumps({k: statistics.median(v) for k, v in rows.items()}, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
