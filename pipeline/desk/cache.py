@@ -100,12 +100,12 @@ def layout_from_json(data: dict[str, Any]) -> Layout:
 
 
 def place_on_pages(path: Path, layout: Layout) -> list[tuple[float, float]]:
-    """The page sizes of a PDF, its paragraphs placed on its pages when the reader gave no boxes;
-    nothing for other formats."""
+    """The page sizes of a PDF, its paragraphs the reader gave no boxes (a footnote, say) placed on
+    its pages from the text layer; nothing for other formats."""
     if layout.media_type != PDF:
         return []
     sizes = page_sizes(path)
-    if not any(p.boxes for p in layout.paragraphs) and not layout.scanned:
+    if not layout.scanned and not all(p.boxes for p in layout.paragraphs):
         locate_paragraphs(path, layout)
     return sizes
 
