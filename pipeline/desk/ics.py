@@ -8,7 +8,7 @@ Overdue tasks stay in the feed for 30 days; it reaches a year ahead.
 Written by hand rather than with a library because the format is small and the rules that trip
 calendars are few: CRLF line ends, lines folded at 75 octets without splitting a UTF-8
 character, and ``\\``, ``;``, ``,`` and newlines escaped in text values. The tests read the feed
-back with the ``icalendar`` package.
+back with a strict reader of their own (``tests/ical_reader.py``).
 """
 
 from __future__ import annotations
