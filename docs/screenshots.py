@@ -53,6 +53,10 @@ def main() -> int:
             page.screenshot(path=str(out / "desk-inbox.png"))
             page.get_by_role("link", name="125/UBND-NC").click()
             page.wait_for_selector(".panel .page img")
+            # the first page's image is rendered on the server on its first request: wait for it
+            page.wait_for_function(
+                "() => { const i = document.querySelector('.page img'); return i.complete && i.naturalWidth > 0; }"
+            )
             page.wait_for_timeout(300)
             page.screenshot(path=str(out / "desk-document.png"))
             page.locator('textarea[name="task-1-lead"]').focus()  # its boxes light up on the page
