@@ -1,16 +1,23 @@
 """The HTTP API against the library: one upload's answer time, and 20 uploads at once.
 
     .venv/bin/python bench/bench_api.py                    # table; writes bench/results/api.json
-    .venv/bin/python bench/bench_api.py -n 30 --concurrent 20
+    .venv/bin/python bench/bench_api.py -n 30 --rounds 5 --concurrent 20
+    .venv/bin/python bench/bench_api.py --server-root ../main --json /tmp/api-main.json   # another checkout
 
 Starts the real ``directives api --workers 2`` on a free port (default sinks: JSON files and the
 SQLite store, in a temporary data folder) and measures, interleaved after a warm-up:
 
 - ``extract``: ``pipeline.extract(FILE)`` in this process (the library, warm);
-- ``POST``: ``POST /v1/documents`` of the same file over HTTP (multipart), until the answer is read:
-  upload, extraction in the pool, the store and the JSON sink, the record back as JSON.
+- ``POST``: ``POST /v1/documents`` of the same file over HTTP (multipart, with httpx), until the
+  answer is read: upload, extraction in the pool, the store's durable commit, the record back as
+  JSON (the JSON sink writes after the answer);
+- ``POST raw``: the same request pre-encoded and sent with ``http.client``, which leaves out the
+  client's own cost of building a multipart body (the server's answer time, nearly);
+- ``fsync``: one fsync of a 4 KB write in the data folder, the floor of any durable commit.
 
-Target: the POST median at most 1.5× the extract median. Then ``--concurrent`` distinct PDFs
+``--rounds`` repeats the ``-n`` interleaved triples (the machine is shared: load comes and goes);
+each round gives its medians and ratio, the summary is the median round and the spread. Target:
+POST at most 1.5× extract. Then ``--concurrent`` distinct PDFs
 (copies of the one-page samples, made distinct by a comment after %%EOF) are posted at once;
 every answer must carry the record the library makes of that file, and the store must hold one
 document per sample with one source per copy.
@@ -20,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import http.client
 import json
 import os
 import socket
@@ -28,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -47,9 +56,9 @@ def free_port() -> int:
         return port
 
 
-def start_server(data: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(data: Path, port: int, root: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DIRECTIVES_DATA_DIR": str(data)}
-    cmd = [str(ROOT / ".venv/bin/directives"), "api", "--port", str(port), "--workers", "2"]
+    cmd = [str(root / ".venv/bin/directives"), "api", "--port", str(port), "--workers", "2"]
     server = subprocess.Popen(cmd, env=env, cwd=data, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -77,24 +86,74 @@ def same_record(answer: dict[str, object], expected: dict[str, object]) -> bool:
     return got == want and got_source["sha256"] == want_source["sha256"]
 
 
-def latency(base: str, path: Path, n: int) -> dict[str, float]:
-    extract_ms: list[float] = []
-    post_ms: list[float] = []
+def multipart_body(path: Path) -> tuple[bytes, str]:
+    """A multipart/form-data body with ``path`` as the field ``file``, and its content type."""
+    boundary = "vndirectives-bench"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{path.name}"\r\n'
+        "Content-Type: application/pdf\r\n\r\n"
+    )
+    body = head.encode() + path.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def fsync_ms(folder: Path) -> float:
+    """One fsync of a 4 KB append in ``folder``, in ms."""
+    with (folder / ".fsync-probe").open("ab") as fh:
+        fh.write(b"x" * 4096)
+        fh.flush()
+        start = time.perf_counter()
+        os.fsync(fh.fileno())
+        return (time.perf_counter() - start) * 1000
+
+
+def one_round(base: str, port: int, path: Path, data: Path, n: int) -> dict[str, float]:
+    """``n`` interleaved (extract, POST, extract, POST raw, fsync) after a warm-up; medians in ms."""
+    times: dict[str, list[float]] = {"extract": [], "post": [], "post_raw": [], "fsync": []}
+    body, content_type = multipart_body(path)
+    raw = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def post_raw() -> None:
+        raw.request("POST", "/v1/documents", body=body, headers={"Content-Type": content_type})
+        answer = raw.getresponse()
+        json.loads(answer.read())
+        if answer.status not in (200, 201):
+            raise SystemExit(f"POST answered {answer.status}")
+
+    def timed(name: str, call: Callable[[], object]) -> None:
+        start = time.perf_counter()
+        call()
+        times[name].append((time.perf_counter() - start) * 1000)
+
     with httpx.Client(base_url=base, timeout=60) as client:
-        for _ in range(5):  # warm both: imports, pool workers, the database file
-            extract(path)
-            post(client, path).raise_for_status()
-        for _ in range(n):
-            start = time.perf_counter()
-            extract(path)
-            extract_ms.append((time.perf_counter() - start) * 1000)
-            start = time.perf_counter()
+
+        def post_httpx() -> None:
             answer = post(client, path)
             answer.json()
-            post_ms.append((time.perf_counter() - start) * 1000)
             answer.raise_for_status()
-    e, p = statistics.median(extract_ms), statistics.median(post_ms)
-    return {"extract_ms": round(e, 2), "post_ms": round(p, 2), "ratio": round(p / e, 2), "n": n}
+
+        for _ in range(5):  # warm both: imports, pool workers, the database file, the connections
+            extract(path)
+            post_httpx()
+            post_raw()
+        for _ in range(n):
+            timed("extract", lambda: extract(path))
+            timed("post", post_httpx)
+            timed("extract", lambda: extract(path))
+            timed("post_raw", post_raw)
+            times["fsync"].append(fsync_ms(data))
+    raw.close()
+    medians = {f"{name}_ms": round(statistics.median(values), 2) for name, values in times.items()}
+    medians["ratio"] = round(medians["post_ms"] / medians["extract_ms"], 2)
+    medians["ratio_raw"] = round(medians["post_raw_ms"] / medians["extract_ms"], 2)
+    return medians
+
+
+def summary(rounds: list[dict[str, float]]) -> tuple[dict[str, float], dict[str, list[float]]]:
+    """The round with the median ratio, and the spread (min, max) of every figure over the rounds."""
+    ordered = sorted(rounds, key=lambda r: r["ratio"])
+    middle = ordered[len(ordered) // 2]
+    return middle, {key: [min(r[key] for r in rounds), max(r[key] for r in rounds)] for key in middle}
 
 
 async def concurrent(base: str, files: list[Path]) -> list[httpx.Response]:
@@ -108,7 +167,11 @@ async def concurrent(base: str, files: list[Path]) -> list[httpx.Response]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("-n", type=int, default=30, help="timed rounds (default 30)")
+    parser.add_argument("-n", type=int, default=30, help="timed requests per round (default 30)")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds, each after its own warm-up (default 5)")
+    parser.add_argument(
+        "--server-root", type=Path, default=ROOT, help="the checkout whose directives serves (default: this one)"
+    )
     parser.add_argument("--file", type=Path, default=ROOT / "samples" / "cv-khan.pdf", help="the one-page PDF")
     parser.add_argument("--concurrent", type=int, default=20)
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "api.json")
@@ -118,10 +181,11 @@ def main() -> None:
         data = Path(tmp) / "data"
         data.mkdir()
         port = free_port()
-        server = start_server(data, port)
+        server = start_server(data, port, args.server_root)
         base = f"http://127.0.0.1:{port}"
         try:
-            timing = latency(base, args.file, args.n)
+            rounds = [one_round(base, port, args.file, data, args.n) for _ in range(args.rounds)]
+            timing, spread = summary(rounds)
 
             copies = Path(tmp) / "copies"
             copies.mkdir()
@@ -158,6 +222,10 @@ def main() -> None:
 
     result = {
         **timing,
+        "spread": spread,
+        "rounds": rounds,
+        "n": args.n,
+        "server_root": str(args.server_root.resolve()),
         "file": args.file.name,
         "concurrent": args.concurrent,
         "concurrent_wall_s": round(wall, 2),
@@ -166,9 +234,19 @@ def main() -> None:
         "store_sources_right": store_right,
         "cores": os.cpu_count(),
     }
-    print(f"one-page PDF {args.file.name}, medians of {args.n} rounds:")
-    print(f"  extract()            {timing['extract_ms']:8.2f} ms")
-    print(f"  POST /v1/documents   {timing['post_ms']:8.2f} ms   ({timing['ratio']:.2f}× extract; target ≤ 1.5×)")
+    print(f"one-page PDF {args.file.name}, {args.rounds} rounds of {args.n} interleaved requests (medians):")
+    print("  round   extract()   POST (httpx)       POST (raw)        fsync")
+    for i, r in enumerate(rounds, 1):
+        print(
+            f"  {i:>5} {r['extract_ms']:8.2f} ms {r['post_ms']:8.2f} ms {r['ratio']:5.2f}× "
+            f"{r['post_raw_ms']:8.2f} ms {r['ratio_raw']:5.2f}× {r['fsync_ms']:7.2f} ms"
+        )
+    print(
+        f"median round: POST {timing['post_ms']:.2f} ms = {timing['ratio']:.2f}× "
+        f"extract() {timing['extract_ms']:.2f} ms "
+        f"(rounds {spread['ratio'][0]:.2f}×-{spread['ratio'][1]:.2f}×; raw client {timing['ratio_raw']:.2f}×; "
+        "target ≤ 1.5×)"
+    )
     print(
         f"{args.concurrent} concurrent uploads on {os.cpu_count()} cores: {wall:.2f} s, "
         f"{right}/{args.concurrent} records right; store: {stored['total']} documents, "

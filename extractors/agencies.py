@@ -117,11 +117,12 @@ def _flex(form: str) -> str:
 
 
 @cache
-def _expansions() -> list[tuple[re.Pattern[str], str]]:
-    """Key abbreviations ("nn&mt" → "nong nghiep va moi truong"), longest first so "nn&ptnt"
-    is not read as "nn" + "&ptnt"."""
-    pairs = sorted(_load_data()["key_expansions"].items(), key=lambda kv: -len(kv[0]))
-    return [(re.compile(rf"(?<![\w&]){re.escape(a)}(?![\w&])"), full) for a, full in pairs if not a.startswith("_")]
+def _expansion() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Every key abbreviation in one alternation, longest first, and what each expands to."""
+    pairs = [(a, full) for a, full in _load_data()["key_expansions"].items() if not a.startswith("_")]
+    pairs.sort(key=lambda kv: -len(kv[0]))
+    alternation = "|".join(re.escape(a) for a, _ in pairs)
+    return re.compile(rf"(?<![\w&])(?:{alternation})(?![\w&])"), dict(pairs)
 
 
 @cache
@@ -170,9 +171,10 @@ def _find_pattern(data: dict[str, Any], alternatives: list[str], provinces: list
     nouns = "|".join(_flex(n) for n in sorted(data["group_nouns"], key=len, reverse=True))
     leaders = "|".join(_flex(n) for n in sorted(data["group_leaders"], key=len, reverse=True))
     # "các sở, ban, ngành thuộc UBND tỉnh", "UBND các xã, phường", "các cơ quan, đơn vị và địa
-    # phương", "UBND cấp xã", "các cơ quan, đơn vị có liên quan"
+    # phương", "UBND cấp xã", "các cơ quan, đơn vị có liên quan"; a noun followed by a capital starts a
+    # name of its own ("Ban Chỉ đạo các quân khu, | Ban Chỉ đạo các tỉnh")
     group = (
-        rf"(?:(?:{leaders})\s+)?(?:(?:các|những)\s+(?:{nouns})(?:\s*(?:,|;|\s+và)\s*(?:{nouns})(?!\w))*"
+        rf"(?:(?:{leaders})\s+)?(?:(?:các|những)\s+(?:{nouns})(?:\s*(?:,|;|\s+và)\s*(?:{nouns})(?!\w)(?!\s+{_CAP}))*"
         rf"|cấp\s+xã)(?!\w)"
         rf"(?:\s+(?:(?:có\s+)?liên\s+quan|(?:trực\s+)?thuộc\s+(?:Ủy\s+ban\s+nhân\s+dân|UBND)\s+(?:tỉnh|thành\s+phố)"
         rf"|trên\s+địa\s+bàn(?:\s+(?:tỉnh|thành\s+phố))?|tỉnh(?!\s+ủy)|thành\s+phố)(?!\w)){{0,3}}"
@@ -203,8 +205,8 @@ def _key(text: str) -> str:
     ('so nong nghiep va moi truong', 'so noi vu', 'van phong uy ban nhan dan tinh')
     """
     s = _OCR_ZERO.sub("o", _plain(text))
-    for pattern, full in _expansions():
-        s = pattern.sub(full, s)
+    pattern, table = _expansion()
+    s = pattern.sub(lambda m: table[m.group(0)], s)  # one pass: an expansion is whole words, never a key again
     s = s.replace("&", " va ")
     s = _KEY_PUNCT.sub(" ", s)
     return re.sub(r"\s+", " ", s).strip()
@@ -303,6 +305,12 @@ def _lookup(name: str) -> Agency:
         if found and (best is None or found[1] > best[1]):
             best = found
     if best is None:
+        title = _TITLE_OF_BODY.match(written)
+        if title is not None:
+            # "Giám đốc Sở Nội vụ", "Chủ tịch UBND các xã": the official acts for the body, which is what a
+            # tracker files the task under; the name as written keeps the title
+            body = _lookup(written[title.end() :])
+            return body.model_copy(update={"name": written, "group": group or body.group})
         return Agency(name=written, canonical=None, group=group, score=None)
     entry, score = best
     return Agency(
@@ -313,12 +321,39 @@ def _lookup(name: str) -> Agency:
     )
 
 
+def agency_at(text: str, pos: int) -> bool:
+    """Does a gazetteer mention start exactly at ``pos`` ("Giao | Sở Nội vụ chủ trì")? One anchored match,
+    much cheaper than finding every mention."""
+    return _gazetteer().pattern.match(text, pos) is not None
+
+
+@cache
+def name_vocabulary() -> frozenset[str]:
+    """Every lower-case syllable the gazetteer's names are made of ("tài", "chính", "chất", "lượng", "tỉnh"):
+    a phrase made only of these reads as a name, with no verb inside it."""
+    data = _load_data()
+    words: set[str] = set()
+    texts = [*data["heads"], *data["group_nouns"], *data["group_leaders"]]
+    for raw in data["entries"]:
+        texts += [raw["canonical"], *raw.get("variants", [])]
+    texts += [p["name"] for p in data["provinces"] + data["former_provinces"]]
+    for text in texts:
+        words.update(w.lower() for w in re.findall(r"[^\W\d_]+", text))
+    return frozenset(words)
+
+
 def find_agencies(text: str) -> list[tuple[int, int, str]]:
     """Spans ``(start, end, name as written)`` of agency mentions in ``text``.
 
     >>> find_agencies("Giao Sở Nội vụ chủ trì, phối hợp với Sở Tài chính")
     [(5, 14, 'Sở Nội vụ'), (37, 49, 'Sở Tài chính')]
     """
+    return list(_find(text))
+
+
+@lru_cache(maxsize=8192)
+def _find(text: str) -> tuple[tuple[int, int, str], ...]:
+    # the tasks stage asks about the same short phrases many times (one regex of every name: ~0.1 ms a call)
     out: list[tuple[int, int, str]] = []
     for m in _gazetteer().pattern.finditer(text):
         start, end = m.start(), m.end()
@@ -326,7 +361,7 @@ def find_agencies(text: str) -> list[tuple[int, int, str]]:
         while end > start and text[end - 1] in " ,;":
             end -= 1
         out.append((start, end, text[start:end]))
-    return out
+    return tuple(out)
 
 
 # separators of an enumeration: "," ";" and the conjunction "và" ("Sở Tài chính và Công an tỉnh")
@@ -345,9 +380,12 @@ def starts_agency(segment: str) -> bool:
             return len(words) > len(head.split())
     if not segment[:1].isupper() or len(words) < 2:
         return False
+    if len(words) <= 3 and all(w.lower() in name_vocabulary() for w in words):
+        return False  # "Tư pháp", "Tài chính": the tail of a name enumerated after its head ("các Sở: Nội vụ, Tư pháp")
     return _looks_like_name(segment)
 
 
+@lru_cache(maxsize=2048)
 def _looks_like_name(segment: str) -> bool:
     """underthesea's reading of a short span the gazetteer does not know: "Điện lực Lào Cai"
     opens with a noun tagged as the start of an organisation or place; "Thể thao và Du lịch"
@@ -388,6 +426,13 @@ _OFFICIAL_TITLES = (
     "Người đứng đầu",
     "Phó Bí thư",
     "Bí thư",
+)
+# an official's title before the body they head: "Giám đốc | Sở Nội vụ", "Thủ trưởng | các cơ quan, đơn vị"
+_TITLE_OF_BODY = re.compile(
+    r"^(?:Đ/c\s+|đồng\s+chí\s+)?(?:"
+    + "|".join(r"\s+".join(map(re.escape, t.split())) for t in _OFFICIAL_TITLES)
+    + r")\s+(?=\S)",
+    re.IGNORECASE,
 )
 _OFFICIAL_SPLIT = re.compile(
     r"\s*;\s*|(?:\s*,\s*|\s+và\s+)(?=(?:"
@@ -431,7 +476,10 @@ def _split_names(text: str) -> list[str]:
     for i, (a, b) in enumerate(cuts):
         nxt = cuts[i + 1][0] if i + 1 < len(cuts) else len(text)
         left, right = text[start:a], text[b:nxt]
-        if left.strip() and right.strip() and _complete(left) and starts_agency(right):
+        # a bare lower-case noun after a comma qualifies the same group ("các văn phòng tỉnh ủy, thành ủy",
+        # "Ủy ban nhân dân tỉnh, thành phố trực thuộc Trung ương"); a new name opens with a capital or "các"
+        opens = right[:1].isupper() or right[:1].isdigit() or re.match(r"(?:các|những|mỗi)\s", right) is not None
+        if left.strip() and right.strip() and opens and _complete(left) and starts_agency(right):
             names.append(_clean(left))
             start = b
     names.append(_clean(text[start:]))

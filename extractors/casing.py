@@ -30,6 +30,27 @@ def titles() -> list[str]:
     return _data()["titles"]
 
 
+def unspeck(line: str) -> str:
+    """``line`` without a speck a text layer or OCR left at its end ("PHÓ THỦ TƯỚNGy]", "SỞ NỘI VỤ te"), when what
+    comes before it is in capitals (a title, an issuer's line): up to three lower-case letters or marks."""
+    k = len(line)
+    while k > 0 and len(line) - k < 3 and (line[k - 1].islower() or not line[k - 1].isalnum()):
+        k -= 1
+    head = line[:k].rstrip()
+    return head if k < len(line) and len(head) >= 4 and _is_caps(head) and not _is_caps(line) else line
+
+
+def _is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def surnames() -> list[str]:
+    """The common family names ("Nguyễn", "Trần", "Lê"), from ``data/casing.json``, for mending OCR's reading of a
+    signer's name."""
+    return _data()["surnames"]
+
+
 def _cap(word: str) -> str:
     return word[:1].upper() + word[1:]
 

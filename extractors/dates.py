@@ -27,7 +27,11 @@ LONG_DATE = re.compile(
     re.IGNORECASE,
 )
 # "13/12/2025", "5-3-2026", "05.3.2026"; the year may be absent ("30/6")
-SHORT_DATE = re.compile(r"(?<![\d/])(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})(?:\s*[/.-]\s*(?P<y>\d{4}))?(?![\d/])")
+# "1/2 ngày" (half a day) is a length, not the first of February
+SHORT_DATE = re.compile(
+    r"(?<![\d/])(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})(?:\s*[/.-]\s*(?P<y>\d{4}))?(?![\d/])"
+    r"(?!\s*(?:ngày|giờ|buổi)(?![^\W\d_]))"
+)
 # "tháng 3/2026", "tháng 03 năm 2026", "tháng 3 năm 2026"
 MONTH_YEAR = re.compile(r"tháng\s+(?P<m>\d{1,2})\s*(?:/|năm)\s*(?P<y>\d{4})", re.IGNORECASE)
 

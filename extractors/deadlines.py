@@ -12,6 +12,17 @@ instrument, "trước ngày 30/6/2026" sets a deadline. Forms handled (each has 
     trong 6 tháng đầu năm 2026                       -> 2026-06-30
     trong năm 2026, hoàn thành năm 2026              -> 2026      ("năm 2026" alone is no deadline)
     Thời gian thực hiện: tháng 9/2026                -> 2026-09
+    vào năm 2015; từ năm 2013 đến năm 2015           -> 2015      ("đến năm 2030" alone is a target)
+    trước ngày 15/11 hằng năm                        -> none: a yearly date is a recurrence
+    ... (Quý IV/2013, Quý I/2014 và thường xuyên)    -> 2014-03-31 (a bracketed time at the end)
+
+A time expression whose label or column is the cue (an attribute line, a table cell) is read by
+:func:`period_end`: its latest point in time, so a schedule ends on its last day::
+
+    Tháng 11, 12/2013 và thường xuyên                 -> 2013-12
+    Ngày 26, 27/12/2011; Chiều ngày 28/12 và cả ngày 29/12/2011 -> 2011-12-27; 2011-12-29
+    2026 - 2027                                      -> 2027
+    Từ tháng 11/2013 trở đi; Từ năm 2013 đến năm 2020 và tiếp theo -> none (open-ended)
 
 Dates are parsed by :mod:`extractors.dates`; this module only decides which dates are deadlines
 and adds the forms dates.py leaves to callers (quarters, bare years, months without a year).
@@ -56,7 +67,21 @@ _HALF = re.compile(r"(?:6|06|sáu)\s+tháng\s+(?P<h>đầu|cuối)\s+năm(?:\s+(
 
 # Cues after which a bare month or year is a deadline ("trong tháng 3/2026", "hoàn thành năm 2026");
 # "vào"/"đến" alone are too loose for a bare year ("đến năm 2030" is a target, not a deadline).
-_YEAR_CUES = ("trong", "hoàn thành", "thời gian", "thời hạn", "tiến độ", "chậm nhất", "xong")
+_YEAR_CUES = ("trong", "hoàn thành", "thời gian", "thời hạn", "tiến độ", "chậm nhất", "xong", "vào")
+# "từ năm 2013 | đến năm 2015": a bare year after "đến" ends a period that starts with a year
+_YEAR_START = re.compile(r"(?<![^\W\d_])từ\s+(?:năm\s+)?\d{4}\s*$", re.IGNORECASE)
+# a date with no year that comes back every year: "trước ngày 15/11 hằng năm", "định kỳ hàng năm (trước ngày"
+_YEARLY_AFTER = re.compile(r"^[\s,]*(?:(?:của\s+)?(?:hằng|hàng|mỗi)\s+năm|năm\s+sau)(?![^\W\d_])", re.IGNORECASE)
+_YEARLY_BEFORE = re.compile(r"(?:hằng|hàng|mỗi)\s+năm\s*[(,:]?\s*$", re.IGNORECASE)
+# an open-ended period: "Từ tháng 11/2013 trở đi", "Từ năm 2013 đến năm 2020 và tiếp theo"
+_OPEN_ENDED = re.compile(
+    r"(?<![^\W\d_])(?:trở\s+đi|và\s+(?:những\s+năm\s+)?tiếp\s+theo|đến\s+nay)(?![^\W\d_])", re.IGNORECASE
+)
+# a bracket at the end of a task that only says when: "(Quý IV/2013, Quý I/2014 và thường xuyên)"
+_TIME_BRACKET = re.compile(
+    r"\(\s*(?P<when>(?:quý|tháng|năm|ngày|trong|trước|từ|đến|hoàn\s+thành|chậm\s+nhất)(?![^\W\d_])[^()]{0,120})\)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -92,7 +117,7 @@ def _date_after(text: str, pos: int, cue: str, default_year: int | None) -> tupl
     filler = _FILLER.match(text, pos)
     at = filler.end() if filler else pos
     cue_l = re.sub(r"\s+", " ", cue.lower())
-    bare_ok = cue_l.startswith(_YEAR_CUES)
+    bare_ok = cue_l.startswith(_YEAR_CUES) or (cue_l == "đến" and bool(_YEAR_START.search(text, 0, pos - len(cue))))
     m = _HALF.match(text, at)
     if m and bare_ok:
         year = int(m.group("y")) if m.group("y") else default_year
@@ -171,11 +196,21 @@ def find_deadlines(text: str, default_year: int | None = None) -> list[Deadline]
         if hit is None:
             continue
         value, end = hit
+        if _yearly(text, cue.start(), end) or _OPEN_ENDED.match(text[end:].lstrip(" ,")):
+            last_end = end
+            continue  # "trước ngày 15/11 hằng năm" recurs, "đến năm 2020 và tiếp theo" never ends
         in_report = any(a <= cue.start() < b for a, b in clauses)
         window = bool(_WINDOW_START.search(text, max(0, cue.start() - 40), cue.start()))
         found.append(Deadline(value, cue.start(), end, in_report, window))
         last_end = end
     return found
+
+
+def _yearly(text: str, start: int, end: int) -> bool:
+    """A day and month written without a year that recur every year ("trước ngày 15/11 hằng năm")."""
+    if re.search(r"\d{4}", text[start:end]):
+        return False
+    return bool(_YEARLY_AFTER.match(text, end)) or bool(_YEARLY_BEFORE.search(text, max(0, start - 30), start))
 
 
 def find_deadline(text: str, default_year: int | None = None) -> str | None:
@@ -189,7 +224,71 @@ def find_deadline(text: str, default_year: int | None = None) -> str | None:
     # A period "từ ngày ... đến hết ngày ..." says when to act, not by when: it is the deadline only
     # when nothing else is.
     preferred = [d for d in found if not d.in_report and not d.window] or [d for d in found if not d.window] or found
-    return preferred[0].iso if preferred else None
+    if preferred:
+        return preferred[0].iso
+    # a bracket that says when ("(Quý IV/2026, ...)"), unless it dates a recurrence ("hàng năm (trước ngày 15/11)")
+    bracket = [
+        m
+        for m in _TIME_BRACKET.finditer(text)
+        if not _YEARLY_BEFORE.search(text, max(0, m.start() - 30), m.start() + 1)
+    ]
+    return period_end(bracket[-1].group("when"), default_year) if bracket else None
+
+
+# a month list sharing one year: "Tháng 11, 12/2013" (both months of 2013)
+_MONTH_LIST = re.compile(
+    r"tháng\s+(?P<ms>\d{1,2}(?:\s*(?:,|và|-|–)\s*\d{1,2})*)\s*(?:/|năm)\s*(?P<y>\d{4})", re.IGNORECASE
+)
+# a year standing alone in a time cell: "2026 - 2027", "Năm 2026" (not a date's year, not a code's)
+_BARE_YEAR = re.compile(r"(?<![\d/.-])(?P<y>(?:19|20)\d\d)(?![\d/])")
+
+
+def _end_key(value: str) -> tuple[int, int, int]:
+    """Order reduced-precision ISO values by the end of the period they name ("2026" ends after "2026-06")."""
+    parts = [int(p) for p in value.split("-")]
+    return (parts[0], parts[1] if len(parts) > 1 else 12, parts[2] if len(parts) > 2 else 31)
+
+
+def period_end(text: str, default_year: int | None = None) -> str | None:
+    """The latest point in time a time expression names, where its label or column is the cue:
+    "Tháng 11, 12/2013 và thường xuyên" → "2013-12"; "Quý IV/2013, Quý I/2014" → "2014-03-31";
+    "2026 - 2027" → "2027"; "Thường xuyên", "Từ tháng 11/2013 trở đi" → None.
+
+    >>> period_end("Chiều ngày 28/12 và cả ngày 29/12/2011", 2011), period_end("Thời gian: 1/2 ngày", 2011)
+    ('2011-12-29', None)
+    """
+    if _OPEN_ENDED.search(text):
+        return None
+    found: list[str] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(value: str | None, m: re.Match[str]) -> None:
+        if value and not any(a < m.end() and m.start() < b for a, b in taken):
+            found.append(value)
+            taken.append((m.start(), m.end()))
+
+    for m in _HALF.finditer(text):
+        year = int(m.group("y")) if m.group("y") else default_year
+        add(iso(year, 6, 30) if m.group("h").lower() == "đầu" else iso(year, 12, 31), m)
+    for m in _QUARTER.finditer(text):
+        year = int(m.group("y")) if m.group("y") else default_year
+        month, day = _QUARTER_END[_ROMAN_QUARTER[m.group("q").upper()]]
+        add(iso(year, month, day), m)
+    for m in LONG_DATE.finditer(text):
+        if m.group("m") and m.group("y"):
+            add(iso(int(m.group("y")), int(m.group("m")), int(m.group("d")) if m.group("d") else None), m)
+    for m in _MONTH_LIST.finditer(text):
+        month = int(re.split(r"\s*(?:,|và|-|–)\s*", m.group("ms"))[-1])
+        add(iso(int(m.group("y")), month), m)
+    for m in SHORT_DATE.finditer(text):
+        year = int(m.group("y")) if m.group("y") else default_year
+        add(iso(year, int(m.group("m")), int(m.group("d"))), m)
+    for m in _MONTH.finditer(text):
+        year = int(m.group("y")) if m.group("y") else default_year
+        add(iso(year, int(m.group("m"))), m)
+    for m in _BARE_YEAR.finditer(text):
+        add(iso(int(m.group("y"))), m)
+    return max(found, key=_end_key) if found else None
 
 
 def cell_deadline(text: str, default_year: int | None = None) -> str | None:
@@ -200,7 +299,7 @@ def cell_deadline(text: str, default_year: int | None = None) -> str | None:
     >>> cell_deadline("29/6/2026 - 09/7/2026"), cell_deadline("Quý III/2026")
     ('2026-07-09', '2026-09-30')
     """
-    return find_deadline(text, default_year) or find_deadline("Thời gian thực hiện: " + text, default_year)
+    return find_deadline(text, default_year) or period_end(text, default_year)
 
 
 @cache

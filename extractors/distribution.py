@@ -28,10 +28,13 @@ def extract(layout: Layout) -> list[str]:
                 line = m.group("rest").strip()
             if not started or not line:
                 continue
-            is_item = line.startswith(("-", "–", "+", "•")) or bool(patterns.LUU.match(line))
-            clean = re.sub(r"\s+", " ", line.lstrip("-–+• ")).rstrip(" ;,.")
-            if not is_item and entries and not last_ended:
-                entries[-1] = f"{entries[-1]} {clean}"  # an entry wrapped onto the next line
+            is_item = line.startswith(("-", "–", "—", "+", "•")) or bool(patterns.LUU.match(line))
+            clean = re.sub(r"\s+", " ", line.lstrip("-–—+• ")).rstrip(" ;,.")
+            if not any(c.isalpha() for c in clean):
+                continue  # a speck OCR read off the seal or a rule: "`", "⁄⁄"
+            # an entry wrapped onto the next line, or a note on it in brackets ("- Cơ quan Báo&PT;" / "(để đưa tin)")
+            if entries and ((not is_item and not last_ended) or clean.startswith("(")):
+                entries[-1] = f"{entries[-1]} {clean}"
             elif clean:
                 entries.append(clean)
             last_ended = bool(re.search(r"[;.]$", line))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from extractors import patterns
-from extractors.casing import normal_case
+from extractors.casing import normal_case, unspeck
 from extractors.dates import parse_long
 from models import Issuer
 from models.record import Confidentiality, Urgency
@@ -62,7 +62,9 @@ def sort_header(layout: Layout) -> HeaderLines:
         if patterns.URGENCY.match(line) or patterns.CONFIDENTIALITY.match(line):
             out.marks.append(line)
             continue
-        if patterns.PLACE_DATE.search(line) and out.place_date is None:
+        # the place and date, or its start alone when the rest was handwritten or lost ("Hà Nội, ngày tháng")
+        dated = patterns.PLACE_DATE.search(line) or (line in right and patterns.PLACE_DATE_START.match(line))
+        if dated and out.place_date is None:
             out.place_date = line
             in_subject = False
             continue
@@ -107,6 +109,36 @@ def _issuing_authority(layout: Layout) -> str | None:
         body = _OFFICE_HEAD.sub("", line)
         if patterns.starts_org_name(body) and not patterns.is_type_line(body):
             return normal_case(body)
+    return None
+
+
+_PLACE = re.compile(r"^(?P<place>[^,\d]{2,60}?)\s*,\s*ngày", re.IGNORECASE)
+# an appendix's heading names the document it goes with: "(Kèm theo Quyết định số 109/QĐ-BTC ngày 21/01/2026 của
+# Bộ Tài chính)", "(Ban hành kèm theo Kế hoạch số 25/KH-UBND ngày 05/3/2026)"
+_APPENDIX_OF = re.compile(
+    r"\(\s*(?:Ban\s+hành\s+)?kèm\s+theo\s+[^()]{0,40}?số\s*:?\s*[^\s/]*\s*[_.…]*\s*/\s*(?P<sym>[^\s,;()]+)\s*,?\s*"
+    r"ngày\s+(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})",
+    re.IGNORECASE,
+)
+
+
+def _appendix_date(layout: Layout, symbol: str | None, header_date: str | None) -> str | None:
+    """The date an appendix's "Kèm theo ..." heading gives the document, when the header's is blank or handwritten
+    (its day or month missing) and the heading names the document's own ký hiệu and a date that agrees with
+    what the header shows."""
+    if not symbol or (header_date and len(header_date) == 10):
+        return None
+    own = strip_accents(symbol).upper().replace(" ", "")
+    for para in layout.zone("body"):
+        if "kèm theo" not in para.text.lower():
+            continue
+        for m in _APPENDIX_OF.finditer(para.text):
+            if strip_accents(m.group("sym")).upper().rstrip(".") != own:
+                continue
+            iso = f"{int(m.group('y')):04d}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
+            if header_date and not iso.startswith(header_date):
+                continue  # the heading's date contradicts what the header printed
+            return iso
     return None
 
 
@@ -165,6 +197,7 @@ def split_issuer(lines: list[str], scanned: bool = False, body: str = "") -> Iss
     for line in lines:
         line = line.strip(" *.:;,_-–—|")  # OCR's specks at a line's ends: ". TRƯỜNG ĐẠI HỌC"
         if scanned:
+            line = unspeck(line)  # "SỞ NỘI VỤ te"
             line = _LONE_CONSONANT.sub(r"\1", line)
         if not line:
             continue
@@ -209,6 +242,23 @@ class Code(NamedTuple):
     symbol: str | None
     code: str
     unreadable: str | None = None
+
+
+def _respell_type_code(parts: Code) -> Code:
+    """The type's abbreviation at the head of a ký hiệu as it is spelled, where OCR lost its mark ("QD-BTC" is
+    "QĐ-BTC": no type is abbreviated "QD")."""
+    if not parts.symbol:
+        return parts
+    head = re.split(r"[-/]", parts.symbol, maxsplit=1)[0]
+    if patterns.type_from_code(head) is not None:
+        return parts
+    bare = strip_accents(head).upper()
+    codes = (c for names in patterns.doc_types().values() for c in names)
+    known = next((c for c in codes if strip_accents(c).upper() == bare), None)
+    if known is None:
+        return parts
+    symbol = known + parts.symbol[len(head) :]
+    return parts._replace(symbol=symbol, code=parts.code.replace(parts.symbol, symbol))
 
 
 def parse_code(raw: str) -> Code:
@@ -389,6 +439,8 @@ def extract(layout: Layout) -> Header:
         out.warnings.append("Không đọc được tên cơ quan ban hành (issuer not found in the header).")
     if header.number is not None:
         parts = parse_code(header.number)
+        if layout.scanned:
+            parts = _respell_type_code(parts)
         out.number, out.symbol, out.code = parts.number, parts.symbol, parts.code
         if parts.unreadable:
             out.warnings.append(
@@ -403,11 +455,18 @@ def extract(layout: Layout) -> Header:
     else:
         out.warnings.append("Không tìm thấy dòng 'Số:' (document number not found).")
     if header.place_date:
-        m = patterns.PLACE_DATE.search(header.place_date)
+        m = patterns.PLACE_DATE.search(header.place_date) or _PLACE.match(header.place_date)
         out.place = m.group("place").strip() if m else None
         found = parse_long(header.place_date)
         out.issued_date = found.iso if found else None
-        if found and len(found.iso) < 10:
+        appendix = _appendix_date(layout, out.symbol, out.issued_date)
+        if appendix:
+            out.issued_date = appendix
+            out.warnings.append(
+                f"Ngày ban hành lấy từ dòng 'Kèm theo' của phụ lục ({appendix}): ngày ở phần đầu để trống hoặc viết "
+                "tay (issue date taken from the appendix's 'Kèm theo' line: the header's date is blank or handwritten)."
+            )
+        elif found and len(found.iso) < 10:
             out.warnings.append(
                 f"Ngày ban hành chưa đầy đủ ({found.iso}): ngày/tháng để trống (issue date left partly blank)."
             )

@@ -16,18 +16,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from pipeline.layout import Paragraph
 
 # Vietnamese điểm letters run a, b, c, d, đ, e, g, h, i, k, ... (no f, j, w, z): "đ)" is the 5th.
 _LETTERS = "abcdđeghiklmnopqrstuvxy"
+# letters some lists still use, read as following their Latin neighbour ("e) ... f) ...")
+_LATIN_ONLY = {"f": "e", "j": "i", "w": "v", "z": "y"}
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 # Fixed ranks of heading kinds; list kinds ("decimal", "letter", "dash" ...) nest by order of appearance.
-_RANK = {"phan": 0, "chuong": 1, "muc": 2, "dieu": 3, "roman": 4}
+# "A. MỤC ĐÍCH, YÊU CẦU" / "B. NỘI DUNG ..." (capital-letter parts of a plan) hold Roman sections.
+_RANK = {"phan": 0, "chuong": 1, "muc": 2, "dieu": 3, "part": 4, "roman": 5}
 # Bullets are the lowest level: a printed number ("5.1.", "b)") after a run of "-" items closes them
 # rather than nesting inside the last one. "unit" is a bare unit-name heading line (see tasks.py).
-_BULLETS = {"dash", "plus", "bullet"}
+_BULLETS = {"dash", "plus", "bullet", "star"}
 
 # Each (kind, regex) matches at the start of a paragraph; group "n" is the printed number.
 # Bold markers ("**1.**") are tolerated because converters leave them in plain text.
@@ -46,16 +50,23 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("multi", re.compile(r"(?P<n>\d{1,2}(?:\.\d{1,2})+)\.?[)]?\s+(?=\D)")),
     # "I. MỤC ĐÍCH", "II- NHIỆM VỤ" (Party style), "IV/ ..."
     ("roman", re.compile(r"(?P<n>[IVXL]{1,6})(?:\s*[.\-–)]\s*|/\s+)(?=\S)")),
+    # "A. MỤC ĐÍCH, YÊU CẦU", "B. NỘI DUNG, NHIỆM VỤ": a capital letter before a title in capitals
+    ("part", re.compile(r"(?P<n>[A-H])\s*[.)]\s+(?=[A-ZĐÀ-Ỹ]{2,}[\s,]+[A-ZĐÀ-Ỹ]{2,})")),
     # "1. ...", "1- ..." (Party style), "1) ...", "1/ ..."
     ("decimal", re.compile(r"(?P<n>\d{1,2})\s*[.\-–)/]\s*(?=[^\W\d_]|[\"“(*])")),
     # "a) ...", "đ) ...", "b. ..."
     ("letter", re.compile(r"(?P<n>[a-zđ])\s*[).]\s+")),
+    # "(1) Công tác tham mưu ...", "(2) Nâng cao chất lượng ..."; "(a) ..."
+    ("paren", re.compile(r"\((?P<n>\d{1,2})\)\s*(?=\S)")),
+    ("paren_letter", re.compile(r"\((?P<n>[a-zđ])\)\s*(?=\S)")),
     # "- ...", "– ...", "— ..."; a scan's OCR reads a dash as "~" ("~ Các đơn vị ...")
     ("dash", re.compile(r"(?:[-–—]\s*|~\s+)(?=\S)")),
     # "+ ..."
     ("plus", re.compile(r"\+\s*(?=\S)")),
     # "• ...", "● ...", "▪ ..."
     ("bullet", re.compile(r"[•●○▪■◦·∙]\s*(?=\S)")),
+    # "* Lưu ý: ...", "* Thời gian thực hiện: ..." (not the "**" of bold, handled above)
+    ("star", re.compile(r"\*\s+(?=[^\s*])")),
 ]
 _BOLD = re.compile(r"^\s*\*\*")
 
@@ -81,7 +92,7 @@ class Item:
     children: list[Item] = field(default_factory=list)
     position: int = 0
 
-    @property
+    @cached_property
     def head(self) -> str:
         """The item's first paragraph without its marker."""
         return self.paragraphs[0].text[self.text_start :].strip().strip("*").strip()
@@ -123,9 +134,13 @@ def roman_value(s: str) -> int | None:
 
 
 def _number(kind: str, raw: str) -> int | None:
-    if kind == "letter":
+    if kind in {"letter", "paren_letter"}:
         idx = _LETTERS.find(raw.lower())
+        if idx < 0 and raw.lower() in _LATIN_ONLY:
+            return _LETTERS.find(_LATIN_ONLY[raw.lower()]) + 2  # "f)" after "e)" in a list that uses it
         return idx + 1 if idx >= 0 else None
+    if kind == "part":
+        return "ABCDEFGH".index(raw) + 1
     if kind == "multi":
         return int(raw.split(".")[-1])
     if raw.isdigit():
@@ -133,6 +148,7 @@ def _number(kind: str, raw: str) -> int | None:
     return roman_value(raw)
 
 
+@lru_cache(maxsize=16384)
 def parse_marker(text: str) -> Marker | None:
     """The marker that opens ``text``, or None for an unnumbered paragraph.
 

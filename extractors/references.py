@@ -407,6 +407,38 @@ def _between(texts: list[tuple[int, str]], block: int, start: int, end: int) -> 
     return text[start - off : end - off]
 
 
+def _common_date(dated: list[Mention]) -> str | None:
+    """The date most mentions give a code printed with two (a typo, or a second act the text merges); ties go to
+    the first mention's."""
+    counts: dict[str, int] = {}
+    for m in dated:
+        counts[m.issued_date or ""] = counts.get(m.issued_date or "", 0) + 1
+    top = max(counts.values())
+    return next(m.issued_date for m in dated if counts[m.issued_date or ""] == top)
+
+
+# OCR's misreadings inside a code, each one character for one so spans stay put: the fraction slash or a "%" for
+# "/" ("97⁄2015/QH13", "112/2025%QH15"), "I" or "l" for "1" after the letters of a ký hiệu ("QHI3" → "QH13")
+_OCR_SLASH = re.compile(r"(?<=\d)[⁄%](?=[\dA-ZĐ])")
+_OCR_ONE = re.compile(r"(?<=/[A-ZĐ]{2})[Il](?=\d)|(?<=/[A-ZĐ]{2}\d)[Il](?!\w)")
+
+
+def _ocr_codes(text: str) -> str:
+    return _OCR_ONE.sub("1", _OCR_SLASH.sub("/", text)) if any(c in text for c in "⁄%Il") else text
+
+
+def _other_issuer(group: _Resolved, issuer: str) -> bool:
+    """Does ``group`` name an issuer other than ``issuer`` (compared without case or marks)?"""
+
+    def same(a: str, b: str) -> bool:
+        # "Ban Thường vụ Tỉnh ủy" and "Ban Thường vụ Tỉnh ủy Lào Cai" are one committee named short and long
+        fa, fb = _fold(a), _fold(b)
+        return fa.startswith(fb) or fb.startswith(fa)
+
+    known = [m.issuer for m in group.mentions if m.issuer]
+    return bool(known) and not any(same(k, issuer) for k in known)
+
+
 def resolve(mentions: list[Mention], texts: list[tuple[int, str]], own_code: str | None = None) -> list[Reference]:
     """Merge mentions (in document order) into one :class:`Reference` per instrument.
 
@@ -421,13 +453,15 @@ def resolve(mentions: list[Mention], texts: list[tuple[int, str]], own_code: str
         if own_code and key == own_code:
             continue
         same = by_code.setdefault(key, [])
+        # once per distinct code (annotation.md), even when a text prints it with two dates ("59-NQ/TW ngày
+        # 24/01/2025" in the căn cứ, "ngày 24 tháng 01 năm 2024" further on): the fullest, first mention gives its
+        # date and issuer. A Party number restarts with each committee, so the same code of another issuer
+        # ("33-KH/TU" of the Ban Thường vụ Tỉnh ủy Lào Cai and of Yên Bái) is another act.
         target: _Resolved | None = None
-        if m.issued_date:
-            # a Party number restarts each term: the same code with another date is another act
-            target = next((g for g in same if g.date == m.issued_date), None)
-            target = target or next((g for g in reversed(same) if g.date is None), None)
+        if m.issuer:
+            target = next((g for g in same if not _other_issuer(g, m.issuer)), None)
         elif same:
-            target = same[-1]  # an undated re-mention is the latest act with that code
+            target = same[-1]  # a re-mention without its issuer is the latest act with that code
         if target is None:
             target = _Resolved()
             same.append(target)
@@ -487,7 +521,9 @@ def _reference(g: _Resolved) -> Reference:
     return Reference(
         doc_type=doc_type,
         code=best.code or "",
-        issued_date=best.issued_date or (max(dated, key=lambda m: m.fullness).issued_date if dated else None),
+        issued_date=_common_date(dated)
+        if len({m.issued_date for m in dated}) > 1
+        else (best.issued_date or (max(dated, key=lambda m: m.fullness).issued_date if dated else None)),
         issuer=best.issuer or (max(issuers, key=lambda m: m.fullness).issuer if issuers else None),
         mentions=len(g.mentions),
         subject=best.subject or next((m.subject for m in fulls if m.subject), None),
@@ -503,6 +539,8 @@ def extract(layout: Layout, subject: str | None = None, own_code: str | None = N
     found there); ``own_code`` is the document's own code, which is never a reference of itself.
     """
     texts = [(p.start, p.text) for p in layout.paragraphs if p.zone in _SCANNED_ZONES]
+    if layout.scanned:
+        texts = [(off, _ocr_codes(text)) for off, text in texts]
     mentions: list[Mention] = []
     for i, (off, text) in enumerate(texts):
         mentions += find_mentions(text, off, i)

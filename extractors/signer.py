@@ -13,7 +13,7 @@ import re
 from typing import NamedTuple
 
 from extractors import patterns
-from extractors.casing import title_case, titles
+from extractors.casing import surnames, title_case, titles, unspeck
 from models import Signer
 from pipeline.layout import Layout
 from pipeline.normalize import strip_accents
@@ -28,6 +28,17 @@ _PREFIX = re.compile(
     r"|(?:GS|PGS|TS|ThS|BS|CKII|CKI|KTS|LS|NGND|NGƯT|TTND|TTƯT)(?:\.\s*(?:TS|ThS|BS|CKII|CKI|KTS))*\.?)\s+"
 )
 _NOISE = re.compile(r"^(\(?(đã ký|ký|chữ ký|ký tên|đóng dấu|dấu)[^)]*\)?|\[.*\]|[\s_\-*.]*)$", re.IGNORECASE)
+
+
+def _surname(name: str) -> str:
+    """On a scan, a common family name whose marks OCR lost or changed, as it is spelled ("Nguyên Thị Bích Hợp" →
+    "Nguyễn Thị Bích Hợp"); a name OCR read whole, or not a common family name, as read."""
+    first, _, rest = name.partition(" ")
+    if not rest:
+        return name
+    bare = strip_accents(first).lower()
+    matches = [s for s in surnames() if strip_accents(s).lower() == bare]
+    return f"{matches[0]} {rest}" if len(matches) == 1 and first not in matches else name
 
 
 def _is_caps_name(line: str) -> bool:
@@ -59,7 +70,7 @@ def _known_title(title: str) -> str:
 
 def extract(layout: Layout) -> Signature:
     """The signer of the ``closing_right`` zone."""
-    lines = [ln.strip() for p in layout.zone("closing_right") for ln in p.lines]
+    lines = [unspeck(ln.strip()) for p in layout.zone("closing_right") for ln in p.lines]
     lines = [ln for ln in lines if ln and not _NOISE.match(ln)]
     if not lines:
         return Signature(Signer(), ["Không tìm thấy phần chữ ký (signer block not found)."])
@@ -76,8 +87,8 @@ def extract(layout: Layout) -> Signature:
             # this person signed (ký thay), so it wins
             authority = patterns.AUTHORITY_CANON[m.group("auth").upper()]
             continue
-        if line == line.upper():
-            titles.append(line)
+        if line == line.upper() and sum(c.isalpha() for c in line) >= 2:
+            titles.append(line)  # (a line of OCR's specks, ":" or "„", is no title)
     title = titles[-1] if titles else None
     if title is None and authority is None and name_at is not None and name_at > 0:
         title = lines[name_at - 1]
@@ -89,8 +100,11 @@ def extract(layout: Layout) -> Signature:
         if last_prefix:
             match = patterns.AUTHORITY_LINE.match(last_prefix)
             title = match.group("rest") if match else None
+    name = names[name_at] if name_at is not None else None
+    if name and layout.scanned:
+        name = _surname(name)
     signer = Signer(
-        name=names[name_at] if name_at is not None else None,
+        name=name,
         title=_known_title(title_case(title)) if title else None,
         authority=authority,  # type: ignore[arg-type]
     )

@@ -39,6 +39,7 @@ def extract_layout(layout: Layout, source: Source) -> Record:
         year=tasks.document_year(head.issued_date, layout),
         recipients=addressees,
         doc_type=head.doc_type,
+        issuer=head.issuer.name,
     )
     return Record(
         source=source,

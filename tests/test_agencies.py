@@ -42,6 +42,10 @@ CANONICAL = [
     ("Sở Tư pháp", "Sở Tư pháp", False),
     ("Công ty Cổ phần Xây lắp số 3", None, False),
     ("Sở Nội", None, False),
+    # an official's title before a body: the body's name is canonical, the title stays in the name as written
+    ("Giám đốc Sở Nội vụ", "Sở Nội vụ", False),
+    ("Giám đốc Công an tỉnh", "Công an tỉnh", False),
+    ("Thủ trưởng các cơ quan, đơn vị liên quan", "Các cơ quan, đơn vị liên quan", True),
 ]
 
 
@@ -85,6 +89,15 @@ SPLIT = [
     ("Trung tâm QLCL; các khoa", ["Trung tâm QLCL", "các khoa"]),
     # a lower-case "trưởng" is inside a name, not a new official
     ("Văn phòng Bộ trưởng", ["Văn phòng Bộ trưởng"]),
+    # a lower-case noun after a comma qualifies the same group; a capital after a group noun opens a name
+    ("các văn phòng tỉnh ủy, thành ủy", ["các văn phòng tỉnh ủy, thành ủy"]),
+    (
+        "Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương",
+        ["Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"],
+    ),
+    ("Các bộ, cơ quan ngang bộ, địa phương", ["Các bộ, cơ quan ngang bộ, địa phương"]),
+    ("Ban Chỉ đạo các quân khu, Ban Chỉ đạo các tỉnh", ["Ban Chỉ đạo các quân khu", "Ban Chỉ đạo các tỉnh"]),
+    ("Các Sở, Ban, ngành", ["Các Sở, Ban, ngành"]),
 ]
 
 

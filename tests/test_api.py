@@ -157,6 +157,23 @@ def test_queries_by_code_issuer_dates_and_lead(client: TestClient) -> None:
     assert client.get("/v1/documents/nope").status_code == 404
 
 
+def test_task_lists_page_by_cursor(client: TestClient) -> None:
+    upload(client, SAMPLES / "cv-ubnd-tinh.pdf")
+    everything = client.get("/v1/tasks", params={"limit": 1000}).json()
+    assert everything["total"] >= 3 and everything["next"] is None
+    seen: list[str] = []
+    page = client.get("/v1/tasks", params={"limit": 2}).json()
+    while True:
+        assert page["total"] == everything["total"]
+        seen.extend(t["id"] for t in page["items"])
+        if page["next"] is None:
+            break
+        page = client.get("/v1/tasks", params={"limit": 2, "after": page["next"]}).json()
+    assert seen == [t["id"] for t in everything["items"]]
+    bad = client.get("/v1/tasks", params={"after": "W1tdXQ"})
+    assert bad.status_code == 400 and bad.json()["detail"].startswith("after: not a cursor of this store")
+
+
 def test_edxml_of_a_stored_document_reads_back(client: TestClient) -> None:
     posted = upload(client, SAMPLES / "cv-ubnd-tinh.pdf").json()
     answer = client.get(f"/v1/documents/{posted['id']}/edxml")

@@ -34,6 +34,17 @@ from extractors.deadlines import cell_deadline, find_deadline, find_recurrence, 
         ("Thời gian thực hiện: 29/6/2026 - 09/7/2026", "2026-07-09"),
         ("Thời gian: từ 10/7 đến ngày 13/7/2026", "2026-07-13"),
         ("hoàn thành trước ngày 30/6/2026 - báo cáo kết quả", "2026-06-30"),  # a dash, but no second date
+        ("Tổng kết giai đoạn 2013-2015 vào năm 2015", "2015"),
+        ("triển khai các nhiệm vụ từ năm 2026 đến năm 2028", "2028"),  # a period from a year: its end
+        ("mục tiêu từ nay đến năm 2030", None),  # a target, no start
+        ("nhiệm vụ trọng tâm từ nay đến tháng 6/2027", "2027-06"),
+        ("treo cờ từ ngày 10/5/2026 đến hết ngày 14/5/2026", "2026-05-14"),
+        ("định kỳ hàng năm (trước ngày 15/11) báo cáo kết quả", None),  # a yearly date recurs
+        ("gửi Ủy ban nhân dân tỉnh trước ngày 30 tháng 11 hằng năm", None),
+        ("Từ năm 2026 đến năm 2030 và tiếp theo", None),  # open-ended
+        ("Phát huy sức mạnh tổng hợp (Quý IV/2026, Quý I/2027 và thường xuyên).", "2027-03-31"),
+        ("Tổ chức bảo đảm phương tiện (năm 2026 và kiện toàn thường xuyên hàng năm).", "2026"),
+        ("Thời gian: 1/2 ngày", None),  # half a day, not the 1st of February
     ],
 )
 def test_deadline(text: str, expected: str | None) -> None:
@@ -89,6 +100,14 @@ def test_report_to(text: str, expected: str | None) -> None:
         ("Thường xuyên", None),
         ("Hằng năm", None),
         ("", None),
+        ("2026 - 2027", "2027"),
+        ("Tháng 11, 12/2026 và thường xuyên", "2026-12"),  # the last of a month list
+        ("Ngày 26, 27/12/2026", "2026-12-27"),
+        ("8h00-10h00 ngày 28/12/2026", "2026-12-28"),
+        ("Chiều ngày 28/12 và cả ngày 29/12/2026", "2026-12-29"),
+        ("Quý IV/2026, Quý I/2027", "2027-03-31"),
+        ("Từ tháng 11/2026 trở đi", None),
+        ("Sau khi có hướng dẫn của Bộ", None),
     ],
 )
 def test_cell_deadline(cell: str, expected: str | None) -> None:

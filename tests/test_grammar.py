@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.grammar.rows import _signer_pieces
+from pipeline.layout import Layout, Paragraph, Zone
 from pipeline.lines import Line
 from pipeline.readers.text import layout_of_text
 from tests.conftest import record_from_text
@@ -209,3 +210,62 @@ def test_a_line_cut_at_a_cue_keeps_its_share_of_the_width() -> None:
     left, right = split_joined(line)
     assert (left.text, right.text) == ("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
     assert left.x1 is not None and right.x0 is not None and left.x1 <= right.x0
+
+
+def _scanned(paragraphs: list[tuple[Zone, str]]) -> Layout:
+    layout = Layout("scan.pdf", "application/pdf", [Paragraph(t, zone=z) for z, t in paragraphs])
+    layout.scanned = True
+    return layout.finalize()
+
+
+def test_ocr_specks_and_family_names_in_a_scans_signature() -> None:
+    from extractors import signer
+
+    found = signer.extract(
+        _scanned(
+            [
+                ("closing_right", "KT. CHỦ TỊCH"),
+                ("closing_right", "PHÓ CHỦ TỊCHy]"),
+                ("closing_right", "„"),
+                ("closing_right", "Nguyên Thị Bích Hợp"),
+            ]
+        )
+    ).signer
+    assert (found.name, found.title, found.authority) == ("Nguyễn Thị Bích Hợp", "Phó Chủ tịch", "KT.")
+
+
+def test_a_nơi_nhận_note_in_brackets_and_a_dash_ocr_read_long() -> None:
+    from extractors import distribution
+
+    layout = _scanned(
+        [
+            ("closing_left", "Nơi nhận:"),
+            ("closing_left", "- Cơ quan Báo&PT, TH Thành phố;"),
+            ("closing_left", "(để đưa tin)"),
+            ("closing_left", "`"),
+            ("closing_left", "— Lưu: VT, NN."),
+        ]
+    )
+    assert distribution.extract(layout) == ["Cơ quan Báo&PT, TH Thành phố (để đưa tin)", "Lưu: VT, NN"]
+
+
+def test_a_blank_date_is_taken_from_the_appendix_naming_the_document() -> None:
+    text = """BỘ TÀI CHÍNH
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Số: /QĐ-BTC
+
+Hà Nội, ngày tháng
+
+QUYẾT ĐỊNH
+Về việc công bố danh mục văn bản
+
+Điều 1. Công bố kèm theo Quyết định này Danh mục văn bản./.
+
+DANH MỤC VĂN BẢN (Kèm theo Quyết định số /QĐ-BTC ngày 21/01/2026 của Bộ Tài chính)
+"""
+    record = record_from_text(text)
+    assert (record.place, record.issued_date) == ("Hà Nội", "2026-01-21")
+    assert any("phụ lục" in w for w in record.warnings)

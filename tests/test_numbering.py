@@ -29,6 +29,12 @@ from pipeline.layout import Paragraph
         ("Phần II. TỔ CHỨC THỰC HIỆN", "phan", 2),
         ("Mục 1. Quy định chung", "muc", 1),
         ("Khoản 2. Sở Tài chính", "khoan", 2),
+        ("A. MỤC ĐÍCH, YÊU CẦU", "part", 1),  # the capital-letter parts of a plan
+        ("C. MỘT SỐ NỘI DUNG TRỌNG TÂM", "part", 3),
+        ("(1) Công tác tham mưu ngày càng bài bản", "paren", 1),
+        ("(b) Bồi dưỡng cơ bản", "paren_letter", 2),
+        ("* Lưu ý: các vụ lộ, mất bí mật", "star", None),
+        ("f) Cung cấp thông tin", "letter", 7),  # a Latin list's "f)" after "e)"
     ],
 )
 def test_marker(text: str, kind: str, number: int | None) -> None:
@@ -46,6 +52,8 @@ def test_marker(text: str, kind: str, number: int | None) -> None:
         "Ủy ban nhân dân tỉnh yêu cầu",
         "2026 là năm",
         "~5 ngày làm việc",  # an approximate figure, not a bullet
+        "A. Nguyễn Văn Bình",  # an initial, not a part of a plan
+        "**Thời gian**",  # bold, not a star bullet
     ],
 )
 def test_not_a_marker(text: str) -> None:
@@ -136,3 +144,13 @@ def test_a_printed_number_after_bullets_closes_them() -> None:
         "4.4": "Phòng Đào tạo",
         "4.4.1": "Cung cấp dữ liệu.",
     }
+
+
+def test_parts_hold_roman_sections() -> None:
+    texts = ["A. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích", "B. NỘI DUNG, NHIỆM VỤ", "I. CÔNG TÁC QUÁN TRIỆT", "1. Nội dung"]
+    paras = [Paragraph(t) for t in texts]
+    roots = build_tree(paras, [parse_marker(t) for t in texts])
+    assert [(r.ordinal, [c.ordinal for c in r.walk()]) for r in roots] == [
+        ("1", ["1", "1.1"]),
+        ("2", ["2", "2.1", "2.1.1"]),
+    ]

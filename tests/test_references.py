@@ -269,3 +269,34 @@ def test_issuer_written_before_the_act() -> None:
         ("12/TTr-UBND", "Ủy ban nhân dân xã Tân An"),
         ("40/TTr-SNV", "Giám đốc Sở Nội vụ"),
     ]
+
+
+def test_a_code_printed_with_two_dates_is_one_reference_with_the_date_most_mentions_give() -> None:
+    record = _run(
+        [
+            "Căn cứ Nghị quyết số 59-NQ/TW ngày 24 tháng 01 năm 2025 của Bộ Chính trị về hội nhập quốc tế;",
+            "Thực hiện Nghị quyết số 59-NQ/TW ngày 24/01/2025 của Bộ Chính trị, các bộ triển khai ...",
+            "1. Quán triệt Nghị quyết số 59-NQ/TW ngày 24 tháng 01 năm 2024 của Bộ Chính trị.",  # the copy's typo
+        ]
+    )
+    assert _rows(record) == [("Nghị quyết", "59-NQ/TW", "2025-01-24", "Bộ Chính trị", 3)]
+
+
+def test_one_committee_named_short_and_long_is_one_issuer() -> None:
+    record = _run(
+        [
+            "Thực hiện Kế hoạch số 22-KH/TU ngày 13/12/2025 của Ban Thường vụ Tỉnh ủy Lào Cai về chuyển đổi số;",
+            "triển khai Kế hoạch số 22-KH/TU ngày 13/12/2025 của Ban Thường vụ Tỉnh ủy.",
+        ]
+    )
+    assert _rows(record) == [("Kế hoạch", "22-KH/TU", "2025-12-13", "Ban Thường vụ Tỉnh ủy Lào Cai", 2)]
+
+
+def test_ocr_misreadings_inside_a_code_are_read_past_on_a_scan() -> None:
+    text = "Căn cứ Luật số 97⁄2015/QHI3 và Luật số 112/2025%QH15;"
+    layout = Layout(path="t.pdf", media_type="application/pdf", paragraphs=[Paragraph(text, zone="body")])
+    layout.scanned = True
+    layout.finalize()
+    assert [r.code for r in references.extract(layout)] == ["97/2015/QH13", "112/2025/QH15"]
+    layout.scanned = False  # born-digital text is taken as printed
+    assert not {"97/2015/QH13", "112/2025/QH15"} & {r.code for r in references.extract(layout)}

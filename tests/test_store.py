@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -15,7 +16,7 @@ from alembic.runtime.migration import MigrationContext
 
 from models import Agency, Record, Task
 from pipeline import extract
-from pipeline.store import Store, document_identity
+from pipeline.store import BadCursor, Store, TaskView, document_identity
 from pipeline.store.migrate import current_revisions, downgrade, head_revisions, upgrade
 from pipeline.store.schema import metadata
 from tests import db
@@ -162,6 +163,103 @@ def test_deadlines_of_reduced_precision_are_due_at_the_end_of_their_period(datab
         assert [t.ordinal for t in store.query_tasks(q="BÁO CÁO").items] == ["2"]
 
 
+def _plan(number: int, deadlines: list[str | None], leads: list[list[Agency]]) -> Record:
+    """A kế hoạch numbered ``number`` whose task i has ``deadlines[i]`` and lead agencies ``leads[i]``."""
+    record = make_record(f"kh-{number}.pdf", content=f"plan {number}", ordinals=())
+    record.number, record.code = str(number), f"{number}/KH-UBND"
+    record.tasks = [
+        Task(
+            id=f"{record.source.sha256[:8]}-{i}",
+            ordinal=str(i + 1),
+            text=f"Nhiệm vụ {i + 1} của kế hoạch {number}.",
+            lead=[a.name for a in agencies],
+            lead_agencies=agencies,
+            deadline=deadline,
+        )
+        for i, (deadline, agencies) in enumerate(zip(deadlines, leads, strict=True))
+    ]
+    return record
+
+
+NOI_VU = Agency(name="Sở Nội vụ", canonical="Sở Nội vụ")
+NOI_VU_SHORT = Agency(name="Sở NV", canonical="Sở Nội vụ")
+TAI_CHINH = Agency(name="Sở Tài chính", canonical="Sở Tài chính")
+
+
+def _order_key(task: TaskView) -> tuple[bool, str, str, int]:
+    """The order task lists promise: soonest due first, undated last, then as in the document."""
+    return (task.due_by is None, task.due_by or "", task.document.id, int(task.ordinal))
+
+
+def test_pages_of_tasks_follow_one_another_by_cursor(database: tuple[str, DbReader]) -> None:
+    """Walking ``next`` visits every match once, in the promised order, across dated and undated."""
+    url, _ = database
+    rng = random.Random(3)
+    dates = [None, "2026", "2026-03", "2026-03-15", "2026-03-31", "2025-12-01"]
+    with Store(url) as store:
+        for number in range(12):
+            n = rng.randint(1, 5)
+            deadlines = [rng.choice(dates) for _ in range(n)]
+            leads = [rng.choice([[NOI_VU], [TAI_CHINH], [NOI_VU_SHORT, TAI_CHINH]]) for _ in range(n)]
+            store.upsert(_plan(number, deadlines, leads))
+        for lead in ("Sở Nội vụ", "sở tài chính", None):
+            everything = store.query_tasks(lead=lead, limit=1000)
+            assert everything.next is None
+            assert [_order_key(t) for t in everything.items] == sorted(_order_key(t) for t in everything.items)
+            walked: list[TaskView] = []
+            page = store.query_tasks(lead=lead, limit=4)
+            while True:
+                assert page.total == everything.total and len(page.items) <= 4
+                walked.extend(page.items)
+                if page.next is None:
+                    break
+                page = store.query_tasks(lead=lead, limit=4, after=page.next)
+            assert [t.id for t in walked] == [t.id for t in everything.items]
+            by_offset = store.query_tasks(lead=lead, limit=4, offset=8)
+            assert [t.id for t in by_offset.items] == [t.id for t in everything.items[8:12]]
+        undated = [t for t in store.query_tasks(limit=1000).items if t.due_by is None]
+        assert undated, "the plans have undated tasks"
+        with pytest.raises(BadCursor):
+            store.query_tasks(after="not-a-cursor")
+
+
+def test_a_task_naming_its_lead_twice_is_listed_once(database: tuple[str, DbReader]) -> None:
+    url, rows = database
+    with Store(url) as store:
+        store.upsert(_plan(1, ["2026-03-31"], [[NOI_VU, NOI_VU_SHORT]]))
+        for lead in ("Sở Nội vụ", "sở nv"):
+            found = store.query_tasks(lead=lead)
+            assert found.total == 1 and [t.lead for t in found.items] == [["Sở Nội vụ", "Sở NV"]]
+    # one row per task and key: the canonical key once, and each name as written
+    assert sorted(rows.rows("select agency_key from task_leads")) == [("sở nv",), ("sở nội vụ",)]
+
+
+def test_a_reread_moves_its_tasks_in_the_lists_by_lead(database: tuple[str, DbReader]) -> None:
+    """task_leads copies each task's due date: a new deadline or a new lead shows at once."""
+    url, rows = database
+    with Store(url) as store:
+        store.upsert(_plan(1, ["2026-09-30", None], [[NOI_VU], [NOI_VU]]))
+        store.upsert(_plan(2, ["2026-06-30"], [[NOI_VU]]))
+        assert [t.document.code for t in store.query_tasks(lead="Sở Nội vụ").items] == [
+            "2/KH-UBND",
+            "1/KH-UBND",
+            "1/KH-UBND",
+        ]
+        # plan 1 read again: its first task now due sooner, its second led by Sở Tài chính
+        store.upsert(_plan(1, ["2026-04-30", None], [[NOI_VU], [TAI_CHINH]]))
+        led = store.query_tasks(lead="Sở Nội vụ")
+        assert [(t.document.code, t.due_by) for t in led.items] == [
+            ("1/KH-UBND", "2026-04-30"),
+            ("2/KH-UBND", "2026-06-30"),
+        ]
+        assert [t.ordinal for t in store.query_tasks(lead="Sở Tài chính").items] == ["2"]
+    assert rows.rows("select count(*) from task_leads") == [(3,)]
+    assert rows.rows("select due_by from task_leads where agency_key = 'sở nội vụ' order by due_by") == [
+        ("2026-04-30",),
+        ("2026-06-30",),
+    ]
+
+
 def test_documents_by_code_issuer_date_and_words(database: tuple[str, DbReader]) -> None:
     url, _ = database
     older = make_record("cu.pdf", content="older", subject="kiểm tra công tác cải cách hành chính")
@@ -224,6 +322,28 @@ def test_migrations_go_down_and_up_again(database: tuple[str, DbReader]) -> None
         assert store.query_documents().total == 0
         store.upsert(make_record())
     assert rows.rows("select count(*) from tasks") == [(3,)]
+
+
+def test_the_task_leads_migration_goes_down_and_up_with_the_tasks_kept(database: tuple[str, DbReader]) -> None:
+    """0002 alone (``0002@-1``: other branches, such as the desk's, stay) drops task_leads; going up
+    again rebuilds it from task_agencies, and the lists by lead are the same as before."""
+    url, rows = database
+    with Store(url) as store:
+        store.upsert(_record_with_agencies())
+        store.upsert(_plan(7, ["2026-05-31", None, "2026-02"], [[NOI_VU, NOI_VU_SHORT], [TAI_CHINH], [NOI_VU]]))
+        before = {lead: store.query_tasks(lead=lead).model_dump() for lead in ("Sở Nội vụ", "sở nv", "Công an tỉnh")}
+        leads_before = sorted(rows.rows("select task_id, agency_key, due_by, document_id, position from task_leads"))
+        downgrade(store.engine, "0002@-1")
+        with store.engine.connect() as conn:
+            assert "0002" not in current_revisions(conn)
+            assert "task_leads" not in sa.inspect(conn).get_table_names()
+            assert "ix_tasks_due_by" in {ix["name"] for ix in sa.inspect(conn).get_indexes("tasks")}
+        upgrade(store.engine)
+        assert sorted(rows.rows("select task_id, agency_key, due_by, document_id, position from task_leads")) == (
+            leads_before
+        )
+        assert {lead: store.query_tasks(lead=lead).model_dump() for lead in before} == before
+        assert before["Sở Nội vụ"]["total"] == 4
 
 
 LEGACY_DDL = """

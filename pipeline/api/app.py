@@ -39,6 +39,7 @@ from pipeline.batch import Extracted, ExtractorPool, Sink, deliver
 from pipeline.errors import DirectivesError
 from pipeline.settings import Settings
 from pipeline.store import (
+    BadCursor,
     DocumentSummary,
     DocumentView,
     Page,
@@ -206,7 +207,8 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None, workers: i
 
     keys = [k.get_secret_value() for k in settings.api_keys if k.get_secret_value()]
 
-    def check_key(key: Annotated[str | None, Depends(API_KEY)]) -> None:
+    # async: a sync dependency would cost every request a trip to the thread pool and back
+    async def check_key(key: Annotated[str | None, Depends(API_KEY)]) -> None:
         if keys and not (key and any(hmac.compare_digest(key.encode(), k.encode()) for k in keys)):
             raise HTTPException(401, "missing or wrong X-API-Key", headers={"WWW-Authenticate": "X-API-Key"})
 
@@ -231,7 +233,6 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None, workers: i
         if length and length.isdigit() and int(length) > runtime.max_bytes + 64_000:  # multipart framing
             return _project_error(413, extraction.too_large("upload", runtime.max_bytes))
         content_type = request.headers.get("content-type", "")
-        saved: extraction.Saved | None = None
         try:
             if content_type.startswith("application/json"):
                 try:
@@ -239,20 +240,14 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None, workers: i
                 except ValueError as exc:
                     return _error(400, f'the JSON body must be {{"path": "/absolute/path"}} ({exc})')
                 path = extraction.check_server_path(body.path, runtime.settings.api_read_roots, runtime.max_bytes)
-                display = body.path
+                taken = await anyio.to_thread.run_sync(_take_in, runtime, path, body.path)
             elif content_type.startswith("multipart/form-data"):
                 form = await request.form(max_files=1, max_fields=5)
                 upload = form.get("file")
                 if upload is None or isinstance(upload, str):
                     return _error(400, "send the document in a multipart field named 'file'")
-                saved = await anyio.to_thread.run_sync(
-                    extraction.save_upload,
-                    upload.file,
-                    upload.filename or "document",
-                    runtime.settings.data_dir / "api" / "uploads",
-                    runtime.max_bytes,
-                )
-                path, display = saved.path, saved.name
+                upload_in = extraction.Upload(upload.file, upload.filename or "document")
+                taken = await anyio.to_thread.run_sync(_take_in, runtime, upload_in, upload_in.name)
             else:
                 return _error(415, "send the document as multipart/form-data (field 'file') or a JSON body with a path")
         except PermissionError as exc:
@@ -260,19 +255,15 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None, workers: i
         except DirectivesError as exc:
             return _project_error(extraction.STATUS_BY_KIND.get(type(exc).__name__, 422), exc)
 
-        extracted, stored = await anyio.to_thread.run_sync(_read_and_store, runtime, path, display)
+        extracted, stored = taken.extracted, taken.stored
         if extracted.record is None or stored is None:
             assert extracted.failure is not None
             failure = extracted.failure
-            if saved is not None:
-                await anyio.to_thread.run_sync(
-                    extraction.keep_failed, saved, runtime.settings.data_dir / "api" / "failed", failure.clerk_text
-                )
             if not failure.expected:
-                log.error("internal error on %s\n%s", display, failure.detail)
+                log.error("internal error on %s\n%s", taken.display, failure.detail)
             return _error(
                 extraction.STATUS_BY_KIND.get(failure.kind, 500),
-                f"directives: {display}: {failure.reason}",
+                f"directives: {taken.display}: {failure.reason}",
                 kind=failure.kind,
                 reason=failure.reason,
                 clerk_text=failure.clerk_text,
@@ -323,7 +314,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None, workers: i
     @app.get(
         "/v1/tasks",
         response_model=Page[TaskView],
-        responses={401: ERRORS[401]},
+        responses={400: {"model": ErrorBody, "description": "`after` is not a cursor this API gave"}, 401: ERRORS[401]},
         dependencies=guarded,
         summary="Tasks by lead agency and deadline, soonest due first",
     )
@@ -338,10 +329,23 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None, workers: i
         document: Annotated[str | None, Query(description="only the tasks of this document id")] = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 50,
         offset: Annotated[int, Query(ge=0)] = 0,
+        after: Annotated[
+            str | None, Query(description="the `next` of the page before: the page after it, however deep")
+        ] = None,
     ) -> Page[TaskView]:
-        return rt(request).store.query_tasks(
-            lead=lead, due_before=due_before, overdue=overdue, q=q, document_id=document, limit=limit, offset=offset
-        )
+        try:
+            return rt(request).store.query_tasks(
+                lead=lead,
+                due_before=due_before,
+                overdue=overdue,
+                q=q,
+                document_id=document,
+                limit=limit,
+                offset=offset,
+                after=after,
+            )
+        except BadCursor as exc:
+            raise HTTPException(400, f"after: {exc}") from exc
 
     @app.get(
         "/v1/documents/{document_id}/edxml",
@@ -371,12 +375,34 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None, workers: i
     return app
 
 
-def _read_and_store(runtime: Runtime, path: Path, display: str) -> tuple[Extracted, Stored | None]:
-    """Read the document in the pool, then store its record: one trip to a worker thread for both."""
+@dataclass(frozen=True)
+class Taken:
+    """What became of one document sent to ``POST /v1/documents``."""
+
+    extracted: Extracted
+    stored: Stored | None  # None when it could not be read
+    display: str  # the name the sender knows it by
+
+
+def _take_in(runtime: Runtime, source: Path | extraction.Upload, display: str) -> Taken:
+    """Keep the upload, read it in the pool, store its record (or keep the file with its reason in
+    ``failed/``): one trip to a worker thread for all of it, since each trip is a wake-up of
+    another thread, which on a busy machine costs more than the step itself."""
+    saved = None
+    if isinstance(source, extraction.Upload):
+        saved = extraction.save_upload(
+            source.stream, source.name, runtime.settings.data_dir / "api" / "uploads", runtime.max_bytes
+        )
+        path, display = saved.path, saved.name
+    else:
+        path = source
     extracted = extraction.read_in_pool(runtime.pool, path, display)
     if extracted.record is None:
-        return extracted, None
-    return extracted, runtime.store.upsert(extracted.record)
+        if saved is not None:
+            assert extracted.failure is not None
+            extraction.keep_failed(saved, runtime.settings.data_dir / "api" / "failed", extracted.failure.clerk_text)
+        return Taken(extracted, None, display)
+    return Taken(extracted, runtime.store.upsert(extracted.record), display)
 
 
 def _deliver(runtime: Runtime, record: Record) -> None:

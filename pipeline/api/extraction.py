@@ -55,6 +55,14 @@ def safe_name(name: str | None) -> str:
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A file as it arrived in a request, not yet kept: its stream and the name the sender gave."""
+
+    stream: BinaryIO
+    name: str
+
+
+@dataclass(frozen=True)
 class Saved:
     """An upload kept on disk under ``path`` (named by its content), as the clerk named it."""
 

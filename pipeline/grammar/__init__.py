@@ -33,23 +33,27 @@ OCR_SIZE_TOLERANCE = 2.5
 
 
 def _frames(doc: Lines, lines: Sequence[Line]) -> tuple[Frame | None, dict[int | None, Frame]]:
-    """The text block's frame over the whole document, and per page (positioned readers only)."""
+    """The text block's frame on the first page, and on each page (positioned readers only): a page has its
+    own margins (an appendix may be set landscape)."""
     placed = [ln for ln in lines if ln.positioned and ln.cell is None and ln.note is None]
     if not placed or doc.units is None:
         return None, {}
     size = body_size(placed)
-    right = max(ln.x1 or 0.0 for ln in placed)
-    if doc.units == "points" and doc.pages:
-        # when too few lines show the margins, assume ND30's right margin (15-20 mm, ~57 pt)
-        right = max(right, doc.pages[0].width - 57.0)
-    whole = Frame(min(ln.x0 or 0.0 for ln in placed), right)
     tol = OCR_SIZE_TOLERANCE if doc.scanned else SIZE_TOLERANCE
-    singles = [ln for ln in placed if ln.size is None or ln.size >= size - tol]
     ragged = doc.units == "chars"  # typed text: lines end where the words ran out, not at a margin
-    frame = frame_of(singles, whole, ragged)
-    pages = {ln.page for ln in placed}
-    per_page = {p: frame_of([ln for ln in singles if ln.page == p], frame, ragged) for p in pages}
-    return frame, per_page
+    widths = {p.number: p.width for p in doc.pages}
+    per_page: dict[int | None, Frame] = {}
+    for page in dict.fromkeys(ln.page for ln in placed):
+        on_page = [ln for ln in placed if ln.page == page]
+        right = max(ln.x1 or 0.0 for ln in on_page)
+        if doc.units == "points" and page in widths:
+            # when too few lines show the margins, assume ND30's right margin (15-20 mm, ~57 pt)
+            right = max(right, widths[page] - 57.0)
+        whole = Frame(min(ln.x0 or 0.0 for ln in on_page), right)
+        singles = [ln for ln in on_page if ln.size is None or ln.size >= size - tol]
+        per_page[page] = frame_of(singles, whole, ragged)
+    first = next(iter(per_page.values()))
+    return first, per_page
 
 
 def _hard_wrapped(lines: Sequence[Line]) -> bool:
@@ -79,7 +83,9 @@ def layout(doc: Lines) -> Layout:
     tol = OCR_SIZE_TOLERANCE if doc.scanned else SIZE_TOLERANCE
 
     headless = start < len(content) and content[start].zone == "body"
-    end = regions.header_end(content, start, tables, frame) if start < len(content) and not headless else start
+    # the page the header stands on has its own margins (an appendix may be landscape)
+    head_frame = frames.get(content[start].page, frame) if start < len(content) else frame
+    end = regions.header_end(content, start, tables, head_frame) if start < len(content) and not headless else start
     content = rows.unsplit(content, end)
     end = next((i for i, r in enumerate(content) if r.index >= end), len(content)) if end < len(content) else end
     first_cell = next((i for i in range(start, end) if content[i].cell), None)
@@ -90,11 +96,11 @@ def layout(doc: Lines) -> Layout:
             # ("KHẨN", "MẬT") is the document's, read from the body's top
             row.zone = "body" if kinds.is_mark(row.text) else "outside"
     content = rows.split_addressees(content, end)
-    _body_and_closing(content, end, tables, frame)
+    _body_and_closing(content, end, tables, frame, frames)
     notes.mark_text_notes(content)
 
     header_rows = [r for r in content if r.zone == "header"]
-    sides.assign(header_rows, header=True, frame=frame)
+    sides.assign(header_rows, header=True, frame=head_frame)
     out: list[Paragraph] = []
     out += [paragraphs.make(r.runs, "outside", doc.units) for r in content if r.zone == "outside"]
     out += paragraphs.cell_paragraphs(header_rows, ("header_left", "header_right"), doc.units, tol)
@@ -106,7 +112,7 @@ def layout(doc: Lines) -> Layout:
     for zone, segment in _segments([r for r in content if r.zone in ("body", "closing")]):
         if zone == "closing":
             closing = rows.split_signer(segment)
-            sides.assign(closing, header=False, frame=frame)
+            sides.assign(closing, header=False, frame=frames.get(closing[0].page, frame))
             out += paragraphs.cell_paragraphs(closing, ("closing_left", "closing_right"), doc.units, tol)
         else:
             out += paragraphs.body_paragraphs(segment, tables, doc.units, reflow)
@@ -127,7 +133,13 @@ def layout(doc: Lines) -> Layout:
     return result.finalize()
 
 
-def _body_and_closing(content: list[Row], end: int, tables: dict[int, regions.TableKind], frame: Frame | None) -> None:
+def _body_and_closing(
+    content: list[Row],
+    end: int,
+    tables: dict[int, regions.TableKind],
+    frame: Frame | None,
+    frames: dict[int | None, Frame] | None = None,
+) -> None:
     """Mark each row after the header ``body`` or ``closing``."""
     state = "body"
     in_table = False
@@ -138,11 +150,12 @@ def _body_and_closing(content: list[Row], end: int, tables: dict[int, regions.Ta
         row = content[k]
         if row.zone == "outside":
             continue
-        if state == "closing" and regions.closes_closing(row, in_table, tables, frame):
+        page_frame = (frames or {}).get(row.page, frame)
+        if state == "closing" and regions.closes_closing(row, in_table, tables, page_frame):
             state = "body"
             formula = not has_formula
         elif state == "body" and regions.opens_closing(
-            row, prev, tables, frame, content[k + 1 : k + 31], formula, near_end=len(content) - k <= 20
+            row, prev, tables, page_frame, content[k + 1 : k + 31], formula, near_end=len(content) - k <= 20
         ):
             state = "closing"
             in_table = row.cell

@@ -1,12 +1,12 @@
 """OCR reader for scanned PDFs (bản quét): pages rendered at 300 dpi, read by Tesseract.
 
-Tesseract's word boxes feed the same layout algorithm as born-digital PDFs
-(:mod:`pipeline.grammar`, over :func:`pipeline.readers.pdf.to_lines.to_lines`), so the header and signature tables split
-into their columns the same way. Table borders, which on a scan are pixels rather than
-drawn paths, are found in the page image (:func:`page_rules`) and handed over as the same
-:class:`~pipeline.readers.pdf.words.Rule` objects the vector reader makes, so a ruled task table
-on a scan comes out as " | " rows by the one grid code. Font sizes are estimated from line heights and bold is
-unknown (``None``). Every layout read this way carries a warning for the clerk: numbers
+Tesseract's word boxes become the same positioned lines as born-digital PDFs
+(:func:`pipeline.readers.pdf.to_lines.to_lines`, then :mod:`pipeline.grammar`), so the header and
+signature tables split into their columns the same way. Table borders, which on a scan are pixels
+rather than drawn paths, are found in the page image (:func:`page_rules`) and handed over as the same
+:class:`~pipeline.readers.pdf.words.Rule` objects the vector reader makes, so a ruled task table on a
+scan comes out as table cells by the one grid code. Font sizes are estimated from line heights and
+bold is unknown (``None``). Every document read this way carries a warning for the clerk: numbers
 and diacritics from a scan must be checked against the paper.
 """
 

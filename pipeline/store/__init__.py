@@ -24,6 +24,7 @@ from pipeline.store import read, write
 from pipeline.store.engine import create_store_engine, safe_url, sqlite_url
 from pipeline.store.identity import document_id, document_identity
 from pipeline.store.migrate import import_legacy, upgrade
+from pipeline.store.read import BadCursor
 from pipeline.store.views import AgencyView, DocumentSummary, DocumentView, Page, SourceView, Stored, TaskView
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AgencyView",
+    "BadCursor",
     "DocumentSummary",
     "DocumentView",
     "Page",
@@ -60,6 +62,8 @@ class Store:
         self.url = url
         self.target = safe_url(url)  # never print a password
         self.engine = create_store_engine(url)
+        # single-statement reads need no transaction: no BEGIN and ROLLBACK round trips around them
+        self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         try:
             upgrade(self.engine)
             import_legacy(self.engine)
@@ -109,8 +113,11 @@ class Store:
         today: date | None = None,
         limit: int = 50,
         offset: int = 0,
+        after: str | None = None,
     ) -> Page[TaskView]:
-        with self.engine.connect() as conn:
+        """Tasks, soonest due first (see :func:`pipeline.store.read.query_tasks`); ``after`` is the
+        ``next`` of the page before, and a malformed one raises :class:`BadCursor`."""
+        with self._autocommit.connect() as conn:
             return read.query_tasks(
                 conn,
                 lead=lead,
@@ -121,6 +128,7 @@ class Store:
                 today=today,
                 limit=limit,
                 offset=offset,
+                after=after,
             )
 
     def close(self) -> None:

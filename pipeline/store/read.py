@@ -6,7 +6,8 @@ on SQLite too. ``q`` is a case-folded substring of the searchable text.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import base64
+import json
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -15,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from pipeline.store.identity import fold
-from pipeline.store.schema import documents, sources, task_agencies, tasks
+from pipeline.store.schema import documents, sources, task_agencies, task_leads, tasks
 from pipeline.store.views import AgencyView, DocumentSummary, DocumentView, Page, SourceView, TaskView
 
 MAX_LIMIT = 1000
@@ -120,23 +121,29 @@ def query_documents(
     return Page[DocumentSummary](total=total, limit=limit, offset=offset, items=[_summary(r) for r in rows])
 
 
-def _led_by(lead: str) -> sa.Subquery:
-    """The ids of tasks one of whose lead agencies is ``lead``, by canonical name or as written.
+class BadCursor(ValueError):
+    """An ``after`` token this store did not give (mistyped, cut short, or from another API)."""
 
-    A join on this (rather than ``tasks.id IN (...)``) lets PostgreSQL start from the two
-    indexes of task_agencies and never scan every task: on 100,000 tasks the difference is
-    150 ms against a few tens (bench/bench_store.py).
+
+def encode_cursor(due_by: str | None, document_id: str, position: int) -> str:
+    """The opaque ``after`` token of a task: where the next page of a task list starts.
+
+    >>> decode_cursor(encode_cursor("2026-03-31", "39fb70b35f04f84baa85", 2))
+    ('2026-03-31', '39fb70b35f04f84baa85', 2)
     """
-    key = fold(lead)
-    return (
-        sa.select(task_agencies.c.task_id)
-        .where(
-            task_agencies.c.role == "lead",
-            sa.or_(task_agencies.c.canonical_key == key, task_agencies.c.name_key == key),
-        )
-        .distinct()
-        .subquery("led")
-    )
+    raw = json.dumps([due_by, document_id, position], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(token: str) -> tuple[str | None, str, int]:
+    """The (due_by, document_id, position) of an ``after`` token; :class:`BadCursor` for anything else."""
+    try:
+        due, doc, position = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except (ValueError, TypeError) as exc:
+        raise BadCursor(f"not a cursor of this store: {token!r}") from exc
+    if not (due is None or isinstance(due, str)) or not isinstance(doc, str) or type(position) is not int:
+        raise BadCursor(f"not a cursor of this store: {token!r}")
+    return due, doc, position
 
 
 def query_tasks(
@@ -150,72 +157,135 @@ def query_tasks(
     today: date | None = None,
     limit: int = 50,
     offset: int = 0,
+    after: str | None = None,
 ) -> Page[TaskView]:
-    """Tasks, soonest due first. ``lead`` an agency (canonical name or as written, any case),
-    ``due_before`` an ISO date the task is due before (by the last day its deadline allows),
-    ``overdue`` due before ``today``, ``q`` words of the task or its agencies."""
+    """Tasks, soonest due first (then as in their document; undated last). ``lead`` an agency
+    (canonical name or as written, any case), ``due_before`` an ISO date the task is due before
+    (by the last day its deadline allows), ``overdue`` due before ``today``, ``q`` words of the
+    task or its agencies. ``after`` is a page's ``next``: the page that follows it, read from the
+    index wherever it lies (``offset`` counts from there).
+
+    With ``lead``, the tasks come from ``task_leads`` (one index range, in order); without, from
+    ``tasks``' own ``(due_by, document_id, position)`` index. Either way a page reads about
+    ``offset + limit`` index entries, and ``total`` is a count over the same range.
+    """
     limit, offset = _page_bounds(limit, offset)
+    # the table the tasks are listed from, and its columns of the order
+    keys: sa.Table = task_leads if lead else tasks
+    task_id = task_leads.c.task_id if lead else tasks.c.id
+    due, doc, pos = keys.c.due_by, keys.c.document_id, keys.c.position
+    source: sa.FromClause = keys
     where: list[sa.ColumnElement[bool]] = []
-    source: sa.FromClause = tasks
     if lead:
-        led = _led_by(lead)
-        source = tasks.join(led, led.c.task_id == tasks.c.id)
+        where.append(task_leads.c.agency_key == fold(lead))
     if due_before:
-        where.append(tasks.c.due_by < due_before)
+        where.append(due < due_before)
     if overdue:
-        where.append(tasks.c.due_by < (today or date.today()).isoformat())
-    if q:
-        where.append(tasks.c.search_key.like(_like(fold(q)), escape="\\"))
+        where.append(due < (today or date.today()).isoformat())
     if document_id:
-        where.append(tasks.c.document_id == document_id)
-    total = conn.execute(sa.select(sa.func.count()).select_from(source).where(*where)).scalar_one()
+        where.append(doc == document_id)
+    if q:
+        if lead:
+            source = task_leads.join(tasks, tasks.c.id == task_leads.c.task_id)
+        where.append(tasks.c.search_key.like(_like(fold(q)), escape="\\"))
+    count = sa.select(sa.func.count()).select_from(source).where(*where)
+
+    # Dated tasks, then undated: two ranges of the index, each read in order and cut at the page
+    # (SQLite's indexes put NULL first, PostgreSQL's last: neither has to sort this way).
+    wanted = offset + limit + 1  # one more tells whether a next page exists
+    dated: list[sa.ColumnElement[bool]] = [due.is_not(None)]
+    undated: list[sa.ColumnElement[bool]] = [due.is_(None)]
+    if after:
+        after_due, after_doc, after_pos = decode_cursor(after)
+        if after_due is None:
+            dated = [sa.false()]  # past every dated task
+            undated.append(sa.tuple_(doc, pos) > sa.tuple_(sa.literal(after_doc), sa.literal(after_pos)))
+        else:
+            dated.append(
+                sa.tuple_(due, doc, pos)
+                > sa.tuple_(sa.literal(after_due), sa.literal(after_doc), sa.literal(after_pos))
+            )
+    segments = [
+        sa.select(task_id.label("task_id"), due.label("due_by"), doc.label("document_id"), pos.label("position"))
+        .add_columns(sa.literal_column(str(segment), sa.Integer).label("segment"))
+        .select_from(source)
+        .where(*where, *bounds)
+        .order_by(due, doc, pos)
+        .limit(wanted)
+        .subquery()
+        for segment, bounds in enumerate((dated, undated))
+    ]
+    merged = sa.union_all(*(sa.select(*seg.c) for seg in segments)).subquery("merged")
+    in_order = (merged.c.segment, merged.c.due_by, merged.c.document_id, merged.c.position)
+    page = sa.select(merged).order_by(*in_order).limit(limit + 1).offset(offset).subquery("page")
+    # One statement for the page, its documents, its agencies and the total: one round trip and
+    # one snapshot (Store runs it outside a transaction). The count is uncorrelated, so both
+    # databases compute it once for the whole answer.
     rows = conn.execute(
         sa.select(tasks, documents.c.issuer, documents.c.doc_type, documents.c.code)
         .add_columns(documents.c.issued_date, documents.c.subject, documents.c.urgency)
-        .select_from(source)
+        .add_columns(*(c.label(f"agency_{c.name}") for c in _AGENCY_COLUMNS))
+        .add_columns(count.scalar_subquery().label("total"))
+        .select_from(page)
+        .join(tasks, tasks.c.id == page.c.task_id)
         .join(documents, documents.c.id == tasks.c.document_id)
-        .where(*where)
-        .order_by(tasks.c.due_by.asc().nulls_last(), tasks.c.document_id, tasks.c.position)
-        .limit(limit)
-        .offset(offset)
+        .outerjoin(task_agencies, task_agencies.c.task_id == tasks.c.id)
+        .order_by(page.c.segment, page.c.due_by, page.c.document_id, page.c.position)
+        .order_by(task_agencies.c.role, task_agencies.c.position)
     ).all()
-    agencies = _agencies_of(conn, [r.id for r in rows])
-    items = [
-        TaskView(
-            id=r.id,
-            document=DocumentSummary(
-                id=r.document_id,
-                issuer=r.issuer,
-                doc_type=r.doc_type,
-                code=r.code,
-                issued_date=r.issued_date,
-                subject=r.subject,
-                urgency=r.urgency,
-            ),
-            ordinal=r.ordinal,
-            text=r.text,
-            lead=[a.name for a in agencies.get(r.id, []) if a.role == "lead"],
-            support=[a.name for a in agencies.get(r.id, []) if a.role == "support"],
-            agencies=agencies.get(r.id, []),
-            deadline=r.deadline,
-            due_by=r.due_by,
-            recurrence=r.recurrence,
-            report_to=r.report_to,
-        )
-        for r in rows
-    ]
-    return Page[TaskView](total=total, limit=limit, offset=offset, items=items)
+    if rows:
+        total = rows[0].total
+    elif offset or after:  # past the last page: the count alone
+        total = conn.execute(count).scalar_one()
+    else:
+        total = 0
+    listed = _tasks_of(rows)
+    more, listed = len(listed) > limit, listed[:limit]
+    following = None
+    if more and listed:
+        last, position = listed[-1]
+        following = encode_cursor(last.due_by, last.document.id, position)
+    return Page[TaskView](total=total, limit=limit, offset=offset, items=[t for t, _ in listed], next=following)
 
 
-def _agencies_of(conn: Connection, task_ids: Sequence[str]) -> dict[str, list[AgencyView]]:
-    found: dict[str, list[AgencyView]] = defaultdict(list)
-    if not task_ids:
-        return found
-    rows = conn.execute(
-        sa.select(task_agencies)
-        .where(task_agencies.c.task_id.in_(list(task_ids)))
-        .order_by(task_agencies.c.task_id, task_agencies.c.role, task_agencies.c.position)
-    ).all()
+_AGENCY_COLUMNS = (task_agencies.c.role, task_agencies.c.name, task_agencies.c.canonical, task_agencies.c.is_group)
+
+
+def _tasks_of(rows: Sequence[Any]) -> list[tuple[TaskView, int]]:
+    """Rows of (task, document, one agency) in page order → each task with all its agencies, and
+    its position in its document (for the cursor)."""
+    listed: dict[str, TaskView] = {}
+    positions: list[int] = []
     for r in rows:
-        found[r.task_id].append(AgencyView(role=r.role, name=r.name, canonical=r.canonical, group=r.is_group))
-    return found
+        task = listed.get(r.id)
+        if task is None:
+            view = TaskView(
+                id=r.id,
+                document=DocumentSummary(
+                    id=r.document_id,
+                    issuer=r.issuer,
+                    doc_type=r.doc_type,
+                    code=r.code,
+                    issued_date=r.issued_date,
+                    subject=r.subject,
+                    urgency=r.urgency,
+                ),
+                ordinal=r.ordinal,
+                text=r.text,
+                lead=[],
+                support=[],
+                agencies=[],
+                deadline=r.deadline,
+                due_by=r.due_by,
+                recurrence=r.recurrence,
+                report_to=r.report_to,
+            )
+            task = listed[r.id] = view
+            positions.append(r.position)
+        if r.agency_role is not None:
+            agency = AgencyView(
+                role=r.agency_role, name=r.agency_name, canonical=r.agency_canonical, group=r.agency_is_group
+            )
+            task.agencies.append(agency)
+            (task.lead if agency.role == "lead" else task.support).append(agency.name)
+    return list(zip(listed.values(), positions, strict=True))

@@ -22,6 +22,14 @@
     each agency of each task with its ``role`` (``lead`` = chủ trì, ``support`` = phối hợp), the
     name as written and the canonical gazetteer name. ``name_key`` / ``canonical_key`` are the
     case-folded forms, indexed, so "sở nội vụ" finds "Sở Nội vụ".
+``task_leads``
+    every task under every name its lead agencies can be asked for: one row per task and key (the
+    canonical name or the name as written, case-folded), with the task's ``due_by``,
+    ``document_id`` and ``position`` copied beside it. "Tasks led by Sở Nội vụ, soonest due first"
+    is then one range of one index, read in order and stopped after a page (on 100,000 tasks the
+    busiest agency's page takes well under a millisecond; bench/bench_store.py), where
+    ``task_agencies`` needs an OR of two keys per row and a sort of every match. The copies are
+    written with their task by :mod:`pipeline.store.write`, the only writer of tasks.
 
 The ``*_key`` columns hold case-folded copies (NFC, ``str.casefold``) because SQLite's ``lower()``
 folds ASCII only: "Ủy ban" would never match "ủy ban" there.
@@ -123,10 +131,12 @@ tasks = sa.Table(
     sa.Column("lead", sa.Text, nullable=False, comment="chủ trì, names as written joined by '; '"),
     sa.Column("support", sa.Text, nullable=False, comment="phối hợp, names as written joined by '; '"),
     sa.Column("deadline", DateText, comment="hạn, ISO, reduced precision allowed"),
-    sa.Column("due_by", DateText, index=True, comment="last day of the deadline: '2026-03' is due by 2026-03-31"),
+    sa.Column("due_by", DateText, comment="last day of the deadline: '2026-03' is due by 2026-03-31"),
     sa.Column("recurrence", sa.Text),
     sa.Column("report_to", sa.Text),
     sa.Column("search_key", sa.Text, nullable=False, comment="text and agencies case-folded, for q="),
+    # the order tasks are listed in (soonest due first, then as in their document), read from the index
+    sa.Index(None, "due_by", "document_id", "position"),
 )
 
 task_agencies = sa.Table(
@@ -144,4 +154,16 @@ task_agencies = sa.Table(
     # "tasks led by Sở Nội vụ": role first, so one index serves both names
     sa.Index(None, "role", "canonical_key"),
     sa.Index(None, "role", "name_key"),
+)
+
+task_leads = sa.Table(
+    "task_leads",
+    metadata,
+    sa.Column("task_id", sa.String(32), sa.ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("agency_key", sa.Text, primary_key=True, comment="a lead's canonical name or name as written, folded"),
+    sa.Column("due_by", DateText, comment="the task's, copied"),
+    sa.Column("document_id", sa.String(32), nullable=False, comment="the task's, copied"),
+    sa.Column("position", sa.Integer, nullable=False, comment="the task's, copied"),
+    # "tasks led by X, soonest due first": one index range, already in the order of the answer
+    sa.Index(None, "agency_key", "due_by", "document_id", "position"),
 )

@@ -79,6 +79,9 @@ class Page(BaseModel, Generic[T]):
     limit: int
     offset: int
     items: list[T]
+    next: str | None = Field(
+        default=None, description="pass as `after` for the page that follows (task lists); null on the last page"
+    )
 
 
 class Stored(BaseModel):

@@ -3,8 +3,10 @@
 The document row is upserted by identity, the file by its sha256 (as a source of that document),
 the references replaced, the tasks upserted by their store id (so columns other stages add to
 ``tasks``, such as a clerk's "done", survive a re-read) and the tasks the new record no longer has
-deleted. A file whose re-read gives another identity (the extractor improved) moves to the new
-document; the old one goes when no file is left carrying it.
+deleted; each task's agencies and its ``task_leads`` rows (which copy its due date and place) are
+written anew with it, so the copies never lag their task. A file whose re-read gives another
+identity (the extractor improved) moves to the new document; the old one goes when no file is
+left carrying it.
 """
 
 from __future__ import annotations
@@ -14,15 +16,14 @@ import functools
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from models import Agency, Record, Task
 from pipeline.store.identity import document_id, document_identity, fold, store_task_id
-from pipeline.store.schema import doc_references, documents, sources, task_agencies, tasks
+from pipeline.store.schema import doc_references, documents, sources, task_agencies, task_leads, tasks
 from pipeline.store.views import Stored
 
 log = logging.getLogger(__name__)
@@ -52,22 +53,67 @@ def due_by(deadline: str | None) -> str | None:
 
 
 @functools.cache
-def _upsert_statement(dialect: str, table: sa.Table, key: tuple[str, ...], keep: tuple[str, ...]) -> Any:
-    """INSERT ... ON CONFLICT (key) DO UPDATE every other column but ``keep``, built once per shape.
+def _upsert_statement(table: sa.Table, key: tuple[str, ...], keep: tuple[str, ...]) -> sa.TextClause:
+    """``INSERT ... ON CONFLICT (key) DO UPDATE`` every column but ``key`` and ``keep``, with typed parameters.
 
-    (SQLAlchemy 2.0 does not cache the compiled SQL of a dialect INSERT with ON CONFLICT, so each
-    upsert still compiles, about 0.7 ms; bench/README.md counts it in the API's answer time.)
+    Text rather than the dialects' ``insert(table).on_conflict_do_update(...)``: SQLAlchemy 2.0
+    never caches the compiled form of those (their class says ``inherit_cache = False``), so each
+    execution compiled it again, 0.3-0.7 ms a statement and three a record. A text statement is
+    compiled once and found in the engine's cache after that; its parameters keep their column
+    types (JSON written unescaped, timestamps as SQLite stores them). SQLite (3.24+) and
+    PostgreSQL read the same syntax::
+
+        INSERT INTO "sources" ("sha256", ...) VALUES (:sha256, ...)
+        ON CONFLICT ("sha256") DO UPDATE SET "document_id" = excluded."document_id", ...
     """
-    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-    update = {c.name: insert.excluded[c.name] for c in table.columns if c.name not in key and c.name not in keep}
-    return insert.on_conflict_do_update(index_elements=list(key), set_=update)
+    names = [c.name for c in table.columns]
+    updated = [n for n in names if n not in key and n not in keep]
+
+    def quoted(columns: Sequence[str]) -> str:
+        return ", ".join(f'"{n}"' for n in columns)
+
+    sets = ", ".join(f'"{n}" = excluded."{n}"' for n in updated)
+    values = ", ".join(f":{n}" for n in names)
+    sql = (
+        f'INSERT INTO "{table.name}" ({quoted(names)}) VALUES ({values}) '
+        f"ON CONFLICT ({quoted(key)}) DO UPDATE SET {sets}"
+    )
+    return sa.text(sql).bindparams(*(sa.bindparam(c.name, type_=c.type) for c in table.columns))
 
 
 def _upsert(
     conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]], key: Sequence[str], keep: Sequence[str] = ()
 ) -> None:
     if rows:
-        conn.execute(_upsert_statement(conn.dialect.name, table, tuple(key), tuple(keep)), list(rows))
+        # a list of parameter sets: one statement, the driver's executemany
+        conn.execute(_upsert_statement(table, tuple(key), tuple(keep)), list(rows))
+
+
+# The other statements of a write, built once with bound parameters so the engine's cache has them.
+_DOC: sa.BindParameter[str] = sa.bindparam("doc_id")
+# whether the document is stored already, and which document the file belonged to until now
+_STATE = sa.select(
+    sa.select(documents.c.id).where(documents.c.id == _DOC).scalar_subquery().label("existing"),
+    sa.select(sources.c.document_id).where(sources.c.sha256 == sa.bindparam("sha")).scalar_subquery().label("previous"),
+)
+# PostgreSQL: writers of one document take turns, from here to their commit. Without it, the first
+# two writers of a new document (its PDF and DOCX uploaded at once) race past ON CONFLICT (id) into
+# the unique index on identity, and one fails; SQLite writers take turns on the database already.
+_TAKE_TURNS = sa.select(sa.func.pg_advisory_xact_lock(sa.bindparam("key", type_=sa.BigInteger)))
+_ANY_SOURCE = sa.select(sources.c.sha256).where(sources.c.document_id == _DOC).limit(1)
+_TASKS_OF = sa.select(tasks.c.id).where(tasks.c.document_id == _DOC).scalar_subquery()
+_DELETE_REFERENCES = sa.delete(doc_references).where(doc_references.c.document_id == _DOC)
+_DELETE_AGENCIES = sa.delete(task_agencies).where(task_agencies.c.task_id.in_(_TASKS_OF))
+_DELETE_LEADS = sa.delete(task_leads).where(task_leads.c.task_id.in_(_TASKS_OF))
+_DELETE_OTHER_TASKS = sa.delete(tasks).where(
+    tasks.c.document_id == _DOC, tasks.c.id.not_in(sa.bindparam("kept", expanding=True))
+)
+_DELETE_TASKS = sa.delete(tasks).where(tasks.c.document_id == _DOC)
+_DELETE_SOURCES = sa.delete(sources).where(sources.c.document_id == _DOC)
+_DELETE_DOCUMENT = sa.delete(documents).where(documents.c.id == _DOC)
+_INSERT_REFERENCES = sa.insert(doc_references)
+_INSERT_AGENCIES = sa.insert(task_agencies)
+_INSERT_LEADS = sa.insert(task_leads)
 
 
 def _document_row(record: Record, doc_id: str, identity: str, now: datetime) -> dict[str, Any]:
@@ -108,14 +154,22 @@ def _agencies(names: list[str], found: list[Agency]) -> list[Agency]:
     return [Agency(name=name) for name in names]
 
 
-def _task_rows(doc_id: str, record_tasks: list[Task]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    task_rows: list[dict[str, Any]] = []
-    agency_rows: list[dict[str, Any]] = []
+class TaskRows(NamedTuple):
+    """The rows of a record's tasks: ``tasks``, ``task_agencies`` and ``task_leads``."""
+
+    tasks: list[dict[str, Any]]
+    agencies: list[dict[str, Any]]
+    leads: list[dict[str, Any]]
+
+
+def _task_rows(doc_id: str, record_tasks: list[Task]) -> TaskRows:
+    rows = TaskRows([], [], [])
     seen: dict[str, int] = {}
     for position, task in enumerate(record_tasks):
         seen[task.ordinal] = seen.get(task.ordinal, 0) + 1
         tid = store_task_id(doc_id, task.ordinal, seen[task.ordinal])
-        task_rows.append(
+        due = due_by(task.deadline)
+        rows.tasks.append(
             {
                 "id": tid,
                 "document_id": doc_id,
@@ -125,18 +179,21 @@ def _task_rows(doc_id: str, record_tasks: list[Task]) -> tuple[list[dict[str, An
                 "lead": JOIN.join(task.lead),
                 "support": JOIN.join(task.support),
                 "deadline": task.deadline,
-                "due_by": due_by(task.deadline),
+                "due_by": due,
                 "recurrence": task.recurrence,
                 "report_to": task.report_to,
                 "search_key": fold(" ".join([task.text, *task.lead, *task.support])),
             }
         )
+        lead_keys: dict[str, None] = {}  # ordered, each key once: "Sở NV" and "Sở Nội vụ" share one
         for role, names, found in (
             ("lead", task.lead, task.lead_agencies),
             ("support", task.support, task.support_agencies),
         ):
             for i, agency in enumerate(_agencies(names, found)):
-                agency_rows.append(
+                name_key = fold(agency.name)
+                canonical_key = fold(agency.canonical) if agency.canonical else None
+                rows.agencies.append(
                     {
                         "task_id": tid,
                         "role": role,
@@ -144,11 +201,17 @@ def _task_rows(doc_id: str, record_tasks: list[Task]) -> tuple[list[dict[str, An
                         "name": agency.name,
                         "canonical": agency.canonical,
                         "is_group": agency.group,
-                        "name_key": fold(agency.name),
-                        "canonical_key": fold(agency.canonical) if agency.canonical else None,
+                        "name_key": name_key,
+                        "canonical_key": canonical_key,
                     }
                 )
-    return task_rows, agency_rows
+                if role == "lead":
+                    lead_keys.update(dict.fromkeys(k for k in (canonical_key, name_key) if k))
+        rows.leads.extend(
+            {"task_id": tid, "agency_key": key, "due_by": due, "document_id": doc_id, "position": position}
+            for key in lead_keys
+        )
+    return rows
 
 
 def _reference_rows(doc_id: str, record: Record) -> list[dict[str, Any]]:
@@ -176,8 +239,10 @@ def upsert_record(conn: Connection, record: Record, *, now: datetime | None = No
     doc_id = document_id(identity)
     sha = record.source.sha256
 
-    existed = conn.execute(sa.select(documents.c.id).where(documents.c.id == doc_id)).first() is not None
-    previous = conn.execute(sa.select(sources.c.document_id).where(sources.c.sha256 == sha)).scalar()
+    if conn.dialect.name == "postgresql":
+        conn.execute(_TAKE_TURNS, {"key": int(doc_id[:15], 16)})  # 60 bits of the id: a bigint
+    state = conn.execute(_STATE, {"doc_id": doc_id, "sha": sha}).one()
+    existed, previous = state.existing is not None, state.previous
 
     _upsert(conn, documents, [_document_row(record, doc_id, identity, now)], key=["id"], keep=["created_at"])
     _upsert(
@@ -198,32 +263,30 @@ def upsert_record(conn: Connection, record: Record, *, now: datetime | None = No
         keep=["first_seen"],
     )
     if previous is not None and previous != doc_id:
-        still_carried = conn.execute(sa.select(sources.c.sha256).where(sources.c.document_id == previous)).first()
-        if still_carried is None:
+        if conn.execute(_ANY_SOURCE, {"doc_id": previous}).first() is None:
             log.info("document %s has no source left (its file now reads as %s): removed", previous, doc_id)
             _delete_document(conn, previous)
 
-    conn.execute(sa.delete(doc_references).where(doc_references.c.document_id == doc_id))
+    this_document = {"doc_id": doc_id}
+    conn.execute(_DELETE_REFERENCES, this_document)
     refs = _reference_rows(doc_id, record)
     if refs:
-        conn.execute(sa.insert(doc_references), refs)
+        conn.execute(_INSERT_REFERENCES, refs)
 
-    task_rows, agency_rows = _task_rows(doc_id, record.tasks)
-    ids = [row["id"] for row in task_rows]
-    this_document = sa.select(tasks.c.id).where(tasks.c.document_id == doc_id).scalar_subquery()
-    conn.execute(sa.delete(task_agencies).where(task_agencies.c.task_id.in_(this_document)))
-    conn.execute(sa.delete(tasks).where(tasks.c.document_id == doc_id, tasks.c.id.not_in(ids)))
-    _upsert(conn, tasks, task_rows, key=["id"])
-    if agency_rows:
-        conn.execute(sa.insert(task_agencies), agency_rows)
+    rows = _task_rows(doc_id, record.tasks)
+    conn.execute(_DELETE_AGENCIES, this_document)
+    conn.execute(_DELETE_LEADS, this_document)
+    conn.execute(_DELETE_OTHER_TASKS, {**this_document, "kept": [row["id"] for row in rows.tasks]})
+    _upsert(conn, tasks, rows.tasks, key=["id"])
+    if rows.agencies:
+        conn.execute(_INSERT_AGENCIES, rows.agencies)
+    if rows.leads:
+        conn.execute(_INSERT_LEADS, rows.leads)
     return Stored(document_id=doc_id, created=not existed)
 
 
 def _delete_document(conn: Connection, doc_id: str) -> None:
     """Remove a document and everything under it (explicitly: SQLite may run without foreign keys)."""
-    of_document = sa.select(tasks.c.id).where(tasks.c.document_id == doc_id).scalar_subquery()
-    conn.execute(sa.delete(task_agencies).where(task_agencies.c.task_id.in_(of_document)))
-    conn.execute(sa.delete(tasks).where(tasks.c.document_id == doc_id))
-    conn.execute(sa.delete(doc_references).where(doc_references.c.document_id == doc_id))
-    conn.execute(sa.delete(sources).where(sources.c.document_id == doc_id))
-    conn.execute(sa.delete(documents).where(documents.c.id == doc_id))
+    for statement in (_DELETE_AGENCIES, _DELETE_LEADS, _DELETE_TASKS, _DELETE_REFERENCES, _DELETE_SOURCES):
+        conn.execute(statement, {"doc_id": doc_id})
+    conn.execute(_DELETE_DOCUMENT, {"doc_id": doc_id})

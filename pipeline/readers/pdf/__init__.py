@@ -11,15 +11,17 @@ module             step
 ``plumber``        the pdfplumber engine
 ``lines``          words → visual lines and their segments (:func:`build_lines`)
 ``tables``         ruled tables: grids, cells, tables continued over a page break
-``furniture``      page furniture: rules, page numbers
+``furniture``      page furniture: rules, page numbers, signature notes, Công báo running heads
 ``footnotes``      footnotes at the foot of a page
 ``to_lines``       lines, table cells and footnotes → :class:`pipeline.lines.Lines` (no zones)
-``reader``         the entry points: engines, OCR of scanned pages, legacy fonts, then
+``reader``         the entry points: engines, which pages are scans, OCR, legacy fonts, then
                    :func:`read_pdf_lines` (the contract) or :func:`read_pdf` (a Layout)
 =================  ==================================================================
 
 The OCR reader (:mod:`pipeline.readers.ocr`) gives the same :class:`PageWords` and uses the same
-lines, tables and layout steps.
+lines and tables steps; on a scan's first page :mod:`pipeline.readers.stamps` takes off the
+receiving office's "ĐẾN" stamp and :mod:`pipeline.readers.blanks` reads the handwritten number and
+day again.
 """
 
 from __future__ import annotations
