@@ -24,6 +24,8 @@ command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 fonts=$(fc-list 2>/dev/null || true)
 grep -qi "liberation serif" <<<"$fonts" || need+=(fonts-liberation)
 if [ "$mode" = test ] && ! command -v pg_ctlcluster >/dev/null 2>&1; then need+=(postgresql); fi
+# the desk's tests drive Debian's chromium with Playwright (Playwright's own browser download is never used)
+if [ "$mode" = test ] && [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need[*]}"
   as_root apt-get update -q

@@ -4,9 +4,10 @@
                                     (several records: one JSON array, or JSON Lines)
     directives schema
     directives layout FILE          (how the reader saw the page: zones and paragraphs)
-    directives annotate FILE --html OUT  (the record shown in its source, for a reviewer)
+    directives annotate FILE --html OUT  (the desk's document view of FILE as a standalone page)
     directives watch / batch / serve (see ``pipeline.cli_flows``)
     directives api / export edxml (see ``pipeline.cli_api``)
+    directives desk [export-gold DIR | hash-password] (see ``pipeline.cli_desk``)
 
 A file that cannot be read gives one line on stderr naming the file and the reason, the other
 files are still processed, and the exit status is 1. No traceback reaches the user. Symbolic
@@ -185,7 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.set_defaults(func=cmd_layout)
 
-    p = sub.add_parser("annotate", help="the record shown in its source: an HTML page marking tasks and citations")
+    p = sub.add_parser(
+        "annotate", help="the record shown in its source: the desk's document view as a standalone HTML page"
+    )
     p.add_argument("file", type=Path)
     p.add_argument("--html", type=Path, help="write the page here (default: stdout)")
     p.set_defaults(func=cmd_annotate)
@@ -199,6 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
     from pipeline import cli_api  # directives api / export edxml
 
     cli_api.register(sub)
+    from pipeline import cli_desk  # directives desk
+
+    cli_desk.register(sub)
     return parser
 
 

@@ -65,6 +65,7 @@ _DERIVED: tuple[tuple[str, str, str], ...] = (
     ("failed_dir", "inbox", "failed"),
     ("batch_dir", "data_dir", "batch"),
     ("prefect_home", "data_dir", "prefect"),
+    ("desk_dir", "data_dir", "desk"),
 )
 
 
@@ -278,6 +279,37 @@ class Settings(BaseSettings):
         "An agency without one is exported with an empty OrganId and a warning.",
     )
 
+    # --- the clerk's desk (directives desk) ---------------------------------------------
+    desk_dir: Path = Field(
+        default=Path("data/desk"),
+        description="The desk's own files: page images and layouts it caches, its session key. Default data_dir/desk.",
+    )
+    desk_users: dict[str, SecretStr] = Field(
+        default_factory=dict,
+        description="Who may sign in to the desk: user name → password hash from `directives desk "
+        "hash-password` (scrypt). Required (at least one) when the desk listens beyond 127.0.0.1; "
+        "on 127.0.0.1 with none set there is no sign-in and confirmations are recorded under the "
+        "account running the desk.",
+    )
+    desk_secret: SecretStr | None = Field(
+        default=None,
+        description="Key that signs the desk's session cookies and CSRF tokens. Default: a random key "
+        "made once and kept in desk_dir/session.key (readable by its owner only).",
+    )
+    desk_session_hours: float = Field(
+        default=12.0, gt=0, description="How long a desk sign-in lasts, in hours (one working day)."
+    )
+    desk_timezone: str = Field(
+        default="Asia/Ho_Chi_Minh",
+        description="Time zone of the office: arrival dates, the register's year and which deadlines "
+        "are overdue today are counted in it.",
+    )
+    desk_office: str | None = Field(
+        default=None,
+        description="The receiving office's name, printed at the top of the register of incoming "
+        "documents (sổ đăng ký văn bản đến).",
+    )
+
     @field_validator("sinks", mode="before")
     @classmethod
     def _parse_sinks(cls, value: Any) -> Any:
@@ -300,6 +332,28 @@ class Settings(BaseSettings):
                 )
             # Order kept, duplicates dropped: "json,json" must not write every file twice.
             return list(dict.fromkeys(v.strip().lower() for v in value))
+        return value
+
+    @field_validator("desk_timezone", mode="after")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use a name such as 'Asia/Ho_Chi_Minh'") from None
+        return value
+
+    @field_validator("desk_users", mode="after")
+    @classmethod
+    def _hashed_passwords(cls, value: dict[str, SecretStr]) -> dict[str, SecretStr]:
+        """A password written in clear would work nowhere: say so instead of refusing every sign-in."""
+        for user, hashed in value.items():
+            if not hashed.get_secret_value().startswith("scrypt$"):
+                raise ValueError(
+                    f"desk_users.{user}: not a password hash; make one with `directives desk hash-password`"
+                )
         return value
 
     @model_validator(mode="before")
