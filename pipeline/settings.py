@@ -299,11 +299,6 @@ class Settings(BaseSettings):
     desk_session_hours: float = Field(
         default=12.0, gt=0, description="How long a desk sign-in lasts, in hours (one working day)."
     )
-    desk_timezone: str = Field(
-        default="Asia/Ho_Chi_Minh",
-        description="Time zone of the office: arrival dates, the register's year and which deadlines "
-        "are overdue today are counted in it.",
-    )
     desk_office: str | None = Field(
         default=None,
         description="The receiving office's name, printed at the top of the register of incoming "
@@ -332,17 +327,6 @@ class Settings(BaseSettings):
                 )
             # Order kept, duplicates dropped: "json,json" must not write every file twice.
             return list(dict.fromkeys(v.strip().lower() for v in value))
-        return value
-
-    @field_validator("desk_timezone", mode="after")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}; use a name such as 'Asia/Ho_Chi_Minh'") from None
         return value
 
     @field_validator("desk_users", mode="after")

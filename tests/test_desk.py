@@ -501,7 +501,7 @@ def test_settings_refuse_a_password_written_in_clear(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="desk hash-password"):
         get_settings(data_dir=tmp_path, desk_users={"thu": "123456"})
     with pytest.raises(SettingsError, match="unknown time zone"):
-        get_settings(data_dir=tmp_path, desk_timezone="Hanoi")
+        get_settings(data_dir=tmp_path, timezone="Hanoi")
 
 
 # --- corrections become measurements --------------------------------------------------------------

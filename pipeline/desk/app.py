@@ -37,14 +37,14 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from models import Record
-from pipeline.batch import Sink, sink_name
 from pipeline.desk import auth, deadlines, ics, listing, register, revisions
 from pipeline.desk.cache import SourceCache
 from pipeline.desk.errors import DeskError, DocumentNotFound, FormInvalid, SourceUnavailable
 from pipeline.desk.form import form_of, parse_clerk_date, read_form, record_from_form
 from pipeline.desk.views import DocumentPage, local_time, render, source_panel, unavailable_panel
 from pipeline.settings import Settings
-from pipeline.sinks.base import SinkError
+from pipeline.sinks.base import Sink
+from pipeline.sinks.delivery import deliver
 from pipeline.store import Store, read, store_url
 
 log = logging.getLogger("pipeline.desk")
@@ -101,7 +101,7 @@ class Desk:
             sinks=sinks,
             cache=SourceCache(desk_dir / "sources"),
             signer=auth.Signer(key, settings.desk_session_hours * 3600),
-            tz=ZoneInfo(settings.desk_timezone),
+            tz=ZoneInfo(settings.timezone),
             users={u: h.get_secret_value() for u, h in settings.desk_users.items()},
             local_user=local,
         )
@@ -120,17 +120,10 @@ class Desk:
         return datetime.now(self.tz).date()
 
     def deliver(self, record: Record) -> str | None:
-        """Send a confirmed record to every sink besides the store; the failures, as one line."""
-        failures = []
-        for sink in self.sinks:
-            try:
-                sink.write(record)
-            except SinkError as exc:
-                failures.append(str(exc))
-            except Exception as exc:  # a bug in one sink must not keep the record from the others
-                log.exception("sink %s failed on a confirmed record", sink_name(sink))
-                failures.append(f"{sink_name(sink)}: {type(exc).__name__}: {exc}")
-        return "; ".join(failures) or None
+        """Send a confirmed record to every sink besides the store (as every other delivery: a sink that fails does
+        not keep the record from the others; a guarded one queues it); the failures, as one line."""
+        failures = deliver(record, self.sinks, attempts=1)
+        return "; ".join(f"{f.sink}: {type(f.cause).__name__}: {f.cause}" for f in failures) or None
 
 
 def _session(request: Request) -> auth.Session:
