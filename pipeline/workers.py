@@ -199,7 +199,7 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     """``forkserver`` where it exists (see the module docstring), ``spawn`` elsewhere."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["pipeline.stages"])
+        ctx.set_forkserver_preload(["pipeline.warm"])
         return ctx
     return multiprocessing.get_context("spawn")
 
