@@ -10,6 +10,13 @@ operator needs on top: runs, retries and failures visible in the Prefect UI, and
   cores work, and Prefect's bookkeeping stays in this process. Byte-identical files are read
   once, as in the library batch.
 * :func:`watch` — the inbox watcher as a long-running flow.
+* :func:`process_chunk` — one chunk of a batch spread over a work pool (the ``process-chunk``
+  deployment): a worker reads its documents (:func:`pipeline.chunks.run_chunk`).
+* :func:`pool_batch` — ``directives batch DIR --pool NAME``: cuts the folder into chunks, starts a
+  ``process-chunk`` run per chunk, runs again a chunk whose worker died or that failed, and writes
+  the local batch's report.
+* :func:`deploy` and :func:`ensure_pool` — ``directives deploy``: the pool and the deployments of
+  ``prefect.yaml`` on the server at ``PREFECT_API_URL``.
 * :func:`serve_deployments` — ``directives serve``: the watcher (restarted every 10 minutes, so
   a crash costs at most one interval) and the cron batch (in the office's time zone, setting
   ``timezone``), served with :func:`prefect.serve`.
@@ -23,11 +30,13 @@ Without ``PREFECT_API_URL`` the flows run against Prefect's ephemeral local serv
 from __future__ import annotations
 
 import contextlib
+import json
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import CancelledError
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -41,6 +50,7 @@ from prefect.schedules import Cron, Interval
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from models import Record
+from pipeline import chunks as chunking
 from pipeline.batch import (
     BatchItem,
     BatchReport,
@@ -229,7 +239,7 @@ def process_file(path: str, out_dir: str | None = None, sinks: bool = True) -> d
 
 @flow(name="batch", task_runner=ThreadPoolTaskRunner(max_workers=TASK_THREADS))  # type: ignore[arg-type]
 def batch(
-    folder: str,
+    folder: str | None = None,
     out_dir: str | None = None,
     workers: int | None = None,
     recursive: bool = False,
@@ -245,6 +255,7 @@ def batch(
     logger = get_run_logger()
     settings = get_settings()
     n_workers = workers or settings.batch_workers
+    folder = folder or str(settings.batch_dir)  # a scheduled run reads its machine's batch_dir
     root = Path(folder)
     out = Path(out_dir) if out_dir else settings.data_dir / "batches" / time.strftime("%Y%m%d-%H%M%S")
     found = find_documents(root, recursive=recursive, all_files=all_files)
@@ -377,6 +388,309 @@ def watch(
         "duplicate": stats.duplicate,
         "put_back": stats.put_back,
     }
+
+
+@flow(name="process-chunk", log_prints=True)
+def process_chunk(
+    chunk: str,
+    paths: list[str],
+    names: list[str],
+    out_dir: str,
+    sinks: bool = True,
+    workers: int | None = None,
+) -> dict[str, Any]:
+    """One chunk of a batch spread over a work pool, on whichever worker took it.
+
+    Records go to ``out_dir`` under ``names``, one outcome line per document to
+    ``out_dir/.chunks/CHUNK.jsonl``; documents an earlier run of this chunk did are not read again.
+    A worker that cannot see the files fails the run at once, saying which (never retried here:
+    :func:`pool_batch` decides whether another run, perhaps on another worker, is worth it).
+    """
+    from dataclasses import asdict
+
+    settings = get_settings()
+    stop = threading.Event()
+    logger = get_run_logger()
+
+    def on_signal(name: str) -> None:
+        # the worker cancelling the run, or shutting down: the documents being read finish
+        logger.warning("%s: stopping %s (the documents being read finish)", name, chunk)
+        stop.set()
+
+    with _stop_on_signals(on_signal):
+        result = chunking.run_chunk(chunk, paths, names, out_dir, settings, use_sinks=sinks, workers=workers, stop=stop)
+    logger.info(
+        "%s on %s: %d read, %d failed, %d already done",
+        chunk,
+        result.worker,
+        result.read,
+        result.failed,
+        result.skipped_done,
+    )
+    summary = asdict(result)
+    atomic_write_text(
+        chunking.resolve_on_worker(out_dir, settings.shared_dir) / chunking.CHUNKS_DIR / f"{chunk}.done.json",
+        json.dumps(summary, ensure_ascii=False) + "\n",
+    )
+    return summary
+
+
+class PoolNotReady(RuntimeError):
+    """``batch --pool`` cannot start: no server, or no ``process-chunk`` deployment for the pool."""
+
+
+@dataclass
+class _ChunkRun:
+    """What the machine that started a pool batch knows of one chunk."""
+
+    chunk: chunking.Chunk
+    attempts: int = 0
+    run_id: Any = None
+    state: str = "new"
+    beat: str | None = None
+    beat_seen: float = 0.0
+    waiting_noted: bool = False
+    runs: list[str] = field(default_factory=list)
+    final: bool = False
+    lost: str | None = None
+
+
+def pool_batch(
+    folder: Path,
+    *,
+    out_dir: Path,
+    pool: str | None = None,
+    chunk_size: int | None = None,
+    recursive: bool = False,
+    all_files: bool = False,
+    sinks: bool = True,
+    workers: int | None = None,
+    settings: Settings | None = None,
+    stop: threading.Event | None = None,
+    on_event: Callable[[str], None] | None = None,
+    poll: float = 1.0,
+) -> BatchReport:
+    """Read ``folder`` on the workers of a work pool; write and return the local batch's report.
+
+    The documents are found, de-duplicated and named as a local batch does, cut into chunks, and
+    each chunk becomes a run of ``process-chunk/POOL``. A chunk whose run failed or crashed, or
+    whose worker stopped beating for ``chunk_stale_seconds``, is run again (``chunk_attempts`` in
+    all); its documents already done are not read again. ``stop`` (set from a signal handler)
+    cancels the runs not finished and reports their documents ``not_done``.
+    """
+    from uuid import uuid4
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+    from prefect.exceptions import ObjectNotFound
+    from prefect.states import Cancelling, Crashed
+
+    settings = settings or get_settings()
+    pool = pool or settings.pool
+    size = chunk_size or settings.chunk_size
+    stop = stop or threading.Event()
+    say = on_event or (lambda text: None)
+    start = time.perf_counter()
+    found = find_documents(folder, recursive=recursive, all_files=all_files)
+    documents, duplicates = first_of_each_content(found.documents)
+    names = output_names(documents, folder)
+    report = BatchReport(skipped=found.skipped)
+    for path, reason in found.refused:
+        from pipeline.errors import NotARegularFile
+
+        report.add(BatchItem(path, None, clerk_note(str(path), NotARegularFile, reason), 0.0))
+    for path, (first, sha) in duplicates.items():
+        report.add(BatchItem(path, None, None, 0.0, duplicate_of=first, sha256=sha))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / chunking.CHUNKS_DIR).mkdir(exist_ok=True)
+    plan = chunking.plan(documents, names, size, settings.shared_dir)
+    originals = {names[p].as_posix(): p for p in documents}
+    out_for_workers = chunking.path_for_workers(out_dir, settings.shared_dir)
+    batch_key = uuid4().hex[:12]
+    runs = [_ChunkRun(chunk) for chunk in plan]
+
+    with get_client(sync_client=True) as client:
+        try:
+            deployment = client.read_deployment_by_name(f"process-chunk/{pool}")
+        except ObjectNotFound:
+            raise PoolNotReady(
+                f"no deployment process-chunk/{pool} on the Prefect server at {_api_url()}: "
+                f"run `directives deploy --pool {pool}` first, then start workers "
+                f"(`directives worker --pool {pool}`)"
+            ) from None
+
+        def submit(run: _ChunkRun) -> None:
+            run.attempts += 1
+            flow_run = client.create_flow_run_from_deployment(
+                deployment.id,
+                parameters={
+                    "chunk": run.chunk.id,
+                    "paths": list(run.chunk.paths),
+                    "names": list(run.chunk.names),
+                    "out_dir": out_for_workers,
+                    "sinks": sinks,
+                    "workers": workers,
+                },
+                name=f"{folder.name or folder}-{run.chunk.id}-{run.attempts}",
+                tags=["directives", "batch", f"batch-{batch_key}"],
+                idempotency_key=f"{batch_key}-{run.chunk.id}-{run.attempts}",
+            )
+            run.run_id, run.state, run.beat_seen = flow_run.id, "SCHEDULED", time.monotonic()
+            run.runs.append(str(flow_run.id))
+
+        def again(run: _ChunkRun, why: str) -> None:
+            if run.attempts < settings.chunk_attempts:
+                say(
+                    f"{run.chunk.id}: {why}; running it again (attempt {run.attempts + 1} of {settings.chunk_attempts})"
+                )
+                submit(run)
+            else:
+                say(f"{run.chunk.id}: {why}; no attempts left")
+                run.final, run.lost = True, f"{why} ({run.attempts} attempts)"
+
+        for run in runs:
+            submit(run)
+        say(f"{len(documents)} documents in {len(runs)} chunks of up to {size} on pool {pool}")
+        while not all(run.final for run in runs) and not stop.is_set():
+            active = {run.run_id: run for run in runs if not run.final}
+            flow_runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=list(active))))
+            now = time.monotonic()
+            for flow_run in flow_runs:
+                run = active[flow_run.id]
+                state = flow_run.state
+                kind = state.type.value if state is not None else "SCHEDULED"
+                beat = _read_beat(out_dir, run.chunk.id)
+                if beat != run.beat or kind != run.state:  # a beat, or a new state: signs of life
+                    run.beat, run.beat_seen = beat, now
+                if kind != run.state and kind == "RUNNING":
+                    say(f"{run.chunk.id}: running on {(beat or '?').split(' ')[0]}")
+                run.state = kind
+                if kind == "COMPLETED":
+                    unread = len(run.chunk.names) - len(chunking.read_outcomes(out_dir, run.chunk.id))
+                    if unread > 0:  # its run was stopped part-way (a worker shutting down)
+                        again(run, f"its run ended with {unread} documents unread")
+                        continue
+                    run.final = True
+                    say(f"{run.chunk.id}: done ({len(run.chunk.names)} documents)")
+                elif kind in ("FAILED", "CRASHED", "CANCELLED"):
+                    message = (state.message or kind.lower()) if state is not None else kind.lower()
+                    again(run, f"its run ended {kind.lower()}: {message}")
+                elif kind in ("RUNNING", "PENDING", "CANCELLING"):
+                    if now - run.beat_seen > settings.chunk_stale_seconds:
+                        why = f"its worker has not been seen for {settings.chunk_stale_seconds:.0f} s"
+                        client.set_flow_run_state(run.run_id, Crashed(message=f"directives: {why}"), force=True)
+                        again(run, why)
+                elif not run.waiting_noted and now - run.beat_seen > 30:
+                    for other in runs:  # said once for the batch, not once per chunk
+                        other.waiting_noted = True
+                    online = workers_of_pool(pool)
+                    say(
+                        f"{run.chunk.id}: waiting for a free worker ({len(online)} online on pool {pool})"
+                        if online
+                        else f"no worker of pool {pool} is online: start one with `directives worker --pool {pool}`"
+                    )
+            if not all(run.final for run in runs):
+                stop.wait(poll)
+        if stop.is_set():
+            for run in runs:
+                if not run.final:
+                    with contextlib.suppress(Exception):
+                        client.set_flow_run_state(run.run_id, Cancelling(message="the batch was stopped"), force=True)
+            report.interrupted = report.interrupted or "stopped"
+
+    lost = {run.chunk.id: run.lost for run in runs if run.lost}
+    chunking.assemble(report, plan, originals, out_dir, lost)
+    report.delivery_pending = _pending_of(out_dir, runs)
+    report.seconds = time.perf_counter() - start
+    report.write(out_dir)
+    atomic_write_text(
+        out_dir / chunking.CHUNKS_DIR / "chunks.json",
+        json.dumps(
+            [
+                {
+                    "chunk": run.chunk.id,
+                    "documents": len(run.chunk.names),
+                    "attempts": run.attempts,
+                    "flow_runs": run.runs,
+                    "state": run.state,
+                    "lost": run.lost,
+                    "workers": sorted(_workers_of(out_dir, run.chunk.id)),
+                }
+                for run in runs
+            ],
+            ensure_ascii=False,
+            indent=2,
+        )
+        + "\n",
+    )
+    return report
+
+
+def _read_beat(out_dir: Path, chunk_id: str) -> str | None:
+    try:
+        return chunking.heartbeat_path(out_dir, chunk_id).read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
+
+
+def _workers_of(out_dir: Path, chunk_id: str) -> set[str]:
+    return {str(o.get("worker")) for o in chunking.read_outcomes(out_dir, chunk_id).values()}
+
+
+def _pending_of(out_dir: Path, runs: Sequence[_ChunkRun]) -> dict[str, int]:
+    """Records the chunks' sinks still hold in their outboxes, as each chunk's last run reported."""
+    total: dict[str, int] = {}
+    for run in runs:
+        try:
+            done = json.loads((out_dir / chunking.CHUNKS_DIR / f"{run.chunk.id}.done.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        for name, n in (done.get("delivery_pending") or {}).items():
+            total[name] = max(total.get(name, 0), int(n))
+    return {name: n for name, n in total.items() if n}
+
+
+def _api_url() -> str:
+    from prefect.settings import PREFECT_API_URL
+
+    return str(PREFECT_API_URL.value() or "(PREFECT_API_URL is not set)")
+
+
+# --- the work pool and its deployments (directives deploy) ---------------------------------
+
+
+def ensure_pool(name: str) -> bool:
+    """Create the process work pool ``name`` on the server when it is missing; True when created."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectNotFound
+    from prefect.workers.process import ProcessWorker
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_work_pool(name)
+            return False
+        except ObjectNotFound:
+            pass
+        client.create_work_pool(
+            WorkPoolCreate(
+                name=name,
+                type="process",
+                base_job_template=ProcessWorker.get_default_base_job_template(),
+                description="vn-directives: the inbox watcher, the scheduled batch and batch chunks",
+            )
+        )
+        return True
+
+
+def workers_of_pool(name: str) -> list[str]:
+    """The names of the workers the server has seen on pool ``name`` that are online."""
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        return sorted(
+            w.name for w in client.read_workers_for_work_pool(name) if str(w.status).upper().endswith("ONLINE")
+        )
 
 
 # --- deployments --------------------------------------------------------------------------

@@ -28,7 +28,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,6 +181,12 @@ def first_of_each_content(paths: Sequence[Path]) -> tuple[list[Path], dict[Path,
     return to_read, duplicates
 
 
+def error_kind(error: BaseException) -> str:
+    """The name a report gives an error: its class, or the class it had where it was raised
+    (an error read back from a worker on another machine carries it as ``kind``)."""
+    return str(getattr(error, "kind", None) or type(error).__name__)
+
+
 def clerk_note(display: str, error: type, reason: str) -> Failure:
     """A :class:`Failure` for one of the project's errors found outside a reader."""
     err = error(display, reason)
@@ -203,6 +209,8 @@ class BatchItem:
     duplicate_of: Path | None = None
     sha256: str | None = None
     not_done: bool = False
+    # where a failure happened ("extract", "write"); None: told by whether there is a record
+    stage: str | None = None
 
     @property
     def status(self) -> Status:
@@ -210,7 +218,14 @@ class BatchItem:
             return "not_done"
         if self.duplicate_of is not None:
             return "duplicate"
-        return "ok" if self.record is not None and self.failure is None and not self.delivery_errors else "failed"
+        # a record in hand, or (an item read back from a worker's outcome) a record written
+        has_record = self.record is not None or self.record_path is not None
+        return "ok" if has_record and self.failure is None and not self.delivery_errors else "failed"
+
+    @property
+    def failed_stage(self) -> str:
+        """Where the failure happened: ``extract`` (no record) or ``write`` (a record, not saved)."""
+        return self.stage or ("write" if self.record is not None else "extract")
 
     @property
     def ok(self) -> bool:
@@ -297,11 +312,12 @@ class BatchReport:
         writer.writerow(["path", "stage", "kind", "reason", "record"])
         for item in self.failed:
             if item.failure is not None:
-                stage = "write" if item.record is not None else "extract"
-                writer.writerow([item.path, stage, item.failure.kind, item.failure.reason, item.record_path or ""])
+                writer.writerow(
+                    [item.path, item.failed_stage, item.failure.kind, item.failure.reason, item.record_path or ""]
+                )
             for err in item.delivery_errors:
                 writer.writerow(
-                    [item.path, f"sink:{err.sink}", type(err.cause).__name__, str(err.cause), item.record_path or ""]
+                    [item.path, f"sink:{err.sink}", error_kind(err.cause), str(err.cause), item.record_path or ""]
                 )
         for item in self.not_done:
             why = self.interrupted or "interrupted"
@@ -356,6 +372,7 @@ class Batch:
         pool: WorkerPool | None = None,
         limits: Limits | None = None,
         grace: float = 20.0,
+        names: Mapping[Path, Path] | None = None,
     ) -> None:
         self.paths = list(paths)
         self.refused = list(refused)
@@ -367,7 +384,8 @@ class Batch:
         self.grace = grace
         self.report = BatchReport(skipped=list(skipped))
         self._pool = pool
-        self._names = output_names(self.paths, root)
+        # a chunk of a larger batch is given the names the whole batch chose (pipeline.chunks)
+        self._names = dict(names) if names is not None else output_names(self.paths, root)
         self._stop = threading.Event()
         self._abort = threading.Event()
 

@@ -3,12 +3,17 @@
     directives watch [INBOX] [--processed DIR] [--failed DIR] [--poll] [--once] [--prefect]
     directives batch DIR [--out DIR] [--workers N] [--recursive] [--prefect]
     directives serve
+    directives deploy [--pool NAME]
+    directives worker [--pool NAME] [--name NAME] [--limit N] [prefect worker start options]
+    directives batch DIR --pool NAME [--chunk N]
 
 ``watch`` is the clerk's command: it runs the library watcher (:mod:`pipeline.inbox`) until
 Ctrl-C; ``--prefect`` runs the same watcher as a Prefect flow so it shows in the Prefect UI.
 ``batch`` reads a folder with a process pool and a progress bar; ``--prefect`` runs it as a
 Prefect flow with one task per document. ``serve`` registers the watcher and the nightly
-batch as Prefect deployments and serves them (see ``flows.py``).
+batch as Prefect deployments and serves them (see ``flows.py``). ``deploy`` registers the
+deployments of ``prefect.yaml`` on a work pool, ``worker`` starts a worker on it, and ``batch
+--pool`` spreads a folder over the pool's workers in chunks (:mod:`pipeline.chunks`).
 
 Prefect is imported only inside the handlers that need it, so ``directives extract`` stays fast.
 """
@@ -65,7 +70,36 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--all", dest="all_files", action="store_true", help="try every file, not only document suffixes")
     p.add_argument("--no-sinks", action="store_true", help="write only to --out, not to the configured sinks")
     p.add_argument("--prefect", action="store_true", help="run as a Prefect flow, one task per document")
+    p.add_argument(
+        "--pool",
+        metavar="NAME",
+        help="spread the batch over the workers of this Prefect work pool (PREFECT_API_URL; see directives deploy)",
+    )
+    p.add_argument("--chunk", type=int, metavar="N", help="documents per flow run with --pool (default: chunk_size)")
     p.set_defaults(func=cmd_batch)
+
+    p = subparsers.add_parser(
+        "deploy",
+        help="register the watcher, the scheduled batch and process-chunk on a Prefect work pool",
+        description="Create the process work pool (--pool, default: the pool setting) on the Prefect server at "
+        "PREFECT_API_URL when it is missing, and register the deployments of prefect.yaml on it: "
+        "process-chunk/POOL (the chunks of `directives batch --pool`), watch-inbox/inbox and batch/scheduled.",
+    )
+    p.add_argument("--pool", metavar="NAME", help="the work pool (default: the pool setting, 'directives')")
+    p.add_argument("--file", type=Path, help="the prefect.yaml to deploy (default: ./prefect.yaml, else the project's)")
+    p.set_defaults(func=cmd_deploy)
+
+    p = subparsers.add_parser(
+        "worker",
+        help="start a Prefect worker on the work pool (prefect worker start)",
+        description="Start a process worker on the pool (default: the pool setting) of the server at PREFECT_API_URL; "
+        "it takes chunks, watcher and batch runs from the pool and runs them on this machine, in this working "
+        "directory (its directives.toml and paths). Options not listed here go to `prefect worker start` as they are.",
+    )
+    p.add_argument("--pool", metavar="NAME", help="the work pool (default: the pool setting, 'directives')")
+    p.add_argument("--name", help="the worker's name, shown in the report of each chunk (default: Prefect's)")
+    p.add_argument("--limit", type=int, default=2, help="flow runs at once on this worker (default 2)")
+    p.set_defaults(func=cmd_worker, passthrough=True)
 
     p = subparsers.add_parser(
         "serve",
@@ -195,6 +229,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     workers = args.workers or settings.batch_workers
     out_dir: Path = args.out or settings.data_dir / "batches" / datetime.now().strftime("%Y%m%d-%H%M%S")
 
+    if args.pool:
+        return pool_batch(args, settings, folder, out_dir)
     if args.prefect:
         prefect_environment(settings)
         import flows
@@ -266,6 +302,151 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if interrupts.exit_code is not None:
         return interrupts.exit_code
     return 1 if report.failed else 0
+
+
+def _need_server(what: str) -> str | None:
+    """An error message when PREFECT_API_URL is not set (a pool lives on a server), else None."""
+    if os.environ.get("PREFECT_API_URL"):
+        return None
+    return (
+        f"directives: {what} needs the Prefect server the workers use: set PREFECT_API_URL "
+        "(for example http://prefect.internal:4200/api; see the README, 'Beyond one machine')"
+    )
+
+
+def pool_batch(args: argparse.Namespace, settings: Settings, folder: Path, out_dir: Path) -> int:
+    """``directives batch DIR --pool NAME``: the folder in chunks over the pool's workers."""
+    import threading
+
+    problem = _need_server("batch --pool")
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    prefect_environment(settings)
+    import flows
+
+    stop = threading.Event()
+    interrupts = Interrupts(lambda name, now: stop.set(), "cancelling the chunks not finished, then the report")
+
+    def say(text: str) -> None:
+        print(f"{datetime.now():%H:%M:%S} {text}", file=sys.stderr)
+
+    try:
+        report = flows.pool_batch(
+            folder,
+            out_dir=out_dir,
+            pool=args.pool,
+            chunk_size=args.chunk,
+            recursive=args.recursive,
+            all_files=args.all_files,
+            sinks=not args.no_sinks,
+            workers=args.workers,
+            settings=settings,
+            stop=stop,
+            on_event=say,
+        )
+    except flows.PoolNotReady as exc:
+        print(f"directives: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"{report.ok} ok, {len(report.failed)} failed, {len(report.duplicates)} duplicates, "
+        f"{len(report.skipped)} skipped"
+        + (f", {len(report.not_done)} not done ({report.interrupted})" if report.interrupted else "")
+        + f" in {report.seconds:.1f}s ({report.docs_per_second:.1f} documents/s, pool {args.pool}) → {out_dir}",
+        file=sys.stderr,
+    )
+    if report.failed or report.not_done:
+        print(f"failures listed in {out_dir / 'failed.csv'} and {out_dir / 'errors.txt'}", file=sys.stderr)
+    if interrupts.exit_code is not None:
+        return interrupts.exit_code
+    return 1 if report.failed else 0
+
+
+def project_prefect_file(given: Path | None) -> Path | None:
+    """The prefect.yaml to deploy: the one given, ./prefect.yaml, or the one beside ``flows.py``."""
+    if given is not None:
+        return given if given.is_file() else None
+    import importlib.util
+
+    candidates = [Path("prefect.yaml")]
+    spec = importlib.util.find_spec("flows")
+    if spec is not None and spec.origin:
+        candidates.append(Path(spec.origin).with_name("prefect.yaml"))
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    settings = _settings()
+    if settings is None:
+        return 2
+    problem = _need_server("deploy")
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    prefect_file = project_prefect_file(args.file)
+    if prefect_file is None:
+        print(
+            f"directives: no prefect.yaml {'at ' + str(args.file) if args.file else 'here or beside flows.py'}; "
+            "run from the project's folder or pass --file",
+            file=sys.stderr,
+        )
+        return 2
+    pool = args.pool or settings.pool
+    prefect_environment(settings)
+    import flows
+
+    try:
+        created = flows.ensure_pool(pool)
+    except Exception as exc:  # the server unreachable, refused: say so, never a traceback
+        print(f"directives: cannot reach the Prefect server at {os.environ['PREFECT_API_URL']}: {exc}", file=sys.stderr)
+        return 1
+    print(f"directives: work pool {pool} {'created' if created else 'exists'}", file=sys.stderr)
+    env = os.environ.copy()
+    env.update(
+        DIRECTIVES_POOL=pool,
+        DIRECTIVES_BATCH_CRON=settings.batch_cron,
+        DIRECTIVES_TIMEZONE=settings.timezone,
+    )
+    env.pop("DIRECTIVES_WORKDIR", None)  # filled in on each worker when a run starts, never here
+    prefect_cli = Path(sys.executable).with_name("prefect")
+    command = [str(prefect_cli), "--no-prompt", "deploy", "--all", "--prefect-file", str(prefect_file.resolve())]
+    done = subprocess.run(command, cwd=prefect_file.resolve().parent, env=env, check=False)
+    if done.returncode == 0:
+        print(
+            f"directives: deployed process-chunk/{pool}, watch-inbox/inbox and batch/scheduled on pool {pool}; "
+            f"start workers with `directives worker --pool {pool}`",
+            file=sys.stderr,
+        )
+    return done.returncode
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Become ``prefect worker start`` (exec: a signal or kill reaches the worker itself)."""
+    settings = _settings()
+    if settings is None:
+        return 2
+    problem = _need_server("worker")
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    prefect_environment(settings)
+    pool = args.pool or settings.pool
+    env = os.environ.copy()
+    # runs start in this working directory (prefect.yaml's pull step), with this machine's settings
+    env["DIRECTIVES_WORKDIR"] = str(Path.cwd())
+    if args.name:
+        env["DIRECTIVES_WORKER_NAME"] = args.name
+    # look for runs every 2 s, not Prefect's 10 s: a chunk waits less for a free worker
+    env.setdefault("PREFECT_WORKER_QUERY_SECONDS", "2")
+    prefect_cli = Path(sys.executable).with_name("prefect")
+    command = [str(prefect_cli), "worker", "start", "--pool", pool, "--type", "process", "--limit", str(args.limit)]
+    if args.name:
+        command += ["--name", args.name]
+    command += list(getattr(args, "extra", []))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(command[0], command, env)
+    return 0  # not reached
 
 
 def start_prefect_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:

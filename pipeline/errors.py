@@ -109,3 +109,24 @@ class FileTooLarge(DirectivesError):
     reason_vi = "Tệp quá lớn"
     advice_vi = "Gửi bản PDF nhẹ hơn (quét 200-300 dpi, đen trắng) hoặc chia văn bản thành nhiều tệp."
     advice_en = "Send a lighter PDF (scan at 200-300 dpi, black and white) or split the document into several files."
+
+
+class WorkerCannotSee(DirectivesError):
+    """A worker of a work pool cannot see a batch's documents or its output folder."""
+
+    reason_vi = "Máy xử lý (worker) không thấy tệp của lượt chạy"
+    advice_vi = (
+        "Mọi máy xử lý phải gắn (mount) cùng thư mục dùng chung; báo bộ phận kỹ thuật đặt shared_dir "
+        "trên từng máy rồi chạy lại."
+    )
+    advice_en = (
+        "Every worker must mount the same shared folder; set shared_dir on each machine and run the batch again."
+    )
+
+
+class ChunkLost(DirectivesError):
+    """Every run of a batch's chunk ended before this document was read (its workers died, or it failed)."""
+
+    reason_vi = "Chưa xử lý được: các máy xử lý không hoàn thành phần việc chứa tệp này"
+    advice_vi = "Chạy lại lượt xử lý; nếu vẫn lỗi, báo bộ phận kỹ thuật kiểm tra các máy xử lý (worker)."
+    advice_en = "Run the batch again; if it fails again, ask IT support to check the workers."

@@ -258,6 +258,35 @@ class Settings(BaseSettings):
         description="PREFECT_HOME for local runs (database, logs). Default data_dir/prefect.",
     )
 
+    # --- batches over a Prefect work pool (directives deploy / worker / batch --pool) ----
+    pool: str = Field(
+        default="directives",
+        min_length=1,
+        description="The Prefect work pool (process type) the deployments go to and workers take runs from. "
+        "Default directives.",
+    )
+    chunk_size: int = Field(
+        default=50, ge=1, description="Documents per flow run when a batch is spread over a work pool."
+    )
+    chunk_attempts: int = Field(
+        default=3,
+        ge=1,
+        description="Runs a chunk gets before its remaining documents are reported failed (a chunk whose "
+        "worker died, or that failed, is run again).",
+    )
+    chunk_stale_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="A chunk whose worker has not shown it alive for this long (a heartbeat every few "
+        "seconds in the batch's output folder) is taken as lost with its worker and run again.",
+    )
+    shared_dir: Path | None = Field(
+        default=None,
+        description="Where this machine mounts the folder that every machine of a work pool shares (NFS, "
+        "SMB, an object-storage mount). A batch over a folder inside it sends the workers paths relative "
+        "to it, so each worker finds them under its own mount; without it, paths go as they are.",
+    )
+
     # --- HTTP API (directives api) and edXML export ------------------------------------
     api_keys: list[SecretStr] = Field(
         default_factory=list,
@@ -357,6 +386,11 @@ class Settings(BaseSettings):
     @classmethod
     def _expand_user(cls, value: Path) -> Path:
         return value.expanduser()
+
+    @field_validator("shared_dir", mode="after")
+    @classmethod
+    def _expand_shared(cls, value: Path | None) -> Path | None:
+        return value.expanduser() if value is not None else None
 
     @field_validator("timezone")
     @classmethod
