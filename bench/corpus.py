@@ -14,7 +14,9 @@ text       ``rNNN.txt`` and ``seed003.txt``: the text exactly as it was found
 docx       ``*-docx.docx``: rendered in the standard form, through LibreOffice
 pdf        ``*-pdf.pdf``: the same, born-digital PDF
 scan       ``*-scan.pdf``: image-only renderings, plus the real scan ``kh753-scan.pdf``
-real-pdf   the other PDFs, as received from government portals
+real-pdf   the other PDFs, as received from government portals; scored again in two parts:
+           ``real-digital`` (their text layer read) and ``real-scan`` (their body read by OCR,
+           told by the record's scan warning), since the issue's figures hold scans apart
 =========  ==========================================================================
 
 Records are made in a pool of processes (one document each, with the library's ``extract``);
@@ -38,6 +40,9 @@ SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 SCORE = SHARED / "tools" / "score.py"
 FORMS = ("text", "docx", "pdf", "scan", "real-pdf")
+# the real PDFs again, by how their body was read (the record's scan warning says OCR read it)
+SUBFORMS = {"real-pdf": ("real-digital", "real-scan")}
+SCAN_WARNING = "Văn bản quét"
 
 
 def form_of(name: str) -> str:
@@ -108,19 +113,27 @@ def main(argv: list[str] | None = None) -> int:
             (gold_dir / f"{name}.gold.json").write_bytes((CORPUS / "gold" / f"{name}.gold.json").read_bytes())
             if record is None:
                 errors[name] = error or "?"
-            else:
-                (pred_dir / f"{name}.json").write_text(record + "\n", encoding="utf-8")
+                continue
+            (pred_dir / f"{name}.json").write_text(record + "\n", encoding="utf-8")
+            if form in SUBFORMS:
+                scanned = any(w.startswith(SCAN_WARNING) for w in json.loads(record).get("warnings", []))
+                sub = SUBFORMS[form][1 if scanned else 0]
+                for kind, text in (("gold", (gold_dir / f"{name}.gold.json").read_text(encoding="utf-8")),):
+                    (keep / sub / kind).mkdir(parents=True, exist_ok=True)
+                    (keep / sub / kind / f"{name}.gold.json").write_text(text, encoding="utf-8")
+                (keep / sub / "pred").mkdir(parents=True, exist_ok=True)
+                (keep / sub / "pred" / f"{name}.json").write_text(record + "\n", encoding="utf-8")
 
     figures: dict[str, dict[str, object]] = {}
     print(
-        f"{'form':<9}{'docs':>5} {'header':>7} {'recip':>6} {'noinh':>6} {'refs':>6} {'rdate':>6} {'riss':>6} "
+        f"{'form':<13}{'docs':>5} {'header':>7} {'recip':>6} {'noinh':>6} {'refs':>6} {'rdate':>6} {'riss':>6} "
         f"{'tasks':>6} {'lead':>6} {'supp':>6} {'dl':>6} {'fail':>5}"
     )
-    for form in args.forms:
+    for form in [part for name in args.forms for part in (name, *SUBFORMS.get(name, ()))]:
         if not (keep / form).is_dir():
             continue
         r = score.score(keep / form / "gold", keep / form / "pred")
-        failed = sorted(n for n in errors if form_of(n) == form)
+        failed = sorted(n for n in errors if form_of(n) == form)  # (a sub-form's failures are its form's)
         fig = {
             "documents": r["documents"],
             "header": r["header_accuracy"],
@@ -137,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         figures[form] = fig
         print(
-            f"{form:<9}{r['documents']:>5} "
+            f"{form:<13}{r['documents']:>5} "
             + " ".join(
                 f"{float(fig[k]):6.3f}"  # type: ignore[arg-type]
                 for k in (

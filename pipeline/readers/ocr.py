@@ -87,6 +87,10 @@ _HOCR = re.compile(
 _TAGS = re.compile(r"<[^>]+>")
 # marks OCR reads as tiny words on their own and that are still real text
 _SMALL_TEXT = set("-–—.,;:/()")
+# tesseract reads the bar of a "Đ" in a bold or dense code as more letters: "LĐĐĐTBXH" for "LĐTBXH".
+# No abbreviation has three Đ in a row (two do: "ĐĐBQH", the National Assembly delegation), so a run of
+# three or more is one. (OCR mixes in the look-alike Latin eth, "LĐÐĐTBXH", normalized later.)
+_TRIPLED_D = re.compile(r"[ĐÐ]{3,}|[đð]{3,}")
 
 
 def words_from_hocr(hocr: str, scale: float) -> list[Word]:
@@ -119,6 +123,7 @@ def words_from_hocr(hocr: str, scale: float) -> list[Word]:
         # a speck or a stamp edge read as a letter: much shorter than the line's type
         if wy1 - wy0 < 0.3 * x_size_px and conf < 60 and not set(text) <= _SMALL_TEXT:
             continue
+        text = _TRIPLED_D.sub(lambda m: m.group(0)[0], text)
         words.append(Word(text, wx0 * scale, wx1 * scale, top, bottom, size))
     return words
 
