@@ -325,12 +325,13 @@ def test_real_handwritten_numbers_are_never_misread(corpus: Path, name: str) -> 
 
 def test_a_d_bar_read_as_more_letters_is_one_letter_again() -> None:
     """Tesseract's hOCR for "Công văn số 3395/LĐTBXH-KHTC" in a dense bold code: the bar of the Đ read
-    as two more (one of them the look-alike Latin eth, Ð). Three in a row are one again; two stay (the National Assembly delegation, ĐĐBQH)."""
+    as two more (one of them the look-alike Latin eth, Ð). Three in a row are one again; two stay (the
+    National Assembly delegation, ĐĐBQH)."""
     from pipeline.readers.ocr import words_from_hocr
 
     hocr = (
         "<span class='ocr_line' id='line_1_1' title=\"bbox 100 200 1400 250; baseline 0.001 -10; "
-        "x_size 45; x_descenders 10\">"
+        'x_size 45; x_descenders 10">'
         "<span class='ocrx_word' id='word_1_1' title='bbox 100 205 300 245; x_wconf 91'>3395/LĐÐĐTBXH-KHTC</span> "
         "<span class='ocrx_word' id='word_1_2' title='bbox 320 205 500 245; x_wconf 90'>12/ĐĐBQH-VP</span>"
         "</span>"
