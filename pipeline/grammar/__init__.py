@@ -43,8 +43,10 @@ def _frames(doc: Lines, lines: Sequence[Line]) -> tuple[Frame | None, dict[int |
     ragged = doc.units == "chars"  # typed text: lines end where the words ran out, not at a margin
     widths = {p.number: p.width for p in doc.pages}
     per_page: dict[int | None, Frame] = {}
-    for page in dict.fromkeys(ln.page for ln in placed):
-        on_page = [ln for ln in placed if ln.page == page]
+    by_page: dict[int | None, list[Line]] = {}
+    for ln in placed:  # grouped once: a 200-page document is not scanned 200 times
+        by_page.setdefault(ln.page, []).append(ln)
+    for page, on_page in by_page.items():
         right = max(ln.x1 or 0.0 for ln in on_page)
         if doc.units == "points" and page in widths:
             # when too few lines show the margins, assume ND30's right margin (15-20 mm, ~57 pt)
