@@ -172,6 +172,19 @@ def _open_sinks(settings: Settings) -> list[Sink]:
         return _sinks
 
 
+def _report_before_reading(found: Any, duplicates: dict[Path, tuple[Path, str]]) -> BatchReport:
+    """A batch's report holding what is known before any document is read: the files skipped, the
+    entries refused (links, folders named like documents) and the copies of a file in the batch."""
+    from pipeline.errors import NotARegularFile
+
+    report = BatchReport(skipped=found.skipped)
+    for path, reason in found.refused:
+        report.add(BatchItem(path, None, clerk_note(str(path), NotARegularFile, reason), 0.0))
+    for path, (first, sha) in duplicates.items():  # the same bytes as a file read in this batch
+        report.add(BatchItem(path, None, None, 0.0, duplicate_of=first, sha256=sha))
+    return report
+
+
 # --- tasks --------------------------------------------------------------------------------
 
 
@@ -264,13 +277,7 @@ def batch(
     logger.info("%d documents in %s (%d skipped), %d workers", len(documents), folder, len(found.skipped), n_workers)
     if sinks:
         _open_sinks(settings)  # open before the tasks start: a wrong setting fails once, here
-    report = BatchReport(skipped=found.skipped)
-    for path, reason in found.refused:
-        from pipeline.errors import NotARegularFile
-
-        report.add(BatchItem(path, None, clerk_note(str(path), NotARegularFile, reason), 0.0))
-    for path, (first, sha) in duplicates.items():  # the same bytes as a file read in this batch
-        report.add(BatchItem(path, None, None, 0.0, duplicate_of=first, sha256=sha))
+    report = _report_before_reading(found, duplicates)
     start = time.perf_counter()
     grace = settings.stop_grace_seconds
 
@@ -494,13 +501,7 @@ def pool_batch(
     found = find_documents(folder, recursive=recursive, all_files=all_files)
     documents, duplicates = first_of_each_content(found.documents)
     names = output_names(documents, folder)
-    report = BatchReport(skipped=found.skipped)
-    for path, reason in found.refused:
-        from pipeline.errors import NotARegularFile
-
-        report.add(BatchItem(path, None, clerk_note(str(path), NotARegularFile, reason), 0.0))
-    for path, (first, sha) in duplicates.items():
-        report.add(BatchItem(path, None, None, 0.0, duplicate_of=first, sha256=sha))
+    report = _report_before_reading(found, duplicates)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / chunking.CHUNKS_DIR).mkdir(exist_ok=True)
     plan = chunking.plan(documents, names, size, settings.shared_dir)

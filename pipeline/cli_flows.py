@@ -304,25 +304,29 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
-def _need_server(what: str) -> str | None:
-    """An error message when PREFECT_API_URL is not set (a pool lives on a server), else None."""
-    if os.environ.get("PREFECT_API_URL"):
+def _pool_settings(what: str) -> Settings | None:
+    """The settings for a command that talks to a work pool's server, with Prefect's home set; None
+    (the reason printed) when they do not load or PREFECT_API_URL is not set."""
+    settings = _settings()
+    if settings is None:
         return None
-    return (
-        f"directives: {what} needs the Prefect server the workers use: set PREFECT_API_URL "
-        "(for example http://prefect.internal:4200/api; see the README, 'Beyond one machine')"
-    )
+    if not os.environ.get("PREFECT_API_URL"):
+        print(
+            f"directives: {what} needs the Prefect server the workers use: set PREFECT_API_URL "
+            "(for example http://prefect.internal:4200/api; see the README, 'Beyond one machine')",
+            file=sys.stderr,
+        )
+        return None
+    prefect_environment(settings)
+    return settings
 
 
 def pool_batch(args: argparse.Namespace, settings: Settings, folder: Path, out_dir: Path) -> int:
     """``directives batch DIR --pool NAME``: the folder in chunks over the pool's workers."""
     import threading
 
-    problem = _need_server("batch --pool")
-    if problem:
-        print(problem, file=sys.stderr)
+    if _pool_settings("batch --pool") is None:
         return 2
-    prefect_environment(settings)
     import flows
 
     stop = threading.Event()
@@ -376,12 +380,8 @@ def project_prefect_file(given: Path | None) -> Path | None:
 
 
 def cmd_deploy(args: argparse.Namespace) -> int:
-    settings = _settings()
+    settings = _pool_settings("deploy")
     if settings is None:
-        return 2
-    problem = _need_server("deploy")
-    if problem:
-        print(problem, file=sys.stderr)
         return 2
     prefect_file = project_prefect_file(args.file)
     if prefect_file is None:
@@ -392,7 +392,6 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         )
         return 2
     pool = args.pool or settings.pool
-    prefect_environment(settings)
     import flows
 
     try:
@@ -422,14 +421,9 @@ def cmd_deploy(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     """Become ``prefect worker start`` (exec: a signal or kill reaches the worker itself)."""
-    settings = _settings()
+    settings = _pool_settings("worker")
     if settings is None:
         return 2
-    problem = _need_server("worker")
-    if problem:
-        print(problem, file=sys.stderr)
-        return 2
-    prefect_environment(settings)
     pool = args.pool or settings.pool
     env = os.environ.copy()
     # runs start in this working directory (prefect.yaml's pull step), with this machine's settings
