@@ -13,7 +13,10 @@ SQLite store, in a temporary data folder) and measures, interleaved after a warm
   JSON (the JSON sink writes after the answer);
 - ``POST raw``: the same request pre-encoded and sent with ``http.client``, which leaves out the
   client's own cost of building a multipart body (the server's answer time, nearly);
-- ``fsync``: one fsync of a 4 KB write in the data folder, the floor of any durable commit.
+- ``fsync``: one fsync of a 4 KB write in the data folder, the floor of any durable commit;
+- the server's ``Server-Timing`` header of each raw POST: ``receive`` (the body in), ``save``,
+  ``read`` (the pool's round trip, of which ``extract`` in the reader process), ``store`` (the
+  commit), ``answer`` (the JSON, and the hop back to the event loop), ``total`` (in the handler).
 
 ``--rounds`` repeats the ``-n`` interleaved triples (the machine is shared: load comes and goes);
 each round gives its medians and ratio, the summary is the median round and the spread. Target:
@@ -30,6 +33,7 @@ import asyncio
 import http.client
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -110,6 +114,7 @@ def fsync_ms(folder: Path) -> float:
 def one_round(base: str, port: int, path: Path, data: Path, n: int) -> dict[str, float]:
     """``n`` interleaved (extract, POST, extract, POST raw, fsync) after a warm-up; medians in ms."""
     times: dict[str, list[float]] = {"extract": [], "post": [], "post_raw": [], "fsync": []}
+    steps: dict[str, list[float]] = {}  # the server's own account of each raw POST (Server-Timing)
     body, content_type = multipart_body(path)
     raw = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
@@ -119,6 +124,8 @@ def one_round(base: str, port: int, path: Path, data: Path, n: int) -> dict[str,
         json.loads(answer.read())
         if answer.status not in (200, 201):
             raise SystemExit(f"POST answered {answer.status}")
+        for name, ms in re.findall(r"(\w+);dur=([\d.]+)", answer.getheader("Server-Timing") or ""):
+            steps.setdefault(name, []).append(float(ms))
 
     def timed(name: str, call: Callable[[], object]) -> None:
         start = time.perf_counter()
@@ -136,6 +143,7 @@ def one_round(base: str, port: int, path: Path, data: Path, n: int) -> dict[str,
             extract(path)
             post_httpx()
             post_raw()
+        steps.clear()
         for _ in range(n):
             timed("extract", lambda: extract(path))
             timed("post", post_httpx)
@@ -146,6 +154,7 @@ def one_round(base: str, port: int, path: Path, data: Path, n: int) -> dict[str,
     medians = {f"{name}_ms": round(statistics.median(values), 2) for name, values in times.items()}
     medians["ratio"] = round(medians["post_ms"] / medians["extract_ms"], 2)
     medians["ratio_raw"] = round(medians["post_raw_ms"] / medians["extract_ms"], 2)
+    medians.update({f"server_{name}_ms": round(statistics.median(values), 2) for name, values in steps.items()})
     return medians
 
 
@@ -247,6 +256,14 @@ def main() -> None:
         f"(rounds {spread['ratio'][0]:.2f}×-{spread['ratio'][1]:.2f}×; raw client {timing['ratio_raw']:.2f}×; "
         "target ≤ 1.5×)"
     )
+    server_steps = {
+        k.removeprefix("server_").removesuffix("_ms"): v for k, v in timing.items() if k.startswith("server_")
+    }
+    if server_steps:
+        print(
+            "  the server's account of a raw POST in that round (Server-Timing, medians): "
+            + ", ".join(f"{name} {ms:.2f} ms" for name, ms in server_steps.items())
+        )
     print(
         f"{args.concurrent} concurrent uploads on {os.cpu_count()} cores: {wall:.2f} s, "
         f"{right}/{args.concurrent} records right; store: {stored['total']} documents, "

@@ -66,6 +66,29 @@ def test_upload_answers_201_with_the_record_and_its_location(client: TestClient,
     assert again.status_code == 200 and again.json()["record"] == body["record"]
 
 
+def test_an_answer_says_where_its_time_went(client: TestClient) -> None:
+    answer = upload(client, SAMPLES / "cv-khan.pdf")
+    assert answer.status_code in (200, 201), answer.text
+    steps = {name: float(ms) for name, ms in re.findall(r"(\w+);dur=([\d.]+)", answer.headers["server-timing"])}
+    assert list(steps) == ["receive", "save", "read", "extract", "store", "answer", "total"]
+    # the reader's own time lies inside the pool's, and every step inside the whole
+    assert 0 < steps["extract"] <= steps["read"]
+    parts = steps["receive"] + steps["save"] + steps["read"] + steps["store"] + steps["answer"]
+    assert parts <= steps["total"] + 0.05  # each rounded to 0.01 ms
+
+
+def test_the_same_file_sent_again_is_kept_once(client: TestClient, data_dir: Path) -> None:
+    first = upload(client, SAMPLES / "tb-deadline.pdf").json()
+    kept = Path(first["record"]["source"]["path"])
+    stamp = kept.stat().st_mtime_ns
+    second = upload(client, SAMPLES / "tb-deadline.pdf")
+    assert second.status_code == 200 and second.json()["id"] == first["id"]
+    assert second.json()["record"]["source"]["path"] == str(kept)
+    assert kept.stat().st_mtime_ns == stamp  # not written again
+    assert kept.read_bytes() == (SAMPLES / "tb-deadline.pdf").read_bytes()
+    assert len([f for f in kept.parent.iterdir() if f.name.endswith("-tb-deadline.pdf")]) == 1
+
+
 def test_the_docx_of_the_same_directive_joins_its_document(client: TestClient) -> None:
     pdf = upload(client, SAMPLES / "cv-two-level.pdf")
     docx = upload(client, SAMPLES / "cv-two-level.docx")

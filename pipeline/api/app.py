@@ -20,6 +20,7 @@ import contextlib
 import hmac
 import json
 import logging
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,7 +81,7 @@ class Posted(DocumentSummary):
     identity: str = Field(description="issuer|code|date as compared, or sha256:<hex> when one is blank")
     place: str | None = None
     sources: list[SourceView]
-    record: dict[str, Any] = Field(description="the record of this upload, as `directives extract` prints it")
+    record: Record = Field(description="the record of this upload, as `directives extract` prints it")
 
     @classmethod
     def of(cls, record: Record, stored: Stored) -> Posted:
@@ -95,7 +96,7 @@ class Posted(DocumentSummary):
             identity=document_identity(record),
             place=record.place,
             sources=stored.sources,
-            record=record.model_dump(mode="json"),
+            record=record,
         )
 
 
@@ -231,6 +232,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None, workers: i
         summary="Read a document and store its record",
     )
     async def post_document(request: Request) -> Response:
+        began = time.perf_counter()
         runtime = rt(request)
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > runtime.max_bytes + 64_000:  # multipart framing
@@ -243,9 +245,11 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None, workers: i
                 except ValueError as exc:
                     return _error(400, f'the JSON body must be {{"path": "/absolute/path"}} ({exc})')
                 path = extraction.check_server_path(body.path, runtime.settings.api_read_roots, runtime.max_bytes)
+                received = time.perf_counter()
                 taken = await anyio.to_thread.run_sync(_take_in, runtime, path, body.path)
             elif content_type.startswith("multipart/form-data"):
                 form = await request.form(max_files=1, max_fields=5)
+                received = time.perf_counter()
                 upload = form.get("file")
                 if upload is None or isinstance(upload, str):
                     return _error(400, "send the document in a multipart field named 'file'")
@@ -272,13 +276,16 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None, workers: i
                 clerk_text=failure.clerk_text,
             )
         posted = Posted.of(extracted.record, stored)
-        return JSONResponse(
-            posted.model_dump(mode="json"),
+        answer = Response(
+            posted.model_dump_json(),  # pydantic's own encoder: one pass, not a dict and then json.dumps
+            media_type="application/json",
             status_code=201 if stored.created else 200,
             headers={"Location": f"/v1/documents/{posted.id}"},
             # the other sinks get the record once the caller has its answer (the store already has it)
             background=BackgroundTask(_deliver, runtime, extracted.record) if runtime.sinks else None,
         )
+        answer.headers["Server-Timing"] = taken.timing.header(began, received, time.perf_counter())
+        return answer
 
     @app.get(
         "/v1/documents/{document_id}",
@@ -378,6 +385,33 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None, workers: i
     return app
 
 
+@dataclass
+class Timing:
+    """When each step of a ``POST /v1/documents`` ended (``time.perf_counter()``), for its
+    ``Server-Timing`` header: where an answer's time went, readable in any browser's network panel
+    and by ``bench/bench_api.py``."""
+
+    started: float = 0.0  # the worker thread took the request
+    saved: float = 0.0  # the upload is on disk
+    read: float = 0.0  # the pool gave the outcome back
+    stored: float = 0.0  # the store committed
+    extract: float = 0.0  # the reader's own time inside its process
+
+    def header(self, began: float, received: float, answered: float) -> str:
+        """``receive`` (body in), ``save``, ``read`` (the pool, of which ``extract`` in the reader), ``store``,
+        ``answer`` (the JSON), ``total``; each ``;dur=`` in ms."""
+        steps = {
+            "receive": received - began,
+            "save": self.saved - self.started if self.saved else 0.0,
+            "read": self.read - (self.saved or self.started),
+            "extract": self.extract,
+            "store": self.stored - self.read,
+            "answer": answered - self.stored,
+            "total": answered - began,
+        }
+        return ", ".join(f"{name};dur={seconds * 1000:.2f}" for name, seconds in steps.items())
+
+
 @dataclass(frozen=True)
 class Taken:
     """What became of one document sent to ``POST /v1/documents``."""
@@ -385,27 +419,33 @@ class Taken:
     extracted: Extracted
     stored: Stored | None  # None when it could not be read
     display: str  # the name the sender knows it by
+    timing: Timing
 
 
 def _take_in(runtime: Runtime, source: Path | extraction.Upload, display: str) -> Taken:
     """Keep the upload, read it in the pool, store its record (or keep the file with its reason in
     ``failed/``): one trip to a worker thread for all of it, since each trip is a wake-up of
     another thread, which on a busy machine costs more than the step itself."""
+    timing = Timing(started=time.perf_counter())
     saved = None
     if isinstance(source, extraction.Upload):
         saved = extraction.save_upload(
             source.stream, source.name, runtime.settings.data_dir / "api" / "uploads", runtime.max_bytes
         )
         path, display = saved.path, saved.name
+        timing.saved = time.perf_counter()
     else:
         path = source
     extracted = extraction.read_in_pool(runtime.pool, path, display)
+    timing.read, timing.extract = time.perf_counter(), extracted.seconds
     if extracted.record is None:
         if saved is not None:
             assert extracted.failure is not None
             extraction.keep_failed(saved, runtime.settings.data_dir / "api" / "failed", extracted.failure.clerk_text)
-        return Taken(extracted, None, display)
-    return Taken(extracted, runtime.store.upsert(extracted.record), display)
+        return Taken(extracted, None, display, timing)
+    stored = runtime.store.upsert(extracted.record)
+    timing.stored = time.perf_counter()
+    return Taken(extracted, stored, display, timing)
 
 
 def _deliver(runtime: Runtime, record: Record) -> None:

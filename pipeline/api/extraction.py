@@ -8,6 +8,7 @@ in by.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import shutil
@@ -17,7 +18,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from pipeline.errors import (
     DirectivesError,
@@ -82,29 +83,45 @@ class Saved:
 def save_upload(stream: BinaryIO, name: str, uploads: Path, max_bytes: int) -> Saved:
     """Copy an upload into ``uploads/YYYY-MM-DD/<sha12>-<name>``, refusing it past ``max_bytes``.
 
-    The copy is kept: the record's ``source.path`` names it, and the edXML export attaches it.
+    The copy is kept: the record's ``source.path`` names it, and the edXML export attaches it. The
+    same file sent again the same day (same bytes, same name) is there already and is not written
+    again: a stream that can seek (the server spools every upload) is hashed before it is copied.
     """
     shown = safe_name(name)
     day = uploads / date.today().isoformat()
     day.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    size = 0
+    if stream.seekable():
+        start = stream.tell()
+        sha, size = _copy(stream, None, shown, max_bytes)
+        target = day / f"{sha[:12]}-{shown}"
+        with contextlib.suppress(OSError):
+            if target.stat().st_size == size:
+                return Saved(target, shown, sha, size)
+        stream.seek(start)
     with tempfile.NamedTemporaryFile(dir=day, prefix=".upload-", delete=False) as tmp:
         try:
-            while chunk := stream.read(_CHUNK):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise too_large(shown, max_bytes)
-                digest.update(chunk)
-                tmp.write(chunk)
+            sha, size = _copy(stream, tmp, shown, max_bytes)
         except BaseException:
             tmp.close()
             Path(tmp.name).unlink(missing_ok=True)
             raise
-    sha = digest.hexdigest()
     target = day / f"{sha[:12]}-{shown}"
     Path(tmp.name).replace(target)
     return Saved(target, shown, sha, size)
+
+
+def _copy(stream: BinaryIO, into: IO[bytes] | None, shown: str, max_bytes: int) -> tuple[str, int]:
+    """Read ``stream`` to its end (writing it to ``into`` when given): its sha256 and size."""
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := stream.read(_CHUNK):
+        size += len(chunk)
+        if size > max_bytes:
+            raise too_large(shown, max_bytes)
+        digest.update(chunk)
+        if into is not None:
+            into.write(chunk)
+    return digest.hexdigest(), size
 
 
 def too_large(name: str, max_bytes: int) -> FileTooLarge:

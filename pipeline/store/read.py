@@ -61,11 +61,17 @@ def get_document(conn: Connection, doc_id: str) -> DocumentView | None:
     )
 
 
+# built once, with a bound parameter: the engine's cache keeps it compiled (every upload reads it)
+_SOURCES_OF = (
+    sa.select(sources)
+    .where(sources.c.document_id == sa.bindparam("doc_id"))
+    .order_by(sources.c.first_seen, sources.c.sha256)
+)
+
+
 def sources_of(conn: Connection, doc_id: str) -> list[SourceView]:
     """Every file that carried the document, oldest first."""
-    files = conn.execute(
-        sa.select(sources).where(sources.c.document_id == doc_id).order_by(sources.c.first_seen, sources.c.sha256)
-    ).all()
+    files = conn.execute(_SOURCES_OF, {"doc_id": doc_id}).all()
     return [
         SourceView(
             sha256=f.sha256,
