@@ -561,7 +561,7 @@ def statement(text: str, clause: Clause) -> bool:
 def _noun_first(text: str) -> bool:
     """Does the sentence open with a noun (underthesea's tag): "Dữ liệu điện tử ... được tích hợp", not "Rà soát
     việc kê thêm giường so với giường được phê duyệt" or "Cho phép sinh viên được mang ..."."""
-    from underthesea import pos_tag
+    from extractors.tagger import pos_tag
 
     tagged = pos_tag(text[:40])
     return bool(tagged) and tagged[0][1] in {"N", "Np", "Nc", "Nu"}
