@@ -306,9 +306,10 @@ def _unquote(subject: str) -> str:
     return s
 
 
-def _is_subject_end(line: str, subject: list[str]) -> bool:
+def _is_subject_end(line: str, subject: list[str], party: bool = False) -> bool:
     """Where the trích yếu under a type name stops: running text, "Kính gửi", or an all-caps line
-    (the thẩm quyền ban hành "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ..." of a quyết định)."""
+    (the thẩm quyền ban hành "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ..." of a quyết định; a Party document has
+    none, and "HỘI NGHỊ LẦN THỨ BẢY" / "BAN CHẤP HÀNH ĐẢNG BỘ TỈNH (KHÓA XVI)" is one trích yếu)."""
     # a web copy prints the trích yếu itself in capitals: a line in capitals under one goes on, unless it is
     # the thẩm quyền line
     # (an authority-like line still goes on after a line ending in a linking word: "... QUY CHẾ LÀM VIỆC CỦA" /
@@ -316,7 +317,7 @@ def _is_subject_end(line: str, subject: list[str]) -> bool:
     caps_goes_on = (
         bool(subject)
         and _is_caps(subject[-1])
-        and (not patterns.ISSUING_AUTHORITY.match(line) or bool(_LINKING_END.search(subject[-1])))
+        and (party or not patterns.ISSUING_AUTHORITY.match(line) or bool(_LINKING_END.search(subject[-1])))
     )
     # ... and never goes on in a sentence that starts with a capital ("Thi hành Nghị định số ..."); a lower-case
     # word may carry on after it ("HỘI NGHỊ LẦN THỨ BẢY ..." / "về xây dựng hệ thống ...")
@@ -328,7 +329,8 @@ def _is_subject_end(line: str, subject: list[str]) -> bool:
         # may open with a verb ("HƯỚNG DẪN" / "Thực hiện quy trình, thủ tục ...") when it is short
         or re.match(r"^(?:[-–+•]\s*)?(Căn cứ|Thi hành|Xét|Ngày \d|\d+\.|[IVX]+\.)", line)
         or (bool(re.match(r"^(?:[-–+•]\s*)?(Thực hiện|Theo|Để|Nhằm)\b", line)) and (bool(subject) or len(line) > 160))
-        or (len(line) > 250 and (bool(subject) or not patterns.SUBJECT_LINE.match(line)))
+        # a long line is running text, but a trích yếu in capitals on one line (a web copy) is not
+        or (len(line) > 250 and not _is_caps(line) and (bool(subject) or not patterns.SUBJECT_LINE.match(line)))
         or (line == line.upper() and subject and not caps_goes_on)
         or len(subject) >= 8
         or sum(len(x) for x in subject) > 450
@@ -353,7 +355,7 @@ def _new_sentence(line: str, last: str) -> bool:
     )
 
 
-def _typed_title(layout: Layout) -> tuple[str | None, list[str]]:
+def _typed_title(layout: Layout, party: bool = False) -> tuple[str | None, list[str]]:
     """A typed document's name ("KẾ HOẠCH") and the trích yếu lines under it."""
     body = layout.zone("body")[:10]
     for i, para in enumerate(body):
@@ -371,7 +373,7 @@ def _typed_title(layout: Layout) -> tuple[str | None, list[str]]:
             if not (para.bold and nxt.bold is False)
         ]
         for k, j, line in ((k, j, ln) for k, run in enumerate(runs) for j, ln in enumerate(run)):
-            if _is_subject_end(line, subject):
+            if _is_subject_end(line, subject, party):
                 break
             if k and not j and subject and _new_sentence(line, subject[-1]):
                 break  # a paragraph of its own opening with a capital: the body ("Nhân dịp Đại hội ...")
@@ -472,10 +474,12 @@ def extract(layout: Layout) -> Header:
             )
     else:
         out.warnings.append("Không tìm thấy địa danh và ngày ban hành (place and date not found).")
-    doc_type, typed_subject = _typed_title(layout)
+    doc_type, typed_subject = _typed_title(layout, header.party)
     if header.subject:
         out.subject = " ".join(header.subject)
-        out.doc_type = doc_type or "Công văn"
+        # a Party document's trích yếu stands under its number: its type, when no title names it, is
+        # the one its ký hiệu names ("445-KL/TU": Kết luận); a công văn's ký hiệu names none
+        out.doc_type = doc_type or patterns.type_from_code(out.symbol or "") or "Công văn"
     elif doc_type:
         out.doc_type = doc_type
         out.subject = " ".join(typed_subject) or None

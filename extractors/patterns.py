@@ -41,11 +41,29 @@ def _type_by_code() -> dict[str, str]:
 
 def type_from_title(line: str) -> str | None:
     """ "KẾ HOẠCH" → "Kế hoạch"; a line that is only a type name in capitals (a colon after it, as in
-    "QUYẾT ĐỊNH:" before the articles, is not a title)."""
+    "QUYẾT ĐỊNH:" before the articles, is not a title). An OCR'd or re-typed title whose letters
+    came apart or lost a mark is still the type: "K ÉT LUẬN" → "Kết luận", "Q U Y Ế T  Đ Ị N H",
+    "KE HOACH" (compared without marks and spaces, where no two type names fold alike).
+
+    >>> type_from_title("K ÉT LUẬN"), type_from_title("KẾT LUẬN:"), type_from_title("Kế hoạch")
+    ('Kết luận', None, None)
+    """
     s = re.sub(r"\s+", " ", line.strip().strip("*").strip())
     if not s or s != s.upper() or s.endswith(":"):
         return None
-    return _type_by_upper().get(s)
+    return _type_by_upper().get(s) or (_type_by_folded().get(_folded(s)) if len(s) <= 40 else None)
+
+
+def _folded(text: str) -> str:
+    return re.sub(r"[\s.]+", "", strip_accents(text).upper()).replace("Đ", "D")
+
+
+@cache
+def _type_by_folded() -> dict[str, str]:
+    seen: dict[str, list[str]] = {}
+    for name in doc_types():
+        seen.setdefault(_folded(name), []).append(name)
+    return {key: names[0] for key, names in seen.items() if len(names) == 1}
 
 
 def is_type_line(line: str) -> bool:

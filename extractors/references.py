@@ -518,9 +518,11 @@ def _reference(g: _Resolved) -> Reference:
         doc_type = next((m.doc_type for m in fulls if m.doc_type != "Văn bản"), doc_type)
     dated = [m for m in fulls if m.issued_date]
     issuers = [m for m in fulls if m.issuer]
+    # a trích yếu in capitals prints "19/CT-TTG"; the body's "19/CT-TTg" is the code as issued
+    code = next((m.code for m in fulls if m.code and m.code != m.code.upper()), best.code)
     return Reference(
         doc_type=doc_type,
-        code=best.code or "",
+        code=code or "",
         issued_date=_common_date(dated)
         if len({m.issued_date for m in dated}) > 1
         else (best.issued_date or (max(dated, key=lambda m: m.fullness).issued_date if dated else None)),

@@ -625,3 +625,78 @@ Nguyễn Văn An
 )
 def test_trich_yeu_under_the_type_name(title: str, subject: str) -> None:
     assert record_from_text(_DECISION.format(title=title)).subject == subject
+
+
+# A web copy of a plan: the site's loading notes above it, a stray rule, and the whole trích yếu in
+# capitals on one line longer than any sentence of running text; the plan it implements is cited
+# there in capitals ("19/CT-TTG") and in the body as issued ("19/CT-TTg").
+WEB_PLAN = """Thư viện văn bản
+Đang tải văn bản, xin chờ trong giây lát...
+
+ỦY BAN NHÂN DÂN
+TỈNH BÌNH AN
+-------
+-
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+---------------
+
+Số: 208/KH-UBND
+
+Tân Lập, ngày 09 tháng 3 năm 2023
+
+KẾ HOẠCH
+
+TRIỂN KHAI CHỈ THỊ SỐ 19/CT-TTG NGÀY 16 THÁNG 7 NĂM 2021 CỦA THỦ TƯỚNG CHÍNH PHỦ VỀ VIỆC PHÁT ĐỘNG \
+PHONG TRÀO THI ĐUA HOÀN THÀNH CÁC MỤC TIÊU PHÁT TRIỂN KINH TẾ - XÃ HỘI VÀ BẢO ĐẢM QUỐC PHÒNG - AN NINH \
+TRÊN ĐỊA BÀN TỈNH BÌNH AN GIAI ĐOẠN 2023 - 2025 VÀ NHỮNG NĂM TIẾP THEO
+
+Thực hiện Chỉ thị số 19/CT-TTg ngày 16/7/2021 của Thủ tướng Chính phủ, Ủy ban nhân dân tỉnh ban hành \
+Kế hoạch như sau:
+
+1. Sở Nội vụ chủ trì tổ chức phát động phong trào thi đua trước ngày 30/4/2023.
+"""
+
+
+def test_a_web_copy_s_one_line_trich_yeu_in_capitals() -> None:
+    record = record_from_text(WEB_PLAN)
+    assert (record.doc_type, record.code, record.issued_date) == ("Kế hoạch", "208/KH-UBND", "2023-03-09")
+    assert record.subject is not None and len(record.subject) > 250
+    assert record.subject.startswith("TRIỂN KHAI CHỈ THỊ SỐ 19/CT-TTG")
+    assert record.subject.endswith("GIAI ĐOẠN 2023 - 2025 VÀ NHỮNG NĂM TIẾP THEO")
+    # the code as issued, not as the capitals of the trích yếu print it; one reference, two mentions
+    assert [(r.code, r.mentions) for r in record.references] == [("19/CT-TTg", 2)]
+
+
+# A Party conclusion read from a scan: the title's letters came apart and lost a mark ("K ÉT LUẬN"),
+# the trích yếu runs over three lines in capitals and lower case, and no thẩm quyền line follows
+PARTY_OCR_TITLE = """TỈNH ỦY BÌNH AN
+ĐẢNG CỘNG SẢN VIỆT NAM
+*
+Số 212-KL/TU
+Tân Lập, ngày 13 tháng 5 năm 2022
+
+K ÉT LUẬN
+HỘI NGHỊ LẦN THỨ TÁM
+BAN CHẤP HÀNH ĐẢNG BỘ TỈNH (KHÓA XVI)
+về phát triển hạ tầng giao thông đến năm 2030
+
+Hội nghị lần thứ tám Ban Chấp hành Đảng bộ tỉnh họp ngày 26/4/2022 đã thảo luận và kết luận:
+
+1. Ban cán sự đảng Ủy ban nhân dân tỉnh lãnh đạo xây dựng kế hoạch thực hiện trong năm 2022.
+"""
+
+
+@pytest.mark.parametrize(
+    ("title", "doc_type"),
+    [("K ÉT LUẬN", "Kết luận"), ("K Ế T  L U Ậ N", "Kết luận"), ("KET LUAN", "Kết luận"), ("", "Kết luận")],
+    ids=["letters-apart-and-a-lost-mark", "spaced-letters", "no-marks", "no-title-the-code-names-it"],
+)
+def test_a_party_document_s_type_from_a_damaged_title_or_its_code(title: str, doc_type: str) -> None:
+    record = record_from_text(PARTY_OCR_TITLE.replace("K ÉT LUẬN", title))
+    assert (record.issuer.name, record.code, record.doc_type) == ("Tỉnh ủy Bình An", "212-KL/TU", doc_type)
+    if title:
+        assert record.subject == (
+            "HỘI NGHỊ LẦN THỨ TÁM BAN CHẤP HÀNH ĐẢNG BỘ TỈNH (KHÓA XVI) về phát triển hạ tầng giao thông đến năm 2030"
+        )
