@@ -282,7 +282,8 @@ def parse_code(raw: str) -> Code:
     if not m:
         return Code(None, code or None, code)
     number = m.group("n")
-    if number and not number.isdigit():
+    # a number may carry a letter: "30c/NQ-CP", "36a/NQ-CP"
+    if number and not (number.isdigit() or re.fullmatch(r"\d+[a-zđ]", number)):
         # not a number: handwriting or a smudge read by OCR; keep the ký hiệu, drop the guess
         return Code(None, m.group("sym"), code[len(number) :], unreadable=number)
     return Code(number or None, m.group("sym"), code)

@@ -84,6 +84,42 @@ NATIONAL_TITLE_BARE = re.compile(
 _PARTY_TITLE_BARE = re.compile(r"DANG\s+CONG\s+SAN\s+VIET\s+NAM", re.IGNORECASE)
 
 
+# A copy that lost every hyphen (a document-sharing site's PDF-to-text): the tiêu ngữ with nothing between its
+# three parts, "Độc lập  Tự do  Hạnh phúc", and every code glued, "1961/QĐUBND", "61/2018/NĐCP", "445KL/TU"
+MOTTO_WITHOUT_DASHES = re.compile(r"Độc\s+lập\s+Tự\s+do\s+Hạnh\s+phúc", re.IGNORECASE)
+
+
+@cache
+def glued_codes() -> re.Pattern[str]:
+    """A ký hiệu whose hyphen is gone: the type's code glued to the issuer's ("1961/QĐUBND" → groups
+    "1961/", "QĐ", "UBND"), or a Party number to its type ("445KL/TU" → "445", "KL", "/TU")."""
+    codes = sorted({c for cs in doc_types().values() for c in cs}, key=len, reverse=True)
+    types = "|".join(re.escape(c) for c in codes)
+    return re.compile(
+        rf"(?<![\w/])(?P<head>\d+[a-zđ]?/(?:\d{{4}}/)?)(?P<type>{types})(?P<issuer>[A-ZĐ][A-ZĐ&]*[a-z]?[A-ZĐ]*)(?![\w-])"
+        rf"|(?<![\w/])(?P<number>\d+)(?P<ptype>{types})(?P<party>/[A-ZĐ]{{2,}})(?![\w-])"
+    )
+
+
+def restore_hyphens(text: str) -> str:
+    """``text`` with the hyphens of its codes put back, when its tiêu ngữ shows they were all lost.
+
+    >>> restore_hyphens("Độc lập  Tự do  Hạnh phúc\\nSố: 1961/QĐUBND; Nghị định 61/2018/NĐCP; Số 445KL/TU")
+    'Độc lập  Tự do  Hạnh phúc\\nSố: 1961/QĐ-UBND; Nghị định 61/2018/NĐ-CP; Số 445-KL/TU'
+    """
+    if not MOTTO_WITHOUT_DASHES.search(text):
+        return text
+
+    def put_back(m: re.Match[str]) -> str:
+        if m.group("number"):
+            return f"{m.group('number')}-{m.group('ptype')}{m.group('party')}"
+        if len(m.group("issuer")) < 2:
+            return m.group()
+        return f"{m.group('head')}{m.group('type')}-{m.group('issuer')}"
+
+    return glued_codes().sub(put_back, text)
+
+
 def is_national_title(line: str) -> bool:
     """Quốc hiệu, tiêu ngữ or the Party's title line (never part of the issuer)."""
     return bool(NATIONAL_TITLE_BARE.search(strip_accents(line)))

@@ -123,10 +123,9 @@ def _fold(text: str) -> str:
 # số and ký hiệu: a number, then "/" or "-" groups that are a year or start with a capital.
 # Matches "22-KH/TU", "164/KH-UBND", "30/2020/NĐ-CP", "64/2025/QH15", "02/2011/TTLT-VPCP-BNV",
 # "2917 /SGDĐT-VP"; never a date ("13/12/2025": "12" is neither a year nor a capital group).
-# and with an en dash a typist put for the hyphen ("08 –HD/BTCTU"), a Party office's lower-case tail ("2587-CV/VPTW/nb")
-_CODE = (
-    r"(?P<code>\d{1,5}(?:\s?[/\-–—]\s?(?:\d{4}(?![\w])|(?-i:[A-ZĐ])[A-Za-zĐđ0-9&]*))+(?:/(?-i:[a-z]{1,3})(?![\w]))?)"
-)
+# and with an en dash a typist put for the hyphen ("08 –HD/BTCTU"), a Party office's lower-case tail
+# ("2587-CV/VPTW/nb"), a number with a letter after it ("30c/NQ-CP", "36a/NQ-CP")
+_CODE = r"(?P<code>\d{1,5}(?-i:[a-zđ])?(?:\s?[/\-–—]\s?(?:\d{4}(?![\w])|(?-i:[A-ZĐ])[A-Za-zĐđ0-9&]*))+(?:/(?-i:[a-z]{1,3})(?![\w]))?)"
 # a standard cited by its number: "Tiêu chuẩn TCVN 6909:2001", "QCVN 102:2016/BTTTT", "ISO 9001:2015"
 _STANDARD = re.compile(
     r"(?<!\w)(?P<type>Tiêu\s+chuẩn\s+|Quy\s+chuẩn(?:\s+kỹ\s+thuật)?(?:\s+quốc\s+gia)?\s+)?"
@@ -315,8 +314,8 @@ def _next_in_list(text: str, pos: int, full: re.Pattern[str]) -> re.Match[str] |
 _SENTENCE_BREAK_DOT = re.compile(r"\.(?:\s|$)")
 
 
-# where a code may stand: a number, then "/", "-" or an en dash ("30/2020", "33-KH", "08 –HD")
-_CODE_HINT = re.compile(r"\d\s?[/\-–—]")
+# where a code may stand: a number, then "/", "-" or an en dash ("30/2020", "33-KH", "08 –HD", "30c/NQ")
+_CODE_HINT = re.compile(r"\d[a-zđ]?\s?[/\-–—]")
 
 
 def find_mentions(text: str, offset: int = 0, block: int = 0) -> list[Mention]:

@@ -87,3 +87,42 @@ def test_a_converters_page_break_line_is_dropped_and_the_sentence_mended() -> No
         "--- PAGE BREAK ---\n\ntheo hướng dẫn tại Thông tư số 12/2026/TT-BTC.\n\n2. Việc hai."
     )
     assert len(paras) == 2 and paras[0].text.endswith("số 12/2026/TT-BTC.")
+
+
+# A copy from a document-sharing site whose PDF-to-text lost every hyphen: the tiêu ngữ reads
+# "Độc lập  Tự do  Hạnh phúc" and each code is glued ("QĐUBND", "NQCP", "NĐCP"); one number carries
+# a letter ("30c")
+HYPHENS_LOST = """ỦY BAN NHÂN DÂN
+TỈNH BÌNH AN
+
+Số: 517/QĐUBND
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập  Tự do  Hạnh phúc
+
+Tân Lập, ngày 14 tháng 6 năm 2019
+
+QUYẾT ĐỊNH
+Ban hành Quy chế tiếp nhận hồ sơ tại Trung tâm Phục vụ hành chính công tỉnh
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH BÌNH AN
+Căn cứ Nghị quyết số 30c/NQCP ngày 08 tháng 11 năm 2011 của Chính phủ;
+Căn cứ Nghị định số 61/2018/NĐCP ngày 23 tháng 4 năm 2018 của Chính phủ;
+"""
+
+
+def test_a_copy_that_lost_its_hyphens_gets_them_back_in_its_codes(tmp_path: Path) -> None:
+    from pipeline import extract
+
+    path = tmp_path / "qd-517.txt"
+    path.write_text(HYPHENS_LOST, encoding="utf-8")
+    record = extract(path)
+    assert (record.code, record.number, record.symbol) == ("517/QĐ-UBND", "517", "QĐ-UBND")
+    assert [(r.code, r.issued_date) for r in record.references] == [
+        ("30c/NQ-CP", "2011-11-08"),
+        ("61/2018/NĐ-CP", "2018-04-23"),
+    ]
+    assert any("dấu gạch nối" in w for w in record.warnings)
+    # a copy that kept its hyphens is read as printed, with no such warning
+    kept = tmp_path / "kept.txt"
+    kept.write_text(HYPHENS_LOST.replace("Độc lập  Tự do", "Độc lập - Tự do").replace("Tự do  Hạnh", "Tự do - Hạnh"))
+    assert extract(kept).code == "517/QĐUBND" and not any("dấu gạch nối" in w for w in extract(kept).warnings)

@@ -615,10 +615,17 @@ def read_text_lines(path: Path, media_type: str = "text/plain") -> Lines:
     # a tab separates a web copy's header cells, but normalization turns it into a space: keep it as
     # the unit separator (U+001F) until the lines are made
     text = normalize_text(decoded.replace("\t", CELL_SEP)).replace("\r\n", "\n").replace("\r", "\n")
-    lines, units, pages = lines_from_text(text)
+    # a copy that lost every hyphen ("Độc lập  Tự do  Hạnh phúc", "1961/QĐUBND"): its codes get them back
+    repaired = patterns.restore_hyphens(text)
+    lines, units, pages = lines_from_text(repaired)
     if not any(ln.text.strip() for ln in lines):
         raise NoText(path, "the file holds no text")
     warnings = legacy.warnings_for(encoding)
+    if repaired != text:
+        warnings.append(
+            "Bản sao mất hết dấu gạch nối; đã khôi phục dấu gạch trong số, ký hiệu văn bản "
+            "(the copy lost its hyphens; they were restored in the codes: check them against the original)."
+        )
     return Lines(path=str(path), media_type=media_type, lines=lines, units=units, warnings=warnings,
                  page_count=pages if "\f" in text else None)  # fmt: skip
 
