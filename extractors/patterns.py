@@ -326,6 +326,8 @@ HEADER_WORDS_BARE = re.compile(
 )
 # "Kính gửi" glued after the place and date by a converter: "Hà Nội, ngày 02 tháng 02 năm 2021 Kính gửi:"
 KINH_GUI_INSIDE = re.compile(r"\s(?=Kính\s+gửi\b)", re.IGNORECASE)
+# the tiêu ngữ with the next cell run on after it: "Độc lập - Tự do - Hạnh phúc Số : 2917 /SGDĐT-VP ..."
+MOTTO_THEN_MORE = re.compile(r"^Độc\s+lập\s*[-–—]?\s*Tự\s+do\s*[-–—]?\s*Hạnh\s+phúc(?=\s+\S)", re.IGNORECASE)
 # "V/v" glued after the number by a converter: "Số: 296/BHXH-CSYT V/v hướng dẫn ..."
 SUBJECT_INSIDE = re.compile(r"\s(?=V\s*/\s*[vV]\b)")
 # "Nơi nhận" glued after the last sentence: "... thực hiện./. Nơi nhận: - Như trên;"

@@ -125,7 +125,10 @@ def _fold(text: str) -> str:
 # "2917 /SGDĐT-VP"; never a date ("13/12/2025": "12" is neither a year nor a capital group).
 # and with an en dash a typist put for the hyphen ("08 –HD/BTCTU"), a Party office's lower-case tail
 # ("2587-CV/VPTW/nb"), a number with a letter after it ("30c/NQ-CP", "36a/NQ-CP")
-_CODE = r"(?P<code>\d{1,5}(?-i:[a-zđ])?(?:\s?[/\-–—]\s?(?:\d{4}(?![\w])|(?-i:[A-ZĐ])[A-Za-zĐđ0-9&]*))+(?:/(?-i:[a-z]{1,3})(?![\w]))?)"
+_CODE = (
+    r"(?P<code>\d{1,5}(?-i:[a-zđ])?"
+    r"(?:\s?[/\-–—]\s?(?:\d{4}(?![\w])|(?-i:[A-ZĐ])[A-Za-zĐđ0-9&]*))+(?:/(?-i:[a-z]{1,3})(?![\w]))?)"
+)
 # a standard cited by its number: "Tiêu chuẩn TCVN 6909:2001", "QCVN 102:2016/BTTTT", "ISO 9001:2015"
 _STANDARD = re.compile(
     r"(?<!\w)(?P<type>Tiêu\s+chuẩn\s+|Quy\s+chuẩn(?:\s+kỹ\s+thuật)?(?:\s+quốc\s+gia)?\s+)?"

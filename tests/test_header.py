@@ -700,3 +700,40 @@ def test_a_party_document_s_type_from_a_damaged_title_or_its_code(title: str, do
         assert record.subject == (
             "HỘI NGHỊ LẦN THỨ TÁM BAN CHẤP HÀNH ĐẢNG BỘ TỈNH (KHÓA XVI) về phát triển hạ tầng giao thông đến năm 2030"
         )
+
+
+# A preview page's text: the site's own line, then the document as item "1." of its list, its header cells
+# each on a line; and the same document copied onto one line, header, addressees and body together
+NUMBERED_PREVIEW = """Xem trước
+
+  1. UBND TỈNH BÌNH AN
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+SỞ GIÁO DỤC VÀ ĐÀO TẠO
+Độc lập - Tự do - Hạnh phúc
+Số : 2917 /SGDĐT-VP
+Tân Lập, ngày 05 tháng 11 năm 2010
+V/v báo cáo nhanh tình hình thiệt hại do lũ lụt
+Kính gửi: Ủy ban nhân dân tỉnh Bình An.
+Sở Giáo dục và Đào tạo báo cáo như sau.
+"""
+
+ONE_LINE = (
+    "UBND TỈNH BÌNH AN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM SỞ GIÁO DỤC VÀ ĐÀO TẠO Độc lập - Tự do - Hạnh phúc "
+    "Số : 2917 /SGDĐT-VP Tân Lập, ngày 05 tháng 11 năm 2010 V/v báo cáo nhanh tình hình thiệt hại do lũ lụt "
+    "Kính gửi: - Ủy ban nhân dân tỉnh Bình An; - Bộ Giáo dục và Đào tạo. Vừa qua, tỉnh Bình An bị ảnh hưởng "
+    "của không khí lạnh tăng cường mạnh, gây mưa lớn và lũ lụt trên toàn bộ địa bàn tỉnh. " * 2
+)
+
+
+def test_a_header_under_a_page_s_list_number_or_on_one_line_is_read() -> None:
+    numbered = record_from_text(NUMBERED_PREVIEW)
+    assert (numbered.issuer.name, numbered.issuer.parent) == ("Sở Giáo dục và Đào tạo", "UBND tỉnh Bình An")
+    assert (numbered.code, numbered.issued_date, numbered.subject) == (
+        "2917/SGDĐT-VP",
+        "2010-11-05",
+        "báo cáo nhanh tình hình thiệt hại do lũ lụt",
+    )
+    one_line = record_from_text(ONE_LINE)
+    assert (one_line.code, one_line.place, one_line.issued_date) == ("2917/SGDĐT-VP", "Tân Lập", "2010-11-05")
+    assert one_line.subject == "báo cáo nhanh tình hình thiệt hại do lũ lụt"
+    assert one_line.recipients[:2] == ["Ủy ban nhân dân tỉnh Bình An", "Bộ Giáo dục và Đào tạo"]

@@ -47,6 +47,27 @@ def _strip_title(row: Row, title: str) -> Row:
     return replace(row, runs=[piece, *row.runs[1:]])
 
 
+# a page's own numbering before the document's first line: "1. UBND TỈNH NINH THUẬN" (a site listing the file
+# as item 1 of its preview)
+_PAGE_ITEM = re.compile(r"^\s*\d{1,2}[.)]\s+")
+
+
+def _unnumbered(row: Row) -> Row:
+    """The header's first row without a list number a web page put before it, when what follows is an
+    issuer's name in capitals (a header never opens with an item number)."""
+    run = row.first
+    m = _PAGE_ITEM.match(run.text)
+    if not m or row.cell:
+        return row
+    from pipeline.grammar.rows import split_joined
+
+    rest = _piece(run, run.text[m.end() :], m.end(), len(run.text))
+    first_cell = split_joined(rest)[0].text.strip()  # "UBND TỈNH NINH THUẬN" of "UBND TỈNH NINH THUẬN CỘNG HÒA ..."
+    if not (kinds.is_caps(first_cell) and patterns.starts_org_name(first_cell)):
+        return row
+    return replace(row, runs=[rest, *row.runs[1:]])
+
+
 def header_start(rows: Sequence[Row]) -> int | None:
     """Index of the document's first row: the quốc hiệu's row (or, without one, the first row only a header holds:
     "Số: ...", the place and date, an issuer in capitals) and the header-like rows right above it; None when
@@ -121,6 +142,8 @@ def strip(rows: list[Row]) -> tuple[list[Row], str | None]:
         start += 1
     for row in rows[:start]:
         row.zone = "outside"
+    if found is not None and start < len(rows):
+        rows[start] = _unnumbered(rows[start])
     if title:
         # a crawler prints the title's start ("Quyết định 435/QĐ-UBND năm 2020.") before chunks of the text
         short = re.match(r"^.*?\bnăm\s+\d{4}\b\.?", title)

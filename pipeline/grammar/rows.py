@@ -104,13 +104,21 @@ def split_joined(line: Line) -> list[Line]:
 def _split_cues(line: Line) -> list[Line]:
     text = line.text
     cuts: list[int] = []
-    bare = strip_accents(text)
-    if len(bare) == len(text) and len(text) <= 400:
+    # the header's cells are in the first few hundred characters, even of a whole document copied onto one line;
+    # up to a mark left loose by a damaged copy ("thiêt hai ̀ ̣"), which would shift the positions of the bare text
+    opening = text[:400]
+    loose_mark = re.search(r"[\u0300-\u036f]", opening)
+    opening = opening[: loose_mark.start()] if loose_mark else opening
+    bare = strip_accents(opening)
+    if len(bare) == len(opening):
         # the quốc hiệu, tiêu ngữ or Party title after other text: "ỦY BAN NHÂN DÂN CỘNG HÒA ...",
         # "... CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc"
         for m in patterns.NATIONAL_TITLE_BARE.finditer(bare):
             if m.start() > 0 and text[: m.start()].strip() and not _inside_sentence(text, m.start()):
                 cuts.append(m.start())
+    # ... and what a converter ran on after the tiêu ngữ: "Độc lập - Tự do - Hạnh phúc Số : 2917 /SGDĐT-VP"
+    if motto := patterns.MOTTO_THEN_MORE.match(text):
+        cuts.append(motto.end())
     # the number after the issuer's name: "ỦY BAN NHÂN DÂN TỈNH KON TUM Số: 435/QĐ-UBND ..."
     number = patterns.NUMBER_INSIDE.search(text)
     if number and kinds.is_caps(text[: number.start()]):
@@ -127,6 +135,9 @@ def _split_cues(line: Line) -> list[Line]:
             found = cue.search(text, start)
             if found:
                 cuts.append(found.end())
+    # "V/v báo cáo nhanh ... Kính gửi: - Ủy ban nhân dân tỉnh ...": the trích yếu's cell run into the addressees
+    if kinds.is_subject(text) and (kinh_gui := patterns.KINH_GUI_INSIDE.search(text)):
+        cuts.append(kinh_gui.end())
     # "Hà Nội, ngày 02 tháng 02 năm 2021 Kính gửi:"; "... ngày 15 tháng 5 năm 2026 V/v ..."
     if patterns.PLACE_DATE.search(text) or patterns.is_national_title(text):
         kinh_gui = patterns.KINH_GUI_INSIDE.search(text)
