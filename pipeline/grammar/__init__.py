@@ -19,6 +19,7 @@ everywhere. ``layout(read_lines(path))`` is what :func:`pipeline.read` returns.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from extractors import patterns
 from pipeline.grammar import kinds, notes, outside, paragraphs, regions, rows, sides
@@ -54,6 +55,14 @@ def _frames(doc: Lines, lines: Sequence[Line]) -> tuple[Frame | None, dict[int |
         whole = Frame(min(ln.x0 or 0.0 for ln in on_page), right)
         singles = [ln for ln in on_page if ln.size is None or ln.size >= size - tol]
         per_page[page] = frame_of(singles, whole, ragged)
+    if not doc.scanned and len(per_page) > 1:
+        # a born-digital page whose every line starts at one indent (one-line paragraphs, "a." alone on the last
+        # page) shows no left margin of its own: the document's pages share theirs
+        left = min(f.left for f in per_page.values())
+        for page, on_page in by_page.items():
+            starts = {round(ln.x0 or 0.0) for ln in on_page}
+            if len(starts) == 1 and per_page[page].left > left:
+                per_page[page] = replace(per_page[page], left=left)
     first = next(iter(per_page.values()))
     return first, per_page
 
