@@ -126,3 +126,31 @@ def test_a_copy_that_lost_its_hyphens_gets_them_back_in_its_codes(tmp_path: Path
     kept = tmp_path / "kept.txt"
     kept.write_text(HYPHENS_LOST.replace("Độc lập  Tự do", "Độc lập - Tự do").replace("Tự do  Hạnh", "Tự do - Hạnh"))
     assert extract(kept).code == "517/QĐUBND" and not any("dấu gạch nối" in w for w in extract(kept).warnings)
+
+
+# A web copy that closes each row of the header and closing tables with a pipe and opens none
+CLOSING_PIPES = """ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |
+TỈNH BÌNH AN | Độc lập - Tự do - Hạnh phúc |
+Số: 722/UBND-MT | Tân Lập, ngày 28 tháng 03 năm 2013 |
+Kính gửi: Sở Tài nguyên và Môi trường
+Sở Tài nguyên và Môi trường chủ trì rà soát các cơ sở gây ô nhiễm, báo cáo trước ngày 15/4/2013./.
+Nơi nhận: | KT. CHỦ TỊCH |
+- Như trên; | PHÓ CHỦ TỊCH |
+- Lưu: VT. | Lê Văn Tám |
+"""
+
+
+def test_a_row_s_closing_pipe_is_no_cell_of_its_own(tmp_path: Path) -> None:
+    from pipeline import extract
+
+    path = tmp_path / "cv-722.txt"
+    path.write_text(CLOSING_PIPES, encoding="utf-8")
+    record = extract(path)
+    assert (record.issuer.name, record.code, record.issued_date) == (
+        "Ủy ban nhân dân tỉnh Bình An",
+        "722/UBND-MT",
+        "2013-03-28",
+    )
+    assert (record.signer.authority, record.signer.title, record.signer.name) == ("KT.", "Phó Chủ tịch", "Lê Văn Tám")
+    assert record.distribution == ["Như trên", "Lưu: VT"]
+    assert not any("|" in x for x in [*record.distribution, record.signer.title or "", record.place or ""])

@@ -119,10 +119,14 @@ def _explicit_cells(line: str) -> list[str] | None:
     ['SỞ Y TẾ', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM']
     >>> _explicit_cells(CELL_SEP + "Độc lập - Tự do - Hạnh phúc")
     ['', 'Độc lập - Tự do - Hạnh phúc']
+    >>> _explicit_cells("Nơi nhận: | TL. CHỦ TỊCH |")  # a web copy closes each row with a pipe, and opens none
+    ['Nơi nhận:', 'TL. CHỦ TỊCH']
     """
     s = line.strip(" ")
     table = s.startswith("|") and s.endswith("|") and len(s) > 1
     lead = ""
+    if not table and re.search(r"\s\|\s.*\s\|$", s):
+        s = s[:-1].rstrip()  # "a | b |": the row's closing pipe, not an empty cell's
     if table:
         s = s[1:-1]
     elif s.startswith("| "):
@@ -379,6 +383,13 @@ def _row_cells(line: str) -> list[str] | None:
     )
 
 
+def _more_cells(line: str) -> list[str] | None:
+    """The cells of a row under one that showed the table: the same pipes, whatever its cells hold
+    ("Nơi nhận: | KT. CHỦ TỊCH |" / "- Như trên; | PHÓ CHỦ TỊCH |" / "- Lưu: VT. | Lê Văn Tám |")."""
+    cells = _explicit_cells(line)
+    return cells if cells is not None and len(cells) >= 2 else None
+
+
 # the first caption of a table's header row: "STT", "TT", "Số TT"
 _SEQ_CAPTION = re.compile(r"^(?:S[ốố]\s*)?T\.?\s*T\.?$|^STT$", re.IGNORECASE)
 
@@ -418,6 +429,8 @@ def _pipe_rows(lines: list[str]) -> list[list[str]] | None:
         if _TABLE_RULE.match(line) and "|" in line:
             continue  # "|---|---|" under a Markdown table's first row
         cells = _row_cells(line)
+        if cells is None and rows and " | " in line:
+            cells = _more_cells(line)
         if cells is None:
             return None
         rows.append(cells)
@@ -487,6 +500,7 @@ def _markdown(text: str, writer: _Writer) -> None:
             # italics may span the block's lines ('*"Vv chế độ ...' / '... nhân dân"*')
             if not bold:
                 raw = _ITALIC.sub(r"\1", _MD_ESCAPE.sub(r"\1", raw))
+            piped = False  # was the line before a row of cells?
             for k, line in enumerate(raw.split("\n")):
                 if PAGE_MARK.match(line.strip()) and line.strip():
                     writer.page += 1
@@ -494,6 +508,9 @@ def _markdown(text: str, writer: _Writer) -> None:
                 if per_line and k:
                     writer.new_block()
                 row_cells = _row_cells(line) if CELL_SEP in line or " | " in line else None
+                if row_cells is None and piped and " | " in line:
+                    row_cells = _more_cells(line)
+                piped = row_cells is not None
                 if row_cells is not None:
                     writer.add("\t".join(_clean_line(c) for c in row_cells), bold=bold or None)
                 else:
@@ -522,6 +539,8 @@ def _layout(text: str, writer: _Writer) -> None:
             if RULE.match(line.strip()) or (_TABLE_RULE.match(line) and "|" in line):
                 continue
             cells = _row_cells(line)
+            if cells is None and table_rows and " | " in line:
+                cells = _more_cells(line)
             if cells is not None:
                 # a Markdown or web table row: cells, not columns of the page
                 if not table_rows:
