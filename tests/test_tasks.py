@@ -1191,3 +1191,24 @@ def test_each_task_keeps_its_span_in_the_source() -> None:
         shown = text[task.span.start : task.span.end]
         assert shown.startswith(("1. ", "2. ", "- ", "Tham mưu")), shown
         assert task.text.split()[-1] in shown
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lead"),
+    [
+        (
+            "Giao Giám đốc: Sở Văn hóa, Thể thao và Du lịch, Sở Thông tin và Truyền thông, Đài Phát thanh - Truyền "
+            "hình tỉnh phối hợp với các sở, ban, ngành tiếp tục tuyên truyền, vận động nhân dân tham gia.",
+            ["Sở Văn hóa, Thể thao và Du lịch", "Sở Thông tin và Truyền thông", "Đài Phát thanh - Truyền hình tỉnh"],
+        ),
+        # without the colon the title is part of the name, as written
+        (
+            "Giao Giám đốc Sở Văn hóa, Thể thao và Du lịch phối hợp với các sở, ban, ngành tiếp tục tuyên truyền.",
+            ["Giám đốc Sở Văn hóa, Thể thao và Du lịch"],
+        ),
+    ],
+    ids=["title-colon-agencies", "title-of-one-agency"],
+)
+def test_an_officials_title_before_a_colon_gives_the_agencies_after_it(sentence: str, lead: list[str]) -> None:
+    tasks = _letter(sentence).tasks
+    assert [(t.lead, t.support) for t in tasks] == [(lead, ["các sở, ban, ngành"])]

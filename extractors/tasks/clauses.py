@@ -39,6 +39,10 @@ _OPINION_INTRO = re.compile(r"^có\s+ý\s+kiến(?:\s+(?:như\s+)?sau)?\s*:?\s*$
 _PHRASE_END = re.compile(r"[:;]|\.(?:\s|$)|\s-\s(?![A-ZĐÀ-Ỹ]|xã\s+hội)")
 # "Giám đốc các sở: Nội vụ, Tư pháp" — a colon that opens the names of a group, not the item's body.
 _LIST_COLON = re.compile(r"(?i:các)\s+(?i:sở|bộ|ngành|cơ quan|đơn vị|ban)\s*$")
+# An official's title alone before a colon, the agencies after it: "Giao Giám đốc: Sở Văn hóa, Thể thao và Du lịch,
+# Sở Thông tin và Truyền thông, Đài Phát thanh - Truyền hình tỉnh phối hợp ..." (the heads of those agencies: the
+# agencies lead)
+_TITLE_COLON = re.compile(r"(?:Giám\s+đốc|Thủ\s+trưởng|Chủ\s+tịch|Trưởng|Hiệu\s+trưởng)\s*:\s*(?=[A-ZĐ])")
 # A verb that is also a noun inside an enumeration: "các cơ quan, tổ chức, cá nhân", "cấp ủy, lãnh đạo cơ quan".
 _NOUN_VERBS = ("tổ chức", "lãnh đạo")
 # Verbs the tagger finds inside a name, never its boundary: "các đơn vị có liên quan", "các đơn vị trực thuộc",
@@ -131,6 +135,8 @@ def agency_phrase(text: str, pos: int, *, tagged: bool = True) -> tuple[str, int
     """
     c = cues()
     end = len(text)
+    if titled := _TITLE_COLON.match(text, pos):
+        pos = titled.end()
     for m in c.stop.finditer(text, pos):
         before = text[pos : m.start()].rstrip()
         if not before:
