@@ -182,6 +182,10 @@ def respell_from(name: str, text: str) -> str:
     return spellings.most_common(1)[0][0] if spellings else name
 
 
+# "Ủy ban" whose "Ủ" a copy or OCR lost (or read as "U"): "Y BAN NHÂN DÂN", "UY BAN NHÂN DÂN"
+_LOST_U = re.compile(r"^(?:Y|UY)(?=\s+BAN\s+NHÂN\s+DÂN\b)|^(?:Y|Uy)(?=\s+ban\s+nhân\s+dân\b)")
+
+
 def split_issuer(lines: list[str], scanned: bool = False, body: str = "") -> Issuer:
     """Group issuer lines into names: the last is the issuer, the one above it the parent.
 
@@ -196,6 +200,7 @@ def split_issuer(lines: list[str], scanned: bool = False, body: str = "") -> Iss
     names: list[list[str]] = []
     for line in lines:
         line = line.strip(" *.:;,_-–—|")  # OCR's specks at a line's ends: ". TRƯỜNG ĐẠI HỌC"
+        line = _LOST_U.sub("ỦY", line)  # "Y BAN NHÂN DÂN TỈNH KON TUM": a copy lost the "Ủ"
         if scanned:
             line = unspeck(line)  # "SỞ NỘI VỤ te"
             line = _LONE_CONSONANT.sub(r"\1", line)

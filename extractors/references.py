@@ -124,10 +124,11 @@ def _fold(text: str) -> str:
 # Matches "22-KH/TU", "164/KH-UBND", "30/2020/NĐ-CP", "64/2025/QH15", "02/2011/TTLT-VPCP-BNV",
 # "2917 /SGDĐT-VP"; never a date ("13/12/2025": "12" is neither a year nor a capital group).
 # and with an en dash a typist put for the hyphen ("08 –HD/BTCTU"), a Party office's lower-case tail
-# ("2587-CV/VPTW/nb"), a number with a letter after it ("30c/NQ-CP", "36a/NQ-CP")
+# ("2587-CV/VPTW/nb"), a number with a letter after it ("30c/NQ-CP", "36a/NQ-CP"), a "U" a legacy font or OCR
+# printed as "Ư" ("13-NQ/TƯ", as the document's own number reads)
 _CODE = (
     r"(?P<code>\d{1,5}(?-i:[a-zđ])?"
-    r"(?:\s?[/\-–—]\s?(?:\d{4}(?![\w])|(?-i:[A-ZĐ])[A-Za-zĐđ0-9&]*))+(?:/(?-i:[a-z]{1,3})(?![\w]))?)"
+    r"(?:\s?[/\-–—]\s?(?:\d{4}(?![\w])|(?-i:[A-ZĐ])[A-Za-zĐđƯ0-9&]*))+(?:/(?-i:[a-z]{1,3})(?![\w]))?)"
 )
 # a standard cited by its number: "Tiêu chuẩn TCVN 6909:2001", "QCVN 102:2016/BTTTT", "ISO 9001:2015"
 _STANDARD = re.compile(
@@ -519,7 +520,8 @@ def _reference(g: _Resolved) -> Reference:
     if doc_type == "Văn bản":
         doc_type = next((m.doc_type for m in fulls if m.doc_type != "Văn bản"), doc_type)
     dated = [m for m in fulls if m.issued_date]
-    issuers = [m for m in fulls if m.issuer]
+    # an issuer named in the capitals of a trích yếu ("THỦ TƯỚNG CHÍNH PHỦ") yields to the body's "Thủ tướng Chính phủ"
+    issuers = sorted((m for m in fulls if m.issuer), key=lambda m: (m.issuer or "").isupper())
     # a trích yếu in capitals prints "19/CT-TTG"; the body's "19/CT-TTg" is the code as issued
     code = next((m.code for m in fulls if m.code and m.code != m.code.upper()), best.code)
     return Reference(
@@ -528,7 +530,8 @@ def _reference(g: _Resolved) -> Reference:
         issued_date=_common_date(dated)
         if len({m.issued_date for m in dated}) > 1
         else (best.issued_date or (max(dated, key=lambda m: m.fullness).issued_date if dated else None)),
-        issuer=best.issuer or (max(issuers, key=lambda m: m.fullness).issuer if issuers else None),
+        issuer=(issuers[0].issuer if best.issuer and best.issuer.isupper() and issuers else best.issuer)
+        or (max(issuers, key=lambda m: m.fullness).issuer if issuers else None),
         mentions=len(g.mentions),
         subject=best.subject or next((m.subject for m in fulls if m.subject), None),
         aliases=list(dict.fromkeys(g.aliases)),

@@ -737,3 +737,19 @@ def test_a_header_under_a_page_s_list_number_or_on_one_line_is_read() -> None:
     assert (one_line.code, one_line.place, one_line.issued_date) == ("2917/SGDĐT-VP", "Tân Lập", "2010-11-05")
     assert one_line.subject == "báo cáo nhanh tình hình thiệt hại do lũ lụt"
     assert one_line.recipients[:2] == ["Ủy ban nhân dân tỉnh Bình An", "Bộ Giáo dục và Đào tạo"]
+
+
+def test_a_lost_u_of_uy_ban_and_a_reference_s_issuer_in_the_trich_yeu_s_capitals() -> None:
+    damaged = WEB_PLAN.replace("ỦY BAN NHÂN DÂN\nTỈNH BÌNH AN", "Y BAN NHÂN DÂN\nTỈNH BÌNH AN")
+    record = record_from_text(damaged)
+    assert record.issuer.name == "Ủy ban nhân dân tỉnh Bình An"
+    # the trích yếu says "CỦA THỦ TƯỚNG CHÍNH PHỦ", the body "của Thủ tướng Chính phủ"
+    assert [(r.code, r.issuer) for r in record.references] == [("19/CT-TTg", "Thủ tướng Chính phủ")]
+
+
+def test_a_party_code_whose_u_came_out_as_u_horn_is_still_cited() -> None:
+    text = PARTY_OCR_TITLE.replace(
+        "1. Ban cán sự đảng",
+        "Sau 10 năm thực hiện Nghị quyết 13-NQ/TƯ của Tỉnh ủy (khóa XIV), hạ tầng phát triển.\n\n1. Ban cán sự đảng",
+    )
+    assert [(r.code, r.issuer) for r in record_from_text(text).references] == [("13-NQ/TƯ", "Tỉnh ủy")]
