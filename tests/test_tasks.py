@@ -1212,3 +1212,20 @@ def test_each_task_keeps_its_span_in_the_source() -> None:
 def test_an_officials_title_before_a_colon_gives_the_agencies_after_it(sentence: str, lead: list[str]) -> None:
     tasks = _letter(sentence).tasks
     assert [(t.lead, t.support) for t in tasks] == [(lead, ["các sở, ban, ngành"])]
+
+
+def test_the_sentence_that_says_when_a_task_s_result_is_due_is_part_of_it() -> None:
+    tasks = _letter(
+        "Sở Tài nguyên và Môi trường chủ trì thực hiện việc rà soát các cơ sở gây ô nhiễm theo Công văn số "
+        "1017/BTNMT-TCMT ngày 22/3/2026. Kết quả báo cáo Chủ tịch UBND tỉnh trước ngày 15/4/2026."
+    ).tasks
+    assert [(t.lead, t.deadline, t.report_to) for t in tasks] == [
+        (["Sở Tài nguyên và Môi trường"], "2026-04-15", "Chủ tịch UBND tỉnh")
+    ]
+    assert tasks[0].text.endswith("trước ngày 15/4/2026.")
+    # a sentence of its own that names who acts stays a task of its own
+    two = _letter(
+        "Sở Tài nguyên và Môi trường chủ trì rà soát các cơ sở gây ô nhiễm. Giao Sở Y tế kiểm tra các cơ sở y tế, "
+        "báo cáo trước ngày 30/4/2026."
+    ).tasks
+    assert [(t.lead, t.deadline) for t in two] == [(["Sở Tài nguyên và Môi trường"], None), (["Sở Y tế"], "2026-04-30")]

@@ -454,9 +454,21 @@ class Finder:
             if c.preamble.match(text) and not text.endswith(":") and addressee(text) is None:
                 continue
             got = False
+            last: tuple[int, str] | None = None  # the sentence the paragraph's last task was found in
             for start, sentence in sentences(para.text):
                 s = clean(sentence)
                 clause = addressee(s, issuer_speaks=True)
+                if last is not None and _follow_up(s) and (clause is None or not clause.explicit):
+                    # "... rà soát các cơ sở gây ô nhiễm. Kết quả báo cáo Chủ tịch UBND tỉnh trước ngày 15/4/2013.":
+                    # the sentence after a task that says when and to whom its result goes is part of it
+                    previous = self.found.pop()
+                    first_start, first = last
+                    merged = para.text[first_start : start + len(sentence)]
+                    span = Span(start=para.start + first_start, end=para.start + start + len(sentence))
+                    self.add(previous.ordinal, merged, span, previous.clause, ctx)
+                    last = None
+                    continue
+                last = None
                 if clause is None or not clause.explicit or c.closing.match(clause.action):
                     continue
                 if not clause.action and clause.assign_only:
@@ -471,9 +483,22 @@ class Finder:
                 got = True
                 span = Span(start=para.start + start, end=para.start + start + len(sentence))
                 self.add(str(n), s, span, clause, ctx)
+                last = (start, sentence)
             if not got:
                 left.append(para)
         return left
+
+
+# a sentence that only says when, and to whom, a task's result goes: "Kết quả báo cáo Chủ tịch UBND tỉnh trước
+# ngày 15/4/2013.", "Báo cáo kết quả về Sở Nội vụ trước ngày 30/6/2026.", "Hoàn thành trước ngày 31/12/2026."
+_FOLLOW_UP = re.compile(
+    r"^(?:Kết\s+quả(?:\s+thực\s+hiện)?|Báo\s+cáo\s+kết\s+quả|Hoàn\s+thành|Thời\s+gian\s+hoàn\s+thành|Thời\s+hạn)\b",
+    re.IGNORECASE,
+)
+
+
+def _follow_up(sentence: str) -> bool:
+    return bool(_FOLLOW_UP.match(sentence)) and find_deadline(sentence) is not None
 
 
 def introducer(text: str) -> Clause | None:
