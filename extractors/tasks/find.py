@@ -454,7 +454,7 @@ class Finder:
             if c.preamble.match(text) and not text.endswith(":") and addressee(text) is None:
                 continue
             got = False
-            last: tuple[int, str] | None = None  # the sentence the paragraph's last task was found in
+            last: int | None = None  # where the sentence of the paragraph's last task starts
             for start, sentence in sentences(para.text):
                 s = clean(sentence)
                 clause = addressee(s, issuer_speaks=True)
@@ -462,7 +462,7 @@ class Finder:
                     # "... rà soát các cơ sở gây ô nhiễm. Kết quả báo cáo Chủ tịch UBND tỉnh trước ngày 15/4/2013.":
                     # the sentence after a task that says when and to whom its result goes is part of it
                     previous = self.found.pop()
-                    first_start, first = last
+                    first_start = last
                     merged = para.text[first_start : start + len(sentence)]
                     span = Span(start=para.start + first_start, end=para.start + start + len(sentence))
                     self.add(previous.ordinal, merged, span, previous.clause, ctx)
@@ -483,7 +483,7 @@ class Finder:
                 got = True
                 span = Span(start=para.start + start, end=para.start + start + len(sentence))
                 self.add(str(n), s, span, clause, ctx)
-                last = (start, sentence)
+                last = start
             if not got:
                 left.append(para)
         return left
