@@ -1229,3 +1229,13 @@ def test_the_sentence_that_says_when_a_task_s_result_is_due_is_part_of_it() -> N
         "báo cáo trước ngày 30/4/2026."
     ).tasks
     assert [(t.lead, t.deadline) for t in two] == [(["Sở Tài nguyên và Môi trường"], None), (["Sở Y tế"], "2026-04-30")]
+
+
+def test_sentences_that_tell_what_happened_are_no_tasks() -> None:
+    tasks = _letter(
+        "Thực hiện Nghị quyết số 01/NQ-CP ngày 03/01/2026 của Chính phủ, các cơ quan, đơn vị, địa phương đã quán "
+        "triệt và triển khai thực hiện các nhiệm vụ, giải pháp theo chức năng, nhiệm vụ được giao. Nhờ sự chủ động, "
+        "tích cực của các cấp, các ngành, cộng đồng doanh nghiệp và nhân dân, tình hình kinh tế - xã hội của tỉnh "
+        "tiếp tục duy trì ổn định. Giao Sở Tài chính chủ trì rà soát các khoản thu, báo cáo trước ngày 30/6/2026."
+    ).tasks
+    assert [(t.lead, t.deadline) for t in tasks] == [(["Sở Tài chính"], "2026-06-30")]

@@ -64,6 +64,7 @@ class Cues:
     opener: re.Pattern[str]  # "Trong quá trình thực hiện ..., " before the agency that acts
     obligation: re.Pattern[str]  # "có trách nhiệm", "phải" ...: the sentence asks someone to act
     statement_open: re.Pattern[str]  # "Trường hợp", "Việc", "Số giường" ...: a rule or a fact opens here
+    report_open: re.Pattern[str]  # "Nhờ sự chủ động ...", "Tuy nhiên, ...": what happened, not what must be done
     execution_section: re.Pattern[str]  # "TỔ CHỨC THỰC HIỆN": every item there assigns
     attached: re.Pattern[str]  # the title of a document attached to a quyết định ("KẾ HOẠCH", "ĐỀ ÁN")
     heading_open: re.Pattern[str]  # "Trách nhiệm của ...", "Về ...": a heading however long
@@ -137,6 +138,7 @@ def cues() -> Cues:
         opener=re.compile(r"^(?i:" + alt(words("adverbial_openers")) + r")(?![^\W\d_])[^,;:.]{0,150},\s+"),
         obligation=phrase_re("obligation_cues"),
         statement_open=phrase_re("statement_openers", start=True),
+        report_open=phrase_re("report_openers", start=True),
         execution_section=phrase_re("execution_sections", start=True),
         attached=re.compile(r"^(?:" + alt(words("attached_titles")) + r")(?=$|[.:]\s)"),
         heading_open=phrase_re("heading_openers", start=True),

@@ -383,6 +383,8 @@ class Finder:
             return False  # "Kinh phí thực hiện Kế hoạch này: Do ngân sách nhà nước đảm bảo ..."
         if not _not_rule(text, scope, ctx):
             return False
+        if clause.explicit and _tells(text, clause):
+            return False  # "..., các cơ quan, đơn vị, địa phương đã quán triệt và triển khai ...": done, not asked
         return not statement(text, clause)
 
     def _intro_context(self, found: Clause, text: str, parent: Context, scope: Scope) -> Context:
@@ -475,7 +477,7 @@ class Finder:
                     continue  # a bare name ("ỦY BAN NHÂN DÂN TỈNH NINH THUẬN" above the căn cứ) asks nothing
                 if c.conditional.search(s) or s.endswith(":") or closing_clause(s):
                     continue
-                if not _asks(s, clause):
+                if not _asks(s, clause) or _tells(s, clause):
                     continue  # "Báo Đấu thầu ngày 26/3/2019 đưa tin, ...": a report of facts
                 if scope.mode == "guidance" and not explicit_assignment(s[clause.body_start :], strict=True):
                     continue
@@ -549,6 +551,18 @@ def _asks(sentence: str, clause: Clause) -> bool:
     if c.cue.search(sentence) or c.obligation.search(sentence) or clause.how in {"cue", "chu_tri", "colon"}:
         return True
     return bool(_WEAK.search(sentence))
+
+
+def _tells(sentence: str, clause: Clause) -> bool:
+    """A sentence that tells what happened, without a cue or an obligation that asks: it opens as a report
+    ("Nhờ sự chủ động của các cấp, ... tiếp tục duy trì ổn định"), or what its agency does is already done
+    ("..., các cơ quan, đơn vị, địa phương đã quán triệt và triển khai thực hiện ...")."""
+    c = cues()
+    # a cue that asks someone ("đề nghị các sở ..."), not one a phrase holds ("nhiệm vụ được giao")
+    asked = any(starts_agency(sentence, m.end(), relaxed=True, actors=True) for m in c.cue.finditer(sentence))
+    if asked or c.obligation.search(sentence):
+        return False
+    return bool(c.report_open.match(sentence) or re.match(r"(?i:đã)\s", clause.action.lstrip()))
 
 
 _WEAK = re.compile(r"(?<![^\W\d_])(?:phải|cần|khẩn\s+trương|tiếp\s+tục)(?![^\W\d_])", re.IGNORECASE)
