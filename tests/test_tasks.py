@@ -1239,3 +1239,16 @@ def test_sentences_that_tell_what_happened_are_no_tasks() -> None:
         "tiếp tục duy trì ổn định. Giao Sở Tài chính chủ trì rà soát các khoản thu, báo cáo trước ngày 30/6/2026."
     ).tasks
     assert [(t.lead, t.deadline) for t in tasks] == [(["Sở Tài chính"], "2026-06-30")]
+
+
+def test_a_numbered_topic_ending_in_a_colon_is_the_heading_of_its_sub_items() -> None:
+    tasks = _letter(
+        "Chủ tịch UBND tỉnh yêu cầu Thủ trưởng các cơ quan, đơn vị thực hiện các nội dung sau:\n\n"
+        "1. Về tăng cường quản lý, sử dụng nhà, đất, trụ sở làm việc:\n\n"
+        "a) Rà soát hiện trạng nhà, đất, báo cáo trước ngày 30/6/2026.\n\n"
+        "b) Sở Tài chính kiểm tra việc sử dụng nhà, đất."
+    ).tasks
+    assert [(t.ordinal, t.lead, t.deadline) for t in tasks] == [
+        ("1.1", ["Thủ trưởng các cơ quan, đơn vị"], "2026-06-30"),
+        ("1.2", ["Sở Tài chính"], None),
+    ]

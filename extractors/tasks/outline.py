@@ -135,6 +135,8 @@ def is_title(item: Item) -> bool:
     it names a non-assignment section or holds no action verb at all.
     """
     head = clean(item.head)
+    if head.endswith(":") and item.children and cues().heading_open.match(head):
+        return True  # "1. Về tăng cường quản lý, sử dụng nhà, đất:" over a) ... b): the topic of its sub-items
     if not head or head.endswith((".", ";", ":", "./.")):
         return False
     if is_upper(head) or cues().heading_open.match(head):
