@@ -270,6 +270,7 @@ ORG_HEADS = (
     "HỘI", "LIÊN ĐOÀN", "ĐOÀN", "TẬP ĐOÀN", "CÔNG TY", "ỦY BAN", "UBND", "HĐND", "HỘI ĐỒNG", "ĐẢNG ỦY",
     "ĐẢNG BỘ", "TỈNH ỦY", "THÀNH ỦY", "HUYỆN ỦY", "CHI BỘ", "CHÍNH PHỦ", "QUỐC HỘI", "THỦ TƯỚNG", "BÁO",
     "ĐÀI", "QUỸ", "ĐẢNG ĐOÀN", "BAN CÁN SỰ", "CÔNG ĐOÀN", "LIÊN HIỆP", "HỢP TÁC XÃ", "NGÂN HÀNG",
+    "TIỂU BAN", "TỔ CÔNG TÁC", "CHI NHÁNH", "TÒA ÁN", "MẶT TRẬN", "BẢO HIỂM XÃ HỘI", "NHÀ XUẤT BẢN",
 )  # fmt: skip
 _ORG_HEAD = re.compile(r"^(?:" + "|".join(ORG_HEADS) + r")\b")
 _HEAD_KEYS = tuple(strip_accents(h).replace(" ", "") for h in ORG_HEADS)

@@ -753,3 +753,25 @@ def test_a_party_code_whose_u_came_out_as_u_horn_is_still_cited() -> None:
         "Sau 10 năm thực hiện Nghị quyết 13-NQ/TƯ của Tỉnh ủy (khóa XIV), hạ tầng phát triển.\n\n1. Ban cán sự đảng",
     )
     assert [(r.code, r.issuer) for r in record_from_text(text).references] == [("13-NQ/TƯ", "Tỉnh ủy")]
+
+
+@pytest.mark.parametrize(
+    ("lines", "name", "parent"),
+    [
+        (
+            ["BAN TỔ CHỨC", "ĐẠI HỘI ĐẠI BIỂU", "CÁC DÂN TỘC THIỂU SỐ VIỆT NAM", "TIỂU BAN THI ĐUA – KHEN THƯỞNG"],
+            "Tiểu ban Thi đua – Khen thưởng",
+            "Ban Tổ chức đại hội đại biểu các dân tộc thiểu số Việt Nam",
+        ),
+        (
+            ["BẢO HIỂM XÃ HỘI VIỆT NAM", "BẢO HIỂM XÃ HỘI TỈNH BÌNH AN"],
+            "Bảo hiểm xã hội tỉnh Bình An",
+            "Bảo hiểm xã hội Việt Nam",
+        ),
+        (["UBND TỈNH BÌNH AN", "TỔ CÔNG TÁC"], "Tổ công tác", "UBND tỉnh Bình An"),
+    ],
+    ids=["sub-committee", "social-insurance", "working-group"],
+)
+def test_more_kinds_of_body_open_a_level_of_the_issuer(lines: list[str], name: str, parent: str) -> None:
+    issuer = split_issuer(lines)
+    assert (issuer.name, issuer.parent) == (name, parent)
