@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import signal
 import threading
 import time
@@ -40,6 +41,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+# Without PREFECT_API_URL a run starts Prefect's temporary server, which migrates its database first: on a
+# busy two-core machine that takes longer than the 20 s Prefect waits by default, and the run fails before
+# it began. Set before Prefect is imported (it reads its settings then); an operator's own value wins.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE as NO_CACHE
