@@ -79,6 +79,9 @@ def prefect_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[s
     (folder / "hỏng.pdf").write_bytes(b"%PDF-1.4 broken")
     env = watcher_env(work / "data")
     env.update(PREFECT_HOME=str(work / "data" / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    # the script imports Prefect before flows.py sets this default: the temporary server's first start (its
+    # database migrated) takes ~27 s on a busy two-core machine, past Prefect's own 20 s
+    env.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     env.pop("PREFECT_API_URL", None)
     (work / "data" / "prefect").mkdir(parents=True)
     proc = subprocess.run(
