@@ -297,6 +297,20 @@ BODY_OPENING = re.compile(
     r"^(?:[-–+•]\s*)?(?:Căn\s+cứ|Thực\s+hiện|Thi\s+hành|Theo\b|Xét\b|Để\b|Nhằm\b|Ngày\s+\d|Trong\b|Trên\s+cơ\s+sở"
     r"|Qua\b|Tiếp\s+theo|Sau\s+khi|Hiện\s+nay|Vừa\s+qua|Năm\s+\d{4},)"
 )
+# the line that opens a quyết định's articles, always a paragraph of its own: "QUYẾT ĐỊNH:", "QUYẾT NGHỊ:"
+DECIDES_LINE = re.compile(r"^\s*(?:QUYẾT\s+ĐỊNH|QUYẾT\s+NGHỊ)\s*:\s*$")
+
+
+# names that hold " - " between two words: a line that ends on the first half and a line that opens "- " with the
+# second are one line wrapped ("Xét đề nghị của Giám đốc Sở Lao động" / "- Thương binh và Xã hội tại Tờ trình ..."),
+# not a line and a bullet
+HYPHENATED_NAME = re.compile(
+    r"(?:Lao\s+động|Phát\s+thanh|Kinh\s+tế|Văn\s+hóa|Văn\s+hoá|Thi\s+đua|Quốc\s+phòng|Tài\s+chính|Khoa\s+học)\s*\n"
+    r"[-–]\s*(?:Thương\s+binh|Truyền\s+hình|Xã\s+hội|Khen\s+thưởng|An\s+ninh|Ngân\s+sách|Kế\s+hoạch|Công\s+nghệ)\b",
+    re.IGNORECASE,
+)
+
+
 # a numbered or bulleted item: "1. ", "1.2. ", "2) ", "a) ", "đ) ", "II. ", "IV- ", "- ", "+ ", "• ", "Điều 3.",
 # "Chương II", "Mục 3", "Phần I", "Bước 1"
 ITEM_START = re.compile(

@@ -154,3 +154,46 @@ def test_a_row_s_closing_pipe_is_no_cell_of_its_own(tmp_path: Path) -> None:
     assert (record.signer.authority, record.signer.title, record.signer.name) == ("KT.", "Phó Chủ tịch", "Lê Văn Tám")
     assert record.distribution == ["Như trên", "Lưu: VT"]
     assert not any("|" in x for x in [*record.distribution, record.signer.title or "", record.place or ""])
+
+
+# A web copy wrapped at a fixed width where the page had its own breaks: a line left on "số", an article's
+# number alone on its line, and a name wrapped at its hyphen ("Sở Lao động" / "- Thương binh và Xã hội")
+HARD_WRAPPED = """ỦY BAN NHÂN DÂN
+TỈNH BÌNH AN
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Số: 1528/QĐ-UBND
+
+Tân Lập, ngày 29 tháng 4 năm 2021
+
+QUYẾT ĐỊNH
+Ban hành Kế hoạch phát triển công tác xã hội tỉnh Bình An giai đoạn 2021 - 2030
+
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH BÌNH AN
+
+Căn cứ Quyết định số
+112/QĐ-TTg ngày 22/01/2021 của Thủ tướng Chính phủ ban hành Chương trình phát
+triển công tác xã hội giai đoạn 2021 - 2030;
+Xét đề nghị của Giám đốc Sở Lao động
+- Thương binh và Xã hội tại Tờ trình số 92/TTr-SLĐTBXH ngày 06/4/2021.
+QUYẾT ĐỊNH:
+Điều 1.
+Ban hành kèm theo Quyết định này Kế hoạch phát triển công tác xã hội tỉnh Bình An giai đoạn 2021 - 2030.
+Điều 2.
+Giao Sở Lao động - Thương binh và Xã hội chủ trì, phối hợp với các cơ quan, đơn vị liên quan tổ chức triển
+khai, tổng hợp kết quả báo cáo Ủy ban nhân dân tỉnh trước ngày 15/12/2021.
+"""
+
+
+def test_hard_wrapped_lines_of_a_web_copy_are_joined_where_a_sentence_goes_on(tmp_path: Path) -> None:
+    from pipeline import extract
+
+    path = tmp_path / "qd-1528.txt"
+    path.write_text(HARD_WRAPPED, encoding="utf-8")
+    record = extract(path)
+    assert [r.code for r in record.references] == ["112/QĐ-TTg", "92/TTr-SLĐTBXH"]
+    assert [(t.ordinal, t.lead, t.support) for t in record.tasks] == [
+        ("2", ["Sở Lao động - Thương binh và Xã hội"], ["các cơ quan, đơn vị liên quan"])
+    ]

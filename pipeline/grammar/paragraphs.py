@@ -171,10 +171,25 @@ def _first_word_width(line: Line) -> float:
     return line.width * len(words[0]) / max(1, len(line.text))
 
 
+# an item's number with nothing after it: "Điều 2.", "Điều 2", "3.", "b)"
+_BARE_MARK = re.compile(r"^(?:Điều\s+\d{1,3}[.:]?|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\))$")
+# words a line cannot end a paragraph on: what they introduce comes next ("... Quyết định số" / "112/QĐ-TTg")
+_HANGING = re.compile(r"(?<![^\W\d_])(?:số|ngày|tại|của|và|về|theo|với|cho|các|những|là)\s*$")
+
+
+def _wrapped_name(prev: Line, cur: Line) -> bool:
+    """Is ``cur``'s "- " the hyphen of a name ``prev`` ends on, not a bullet? (``patterns.HYPHENATED_NAME``)"""
+    return bool(patterns.HYPHENATED_NAME.search(prev.text.rstrip()[-20:] + "\n" + cur.text.lstrip()[:20]))
+
+
 def breaks(prev: Line, cur: Line, frame: Frame, gap: float, tol: float, ragged: bool = False) -> bool:
     """Does ``cur`` start a new body paragraph after ``prev``? (reflow across wraps and pages)"""
     if not _same_style(prev, cur, tol):
         return True
+    if _BARE_MARK.match(prev.text.strip()) and not kinds.is_item(cur.text):
+        return False  # "Điều 2." alone on its line: the article's words follow
+    if _wrapped_name(prev, cur):
+        return False  # "... Sở Lao động" / "- Thương binh và Xã hội ...": a name wrapped at its hyphen
     size = max(size_of(prev), size_of(cur))
     ends = kinds.ends_sentence(prev.text)
     lower = cur.text[:1].islower()
@@ -200,7 +215,10 @@ def breaks(prev: Line, cur: Line, frame: Frame, gap: float, tol: float, ragged: 
         return not lower or ends
     if p_short and ragged:
         # typed text stops short of the margin without ending anything: only a sentence end, a title in
-        # capitals or a line well short of the margin ends the paragraph
+        # capitals or a line well short of the margin ends the paragraph; never a line left hanging on a word
+        # that needs what follows ("Căn cứ Quyết định số" / "112/QĐ-TTg ngày ...")
+        if not ends and _HANGING.search(prev.text):
+            return False
         return ends or kinds.is_caps(prev.text) or (not lower and prev.x1 < frame.left + 0.6 * frame.width)
     if p_short:
         return not lower or ends
@@ -327,4 +345,8 @@ def _new_paragraph(prev: Line, cur: Line, reflow: Reflow) -> bool:
         if prev.block is not None and cur.block is not None and prev.block != cur.block:
             return True  # a blank line between them
         return breaks(prev, cur, frame, reflow.gap, reflow.tol, reflow.ragged)
-    return prev.block != cur.block or kinds.is_item(cur.text)
+    return (
+        prev.block != cur.block
+        or (kinds.is_item(cur.text) and not _wrapped_name(prev, cur))
+        or bool(patterns.DECIDES_LINE.match(cur.text) or patterns.DECIDES_LINE.match(prev.text))
+    )
