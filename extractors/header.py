@@ -497,7 +497,8 @@ def extract(layout: Layout) -> Header:
             f"(document type not printed; taken from the code: {out.doc_type})."
         )
     if out.subject:
-        # quotes an old typist put around the trích yếu ('"Vv chế độ ... nhân dân"') are not part of it
-        out.subject = _unquote(re.sub(r"\s+", " ", out.subject))
+        # quotes an old typist put around the trích yếu ('"Vv chế độ ... nhân dân"') are not part of it, nor the
+        # colon of a "V/v" printed on a line of its own ("V/v" / ": Thực hiện quy định về hóa đơn.")
+        out.subject = _unquote(re.sub(r"\s+", " ", out.subject)).lstrip(": ") or None
     out.urgency, out.confidentiality = _marks(header, layout)
     return out

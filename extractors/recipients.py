@@ -94,7 +94,7 @@ def extract(layout: Layout) -> list[str]:
         for name in parts:
             if names and _ATTACHED.match(name) and names[-1] in parts:
                 names[-1] = f"{names[-1]} và {name}"  # "... cao đẳng và các đơn vị trực thuộc": theirs, not another
-            elif name and name not in names:
+            elif name and name not in names and any(c.isalpha() for c in name):  # not a blank "……………"
                 names.append(name)
     return names
 

@@ -197,3 +197,51 @@ def test_hard_wrapped_lines_of_a_web_copy_are_joined_where_a_sentence_goes_on(tm
     assert [(t.ordinal, t.lead, t.support) for t in record.tasks] == [
         ("2", ["Sở Lao động - Thương binh và Xã hội"], ["các cơ quan, đơn vị liên quan"])
     ]
+
+
+# A copy with three slips of its own: "V/v" on a line and its colon on the next, a blank "……………" left where an
+# addressee was to be typed, and two Nơi nhận entries run onto one line ("(để b/c);- CVP")
+SLIPS = """BỘ TÀI CHÍNH
+TỔNG CỤC THUẾ
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Số: 2728/TCT-DNL
+V/v
+: Thực hiện quy định về hóa đơn.
+
+Hà Nội, ngày 25 tháng 7 năm 2014
+
+Kính gửi:
+- Cục Thuế tỉnh Bình An;
+- ……………
+
+Cục Thuế tỉnh Bình An hướng dẫn doanh nghiệp thực hiện, báo cáo Tổng cục Thuế trước ngày 30/8/2014./.
+
+Nơi nhận:
+- Như trên;
+- Vụ Pháp chế (để b/c);- Vụ Chính sách (để biết);
+- Lưu: VT, DNL.
+
+KT. TỔNG CỤC TRƯỞNG
+PHÓ TỔNG CỤC TRƯỞNG
+
+Cao Anh Tuấn
+"""
+
+
+def test_a_copy_s_slips_the_colon_of_v_v_a_blank_addressee_and_run_on_entries(tmp_path: Path) -> None:
+    from pipeline import extract
+
+    path = tmp_path / "cv-2728.txt"
+    path.write_text(SLIPS, encoding="utf-8")
+    record = extract(path)
+    assert record.subject == "Thực hiện quy định về hóa đơn."
+    assert record.recipients == ["Cục Thuế tỉnh Bình An"]
+    assert record.distribution == ["Như trên", "Vụ Pháp chế (để b/c)", "Vụ Chính sách (để biết)", "Lưu: VT, DNL"]
+    assert (record.signer.authority, record.signer.title, record.signer.name) == (
+        "KT.",
+        "Phó Tổng Cục trưởng",  # as the casing data writes the title (extractors/data/casing.json)
+        "Cao Anh Tuấn",
+    )

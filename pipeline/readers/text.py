@@ -623,6 +623,9 @@ def lines_from_text(text: str) -> tuple[list[Line], Units | None, int]:
     return writer.lines, units, writer.page
 
 
+_RUN_ON_ENTRY = re.compile(r";-\s*(?=[A-ZĐÀ-Ỹ])")
+
+
 def read_text_lines(path: Path, media_type: str = "text/plain") -> Lines:
     """Read a .txt / .md file into the grammar's :class:`Lines`."""
     try:
@@ -636,6 +639,8 @@ def read_text_lines(path: Path, media_type: str = "text/plain") -> Lines:
     text = normalize_text(decoded.replace("\t", CELL_SEP)).replace("\r\n", "\n").replace("\r", "\n")
     # a copy that lost every hyphen ("Độc lập  Tự do  Hạnh phúc", "1961/QĐUBND"): its codes get them back
     repaired = patterns.restore_hyphens(text)
+    # two list entries a copy ran onto one line: "- Chủ tịch, các PCT UBND tỉnh (để b/c);- CVP, các PCVP ..."
+    repaired = _RUN_ON_ENTRY.sub(";\n- ", repaired)
     lines, units, pages = lines_from_text(repaired)
     if not any(ln.text.strip() for ln in lines):
         raise NoText(path, "the file holds no text")
