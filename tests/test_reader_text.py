@@ -245,3 +245,23 @@ def test_a_copy_s_slips_the_colon_of_v_v_a_blank_addressee_and_run_on_entries(tm
         "Phó Tổng Cục trưởng",  # as the casing data writes the title (extractors/data/casing.json)
         "Cao Anh Tuấn",
     )
+
+
+def test_the_addressees_line_run_into_the_body_s_first_sentence_is_kept_apart(tmp_path: Path) -> None:
+    from pipeline import extract
+
+    text = (
+        "BỘ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI\n|\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập – Tự do – Hạnh phúc\n|\n"
+        "Số: 2294/LĐTBXH-BVCSTE V/v: Thực hiện Quyết định số 19/2004/QĐ-TTg\n|\nHà Nội, ngày 01 tháng 07 năm 2008\n|\n"
+        "Kính gửi: Sở Lao động – Thương binh và Xã hội các tỉnh, thành phố\n"
+        "Thực hiện Quyết định số 19/2004/QĐ-TTg ngày 12/02/2004 của Thủ tướng Chính phủ, Bộ Lao động – Thương binh "
+        "và Xã hội đề nghị Sở Lao động – Thương binh và Xã hội các tỉnh, thành phố báo cáo kết quả trước ngày "
+        "30/11/2008.\n"
+    )
+    path = tmp_path / "cv-2294.txt"
+    path.write_text(text, encoding="utf-8")
+    record = extract(path)
+    assert record.recipients == ["Sở Lao động – Thương binh và Xã hội các tỉnh, thành phố"]
+    assert [(t.lead, t.deadline) for t in record.tasks] == [
+        (["Sở Lao động – Thương binh và Xã hội các tỉnh, thành phố"], "2008-11-30")
+    ]

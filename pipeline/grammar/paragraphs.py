@@ -340,6 +340,8 @@ def body_paragraphs(
 def _new_paragraph(prev: Line, cur: Line, reflow: Reflow) -> bool:
     if prev.cell != cur.cell:
         return True
+    if kinds.is_kinh_gui(cur.text) or (kinds.is_kinh_gui(prev.text) and kinds.opens_body(cur.text)):
+        return True  # "Kính gửi: Sở ... các tỉnh, thành phố" / "Thực hiện Quyết định số ...": the addressees apart
     if prev.positioned and cur.positioned and reflow.frame is not None:
         frame = reflow.frames.get(cur.page, reflow.frame)
         if prev.block is not None and cur.block is not None and prev.block != cur.block:
