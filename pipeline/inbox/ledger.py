@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from pipeline.sqlite import enable_wal
+
 LEDGER_NAME = "inbox-ledger.sqlite3"
 Outcome = Literal["processed", "failed", "duplicate"]
 
@@ -81,7 +83,7 @@ class Ledger:
         path.parent.mkdir(parents=True, exist_ok=True)
         # autocommit mode: transactions are explicit, so BEGIN IMMEDIATE means what it says.
         self._db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        enable_wal(self._db)  # a second watcher starting at the same moment waits for the first
         # NORMAL in WAL mode: a commit survives a killed process (SIGKILL included) without an
         # fsync per commit, which halved the watcher's throughput. A power cut may lose the
         # last commits; files are still never lost (they move only after a commit), at worst

@@ -13,6 +13,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from pipeline.sqlite import enable_wal
+
 
 def sqlite_url(path: Path) -> str:
     """The SQLAlchemy URL of an SQLite file."""
@@ -26,10 +28,8 @@ def _json_dumps(value: Any) -> str:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Foreign keys are off by default in SQLite; WAL lets the watcher, a batch and the API write in
     # turn while readers keep reading.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.close()
+    dbapi_connection.execute("PRAGMA foreign_keys=ON")
+    enable_wal(dbapi_connection)
 
 
 def create_store_engine(url: str) -> Engine:
