@@ -21,7 +21,7 @@ def extract(layout: Layout) -> list[str]:
     last_ended = True  # did the previous printed line end its entry with ";" or "."?
     for para in layout.zone("closing_left"):
         # two entries a copy ran onto one line: "- Chủ tịch, các PCT UBND tỉnh (để b/c);- CVP, các PCVP ..."
-        lines = [piece for raw in para.lines for piece in re.split(r"(?<=;)\s*(?=[-–+•]\s*\S)", raw)]
+        lines = [piece for raw in para.lines for piece in patterns.RUN_ON_ENTRY.split(raw)]
         for raw in lines:
             line = raw.strip()
             m = patterns.NOI_NHAN.match(line)

@@ -297,6 +297,10 @@ BODY_OPENING = re.compile(
     r"^(?:[-–+•]\s*)?(?:Căn\s+cứ|Thực\s+hiện|Thi\s+hành|Theo\b|Xét\b|Để\b|Nhằm\b|Ngày\s+\d|Trong\b|Trên\s+cơ\s+sở"
     r"|Qua\b|Tiếp\s+theo|Sau\s+khi|Hiện\s+nay|Vừa\s+qua|Năm\s+\d{4},)"
 )
+# two Nơi nhận entries a copy ran onto one line: "- Chủ tịch, các PCT UBND tỉnh (để b/c);- CVP, các PCVP ..."
+RUN_ON_ENTRY = re.compile(r"(?<=;)\s*(?=[-–+•]\s*\S)")
+
+
 # the line that opens a quyết định's articles, always a paragraph of its own: "QUYẾT ĐỊNH:", "QUYẾT NGHỊ:"
 DECIDES_LINE = re.compile(r"^\s*(?:QUYẾT\s+ĐỊNH|QUYẾT\s+NGHỊ)\s*:\s*$")
 

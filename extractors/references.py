@@ -520,8 +520,7 @@ def _reference(g: _Resolved) -> Reference:
     if doc_type == "Văn bản":
         doc_type = next((m.doc_type for m in fulls if m.doc_type != "Văn bản"), doc_type)
     dated = [m for m in fulls if m.issued_date]
-    # an issuer named in the capitals of a trích yếu ("THỦ TƯỚNG CHÍNH PHỦ") yields to the body's "Thủ tướng Chính phủ"
-    issuers = sorted((m for m in fulls if m.issuer), key=lambda m: (m.issuer or "").isupper())
+    issuers = [m for m in fulls if m.issuer]
     # a trích yếu in capitals prints "19/CT-TTG"; the body's "19/CT-TTg" is the code as issued
     code = next((m.code for m in fulls if m.code and m.code != m.code.upper()), best.code)
     return Reference(
@@ -530,13 +529,22 @@ def _reference(g: _Resolved) -> Reference:
         issued_date=_common_date(dated)
         if len({m.issued_date for m in dated}) > 1
         else (best.issued_date or (max(dated, key=lambda m: m.fullness).issued_date if dated else None)),
-        issuer=(issuers[0].issuer if best.issuer and best.issuer.isupper() and issuers else best.issuer)
-        or (max(issuers, key=lambda m: m.fullness).issuer if issuers else None),
+        issuer=_as_written(
+            best.issuer or (max(issuers, key=lambda m: m.fullness).issuer if issuers else None), issuers
+        ),
         mentions=len(g.mentions),
         subject=best.subject or next((m.subject for m in fulls if m.subject), None),
         aliases=list(dict.fromkeys(g.aliases)),
         spans=[Span(start=m.start, end=m.end) for m in sorted(g.mentions, key=lambda m: m.start) if m.end > 0],
     )
+
+
+def _as_written(issuer: str | None, mentions: list[Mention]) -> str | None:
+    """An issuer named in the capitals of a trích yếu ("THỦ TƯỚNG CHÍNH PHỦ") yields to the body's "Thủ tướng
+    Chính phủ" where another mention writes it so."""
+    if not issuer or not issuer.isupper():
+        return issuer
+    return next((m.issuer for m in mentions if m.issuer and not m.issuer.isupper()), issuer)
 
 
 def extract(layout: Layout, subject: str | None = None, own_code: str | None = None) -> list[Reference]:

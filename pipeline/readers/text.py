@@ -383,11 +383,14 @@ def _row_cells(line: str) -> list[str] | None:
     )
 
 
-def _more_cells(line: str) -> list[str] | None:
-    """The cells of a row under one that showed the table: the same pipes, whatever its cells hold
-    ("Nơi nhận: | KT. CHỦ TỊCH |" / "- Như trên; | PHÓ CHỦ TỊCH |" / "- Lưu: VT. | Lê Văn Tám |")."""
-    cells = _explicit_cells(line)
-    return cells if cells is not None and len(cells) >= 2 else None
+def _cells_after(line: str, under_row: bool) -> list[str] | None:
+    """:func:`_row_cells`, or, for a line under one that showed the table (``under_row``), its cells whatever
+    they hold, when the same pipes split it ("Nơi nhận: | KT. CHỦ TỊCH |" / "- Như trên; | PHÓ CHỦ TỊCH |")."""
+    cells = _row_cells(line)
+    if cells is None and under_row and " | " in line:
+        more = _explicit_cells(line)
+        cells = more if more is not None and len(more) >= 2 else None
+    return cells
 
 
 # the first caption of a table's header row: "STT", "TT", "Số TT"
@@ -428,9 +431,7 @@ def _pipe_rows(lines: list[str]) -> list[list[str]] | None:
     for line in lines:
         if _TABLE_RULE.match(line) and "|" in line:
             continue  # "|---|---|" under a Markdown table's first row
-        cells = _row_cells(line)
-        if cells is None and rows and " | " in line:
-            cells = _more_cells(line)
+        cells = _cells_after(line, bool(rows))
         if cells is None:
             return None
         rows.append(cells)
@@ -507,9 +508,7 @@ def _markdown(text: str, writer: _Writer) -> None:
                     continue
                 if per_line and k:
                     writer.new_block()
-                row_cells = _row_cells(line) if CELL_SEP in line or " | " in line else None
-                if row_cells is None and piped and " | " in line:
-                    row_cells = _more_cells(line)
+                row_cells = _cells_after(line, piped) if CELL_SEP in line or " | " in line else None
                 piped = row_cells is not None
                 if row_cells is not None:
                     writer.add("\t".join(_clean_line(c) for c in row_cells), bold=bold or None)
@@ -538,9 +537,7 @@ def _layout(text: str, writer: _Writer) -> None:
                 continue
             if RULE.match(line.strip()) or (_TABLE_RULE.match(line) and "|" in line):
                 continue
-            cells = _row_cells(line)
-            if cells is None and table_rows and " | " in line:
-                cells = _more_cells(line)
+            cells = _cells_after(line, bool(table_rows))
             if cells is not None:
                 # a Markdown or web table row: cells, not columns of the page
                 if not table_rows:
@@ -623,6 +620,7 @@ def lines_from_text(text: str) -> tuple[list[Line], Units | None, int]:
     return writer.lines, units, writer.page
 
 
+# a ";-" glued to the next entry's capital (a copy's run-on list); ";" then " - " is left to the grammar
 _RUN_ON_ENTRY = re.compile(r";-\s*(?=[A-ZĐÀ-Ỹ])")
 
 
