@@ -206,6 +206,8 @@ def split_issuer(lines: list[str], scanned: bool = False, body: str = "") -> Iss
             line = _LONE_CONSONANT.sub(r"\1", line)
         if not line:
             continue
+        if scanned and names and len(line) <= 3 and line.islower() and names[-1][-1].isupper():
+            continue  # "te" on a line of its own under "SỞ NỘI VỤ": the rule under the name, read as letters
         starts_new = _starts_org(line, scanned) and not (names and _DANGLING.search(names[-1][-1]))
         if not names or starts_new:
             names.append([line])

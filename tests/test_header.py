@@ -290,6 +290,15 @@ def test_issuer_lines_after_ocr_are_mended() -> None:
     assert split_issuer(["BÔ CÔNG THƯƠNG"]).name == "Bô Công Thương"
 
 
+def test_scanned_issuer_drops_the_rule_under_it_read_as_letters() -> None:
+    """OCR reads the short rule under the issuer's name as a word of its own line ("te"): no part of a name
+    in capitals. On clean text such a line is kept (it is what the document says)."""
+    lines = ["UBND TỈNH LÂM ĐỒNG", "SỞ NỘI VỤ", "te"]
+    assert split_issuer(lines, scanned=True).name == "Sở Nội vụ"
+    assert (split_issuer(lines, scanned=True).parent or "").endswith("tỉnh Lâm Đồng")
+    assert split_issuer(lines).name != "Sở Nội vụ"
+
+
 def test_ocr_issuer_takes_the_spelling_the_body_uses() -> None:
     body = "Trường Đại học Công Thương Thành phố Hồ Chí Minh ban hành Kế hoạch khảo sát như sau:"
     issuer = split_issuer(["BÔ CÔNG THƯƠNG", "TRƯỜN G ĐẠI HỌC CON G THƯƠNG", "THÀNH PHÓ HÒ CHÍ MINH"], True, body)
