@@ -19,6 +19,7 @@ def extract(layout: Layout) -> list[str]:
     entries: list[str] = []
     started = False
     last_ended = True  # did the previous printed line end its entry with ";" or "."?
+    last_comma = False  # or with ",", the entry going on?
     for para in layout.zone("closing_left"):
         # two entries a copy ran onto one line: "- Chủ tịch, các PCT UBND tỉnh (để b/c);- CVP, các PCVP ..."
         lines = [piece for raw in para.lines for piece in patterns.RUN_ON_ENTRY.split(raw)]
@@ -36,8 +37,10 @@ def extract(layout: Layout) -> list[str]:
                 continue  # a speck OCR read off the seal or a rule: "`", "⁄⁄"
             # an entry wrapped onto the next line, or a note on it in brackets ("- Cơ quan Báo&PT;" / "(để đưa tin)")
             if entries and ((not is_item and not last_ended) or clean.startswith("(")):
-                entries[-1] = f"{entries[-1]} {clean}"
+                # the wrapped line's comma stays: "- Các Sở, ban, ngành," / "đoàn thể;"
+                entries[-1] = f"{entries[-1]}{',' if last_comma and not clean.startswith('(') else ''} {clean}"
             elif clean:
                 entries.append(clean)
             last_ended = bool(re.search(r"[;.]$", line))
+            last_comma = line.endswith(",")
     return entries

@@ -73,6 +73,10 @@ def recipient_lines(layout: Layout) -> list[str]:
     for nxt, same_paragraph in following:
         if end == "." or len(nxt) > 150 or _BODY.match(nxt):
             break
+        if patterns.opens_with_national_title(nxt) or patterns.PLACE_DATE_START.match(nxt):
+            # the header's right column, which a copy of a PDF's text put after the left one's "Kính gửi:"
+            # ("Kính gửi:" / "Độc lập - Tự do - Hạnh phúc" / "Hà Nội, ngày 02 tháng 8 năm 2019" / "- Các sở ...")
+            continue
         item = _ITEM.match(nxt)
         if item:
             out.append(item.group("name"))

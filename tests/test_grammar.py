@@ -249,6 +249,26 @@ def test_a_nơi_nhận_note_in_brackets_and_a_dash_ocr_read_long() -> None:
     assert distribution.extract(layout) == ["Cơ quan Báo&PT, TH Thành phố (để đưa tin)", "Lưu: VT, NN"]
 
 
+def test_a_nơi_nhận_entry_wrapped_after_a_comma_keeps_it() -> None:
+    from extractors import distribution
+
+    layout = _scanned(
+        [
+            ("closing_left", "Nơi nhận:"),
+            ("closing_left", "- Các Sở, ban, ngành,"),
+            ("closing_left", "đoàn thể;"),
+            ("closing_left", "- Ủy ban nhân dân các xã, phường"),
+            ("closing_left", "trong tỉnh;"),
+            ("closing_left", "- Lưu: VT."),
+        ]
+    )
+    assert distribution.extract(layout) == [
+        "Các Sở, ban, ngành, đoàn thể",
+        "Ủy ban nhân dân các xã, phường trong tỉnh",
+        "Lưu: VT",
+    ]
+
+
 def test_a_blank_date_is_taken_from_the_appendix_naming_the_document() -> None:
     text = """BỘ TÀI CHÍNH
 

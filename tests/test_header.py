@@ -567,6 +567,26 @@ def test_recipients_without_dashes(block: str, expected: list[str]) -> None:
     assert record_from_text(CONG_VAN.replace("Kính gửi: Sở Y tế.", block)).recipients == expected
 
 
+def test_the_header_right_column_after_kinh_gui_is_no_recipient() -> None:
+    """A PDF's text copied column by column puts the tiêu ngữ and the place and date after the left column's
+    "Kính gửi:" (a real Bộ's công văn): they are the header's, and the addressees are the dashed lines under them."""
+    from extractors.recipients import recipient_lines
+    from pipeline.layout import Layout, Paragraph
+
+    lines = [
+        "Kính gửi:",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Hà Nội, ngày 02 tháng 8 năm 2019",
+        "- Các sở giáo dục và đào tạo;",
+        "- Các trường trung học phổ thông trực thuộc.",
+    ]
+    paras = [Paragraph(text=ln, lines=[ln], zone="body") for ln in lines]
+    assert recipient_lines(Layout("<t>", "text/plain", paras)) == [
+        "Các sở giáo dục và đào tạo;",
+        "Các trường trung học phổ thông trực thuộc.",
+    ]
+
+
 def test_an_ocr_header_run_into_one_block_is_still_a_header() -> None:
     """OCR joined the two header cells and the body's first lines into one long block; a short line holding
     the quốc hiệu beside the issuer keeps it a header, and "Noi nhận" (its mark lost) opens the closing."""

@@ -1241,6 +1241,25 @@ def test_sentences_that_tell_what_happened_are_no_tasks() -> None:
     assert [(t.lead, t.deadline) for t in tasks] == [(["Sở Tài chính"], "2026-06-30")]
 
 
+def test_a_thong_bao_s_account_of_its_meeting_is_no_task() -> None:
+    """A thông báo kết luận opens by telling who chaired the meeting ("..., Trưởng Ban chỉ đạo ... đã chủ trì phiên
+    họp"): no one is asked to do that ("Ban chỉ đạo" is a committee's name, not "chỉ đạo" directing someone); the
+    conclusions under it are the tasks."""
+    from tests.conftest import record_from_text
+
+    record = record_from_text(
+        "ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\nSố: 45/TB-UBND\n\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nLâm Đồng, ngày 10 tháng 4 năm 2026\n\n"
+        "THÔNG BÁO\nKết luận của Chủ tịch Ủy ban nhân dân tỉnh tại phiên họp Ban Chỉ đạo phòng, chống thiên tai\n\n"
+        "Sáng ngày 09 tháng 4 năm 2026, tại trụ sở Ủy ban nhân dân tỉnh, Chủ tịch Ủy ban nhân dân tỉnh, Trưởng Ban\n"
+        "chỉ đạo phòng, chống thiên tai tỉnh đã chủ trì phiên họp lần thứ 14 của Ban Chỉ đạo với các xã, phường.\n\n"
+        "Chủ tịch Ủy ban nhân dân tỉnh giao Sở Nông nghiệp và Môi trường chủ trì rà soát các hồ chứa, báo cáo "
+        "trước ngày 30/4/2026.\n\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n\nTL. CHỦ TỊCH\nCHÁNH VĂN PHÒNG\n\nNguyễn Văn An\n"
+    )
+    assert [(t.lead, t.deadline) for t in record.tasks] == [(["Sở Nông nghiệp và Môi trường"], "2026-04-30")]
+
+
 def test_a_numbered_topic_ending_in_a_colon_is_the_heading_of_its_sub_items() -> None:
     tasks = _letter(
         "Chủ tịch UBND tỉnh yêu cầu Thủ trưởng các cơ quan, đơn vị thực hiện các nội dung sau:\n\n"

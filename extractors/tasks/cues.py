@@ -86,7 +86,8 @@ def cues() -> Cues:
         r"|(?:" + alt(need_name) + r")\s+(?:[A-ZĐÀ-Ỹ0-9]|(?:" + alt(places) + r")" + NOT_BEFORE_LETTER + r"))"
     )
     stop = re.compile(NOT_AFTER_LETTER + r"(?:" + alt(words("stop_verbs")) + r")" + NOT_BEFORE_LETTER)
-    cue = re.compile(NOT_AFTER_LETTER + r"(?i:" + alt(words("assign_cues")) + r")\s+")
+    # not the name of a steering committee: "Trưởng Ban chỉ đạo phòng, chống thiên tai" directs no one
+    cue = re.compile(NOT_AFTER_LETTER + r"(?<![Bb]an\s)(?i:" + alt(words("assign_cues")) + r")\s+")
     tail = patterns()["assign_tail"]
     assert isinstance(tail, dict)
     verbs, tnouns, mods = (alt(tail[k]) for k in ("verbs", "nouns", "modifiers"))
