@@ -165,7 +165,12 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     # "Kế hoạch số 22-KH/TU", "Chỉ thị 53-CT/TW", "Quyết định số: 15/QĐ-BNV"; with a number to follow, a type
     # or "số" whose marks OCR lost is still one ("Thông bao số 12/TB-UBND", "Công văn sô 345/UBND-KT")
     loose = "|".join(_flex_marks(t) for t in sorted(_type_names().values(), key=len, reverse=True))
-    full = re.compile(rf"(?<!\w)(?P<type>{loose})\s*(?:s[ốôoóồ]\s*:?\s*)?{_CODE}(?![\w/-])", re.IGNORECASE)
+    # a word or two saying which kind of that type may stand before "số": "Văn bản thẩm định số 312/STP-KSTT",
+    # "Báo cáo thẩm tra số 45/BCTT-KTNS" (then "số" must be there)
+    qualified = r"\s+(?-i:[a-zà-ỹđ]+)(?:\s+(?-i:[a-zà-ỹđ]+))?\s+s[ốôoóồ]\s*:?\s*"
+    full = re.compile(
+        rf"(?<!\w)(?P<type>{loose})(?:{qualified}|\s*(?:s[ốôoóồ]\s*:?\s*)?){_CODE}(?![\w/-])", re.IGNORECASE
+    )
     # "các Nghị định của Chính phủ: số 93/2018/NĐ-CP ...; số 94/2018/NĐ-CP ...": the type (and issuer)
     # once, before a colon, then the numbers
     listed = re.compile(

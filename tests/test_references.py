@@ -202,6 +202,19 @@ TABLE = [
             ("Công văn", "345/UBND-KT", "2026-01-11", "UBND tỉnh", 1),
         ],
     ),
+    # a word or two naming the kind of the type before "số"
+    (
+        [
+            "Xét Tờ trình số 136/TTr-UBND ngày 20/11/2019 của Ủy ban nhân dân tỉnh; Báo cáo thẩm tra số 45/BCTT-KTNS "
+            "ngày 05/12/2019 của Ban Kinh tế - Ngân sách; Văn bản thẩm định số 312/STP-KSTT ngày 08/4/2014 của Sở "
+            "Tư pháp."
+        ],
+        [
+            ("Tờ trình", "136/TTr-UBND", "2019-11-20", "Ủy ban nhân dân tỉnh", 1),
+            ("Báo cáo", "45/BCTT-KTNS", "2019-12-05", "Ban Kinh tế - Ngân sách", 1),
+            ("Văn bản", "312/STP-KSTT", "2014-04-08", "Sở Tư pháp", 1),
+        ],
+    ),
     # a date alone, or a number that is not a code, is not a reference
     (["Báo cáo trước ngày 13/12/2025 theo Kế hoạch năm 2026 và Kế hoạch 45."], []),
 ]
