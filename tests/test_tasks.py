@@ -1231,6 +1231,20 @@ def test_the_sentence_that_says_when_a_task_s_result_is_due_is_part_of_it() -> N
     assert [(t.lead, t.deadline) for t in two] == [(["Sở Tài nguyên và Môi trường"], None), (["Sở Y tế"], "2026-04-30")]
 
 
+def test_the_paragraph_that_says_when_a_task_is_due_is_part_of_it() -> None:
+    """A ministry's công văn asks for a report in one paragraph, notes the outline sent with it, and says where and
+    by when the report goes in a paragraph of its own."""
+    tasks = _letter(
+        "Ủy ban Dân tộc đề nghị các bộ, ngành Trung ương và UBND các tỉnh xây dựng báo cáo sơ kết 03 năm thực hiện "
+        "Đề án theo đề cương gửi kèm.\n\n"
+        "(Có đề cương chi tiết gửi kèm)\n\n"
+        "Báo cáo sơ kết gửi về Ủy ban Dân tộc trước ngày 15 tháng 5 năm 2026 để tổng hợp báo cáo Thủ tướng Chính phủ."
+    ).tasks
+    assert [(t.lead, t.deadline, t.report_to) for t in tasks] == [
+        (["các bộ, ngành Trung ương", "UBND các tỉnh"], "2026-05-15", "Ủy ban Dân tộc")
+    ]
+
+
 def test_sentences_that_tell_what_happened_are_no_tasks() -> None:
     tasks = _letter(
         "Thực hiện Nghị quyết số 01/NQ-CP ngày 03/01/2026 của Chính phủ, các cơ quan, đơn vị, địa phương đã quán "

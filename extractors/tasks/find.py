@@ -451,15 +451,29 @@ class Finder:
         for table in found_tables:
             self.table(table, "", ctx, start=len(self.found))
         n = len(self.found)
+        # did the last paragraph end with a task's sentence (a note in brackets between them aside)?
+        after_task = False
         for para in paras:
             text = clean(para.text)
+            if after_task and _NOTE.match(text):
+                left.append(para)
+                continue  # "(Có đề cương chi tiết gửi kèm)" between a task and the sentence that says when it is due
             if c.preamble.match(text) and not text.endswith(":") and addressee(text) is None:
+                after_task = False
                 continue
             got = False
             last: int | None = None  # where the sentence of the paragraph's last task starts
             for start, sentence in sentences(para.text):
                 s = clean(sentence)
                 clause = addressee(s, issuer_speaks=True)
+                if after_task and start == 0 and _follow_up(s) and (clause is None or not clause.explicit):
+                    # "... đề nghị các bộ, ngành xây dựng báo cáo sơ kết ..." / "Báo cáo sơ kết ... gửi về Ủy ban Dân
+                    # tộc trước ngày 15 tháng 5 năm 2021": the paragraph saying when the task is due is part of it
+                    previous = self.found.pop()
+                    span = Span(start=previous.span.start, end=para.start + start + len(sentence))
+                    self.add(previous.ordinal, f"{previous.text} {s}", span, previous.clause, ctx)
+                    got = True
+                    continue
                 if last is not None and _follow_up(s) and (clause is None or not clause.explicit):
                     # "... rà soát các cơ sở gây ô nhiễm. Kết quả báo cáo Chủ tịch UBND tỉnh trước ngày 15/4/2013.":
                     # the sentence after a task that says when and to whom its result goes is part of it
@@ -486,6 +500,7 @@ class Finder:
                 span = Span(start=para.start + start, end=para.start + start + len(sentence))
                 self.add(str(n), s, span, clause, ctx)
                 last = start
+            after_task = last is not None
             if not got:
                 left.append(para)
         return left
@@ -494,9 +509,13 @@ class Finder:
 # a sentence that only says when, and to whom, a task's result goes: "Kết quả báo cáo Chủ tịch UBND tỉnh trước
 # ngày 15/4/2013.", "Báo cáo kết quả về Sở Nội vụ trước ngày 30/6/2026.", "Hoàn thành trước ngày 31/12/2026."
 _FOLLOW_UP = re.compile(
-    r"^(?:Kết\s+quả(?:\s+thực\s+hiện)?|Báo\s+cáo\s+kết\s+quả|Hoàn\s+thành|Thời\s+gian\s+hoàn\s+thành|Thời\s+hạn)\b",
+    r"^(?:Kết\s+quả(?:\s+thực\s+hiện)?|Báo\s+cáo\s+(?:kết\s+quả|sơ\s+kết|tổng\s+kết)|Hoàn\s+thành|Thời\s+gian\s+hoàn\s+thành|Thời\s+hạn)\b",
     re.IGNORECASE,
 )
+
+
+# a note in brackets on a paragraph of its own: "(Có đề cương chi tiết gửi kèm)", "(gửi kèm theo Phụ lục)"
+_NOTE = re.compile(r"^\([^()]{1,120}\)\.?$")
 
 
 def _follow_up(sentence: str) -> bool:
