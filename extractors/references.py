@@ -280,6 +280,28 @@ _ISSUER_BEFORE = re.compile(
 )
 
 
+# the issuer as the subject of "ban hành" just before the act: "Ngày 21/04/2015, Thủ tướng Chính phủ đã ban hành |
+# Chỉ thị số 06/CT-TTg", "Sở Giáo dục và Đào tạo đã ban hành | Công văn số 2062/SGDĐT-KHTC"; with the day it
+# was issued, when the clause opens with it
+_ISSUED_BY_BEFORE = re.compile(
+    r"(?:^|[,;.:]\s+|\n)(?:(?i:ngày)\s+(?P<date>\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
+    r"\s*,\s*)?(?P<who>(?-i:[A-ZĐÀ-Ỹ])[^;:.,()\n]{2,120}?)\s+(?:(?:đã|vừa)\s+)?ban\s+hành\s+(?:(?:các|văn\s+bản)\s+)?$",
+)
+
+
+def _issued_by_before(text: str, start: int) -> tuple[str | None, str | None]:
+    """(issuer, date) written as the clause before a citation at ``start`` says who issued it, and when.
+
+    >>> _issued_by_before("Ngày 21/04/2015, Thủ tướng Chính phủ đã ban hành Chỉ thị số 06/CT-TTg", 49)
+    ('Thủ tướng Chính phủ', '2015-04-21')
+    """
+    m = _ISSUED_BY_BEFORE.search(text[max(0, start - 180) : start])
+    if m is None or len(m.group("who").split()) > 14:
+        return None, None
+    date = parse_date("ngày " + m.group("date")) if m.group("date") else None
+    return re.sub(r"\s+", " ", m.group("who")).strip(), date
+
+
 def _issuer_before(text: str, start: int) -> str | None:
     """The issuer named just before a citation at ``start`` ("... của X tại Tờ trình số ...").
 
@@ -344,6 +366,10 @@ def find_mentions(text: str, offset: int = 0, block: int = 0) -> list[Mention]:
         date, issuer, subject, end = _tail(text, m.end(), joint)
         if issuer is None and inherited is None:
             inherited = _issuer_before(text, start)
+        if (issuer is None and inherited is None) or date is None:
+            issued_by, issued_on = _issued_by_before(text, start)
+            inherited = inherited or (issued_by if issuer is None else None)
+            date = date or issued_on
         out.append(
             Mention(
                 "full",

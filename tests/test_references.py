@@ -215,6 +215,17 @@ TABLE = [
             ("Văn bản", "312/STP-KSTT", "2014-04-08", "Sở Tư pháp", 1),
         ],
     ),
+    # who issued it and when, written before the act as the clause's subject
+    (
+        [
+            "Ngày 21/04/2015, Thủ tướng Chính phủ đã ban hành Chỉ thị số 06/CT-TTg về tăng cường chỉ đạo. Sở Giáo "
+            "dục và Đào tạo đã ban hành Công văn số 2062/SGDĐT-KHTC ngày 15/7/2022 hướng dẫn thu học phí."
+        ],
+        [
+            ("Chỉ thị", "06/CT-TTg", "2015-04-21", "Thủ tướng Chính phủ", 1),
+            ("Công văn", "2062/SGDĐT-KHTC", "2022-07-15", "Sở Giáo dục và Đào tạo", 1),
+        ],
+    ),
     # a date alone, or a number that is not a code, is not a reference
     (["Báo cáo trước ngày 13/12/2025 theo Kế hoạch năm 2026 và Kế hoạch 45."], []),
 ]
