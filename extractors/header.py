@@ -44,6 +44,24 @@ def _lines(paras: list[Paragraph]) -> list[str]:
     return [ln.strip() for p in paras for ln in p.lines if ln.strip()]
 
 
+# a line holding only a piece of the date: "tháng", "tháng 8", "năm 2016", "ngày"
+_DATE_PIECE = re.compile(r"^(?:ngày|tháng|năm)(?:\s+\d{1,4})?$", re.IGNORECASE)
+# "Số:" alone, its code on the next line of the cell ("Số:" / "/TTr-VPCP" in a draft whose number is blank)
+_NUMBER_ALONE = re.compile(r"^Số\s*[:;.]?$", re.IGNORECASE)
+_CODE_REST = re.compile(r"^(?:\d[\w.]*\s*)?[/-]\s*\S")
+
+
+def _number_rejoined(lines: list[str]) -> list[str]:
+    """The cell's lines with a lone "Số:" joined to the code on the line under it."""
+    out: list[str] = []
+    for line in lines:
+        if out and _NUMBER_ALONE.match(out[-1]) and _CODE_REST.match(line):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
 def sort_header(layout: Layout) -> HeaderLines:
     """Sort the header cells' lines into issuer / number / V/v subject / place-date / marks."""
     out = HeaderLines()
@@ -51,8 +69,12 @@ def sort_header(layout: Layout) -> HeaderLines:
     left = [cell for line in _lines(layout.zone("header_left")) for cell in patterns.split_side_by_side(line)]
     right = [cell for line in _lines(layout.zone("header_right")) for cell in patterns.split_side_by_side(line)]
     in_subject = False
-    for line in left + patterns.join_wrapped_date(right):
+    pieces: list[str] = []  # the day's, month's and year's words a copy put on lines of their own
+    for line in _number_rejoined(left) + patterns.join_wrapped_date(right):
         if _DECORATION.match(line):
+            continue
+        if _DATE_PIECE.match(line) and out.number is not None:
+            pieces.append(line)  # "Hà Nội, ngày" / "tháng" / "năm 2016": a draft's blank day and month
             continue
         if patterns.is_national_title(line):
             out.national = True
@@ -85,6 +107,8 @@ def sort_header(layout: Layout) -> HeaderLines:
             out.issuer.append(line)
         elif out.number is not None and line in left:
             out.loose.append(line)
+    if pieces and out.place_date is not None and not patterns.PLACE_DATE.search(out.place_date):
+        out.place_date = " ".join([out.place_date, *pieces])
     if out.party and not out.subject and out.loose and not header_types(out.loose):
         # a Party công văn prints its trích yếu under the number with no "V/v" (HD36); a state document's
         # loose lines there are other things ("Số hồ sơ: 58")

@@ -804,3 +804,22 @@ def test_a_party_code_whose_u_came_out_as_u_horn_is_still_cited() -> None:
 def test_more_kinds_of_body_open_a_level_of_the_issuer(lines: list[str], name: str, parent: str) -> None:
     issuer = split_issuer(lines)
     assert (issuer.name, issuer.parent) == (name, parent)
+
+
+def test_a_draft_s_blank_number_and_day_on_lines_of_their_own() -> None:
+    """A web copy of a draft keeps each blank's words on a line of its own ("Số:" / "/TTr-VPCP", "Hà Nội, ngày" /
+    "tháng" / "năm 2016"): the code without its number and the year alone are read, not an issuer of all of them."""
+    record = record_from_text(
+        "VĂN PHÒNG CHÍNH PHỦ\nSố:\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
+        "/TTr-VPCP\n\nHà Nội, ngày\n\ntháng\n\nnăm 2016\n\nDỰ THẢO\n\n"
+        "TỜ TRÌNH\nVề dự thảo Nghị định ban hành Quy chế làm việc của Chính phủ (sửa đổi)\n\n"
+        "Kính gửi: Chính phủ.\n\n"
+        "Văn phòng Chính phủ kính trình Chính phủ dự thảo Nghị định ban hành Quy chế làm việc của Chính phủ.\n"
+    )
+    assert (record.issuer.name, record.number, record.code, record.place, record.issued_date) == (
+        "Văn phòng Chính phủ",
+        None,
+        "/TTr-VPCP",
+        "Hà Nội",
+        "2016",
+    )
