@@ -77,6 +77,9 @@ def sort_header(layout: Layout) -> HeaderLines:
             pieces.append(line)  # "Hà Nội, ngày" / "tháng" / "năm 2016": a draft's blank day and month
             continue
         if patterns.is_national_title(line):
+            rest = patterns.after_quoc_hieu(line)
+            if rest.isupper() and patterns.starts_org_name(rest) and line not in left:
+                out.issuer.append(rest)  # the left column's next line, run into the quốc hiệu by a copy
             out.national = True
             out.party = out.party or patterns.is_party_title(line)
             in_subject = False

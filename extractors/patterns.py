@@ -120,6 +120,22 @@ def restore_hyphens(text: str) -> str:
     return glued_codes().sub(put_back, text)
 
 
+# the whole quốc hiệu, accents stripped: "CONG HOA XA HOI CHU NGHIA VIET NAM"
+_QUOC_HIEU_BARE = re.compile(r"^\s*CONG\s*HOA\s+XA\s*HOI\s+CHU\s*NGHIA\s+VIET\s*NAM\s*", re.IGNORECASE)
+
+
+def after_quoc_hieu(line: str) -> str:
+    """What a line holds after the whole quốc hiệu: the issuer's second line, when a copy ran the header's two
+    columns into one ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM SỞ GIÁO DỤC VÀ ĐÀO TẠO"); "" when nothing follows.
+
+    >>> after_quoc_hieu("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM SỞ GIÁO DỤC VÀ ĐÀO TẠO")
+    'SỞ GIÁO DỤC VÀ ĐÀO TẠO'
+    """
+    bare = strip_accents(line)
+    m = _QUOC_HIEU_BARE.match(bare) if len(bare) == len(line) else None
+    return line[m.end() :].strip() if m else ""
+
+
 def is_national_title(line: str) -> bool:
     """Quốc hiệu, tiêu ngữ or the Party's title line (never part of the issuer)."""
     return bool(NATIONAL_TITLE_BARE.search(strip_accents(line)))

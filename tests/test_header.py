@@ -823,3 +823,20 @@ def test_a_draft_s_blank_number_and_day_on_lines_of_their_own() -> None:
         "Hà Nội",
         "2016",
     )
+
+
+def test_a_header_whose_two_columns_a_copy_interleaved_on_one_line() -> None:
+    """A web copy runs the rows of both columns into one line: the issuer's second line follows the quốc hiệu
+    ("... CHỦ NGHĨA VIỆT NAM SỞ GIÁO DỤC VÀ ĐÀO TẠO Độc lập ..."); it is the issuer, under its parent."""
+    record = record_from_text(
+        "UBND TỈNH NINH THUẬN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM SỞ GIÁO DỤC VÀ ĐÀO TẠO Độc lập - Tự do - Hạnh phúc "
+        "Số: 2917/SGDĐT-VP Phan Rang-Tháp Chàm, ngày 05 tháng 11 năm 2010 V/v báo cáo nhanh tình hình thiệt hại do "
+        "lũ lụt. Kính gửi: - Ủy ban nhân dân tỉnh Ninh Thuận; - Bộ Giáo dục và Đào tạo. Vừa qua, tỉnh Ninh Thuận bị "
+        "ảnh hưởng của không khí lạnh. Sở Giáo dục và Đào tạo đề nghị các phòng giáo dục báo cáo thiệt hại trước "
+        "ngày 10/11/2010.\n"
+    )
+    assert (record.issuer.name, record.issuer.parent, record.code) == (
+        "Sở Giáo dục và Đào tạo",
+        "UBND tỉnh Ninh Thuận",
+        "2917/SGDĐT-VP",
+    )
