@@ -321,6 +321,14 @@ RUN_ON_ENTRY = re.compile(r"(?<=;)\s*(?=[-–+•]\s*\S)")
 DECIDES_LINE = re.compile(r"^\s*(?:QUYẾT\s+ĐỊNH|QUYẾT\s+NGHỊ)\s*:\s*$")
 
 
+# a line that ends on an office whose body is on the next line: "... Tờ trình số 42/TTr-VPUB ngày 06/11/2018 của
+# Chánh Văn phòng" / "Ủy ban nhân dân tỉnh, ..." (one sentence wrapped, not two paragraphs)
+OFFICE_AT_END = re.compile(
+    r"(?<![^\W\d_])của\s+(?:Chánh\s+Văn\s+phòng|(?:Phó\s+)?Giám\s+đốc|(?:Phó\s+)?Chủ\s+tịch|Bộ\s+trưởng|Thủ\s+trưởng"
+    r"|(?:Phó\s+)?Trưởng\s+ban|Thường\s+trực|Ban\s+Thường\s+vụ)\s*$"
+)
+
+
 # names that hold " - " between two words: a line that ends on the first half and a line that opens "- " with the
 # second are one line wrapped ("Xét đề nghị của Giám đốc Sở Lao động" / "- Thương binh và Xã hội tại Tờ trình ..."),
 # not a line and a bullet

@@ -199,6 +199,17 @@ def test_hard_wrapped_lines_of_a_web_copy_are_joined_where_a_sentence_goes_on(tm
     ]
 
 
+def test_a_line_ending_on_an_office_goes_on_with_its_body() -> None:
+    """A web copy cut its lines wherever the page's spans ended ("... của Chánh Văn phòng" / "Ủy ban nhân dân
+    tỉnh,"): one sentence wrapped; the reference's issuer is the whole office, not "Chánh Văn phòng". The fixture is
+    the opening of a real Quyết định (UBND tỉnh Sơn La, 2862/QĐ-UBND of 2018) as a legal-database page prints it."""
+    from pipeline import extract
+
+    record = extract(Path(__file__).parent / "fixtures" / "text" / "qd-2862-2018-son-la-head.txt")
+    issuers = {r.code: r.issuer for r in record.references}
+    assert issuers["42/TTr-VPUB"] == "Chánh Văn phòng Ủy ban nhân dân tỉnh"
+
+
 # A copy with three slips of its own: "V/v" on a line and its colon on the next, a blank "……………" left where an
 # addressee was to be typed, and two Nơi nhận entries run onto one line ("(để b/c);- CVP")
 SLIPS = """BỘ TÀI CHÍNH
