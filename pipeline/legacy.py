@@ -235,6 +235,11 @@ def detect(text: str) -> Encoding | None:
     >>> detect("Cộng hoà xã hội chủ nghĩa Việt Nam") is None
     True
     """
+    # A tell inside a word is a tell in the whole text too (a word's edges are spaces or stripped
+    # punctuation, never letters), so text with no tell at all, any Unicode or Western page, is
+    # answered by two scans instead of three regex calls per word (a 200-page PDF: 0.4 s).
+    if not _TCVN3_TELL.search(text) and not _VNI_TELL.search(text):
+        return None
     words = _words(text)
     if not words:
         return None
