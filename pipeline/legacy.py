@@ -313,11 +313,11 @@ def fix_runs(texts: Sequence[str], fonts: Sequence[str | None]) -> tuple[list[st
     :func:`detect` and, if it fires, every piece that is not already Unicode Vietnamese is
     converted. Returns the pieces and the encodings that were applied.
     """
-    by_font = [encoding_for_font(f) for f in fonts]
     used: set[Encoding] = set()
-    if any(by_font):
+    # a page's words name a handful of fonts: ask once per font whether any is a legacy one
+    if any(encoding_for_font(f) for f in set(fonts)):
         out: list[str] = []
-        for text, encoding in zip(texts, by_font, strict=True):
+        for text, encoding in zip(texts, [encoding_for_font(f) for f in fonts], strict=True):
             if encoding is not None:
                 converted = convert(text, encoding)
                 if converted != text:
