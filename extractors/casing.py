@@ -57,7 +57,10 @@ def _cap(word: str) -> str:
 
 def _phrase_sub(text: str, phrases: list[str]) -> str:
     for phrase in sorted(phrases, key=len, reverse=True):
-        text = re.sub(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", phrase, text)
+        low = phrase.lower()
+        # most of the list is not in a given name: a substring test spares its escaping and regex look-up
+        if low in text:
+            text = re.sub(rf"(?<!\w){re.escape(low)}(?!\w)", phrase, text)
     return text
 
 

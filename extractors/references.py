@@ -135,6 +135,8 @@ _STANDARD = re.compile(
     r"(?<!\w)(?P<type>Tiêu\s+chuẩn\s+|Quy\s+chuẩn(?:\s+kỹ\s+thuật)?(?:\s+quốc\s+gia)?\s+)?"
     r"(?P<code>(?P<kind>TCVN|QCVN|ISO)\s?\d{2,5}(?:-\d{1,4})*(?::\d{4})?(?:/[A-ZĐ][A-ZĐ0-9&-]*)?)(?![\w:])"
 )
+# the kinds :data:`_STANDARD` names, as written (no standard is cited in text that holds none: "TCVN 6909:2001")
+_STANDARD_KINDS = ("TCVN", "QCVN", "ISO")
 # ", ngày 05/3/2020", " ngày 01 tháng 6 năm 2009", " ban hành ngày 5-3-2020"
 _DATE = re.compile(
     r"\s*,?\s*(?:(?:được\s+)?ban\s+hành\s+)?ngày\s+"
@@ -347,6 +349,9 @@ _SENTENCE_BREAK_DOT = re.compile(r"\.(?:\s|$)")
 
 # where a code may stand: a number, then "/", "-" or an en dash ("30/2020", "33-KH", "08 –HD", "30c/NQ")
 _CODE_HINT = re.compile(r"\d[a-zđ]?\s?[/\-–—]")
+# where a short form may stand: a number after a space ("Kế hoạch 164", "Chỉ thị số 53"); a short form's
+# number always follows one, so text without it is not searched for the type names
+_SPACED_DIGIT = re.compile(r"\s\d")
 
 
 def find_mentions(text: str, offset: int = 0, block: int = 0) -> list[Mention]:
@@ -390,7 +395,8 @@ def find_mentions(text: str, offset: int = 0, block: int = 0) -> list[Mention]:
         if more is not None and not any(more.start() < e and s < more.end() for s, e in taken):
             add(more, doc_type, more.start(), inherited)
 
-    # most paragraphs cite nothing: the long patterns only run where a code could stand (a digit before "/" or "-")
+    # most paragraphs cite nothing: the long patterns only run where a code could stand (a digit before "/" or
+    # "-"), the standards where one's kind is written, short forms after a spaced number, aliases in brackets
     coded = bool(_CODE_HINT.search(text))
     for m in listed.finditer(text) if coded else ():
         if any(m.start() < e and s < m.end() for s, e in taken):
@@ -403,7 +409,7 @@ def find_mentions(text: str, offset: int = 0, block: int = 0) -> list[Mention]:
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             add(m, _type_name(m.group("type")), m.start(), None)
-    for m in _STANDARD.finditer(text):
+    for m in _STANDARD.finditer(text) if any(kind in text for kind in _STANDARD_KINDS) else ():
         if any(m.start() < e and s < m.end() for s, e in taken):
             continue
         # a standard keeps the space of its name: "TCVN 6909:2001"
@@ -411,7 +417,7 @@ def find_mentions(text: str, offset: int = 0, block: int = 0) -> list[Mention]:
         kind = "Quy chuẩn" if m.group("kind") == "QCVN" else "Tiêu chuẩn"
         out.append(Mention("full", offset + m.start(), offset + m.end(), doc_type=kind, code=code, block=block))
         taken.append((m.start(), m.end()))
-    for m in short.finditer(text):
+    for m in short.finditer(text) if _SPACED_DIGIT.search(text) else ():
         if not any(m.start() < e and s < m.end() for s, e in taken):
             out.append(
                 Mention(
@@ -423,7 +429,7 @@ def find_mentions(text: str, offset: int = 0, block: int = 0) -> list[Mention]:
                     block=block,
                 )
             )
-    for m in alias.finditer(text):
+    for m in alias.finditer(text) if "(" in text else ():
         name = m.group("alias").strip()
         out.append(Mention("alias", offset + m.start(), offset + m.end(), alias=name, block=block))
     return sorted(out, key=lambda x: x.start)
@@ -517,11 +523,16 @@ def resolve(mentions: list[Mention], texts: list[tuple[int, str]], own_code: str
             g.aliases.append(m.alias)
             alias_defs.append((m, g))
     taken = [(m.start, m.end) for m in mentions if m.kind in ("full", "alias")]
-    # short forms: "Kế hoạch 164" → the latest earlier act of that type and number
+    # short forms: "Kế hoạch 164" → the latest earlier act of that type and number. The acts by type and
+    # number are listed once (a short form adds no full mention, so no act's best mention changes here)
+    # rather than every act's best mention worked out again for each short form
+    by_number: dict[tuple[str | None, str | None], list[_Resolved]] = {}
+    for g in groups:
+        by_number.setdefault((g.best.doc_type, g.best.number), []).append(g)
     for m in mentions:
         if m.kind != "short" or any(m.start < te and ts < m.end for ts, te in taken):
             continue
-        cands = [g for g in groups if g.best.doc_type == m.doc_type and g.best.number == m.number]
+        cands = by_number.get((m.doc_type, m.number), [])
         earlier = [g for g in cands if g.mentions[0].start < m.start]
         pool = earlier or cands
         if pool:
@@ -534,7 +545,8 @@ def resolve(mentions: list[Mention], texts: list[tuple[int, str]], own_code: str
             continue
         pat = re.compile(rf"(?<!\w){re.escape(alias)}(?!\w)")
         for off, text in texts:
-            for a in pat.finditer(text):
+            # the alias as a plain substring first: most paragraphs never use it
+            for a in pat.finditer(text) if alias in text else ():
                 s, e = off + a.start(), off + a.end()
                 if s < definition.end or any(s < te and ts < e for ts, te in taken):
                     continue

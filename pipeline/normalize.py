@@ -21,9 +21,18 @@ _END = r"(?![^\W\d_]|[\u0300-\u036f])"
 _OLD_TONE = re.compile(
     r"([oO])([aAeE])([" + _TONES + r"])" + _END + r"|(?<![qQ])([uU])([yY])([" + _TONES + r"])" + _END
 )
+# the same syllables as NFC text spells them, "oà", "Uỷ": a vowel, then the second vowel and its tone in one
+# character. Text already in NFC that holds none has nothing to move (most lines of a modern document), so it
+# is not decomposed and recomposed for nothing
+_OLD_TONE_NFC = re.compile(
+    "[oO]["
+    + "".join(unicodedata.normalize("NFC", v + t) for v in "aAeE" for t in _TONES)
+    + "]|[uU]["
+    + "".join(unicodedata.normalize("NFC", v + t) for v in "yY" for t in _TONES)
+    + "]"
+)
 _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
-_ETH = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
 
 
 def _move_tone(m: re.Match[str]) -> str:
@@ -39,9 +48,12 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("CỘNG HOÀ") == "CỘNG HÒA"
     True
     """
-    text = text.translate(_ETH)
+    if "\u00d0" in text or "\u00f0" in text:  # str.translate looks up every character: 0.2 us each
+        text = text.replace("\u00d0", "\u0110").replace("\u00f0", "\u0111")
     text = _ZERO_WIDTH.sub("", text)
     text = _SPACES.sub(" ", text)
+    if unicodedata.is_normalized("NFC", text) and not _OLD_TONE_NFC.search(text):
+        return text
     # decompose so the tone is a separate combining mark we can move, then recompose
     decomposed = unicodedata.normalize("NFD", text)
     moved = _OLD_TONE.sub(_move_tone, decomposed)

@@ -9,7 +9,10 @@ so the order between stages is in their signatures.
 
 from __future__ import annotations
 
+import gc
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from extractors import distribution, header, recipients, references, signer, tasks
@@ -64,17 +67,38 @@ def extract_layout(layout: Layout, source: Source) -> Record:
     )
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while one document is read and extracted.
+
+    A long document makes hundreds of thousands of objects (a 200-page PDF: 65,000 words, their lines,
+    paragraphs and spans) that all stay alive until the record is made, so the collector's passes over
+    them free nothing: its full passes took ~160 ms of that PDF's 1.6 s. Reference counting frees
+    everything as usual meanwhile, and a cycle made meanwhile goes at the next pass after the pause.
+    Only the call that paused the collector resumes it (a pause another thread holds is left alone).
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def read_and_extract(path: str | Path) -> tuple[Layout, Record]:
     """Read one document; return its layout (the normalized text the record's spans point into)
     and its validated record."""
     p = Path(path)
-    layout = read(p)
-    try:
-        sha = sha256_of(p)
-    except OSError as exc:
-        raise UnreadableFile(p, f"cannot read the file ({exc.strerror or exc})") from exc
-    source = Source(path=str(p), sha256=sha, media_type=layout.media_type, pages=layout.pages)
-    return layout, extract_layout(layout, source)
+    with collector_paused():
+        layout = read(p)
+        try:
+            sha = sha256_of(p)
+        except OSError as exc:
+            raise UnreadableFile(p, f"cannot read the file ({exc.strerror or exc})") from exc
+        source = Source(path=str(p), sha256=sha, media_type=layout.media_type, pages=layout.pages)
+        return layout, extract_layout(layout, source)
 
 
 def extract(path: str | Path) -> Record:

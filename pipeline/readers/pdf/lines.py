@@ -4,6 +4,7 @@ segments where a column-sized gap stands between its words (two table cells side
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 import statistics
 from collections.abc import Iterable, Sequence
@@ -72,8 +73,9 @@ class VisualLine:
         return self._weights()[1]
 
 
-def _x0(w: Word) -> float:
-    return w.x0
+# sort keys, read in C: the words of a page and of a line are sorted once each
+_X0 = operator.attrgetter("x0")
+_TOP_X0 = operator.attrgetter("top", "x0")
 
 
 # A word can be a decorative rule ("_____", "-----", "*") only if it starts with one of these.
@@ -87,7 +89,7 @@ def _rule_word(text: str) -> bool:
 
 def finish_line(line: VisualLine) -> VisualLine:
     """Sort words, glue raised footnote markers ("vụ" + small raised "1" → "vụ¹"), set text."""
-    words = sorted(line.words, key=_x0)
+    words = sorted(line.words, key=_X0)
     # the line's own size and baseline come from its biggest type, not from a marker
     weights: dict[float, int] = {}
     for w in words:
@@ -101,6 +103,10 @@ def finish_line(line: VisualLine) -> VisualLine:
             if w.bottom > bottom:
                 bottom = w.bottom
     small, touching, raised_below = 0.85 * size, _TOUCHING * size, bottom - 0.15 * size
+    glued = 0.15 * size
+    # a word this far or farther from the last is neither glued punctuation nor the rest of a word (a word
+    # space is a quarter of an em): most words, which skip both tests
+    tight = glued if glued > touching else touching
     merged: list[Word] = []
     for w in words:
         if (
@@ -117,11 +123,11 @@ def finish_line(line: VisualLine) -> VisualLine:
                 continue
             merged.append(Word(sup, w.x0, w.x1, w.top, w.bottom, size, w.bold, w.italic))
             continue
-        if merged:
+        if merged and w.x0 - merged[-1].x1 < tight:
             prev = merged[-1]
             gap = w.x0 - prev.x1
             first = w.text[0]
-            if (first in SUPERSCRIPTS or first in _CLOSING_PUNCT) and gap < 0.15 * size:
+            if (first in SUPERSCRIPTS or first in _CLOSING_PUNCT) and gap < glued:
                 # "vụ" "¹." or "tế¹" "," split by an engine at a font change: one word, as printed
                 merged[-1] = Word(
                     prev.text + w.text, prev.x0, w.x1, prev.top, prev.bottom, prev.size, prev.bold, prev.italic
@@ -149,9 +155,9 @@ def finish_line(line: VisualLine) -> VisualLine:
     line.size, line.top, line.bottom = size, top, bottom
     # rules, and lines with no letter or digit at all (": -" read by OCR off an underline)
     line.rule = all(_rule_word(w.text) or not _HAS_ALNUM.search(w.text) for w in merged)
-    if not line.rule:
-        line.words = [w for w in merged if not _rule_word(w.text)]
-    line.text = " ".join(w.text for w in line.words)
+    if not line.rule:  # _rule_word, spelled out: this runs for every word of the document
+        line.words = [w for w in merged if w.text[:1] not in _RULE_START or _RULE_WORD.match(w.text) is None]
+    line.text = " ".join([w.text for w in line.words])
     line.segments = _segments(line.words, size)
     return line
 
@@ -220,10 +226,6 @@ def _beyond_latin1(ch: str) -> bool:
     return ch > "\u00ff" and ch.isalpha()
 
 
-def _top_x0(w: Word) -> tuple[float, float]:
-    return (w.top, w.x0)
-
-
 # A footnote marker, alone as a word, starts with a digit: "1", "¹".
 _MARKER_START = frozenset("0123456789⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -236,7 +238,7 @@ def build_lines(page: PageWords) -> list[VisualLine]:
     logic splits them again), a small raised footnote marker stays on its line, but the
     11 pt Nơi nhận entries never merge with the 14 pt signer line that spans two of them.
     """
-    words = sorted(page.words, key=_top_x0)
+    words = sorted(page.words, key=_TOP_X0)
     lines: list[VisualLine] = []
     # per line, one band per type size: (size, top, bottom, is a footnote marker)
     bands: list[list[tuple[float, float, float, bool]]] = []
