@@ -73,7 +73,7 @@ def sort_header(layout: Layout) -> HeaderLines:
     for line in _number_rejoined(left) + patterns.join_wrapped_date(right):
         if _DECORATION.match(line):
             continue
-        if _DATE_PIECE.match(line) and out.number is not None:
+        if _DATE_PIECE.match(line) and out.number is not None and not in_subject:
             pieces.append(line)  # "Hà Nội, ngày" / "tháng" / "năm 2016": a draft's blank day and month
             continue
         if patterns.is_national_title(line):
