@@ -326,7 +326,14 @@ class WorkerPool:
                 raise RuntimeError("the worker pool is closed")
             job = _Job(next(self._ids), Path(path), display, Future())
             self._queue.append(job)
-        self._wake()
+            # Straight to an idle worker from this thread: waking the dispatcher only to send it
+            # costs one more thread wake-up (0.2-0.6 ms on a busy machine) on every document. The
+            # dispatcher needs no word of it: the worker's "start" wakes it, and what no worker
+            # could take waits for it in the queue.
+            self._dispatch()
+            queued = bool(self._queue)
+        if queued:
+            self._wake()
         return job.future
 
     def extract(self, path: str | Path, display: str | None = None) -> Extracted:
@@ -445,6 +452,10 @@ class WorkerPool:
                     exc = RuntimeError("the reader processes cannot start (see the log)")
                     failure = unexpected_failure(job.display or str(job.path), exc)
                     resolved.append((job.future, Extracted(job.path, None, failure, 0.0)))
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        """Hand queued documents to ready workers (under the lock)."""
         for depth in range(1, PREFETCH + 1):  # one each first, so idle workers are served before any queues two
             for worker in self._slots:
                 if not self._queue:
