@@ -14,6 +14,7 @@ import re
 from functools import cache
 from importlib import resources
 
+from pipeline import regex_cache
 from pipeline.normalize import normalize_text
 
 
@@ -57,7 +58,7 @@ def _cap(word: str) -> str:
 
 def _phrase_sub(text: str, phrases: list[str]) -> str:
     for phrase in sorted(phrases, key=len, reverse=True):
-        text = re.sub(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", phrase, text)
+        text = regex_cache.compile(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)").sub(phrase, text)
     return text
 
 

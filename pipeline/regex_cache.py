@@ -18,7 +18,8 @@ the number of groups and the group names. It is keyed as a whole by the interpre
 ``_sre.MAGIC`` and ``_sre.CODESIZE``), so another Python ignores it; a pattern whose text changed is just a
 new key. It is read once, on the first call; new patterns are written back at exit, merged with what
 another process may have written meanwhile, into a temporary file renamed over the old one (never a
-half-written file). Anything unexpected (no file, a file from another Python, a truncated or corrupt one,
+half-written file). Within a process a pattern is compiled once and the same object returned again, as
+``re``'s own cache does. Anything unexpected (no file, a file from another Python, a truncated or corrupt one,
 code that ``_sre`` refuses, a read-only cache folder) falls back to plain ``re.compile``: the cache can make
 a run faster, never different.
 
@@ -62,6 +63,7 @@ _Entry = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 
 _stored: dict[tuple[str, int], _Entry] | None = None  # what the file held, read on first use
 _used: dict[tuple[str, int], _Entry] = {}  # what this process compiled or took from the file
+_compiled: dict[tuple[str, int], re.Pattern[str]] = {}  # and the pattern objects, for the next call
 _dirty = False
 
 
@@ -81,10 +83,11 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
     if not isinstance(pattern, str) or flags & re.DEBUG or _parser is None:
         return re.compile(pattern, flags)
     key = (pattern, flags)
-    entry = _used.get(key)
-    if entry is None:
-        entry = _load().get(key)
+    known = _compiled.get(key)
+    if known is not None:
+        return known
     compiled: re.Pattern[str]
+    entry = _load().get(key)
     if entry is not None:
         try:
             compiled = _sre.compile(pattern, entry[0], entry[1], entry[2], entry[3], entry[4])
@@ -92,6 +95,7 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
             pass
         else:
             _used[key] = entry
+            _compiled[key] = compiled
             return compiled
     try:
         entry = _code(pattern, flags)
@@ -101,6 +105,7 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
     except Exception:  # re's internals not as this module knows them: plain re.compile, uncached
         return re.compile(pattern, flags)
     _remember(key, entry)
+    _compiled[key] = compiled
     return compiled
 
 

@@ -35,6 +35,7 @@ def cache_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     monkeypatch.setenv("DIRECTIVES_REGEX_CACHE", str(where))
     monkeypatch.setattr(regex_cache, "_stored", None)
     monkeypatch.setattr(regex_cache, "_used", {})
+    monkeypatch.setattr(regex_cache, "_compiled", {})
     monkeypatch.setattr(regex_cache, "_dirty", False)
     yield where
 
@@ -43,6 +44,7 @@ def _new_process() -> None:
     """What a fresh process knows: nothing until it reads the file."""
     regex_cache._stored = None
     regex_cache._used = {}
+    regex_cache._compiled = {}
     regex_cache._dirty = False
 
 
@@ -138,6 +140,7 @@ def test_off_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(regex_cache, "_stored", None)
     monkeypatch.setattr(regex_cache, "_used", {})
+    monkeypatch.setattr(regex_cache, "_compiled", {})
     monkeypatch.setattr(regex_cache, "_dirty", False)
     assert regex_cache.path() is None
     _same(regex_cache.compile(*PATTERNS[2]), *PATTERNS[2])
@@ -151,6 +154,7 @@ def test_an_unwritable_cache_folder_is_no_error(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setenv("DIRECTIVES_REGEX_CACHE", str(blocker / "regex.marshal"))  # its folder is a file
     monkeypatch.setattr(regex_cache, "_stored", None)
     monkeypatch.setattr(regex_cache, "_used", {})
+    monkeypatch.setattr(regex_cache, "_compiled", {})
     monkeypatch.setattr(regex_cache, "_dirty", False)
     _same(regex_cache.compile(*PATTERNS[3]), *PATTERNS[3])
     regex_cache.save()  # does not raise
