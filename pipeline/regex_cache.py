@@ -17,7 +17,8 @@ The file holds, per ``(pattern, flags)``: the final flags (with the pattern's in
 the number of groups and the group names. It is keyed as a whole by the interpreter (``sys.version``,
 ``_sre.MAGIC`` and ``_sre.CODESIZE``), so another Python ignores it; a pattern whose text changed is just a
 new key. It is read once, on the first call; new patterns are written back at exit, merged with what
-another process may have written meanwhile, into a temporary file renamed over the old one (never a
+another process may have written meanwhile (past a size budget, only what this process used, so edited
+patterns' old code does not pile up), into a temporary file renamed over the old one (never a
 half-written file). Within a process a pattern is compiled once and the same object returned again, as
 ``re``'s own cache does. Anything unexpected (no file, a file from another Python, a truncated or corrupt one,
 code that ``_sre`` refuses, a read-only cache folder) falls back to plain ``re.compile``: the cache can make
@@ -29,6 +30,8 @@ Where: ``$DIRECTIVES_REGEX_CACHE`` when set (a file path; empty or ``off`` turns
 
 Only for patterns that are few and stable (module constants, patterns built from the language data):
 a pattern built from a document's own text would grow the file with every document; use ``re`` for those.
+A pattern must also be the same text in every process: one joined from a set (whose order changes with
+the hash seed) is a new key every run, so build it from a list or a sorted set.
 """
 
 from __future__ import annotations
@@ -56,7 +59,10 @@ __all__ = ["compile", "path"]
 _FORMAT = 1  # the layout of the file below; bump on any change
 _PYTHON = " ".join(sys.version.split())  # one line (some builds' sys.version holds a newline)
 _HEADER = f"vn-directives regex cache {_FORMAT} {sys.implementation.name} {_PYTHON} {_sre.MAGIC} {_sre.CODESIZE}"
-_MAX_ENTRIES = 4000  # past this, a save keeps only the patterns this process used
+# Past this much sre code (the project's patterns are ~150,000 words, ~4 ms to read), a save keeps only
+# the patterns this process used: patterns that changed (an edited pattern, new language data) leave their
+# old code behind, and the file must not grow with every edit.
+_MAX_CODE = 500_000
 
 # (pattern, flags) -> (final flags, code, groups - 1, group index, index group)
 _Entry = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
@@ -161,9 +167,9 @@ def save() -> None:
         return
     try:
         merged = _read(where)  # another process may have added patterns since this one read the file
-        if len(merged) + len(_used) > _MAX_ENTRIES:
-            merged = {}
         merged.update(_used)
+        if sum(len(entry[1]) for entry in merged.values()) > _MAX_CODE:
+            merged = dict(_used)
         payload = marshal.dumps(merged)
         data = _HEADER.encode() + b"\n" + payload + zlib.crc32(payload).to_bytes(4, "big")
         where.parent.mkdir(parents=True, exist_ok=True)

@@ -159,3 +159,23 @@ def test_an_unwritable_cache_folder_is_no_error(tmp_path: Path, monkeypatch: pyt
     _same(regex_cache.compile(*PATTERNS[3]), *PATTERNS[3])
     regex_cache.save()  # does not raise
     assert list(tmp_path.iterdir()) == [blocker]
+
+
+def test_the_file_keeps_other_processes_patterns_but_does_not_grow_past_its_budget(
+    cache_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (first, first_flags), (second, second_flags) = PATTERNS[0], PATTERNS[1]
+    regex_cache.compile(first, first_flags)
+    regex_cache.save()
+    _new_process()
+    regex_cache.compile(second, second_flags)
+    regex_cache.save()
+    _new_process()
+    assert set(regex_cache._load()) == {(first, first_flags), (second, second_flags)}  # merged
+    _new_process()
+    regex_cache.compile(second, second_flags)
+    monkeypatch.setattr(regex_cache, "_MAX_CODE", len(regex_cache._used[(second, second_flags)][1]))
+    regex_cache._dirty = True  # (a new pattern would set it)
+    regex_cache.save()
+    _new_process()
+    assert set(regex_cache._load()) == {(second, second_flags)}  # what this process used, no more
