@@ -6,8 +6,10 @@
 Times, in fresh processes, ``python -c pass`` (the interpreter's own start, the floor), ``python -c "import
 models"`` (pydantic and the record's models), and ``directives extract samples/cv-khan.txt`` (the whole job:
 imports, reading, the grammar, every extractor, the JSON), and ``directives extract samples/cv-mat.txt``, a
-page whose tasks need underthesea's part-of-speech tagger (:mod:`extractors.tagger`). With ``--importtime``
-it also prints the modules whose import costs most (best of the runs), from ``python -X importtime``.
+page whose tasks need underthesea's part-of-speech tagger (:mod:`extractors.tagger`), and the first again
+with :mod:`pipeline.regex_cache` off (what a first run, or a machine without a writable cache folder,
+pays to compile the patterns). With ``--importtime`` it also prints the modules whose import costs most
+(best of the runs), from ``python -X importtime``.
 
 Every module is compiled to bytecode first and the processes run without ``PYTHONDONTWRITEBYTECODE``
 (set on some machines, this one included): an installed copy reads its ``.pyc`` files, and compiling
@@ -35,12 +37,14 @@ TAGGED = str(ROOT / "samples" / "cv-mat.txt")
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def wall(cmd: list[str], n: int) -> list[float]:
+def wall(cmd: list[str], n: int, **env: str) -> list[float]:
+    """``n`` timed runs, after one untimed (which writes the regex cache when it has none, as a first run does)."""
     out = []
-    for _ in range(n):
+    for i in range(n + 1):
         t = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
-        out.append(time.perf_counter() - t)
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**ENV, **env})
+        if i:
+            out.append(time.perf_counter() - t)
     return out
 
 
@@ -74,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         "import models (pydantic)": wall([PY, "-c", "import models"], args.n),
         "directives extract (1 page)": wall([CLI, "extract", SAMPLE], args.n),
         "  (1 page, with the tagger)": wall([CLI, "extract", TAGGED], args.n),
+        "  (1 page, no regex cache)": wall([CLI, "extract", SAMPLE], args.n, DIRECTIVES_REGEX_CACHE="off"),
     }
     print(f"{'':32}{'median s':>10}{'min s':>8}{'max s':>8}")
     for name, times in rows.items():

@@ -29,6 +29,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from models import Agency
+from pipeline import regex_cache
 
 # ``pipeline.normalize`` is imported inside the functions: ``pipeline/__init__`` imports the
 # extractors (through ``pipeline.stages``), so a module-level import here makes a cycle
@@ -42,9 +43,9 @@ _LEVEL_CITY = {"tỉnh": "thành phố", "Tỉnh ủy": "Thành ủy", "Tỉnh �
 
 # "Sở NN&MT" → "so nn&mt": punctuation other than "&" and "," is dropped from a key after the
 # compound abbreviations ("vh,tt&dl", "ld-tb&xh") have been expanded.
-_KEY_PUNCT = re.compile(r"[^\w\s]")
+_KEY_PUNCT = regex_cache.compile(r"[^\w\s]")
 # an OCR "0" inside a word is an "o": "S0 Nôi vu" → "so noi vu"
-_OCR_ZERO = re.compile(r"(?<=[a-z])0|0(?=[a-z])")
+_OCR_ZERO = regex_cache.compile(r"(?<=[a-z])0|0(?=[a-z])")
 # Vietnamese capitals for "a name starts here"; used inside ``(?-i:...)`` because the find
 # pattern is case-insensitive and a range like "À-Ỹ" would also hold the small letters.
 _UPPER = "A-ZĐ" + "".join(
@@ -52,10 +53,10 @@ _UPPER = "A-ZĐ" + "".join(
 )
 _CAP = rf"(?-i:[{_UPPER}])"
 # the commune's own name after "xã"/"phường"/"đặc khu": "UBND xã Bản Lầu", "phường Cam Đường"
-_COMMUNE_NAME = re.compile(
+_COMMUNE_NAME = regex_cache.compile(
     rf"^(?P<base>.*?(?:xã|phường|đặc khu))\s+(?P<place>{_CAP}\w*(?:\s+{_CAP}\w*|\s+\d+){{0,3}})$"
 )
-_GROUP_WORD = re.compile(r"(?<!\w)(?:các|những|cấp xã)(?!\w)|(?:có )?liên quan$", re.IGNORECASE)
+_GROUP_WORD = regex_cache.compile(r"(?<!\w)(?:các|những|cấp xã)(?!\w)|(?:có )?liên quan$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def _expansion() -> tuple[re.Pattern[str], dict[str, str]]:
     pairs = [(a, full) for a, full in _load_data()["key_expansions"].items() if not a.startswith("_")]
     pairs.sort(key=lambda kv: -len(kv[0]))
     alternation = "|".join(re.escape(a) for a, _ in pairs)
-    return re.compile(rf"(?<![\w&])(?:{alternation})(?![\w&])"), dict(pairs)
+    return regex_cache.compile(rf"(?<![\w&])(?:{alternation})(?![\w&])"), dict(pairs)
 
 
 @cache
@@ -154,7 +155,9 @@ def _gazetteer() -> _Gazetteer:
                     gz.keys.append(key)
                     gz.key_entry.append(ent)
                 alternatives.append(_flex(form))
-    alternatives = sorted(set(alternatives), key=len, reverse=True)
+    # longest first; equal lengths in the data's order (a set's order changes with every process's hash
+    # seed, and the pattern must be the same text every run for pipeline.regex_cache to find it)
+    alternatives = sorted(dict.fromkeys(alternatives), key=len, reverse=True)
     gz.pattern = _find_pattern(data, alternatives, gz.provinces)
     return gz
 
@@ -187,7 +190,9 @@ def _find_pattern(data: dict[str, Any], alternatives: list[str], provinces: list
         r"|Công\s+ty|Hội|Đảng\s+ủy|Ủy\s+ban\s+nhân\s+dân|UBND)"
         rf"\s+{_CAP}[^\W\d_]*(?:\s+(?!(?:{stops})(?!\w))[^\W\d_]+){{0,6}}"
     )
-    return re.compile(rf"(?<!\w)(?:(?P<known>{known})|(?P<group>{group})|(?P<unknown>{unknown}))", re.IGNORECASE)
+    return regex_cache.compile(
+        rf"(?<!\w)(?:(?P<known>{known})|(?P<group>{group})|(?P<unknown>{unknown}))", re.IGNORECASE
+    )
 
 
 def _plain(text: str) -> str:
@@ -365,7 +370,7 @@ def _find(text: str) -> tuple[tuple[int, int, str], ...]:
 
 
 # separators of an enumeration: "," ";" and the conjunction "và" ("Sở Tài chính và Công an tỉnh")
-_SEPARATOR = re.compile(r"\s*[,;]\s*|\s+và\s+|\s+cùng\s+")
+_SEPARATOR = regex_cache.compile(r"\s*[,;]\s*|\s+và\s+|\s+cùng\s+")
 
 
 def starts_agency(segment: str) -> bool:
@@ -428,13 +433,13 @@ _OFFICIAL_TITLES = (
     "Bí thư",
 )
 # an official's title before the body they head: "Giám đốc | Sở Nội vụ", "Thủ trưởng | các cơ quan, đơn vị"
-_TITLE_OF_BODY = re.compile(
+_TITLE_OF_BODY = regex_cache.compile(
     r"^(?:Đ/c\s+|đồng\s+chí\s+)?(?:"
     + "|".join(r"\s+".join(map(re.escape, t.split())) for t in _OFFICIAL_TITLES)
     + r")\s+(?=\S)",
     re.IGNORECASE,
 )
-_OFFICIAL_SPLIT = re.compile(
+_OFFICIAL_SPLIT = regex_cache.compile(
     r"\s*;\s*|(?:\s*,\s*|\s+và\s+)(?=(?:"
     + "|".join(r"\s+".join(map(re.escape, t.split())) for t in _OFFICIAL_TITLES)
     + r")(?!\w))"

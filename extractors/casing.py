@@ -14,6 +14,7 @@ import re
 from functools import cache
 from importlib import resources
 
+from pipeline import regex_cache
 from pipeline.normalize import normalize_text
 
 
@@ -60,7 +61,7 @@ def _phrase_sub(text: str, phrases: list[str]) -> str:
         low = phrase.lower()
         # most of the list is not in a given name: a substring test spares its escaping and regex look-up
         if low in text:
-            text = re.sub(rf"(?<!\w){re.escape(low)}(?!\w)", phrase, text)
+            text = regex_cache.compile(rf"(?<!\w){re.escape(low)}(?!\w)").sub(phrase, text)
     return text
 
 

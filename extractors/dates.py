@@ -19,21 +19,23 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from pipeline import regex_cache
+
 # "ngày 05 tháng 3 năm 2026", "ngày   tháng 3 năm 2026", "ngày … tháng … năm 2026", and a
 # handwritten day read by OCR as a short smudge ("ngày khỗ tháng 6 năm 2026": the day is unknown)
-LONG_DATE = re.compile(
+LONG_DATE = regex_cache.compile(
     r"ngày\s*(?:(?P<d>\d{1,2})|[^\d\s]{1,4}(?=\s+tháng))?[\s.…_]*"
     r"tháng\s*(?:(?P<m>\d{1,2})|[^\d\s]{1,4}(?=\s+năm))?[\s.…_]*năm\s*(?P<y>\d{4})?",
     re.IGNORECASE,
 )
 # "13/12/2025", "5-3-2026", "05.3.2026"; the year may be absent ("30/6")
 # "1/2 ngày" (half a day) is a length, not the first of February
-SHORT_DATE = re.compile(
+SHORT_DATE = regex_cache.compile(
     r"(?<![\d/])(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})(?:\s*[/.-]\s*(?P<y>\d{4}))?(?![\d/])"
     r"(?!\s*(?:ngày|giờ|buổi)(?![^\W\d_]))"
 )
 # "tháng 3/2026", "tháng 03 năm 2026", "tháng 3 năm 2026"
-MONTH_YEAR = re.compile(r"tháng\s+(?P<m>\d{1,2})\s*(?:/|năm)\s*(?P<y>\d{4})", re.IGNORECASE)
+MONTH_YEAR = regex_cache.compile(r"tháng\s+(?P<m>\d{1,2})\s*(?:/|năm)\s*(?P<y>\d{4})", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

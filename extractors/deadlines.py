@@ -37,6 +37,7 @@ from functools import cache
 from importlib import resources
 
 from extractors.dates import LONG_DATE, SHORT_DATE, iso
+from pipeline import regex_cache
 
 _QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
 _ROMAN_QUARTER = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -44,7 +45,7 @@ _ROMAN_QUARTER = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4
 # The cue before a deadline. Examples: "trước ngày", "chậm nhất là ngày", "hoàn thành trong",
 # "xong trước", "Thời gian thực hiện:", "hạn chót", "đến hết ngày", "trong" (only before a
 # month, quarter or year: see _WINDOW). "tính đến ngày 31/12" is a data cut-off, not a deadline.
-DEADLINE_CUE = re.compile(
+DEADLINE_CUE = regex_cache.compile(
     r"(?<![^\W\d_])(?:"
     r"trước|chậm\s+nhất|muộn\s+nhất|hạn\s+chót|thời\s+hạn(?:\s+(?:hoàn\s+thành|thực\s+hiện|báo\s+cáo))?"
     r"|thời\s+gian\s+(?:thực\s+hiện|hoàn\s+thành|báo\s+cáo|gửi)|tiến\s+độ(?:\s+(?:thực\s+hiện|hoàn\s+thành))?"
@@ -53,32 +54,34 @@ DEADLINE_CUE = re.compile(
     re.IGNORECASE,
 )
 # Filler between the cue and the date: "trước | ngày", "chậm nhất | là vào ngày", "Thời gian: | Quý II".
-_FILLER = re.compile(
+_FILLER = regex_cache.compile(
     r"\s*(?::\s*)?(?:(?:là|vào|trong|trước|hết|xong|ngày|thời\s+gian|nộp|gửi)\s*[:,]?\s*)*", re.IGNORECASE
 )
 # "quý II/2026", "Quý 2 năm 2026", "quý IV" (year taken from the document)
-_QUARTER = re.compile(r"quý\s+(?P<q>IV|III|II|I|[1-4])(?![\w])(?:\s*(?:/|năm)\s*(?P<y>\d{4}))?", re.IGNORECASE)
+_QUARTER = regex_cache.compile(r"quý\s+(?P<q>IV|III|II|I|[1-4])(?![\w])(?:\s*(?:/|năm)\s*(?P<y>\d{4}))?", re.IGNORECASE)
 # "tháng 3/2026", "tháng 03 năm 2026", "tháng 3" (year taken from the document)
-_MONTH = re.compile(r"tháng\s+(?P<m>\d{1,2})(?!\d)(?:\s*(?:/|năm)\s*(?P<y>\d{4}))?", re.IGNORECASE)
+_MONTH = regex_cache.compile(r"tháng\s+(?P<m>\d{1,2})(?!\d)(?:\s*(?:/|năm)\s*(?P<y>\d{4}))?", re.IGNORECASE)
 # "năm 2026"
-_YEAR = re.compile(r"năm\s+(?P<y>\d{4})(?!\d)", re.IGNORECASE)
+_YEAR = regex_cache.compile(r"năm\s+(?P<y>\d{4})(?!\d)", re.IGNORECASE)
 # "6 tháng đầu năm 2026", "sáu tháng cuối năm 2026"
-_HALF = re.compile(r"(?:6|06|sáu)\s+tháng\s+(?P<h>đầu|cuối)\s+năm(?:\s+(?P<y>\d{4}))?", re.IGNORECASE)
+_HALF = regex_cache.compile(r"(?:6|06|sáu)\s+tháng\s+(?P<h>đầu|cuối)\s+năm(?:\s+(?P<y>\d{4}))?", re.IGNORECASE)
 
 # Cues after which a bare month or year is a deadline ("trong tháng 3/2026", "hoàn thành năm 2026");
 # "vào"/"đến" alone are too loose for a bare year ("đến năm 2030" is a target, not a deadline).
 _YEAR_CUES = ("trong", "hoàn thành", "thời gian", "thời hạn", "tiến độ", "chậm nhất", "xong", "vào")
 # "từ năm 2013 | đến năm 2015": a bare year after "đến" ends a period that starts with a year
-_YEAR_START = re.compile(r"(?<![^\W\d_])từ\s+(?:năm\s+)?\d{4}\s*$", re.IGNORECASE)
+_YEAR_START = regex_cache.compile(r"(?<![^\W\d_])từ\s+(?:năm\s+)?\d{4}\s*$", re.IGNORECASE)
 # a date with no year that comes back every year: "trước ngày 15/11 hằng năm", "định kỳ hàng năm (trước ngày"
-_YEARLY_AFTER = re.compile(r"^[\s,]*(?:(?:của\s+)?(?:hằng|hàng|mỗi)\s+năm|năm\s+sau)(?![^\W\d_])", re.IGNORECASE)
-_YEARLY_BEFORE = re.compile(r"(?:hằng|hàng|mỗi)\s+năm\s*[(,:]?\s*$", re.IGNORECASE)
+_YEARLY_AFTER = regex_cache.compile(
+    r"^[\s,]*(?:(?:của\s+)?(?:hằng|hàng|mỗi)\s+năm|năm\s+sau)(?![^\W\d_])", re.IGNORECASE
+)
+_YEARLY_BEFORE = regex_cache.compile(r"(?:hằng|hàng|mỗi)\s+năm\s*[(,:]?\s*$", re.IGNORECASE)
 # an open-ended period: "Từ tháng 11/2013 trở đi", "Từ năm 2013 đến năm 2020 và tiếp theo"
-_OPEN_ENDED = re.compile(
+_OPEN_ENDED = regex_cache.compile(
     r"(?<![^\W\d_])(?:trở\s+đi|và\s+(?:những\s+năm\s+)?tiếp\s+theo|đến\s+nay)(?![^\W\d_])", re.IGNORECASE
 )
 # a bracket at the end of a task that only says when: "(Quý IV/2013, Quý I/2014 và thường xuyên)"
-_TIME_BRACKET = re.compile(
+_TIME_BRACKET = regex_cache.compile(
     r"\(\s*(?P<when>(?:quý|tháng|năm|ngày|trong|trước|từ|đến|hoàn\s+thành|chậm\s+nhất)(?![^\W\d_])[^()]{0,120})\)",
     re.IGNORECASE,
 )
@@ -161,15 +164,15 @@ def _date_after(text: str, pos: int, cue: str, default_year: int | None) -> tupl
 
 
 # Between the two dates of a range: " - ", " – ", " đến ", " đến hết ngày ".
-_RANGE_TO = re.compile(r"\s*[-–—]\s*|\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?", re.IGNORECASE)
+_RANGE_TO = regex_cache.compile(r"\s*[-–—]\s*|\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?", re.IGNORECASE)
 
 
 # The start of a period whose end is not a deadline: "từ ngày 10/02/2026 | đến hết ngày 05/3/2026".
-_WINDOW_START = re.compile(r"(?<![^\W\d_])từ\s+(?:ngày\s+)?\d{1,2}\s*[/.-]\s*\d{1,2}[^;]*$", re.IGNORECASE)
+_WINDOW_START = regex_cache.compile(r"(?<![^\W\d_])từ\s+(?:ngày\s+)?\d{1,2}\s*[/.-]\s*\d{1,2}[^;]*$", re.IGNORECASE)
 
 # "báo cáo" that starts a reporting clause; the clause runs to the next ";" or sentence end.
-_REPORT = re.compile(r"(?<![^\W\d_])báo\s+cáo(?![^\W\d_])", re.IGNORECASE)
-_CLAUSE_END = re.compile(r"[;]|\.(?:\s|$)")
+_REPORT = regex_cache.compile(r"(?<![^\W\d_])báo\s+cáo(?![^\W\d_])", re.IGNORECASE)
+_CLAUSE_END = regex_cache.compile(r"[;]|\.(?:\s|$)")
 
 
 def _report_clauses(text: str) -> list[tuple[int, int]]:
@@ -236,11 +239,11 @@ def find_deadline(text: str, default_year: int | None = None) -> str | None:
 
 
 # a month list sharing one year: "Tháng 11, 12/2013" (both months of 2013)
-_MONTH_LIST = re.compile(
+_MONTH_LIST = regex_cache.compile(
     r"tháng\s+(?P<ms>\d{1,2}(?:\s*(?:,|và|-|–)\s*\d{1,2})*)\s*(?:/|năm)\s*(?P<y>\d{4})", re.IGNORECASE
 )
 # a year standing alone in a time cell: "2026 - 2027", "Năm 2026" (not a date's year, not a code's)
-_BARE_YEAR = re.compile(r"(?<![\d/.-])(?P<y>(?:19|20)\d\d)(?![\d/])")
+_BARE_YEAR = regex_cache.compile(r"(?<![\d/.-])(?P<y>(?:19|20)\d\d)(?![\d/])")
 
 
 def _end_key(value: str) -> tuple[int, int, int]:
@@ -306,7 +309,7 @@ def cell_deadline(text: str, default_year: int | None = None) -> str | None:
 def _recurrence_re() -> re.Pattern[str]:
     alts = patterns()["recurrence"]
     assert isinstance(alts, list)
-    return re.compile(r"(?<![^\W\d_])(?:" + "|".join(alts) + r")(?![^\W\d_])", re.IGNORECASE)
+    return regex_cache.compile(r"(?<![^\W\d_])(?:" + "|".join(alts) + r")(?![^\W\d_])", re.IGNORECASE)
 
 
 def find_recurrence(text: str) -> str | None:
@@ -326,7 +329,7 @@ def find_recurrence(text: str) -> str | None:
 def _report_to_re() -> re.Pattern[str]:
     verbs = patterns()["report_verbs"]
     assert isinstance(verbs, str)
-    return re.compile(
+    return regex_cache.compile(
         r"(?<![^\W\d_])(?:" + verbs + r")\s+"
         r"(?:(?:kết\s+quả|tình\s+hình|tiến\s+độ|định\s+kỳ|bằng\s+văn\s+bản|nhanh|ngay|kịp\s+thời|đầy\s+đủ)"
         r"[^;.()]{0,80}?\s+)?"
@@ -338,7 +341,7 @@ def _report_to_re() -> re.Pattern[str]:
 
 
 # Inside "(qua Thanh tra tỉnh tổng hợp, báo cáo)" only the agency counts: "(qua Thanh tra tỉnh)".
-_VIA_TRIM = re.compile(r"\s+(?:tổng\s+hợp|để|theo\s+dõi|báo\s+cáo|thẩm\s+định|trình)\b.*$|,.*$", re.IGNORECASE)
+_VIA_TRIM = regex_cache.compile(r"\s+(?:tổng\s+hợp|để|theo\s+dõi|báo\s+cáo|thẩm\s+định|trình)\b.*$|,.*$", re.IGNORECASE)
 
 
 def find_report_to(text: str, heads: tuple[str, ...] = ()) -> ReportTo | None:

@@ -17,13 +17,14 @@ from extractors.casing import normal_case, unspeck
 from extractors.dates import parse_long
 from models import Issuer
 from models.record import Confidentiality, Urgency
+from pipeline import regex_cache
 from pipeline.errors import NotAnOfficialDocument
 from pipeline.layout import Layout, Paragraph
 from pipeline.normalize import strip_accents
 
 # a line that ends mid-name: "SỞ NÔNG NGHIỆP VÀ" / "MÔI TRƯỜNG"
-_DANGLING = re.compile(r"(\bVÀ|\bCỦA|,|-)$")
-_DECORATION = re.compile(r"^[\s_\-–—=*.·]*$")
+_DANGLING = regex_cache.compile(r"(\bVÀ|\bCỦA|,|-)$")
+_DECORATION = regex_cache.compile(r"^[\s_\-–—=*.·]*$")
 
 
 @dataclass
@@ -45,10 +46,10 @@ def _lines(paras: list[Paragraph]) -> list[str]:
 
 
 # a line holding only a piece of the date: "tháng", "tháng 8", "năm 2016", "ngày"
-_DATE_PIECE = re.compile(r"^(?:ngày|tháng|năm)(?:\s+\d{1,4})?$", re.IGNORECASE)
+_DATE_PIECE = regex_cache.compile(r"^(?:ngày|tháng|năm)(?:\s+\d{1,4})?$", re.IGNORECASE)
 # "Số:" alone, its code on the next line of the cell ("Số:" / "/TTr-VPCP" in a draft whose number is blank)
-_NUMBER_ALONE = re.compile(r"^Số\s*[:;.]?$", re.IGNORECASE)
-_CODE_REST = re.compile(r"^(?:\d[\w.]*\s*)?[/-]\s*\S")
+_NUMBER_ALONE = regex_cache.compile(r"^Số\s*[:;.]?$", re.IGNORECASE)
+_CODE_REST = regex_cache.compile(r"^(?:\d[\w.]*\s*)?[/-]\s*\S")
 
 
 def _number_rejoined(lines: list[str]) -> list[str]:
@@ -121,7 +122,7 @@ def sort_header(layout: Layout) -> HeaderLines:
 
 # an office before the body it heads in the thẩm quyền line: "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LAI CHÂU", "BỘ TRƯỞNG
 # BỘ TÀI CHÍNH", "GIÁM ĐỐC SỞ NỘI VỤ"
-_OFFICE_HEAD = re.compile(
+_OFFICE_HEAD = regex_cache.compile(
     r"^(?:CHỦ\s+TỊCH|BỘ\s+TRƯỞNG|GIÁM\s+ĐỐC|(?:TỔNG\s+)?CỤC\s+TRƯỞNG|VIỆN\s+TRƯỞNG|HIỆU\s+TRƯỞNG|TRƯỞNG\s+BAN)\s+"
 )
 
@@ -139,10 +140,10 @@ def _issuing_authority(layout: Layout) -> str | None:
     return None
 
 
-_PLACE = re.compile(r"^(?P<place>[^,\d]{2,60}?)\s*,\s*ngày", re.IGNORECASE)
+_PLACE = regex_cache.compile(r"^(?P<place>[^,\d]{2,60}?)\s*,\s*ngày", re.IGNORECASE)
 # an appendix's heading names the document it goes with: "(Kèm theo Quyết định số 109/QĐ-BTC ngày 21/01/2026 của
 # Bộ Tài chính)", "(Ban hành kèm theo Kế hoạch số 25/KH-UBND ngày 05/3/2026)"
-_APPENDIX_OF = re.compile(
+_APPENDIX_OF = regex_cache.compile(
     r"\(\s*(?:Ban\s+hành\s+)?kèm\s+theo\s+[^()]{0,40}?số\s*:?\s*[^\s/]*\s*[_.…]*\s*/\s*(?P<sym>[^\s,;()]+)\s*,?\s*"
     r"ngày\s+(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})",
     re.IGNORECASE,
@@ -175,7 +176,7 @@ def header_types(lines: list[str]) -> bool:
 
 
 # OCR splits a word at a letter it is unsure of: "TRƯỜN G", "CON G"; no Vietnamese word is a lone consonant
-_LONE_CONSONANT = re.compile(r"(?<=[^\W\d_]) ([BCDĐGHKLMNPQRSTVX])(?=\s|$)")
+_LONE_CONSONANT = regex_cache.compile(r"(?<=[^\W\d_]) ([BCDĐGHKLMNPQRSTVX])(?=\s|$)")
 
 
 def _starts_org(line: str, scanned: bool) -> bool:
@@ -210,7 +211,7 @@ def respell_from(name: str, text: str) -> str:
 
 
 # "Ủy ban" whose "Ủ" a copy or OCR lost (or read as "U"): "Y BAN NHÂN DÂN", "UY BAN NHÂN DÂN"
-_LOST_U = re.compile(r"^(?:Y|UY)(?=\s+BAN\s+NHÂN\s+DÂN\b)|^(?:Y|Uy)(?=\s+ban\s+nhân\s+dân\b)")
+_LOST_U = regex_cache.compile(r"^(?:Y|UY)(?=\s+BAN\s+NHÂN\s+DÂN\b)|^(?:Y|Uy)(?=\s+ban\s+nhân\s+dân\b)")
 
 
 def split_issuer(lines: list[str], scanned: bool = False, body: str = "") -> Issuer:
@@ -255,7 +256,7 @@ def split_issuer(lines: list[str], scanned: bool = False, body: str = "") -> Iss
 
 
 # a piece of a code: "2917", "/SGDĐT-VP", "15/2026/QĐ-UBND", "33-KH/TU", "/", "-HD/BTCTU"
-_CODE_TOKEN = re.compile(r"^[/\-–]?[\wĐđ][\wĐđ&./\-–]*$|^[/\-–]$")
+_CODE_TOKEN = regex_cache.compile(r"^[/\-–]?[\wĐđ][\wĐđ&./\-–]*$|^[/\-–]$")
 
 
 def _code_tokens(raw: str) -> str:
@@ -324,7 +325,9 @@ def parse_code(raw: str) -> Code:
 
 
 # a trích yếu line that cannot end there: "... QUY CHẾ LÀM VIỆC CỦA", "... PHỐI HỢP GIỮA", "... TRỰC THUỘC"
-_LINKING_END = re.compile(r"(?:(?<!\w)(?:CỦA|VỀ|VÀ|CHO|VỚI|TẠI|THUỘC|GIỮA|ĐỐI VỚI|TRONG|TRÊN|CÁC|NĂM)|[,\-–])$")
+_LINKING_END = regex_cache.compile(
+    r"(?:(?<!\w)(?:CỦA|VỀ|VÀ|CHO|VỚI|TẠI|THUỘC|GIỮA|ĐỐI VỚI|TRONG|TRÊN|CÁC|NĂM)|[,\-–])$"
+)
 
 
 def _unquote(subject: str) -> str:

@@ -38,11 +38,13 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, registry
 from spacy.vocab import Vocab
 
+from pipeline import regex_cache
+
 LABELS = ("INSTRUMENT", "AGENCY", "DATE", "DEADLINE")
 
 # without segmentation: a run of letters/digits with the joiners codes use ("22-KH/TU",
 # "05/3/2026", "NN&MT"), or one other non-space character
-_PLAIN_TOKEN = re.compile(r"[\w]+(?:[/&.-][\w]+)*|[^\w\s]")
+_PLAIN_TOKEN = regex_cache.compile(r"[\w]+(?:[/&.-][\w]+)*|[^\w\s]")
 
 
 class UndertheseaTokenizer:

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
+from pipeline import regex_cache
 from pipeline.layout import Paragraph
 
 # Vietnamese điểm letters run a, b, c, d, đ, e, g, h, i, k, ... (no f, j, w, z): "đ)" is the 5th.
@@ -37,38 +38,38 @@ _BULLETS = {"dash", "plus", "bullet", "star"}
 # Bold markers ("**1.**") are tolerated because converters leave them in plain text.
 _MARKERS: list[tuple[str, re.Pattern[str]]] = [
     # "Phần I. ...", "PHẦN THỨ NHẤT" is rare and left as text
-    ("phan", re.compile(r"(?:PHẦN|Phần)\s+(?P<n>[IVXLC]+|\d{1,2})(?![\w])\s*[.:\-–]?\s*")),
+    ("phan", regex_cache.compile(r"(?:PHẦN|Phần)\s+(?P<n>[IVXLC]+|\d{1,2})(?![\w])\s*[.:\-–]?\s*")),
     # "Chương II", "CHƯƠNG II. QUY ĐỊNH CHUNG"
-    ("chuong", re.compile(r"(?:CHƯƠNG|Chương)\s+(?P<n>[IVXLC]+|\d{1,2})(?![\w])\s*[.:\-–]?\s*")),
+    ("chuong", regex_cache.compile(r"(?:CHƯƠNG|Chương)\s+(?P<n>[IVXLC]+|\d{1,2})(?![\w])\s*[.:\-–]?\s*")),
     # "Mục 1. ..." (but not "Mục đích")
-    ("muc", re.compile(r"(?:MỤC|Mục)\s+(?P<n>\d{1,2}|[IVXLC]+)(?![\w])\s*[.:\-–]?\s*")),
+    ("muc", regex_cache.compile(r"(?:MỤC|Mục)\s+(?P<n>\d{1,2}|[IVXLC]+)(?![\w])\s*[.:\-–]?\s*")),
     # "Điều 1. Ban hành kèm theo ...", "Điều 3: ..."
-    ("dieu", re.compile(r"(?:ĐIỀU|Điều)\s+(?P<n>\d{1,3})\s*[.:]\s*")),
+    ("dieu", regex_cache.compile(r"(?:ĐIỀU|Điều)\s+(?P<n>\d{1,3})\s*[.:]\s*")),
     # "Khoản 1. ..."
-    ("khoan", re.compile(r"Khoản\s+(?P<n>\d{1,2})\s*[.:]?\s+")),
+    ("khoan", regex_cache.compile(r"Khoản\s+(?P<n>\d{1,2})\s*[.:]?\s+")),
     # "1.1. Tổ chức ...", "2.3 Sở Y tế:"; a date "30.6.2026" never opens a paragraph with a space after it
-    ("multi", re.compile(r"(?P<n>\d{1,2}(?:\.\d{1,2})+)\.?[)]?\s+(?=\D)")),
+    ("multi", regex_cache.compile(r"(?P<n>\d{1,2}(?:\.\d{1,2})+)\.?[)]?\s+(?=\D)")),
     # "I. MỤC ĐÍCH", "II- NHIỆM VỤ" (Party style), "IV/ ..."
-    ("roman", re.compile(r"(?P<n>[IVXL]{1,6})(?:\s*[.\-–)]\s*|/\s+)(?=\S)")),
+    ("roman", regex_cache.compile(r"(?P<n>[IVXL]{1,6})(?:\s*[.\-–)]\s*|/\s+)(?=\S)")),
     # "A. MỤC ĐÍCH, YÊU CẦU", "B. NỘI DUNG, NHIỆM VỤ": a capital letter before a title in capitals
-    ("part", re.compile(r"(?P<n>[A-H])\s*[.)]\s+(?=[A-ZĐÀ-Ỹ]{2,}[\s,]+[A-ZĐÀ-Ỹ]{2,})")),
+    ("part", regex_cache.compile(r"(?P<n>[A-H])\s*[.)]\s+(?=[A-ZĐÀ-Ỹ]{2,}[\s,]+[A-ZĐÀ-Ỹ]{2,})")),
     # "1. ...", "1- ..." (Party style), "1) ...", "1/ ..."
-    ("decimal", re.compile(r"(?P<n>\d{1,2})\s*[.\-–)/]\s*(?=[^\W\d_]|[\"“(*])")),
+    ("decimal", regex_cache.compile(r"(?P<n>\d{1,2})\s*[.\-–)/]\s*(?=[^\W\d_]|[\"“(*])")),
     # "a) ...", "đ) ...", "b. ..."
-    ("letter", re.compile(r"(?P<n>[a-zđ])\s*[).]\s+")),
+    ("letter", regex_cache.compile(r"(?P<n>[a-zđ])\s*[).]\s+")),
     # "(1) Công tác tham mưu ...", "(2) Nâng cao chất lượng ..."; "(a) ..."
-    ("paren", re.compile(r"\((?P<n>\d{1,2})\)\s*(?=\S)")),
-    ("paren_letter", re.compile(r"\((?P<n>[a-zđ])\)\s*(?=\S)")),
+    ("paren", regex_cache.compile(r"\((?P<n>\d{1,2})\)\s*(?=\S)")),
+    ("paren_letter", regex_cache.compile(r"\((?P<n>[a-zđ])\)\s*(?=\S)")),
     # "- ...", "– ...", "— ..."; a scan's OCR reads a dash as "~" ("~ Các đơn vị ...")
-    ("dash", re.compile(r"(?:[-–—]\s*|~\s+)(?=\S)")),
+    ("dash", regex_cache.compile(r"(?:[-–—]\s*|~\s+)(?=\S)")),
     # "+ ..."
-    ("plus", re.compile(r"\+\s*(?=\S)")),
+    ("plus", regex_cache.compile(r"\+\s*(?=\S)")),
     # "• ...", "● ...", "▪ ..."
-    ("bullet", re.compile(r"[•●○▪■◦·∙]\s*(?=\S)")),
+    ("bullet", regex_cache.compile(r"[•●○▪■◦·∙]\s*(?=\S)")),
     # "* Lưu ý: ...", "* Thời gian thực hiện: ..." (not the "**" of bold, handled above)
-    ("star", re.compile(r"\*\s+(?=[^\s*])")),
+    ("star", regex_cache.compile(r"\*\s+(?=[^\s*])")),
 ]
-_BOLD = re.compile(r"^\s*\*\*")
+_BOLD = regex_cache.compile(r"^\s*\*\*")
 
 
 @dataclass(frozen=True)

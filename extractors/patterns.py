@@ -14,6 +14,7 @@ import re
 from functools import cache
 from importlib import resources
 
+from pipeline import regex_cache
 from pipeline.normalize import strip_accents
 
 
@@ -78,15 +79,15 @@ def type_from_code(symbol: str) -> str | None:
 
 # "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "ĐẢNG CỘNG SẢN VIỆT NAM",
 # matched without diacritics so OCR damage ("CỌNG HÒA XÃ HỘI", "CỘNG HÒA XàHỘI") still finds the quốc hiệu
-NATIONAL_TITLE_BARE = re.compile(
+NATIONAL_TITLE_BARE = regex_cache.compile(
     r"CONG\s*HOA\s+XA\s*HOI|DOC\s+LAP\s*[-–—]?\s*TU\s+DO|DANG\s+CONG\s+SAN\s+VIET\s+NAM", re.IGNORECASE
 )
-_PARTY_TITLE_BARE = re.compile(r"DANG\s+CONG\s+SAN\s+VIET\s+NAM", re.IGNORECASE)
+_PARTY_TITLE_BARE = regex_cache.compile(r"DANG\s+CONG\s+SAN\s+VIET\s+NAM", re.IGNORECASE)
 
 
 # A copy that lost every hyphen (a document-sharing site's PDF-to-text): the tiêu ngữ with nothing between its
 # three parts, "Độc lập  Tự do  Hạnh phúc", and every code glued, "1961/QĐUBND", "61/2018/NĐCP", "445KL/TU"
-MOTTO_WITHOUT_DASHES = re.compile(r"Độc\s+lập\s+Tự\s+do\s+Hạnh\s+phúc", re.IGNORECASE)
+MOTTO_WITHOUT_DASHES = regex_cache.compile(r"Độc\s+lập\s+Tự\s+do\s+Hạnh\s+phúc", re.IGNORECASE)
 
 
 @cache
@@ -95,7 +96,7 @@ def glued_codes() -> re.Pattern[str]:
     "1961/", "QĐ", "UBND"), or a Party number to its type ("445KL/TU" → "445", "KL", "/TU")."""
     codes = sorted({c for cs in doc_types().values() for c in cs}, key=len, reverse=True)
     types = "|".join(re.escape(c) for c in codes)
-    return re.compile(
+    return regex_cache.compile(
         rf"(?<![\w/])(?P<head>\d+[a-zđ]?/(?:\d{{4}}/)?)(?P<type>{types})(?P<issuer>[A-ZĐ][A-ZĐ&]*[a-z]?[A-ZĐ]*)(?![\w-])"
         rf"|(?<![\w/])(?P<number>\d+)(?P<ptype>{types})(?P<party>/[A-ZĐ]{{2,}})(?![\w-])"
     )
@@ -121,7 +122,7 @@ def restore_hyphens(text: str) -> str:
 
 
 # the whole quốc hiệu, accents stripped: "CONG HOA XA HOI CHU NGHIA VIET NAM"
-_QUOC_HIEU_BARE = re.compile(r"^\s*CONG\s*HOA\s+XA\s*HOI\s+CHU\s*NGHIA\s+VIET\s*NAM\s*", re.IGNORECASE)
+_QUOC_HIEU_BARE = regex_cache.compile(r"^\s*CONG\s*HOA\s+XA\s*HOI\s+CHU\s*NGHIA\s+VIET\s*NAM\s*", re.IGNORECASE)
 
 
 def after_quoc_hieu(line: str) -> str:
@@ -154,9 +155,9 @@ def is_party_title(line: str) -> bool:
 
 # "Lào Cai, ngày 05 tháng 3 năm 2026", "Hà Nội, ngày    tháng    năm 2026"
 # and as OCR glues the day to it: "Tp. Hồ Chí Minh, ngày22tháng 01 năm 2013"
-PLACE_DATE = re.compile(r"^(?P<place>[^,\d]{2,60}?)\s*,\s*ngày(?:\b|(?=\d)).*\bnăm\b", re.IGNORECASE)
+PLACE_DATE = regex_cache.compile(r"^(?P<place>[^,\d]{2,60}?)\s*,\s*ngày(?:\b|(?=\d)).*\bnăm\b", re.IGNORECASE)
 # the start of a place-and-date line that wrapped before "năm": "Thành phố Hồ Chí Minh, ngày 05"
-PLACE_DATE_START = re.compile(r"^[^,\d]{2,60}?\s*,\s*ngày(?:\b|(?=\d))", re.IGNORECASE)
+PLACE_DATE_START = regex_cache.compile(r"^[^,\d]{2,60}?\s*,\s*ngày(?:\b|(?=\d))", re.IGNORECASE)
 
 
 def join_wrapped_date(lines: list[str]) -> list[str]:
@@ -172,9 +173,9 @@ def join_wrapped_date(lines: list[str]) -> list[str]:
 
 # a place-and-date one space after the number, as a converter joins the two cells of a row:
 # "Số: 454/UBND-NCTH Vị Thanh, ngày 6 tháng 4 năm 2011" (the place starts with a capital)
-PLACE_DATE_INSIDE = re.compile(r"\s(?=[A-ZĐÀ-Ỹ][^,\d]{1,58}?,\s*ngày\b.*\bnăm\b)")
+PLACE_DATE_INSIDE = regex_cache.compile(r"\s(?=[A-ZĐÀ-Ỹ][^,\d]{1,58}?,\s*ngày\b.*\bnăm\b)")
 # a decorative rule glued to a cell's text: "Số: 131/2018/TT-BTC ---------------", "------- Độc lập - Tự do"
-_RULE_EDGE = re.compile(r"^[-_=*]{3,}\s+|\s+[-_=*]{3,}$")
+_RULE_EDGE = regex_cache.compile(r"^[-_=*]{3,}\s+|\s+[-_=*]{3,}$")
 
 
 def split_side_by_side(line: str) -> list[str]:
@@ -198,35 +199,37 @@ def split_side_by_side(line: str) -> list[str]:
 # "Số: 125/UBND-KT", "Số 33-KH/TU", "Số:     /UBND-NC", "Số : 2917 /SGDĐT-VP", "Số: 15/2026/QĐ-UBND",
 # and OCR's "Số: Á$3/KH-DCT" (a handwritten number): everything after "Số" that holds a "/" or "-"
 # and OCR's "Số : 44 DN-UBND" (the "/" lost): a number, a space, a ký hiệu with a "-"
-NUMBER_LINE = re.compile(r"^Số\s*[:;.]?\s*(?P<code>[^\s/-]*\s*[/-].*?|\d+\s+[A-ZĐ][^\s/]*-\S+)\s*$", re.IGNORECASE)
+NUMBER_LINE = regex_cache.compile(
+    r"^Số\s*[:;.]?\s*(?P<code>[^\s/-]*\s*[/-].*?|\d+\s+[A-ZĐ][^\s/]*-\S+)\s*$", re.IGNORECASE
+)
 # "V/v tiếp tục triển khai ...", "V/v: ...", "V/V ...", "Về việc ..." (V/v abbreviates "về việc";
 # the trích yếu is kept without it)
 # and as OCR and old typists leave it: "Vv chế độ ...", "V.v ...", in quotes: '"Vv chế độ ...'
-SUBJECT_LINE = re.compile(
+SUBJECT_LINE = regex_cache.compile(
     r"^(?:[\"“]|(?P<paren>\())?(?:V\s*[/.]?\s*[vV]\b|Về\s+việc\b)\s*:?\s*(?P<rest>.*?)(?(paren)\)|)$"
 )  # and in brackets: "(V/v Tăng cường giám sát trong phòng thi)"
 # "Kính gửi: Sở Y tế.", "Kính gửi:", "Kính gửi - Bộ Nội vụ;"
-KINH_GUI = re.compile(r"^Kính\s+gửi\s*:?\s*(?P<rest>.*)$", re.IGNORECASE | re.S)
+KINH_GUI = regex_cache.compile(r"^Kính\s+gửi\s*:?\s*(?P<rest>.*)$", re.IGNORECASE | re.S)
 # "Nơi nhận:", "Nơi nhận :", "- Nơi nhận:", and as OCR drops a mark: "Noi nhận:", "Nơi nhân:"
-NOI_NHAN = re.compile(r"^[-\s]*N[oơ]i\s+nh[aậâ]n\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+NOI_NHAN = regex_cache.compile(r"^[-\s]*N[oơ]i\s+nh[aậâ]n\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
 # "Lưu: VT, NC (Ng).", "Lưu VPĐU.", "- Lưu: VT."
-LUU = re.compile(r"^[-\s]*Lưu\b", re.IGNORECASE)
+LUU = regex_cache.compile(r"^[-\s]*Lưu\b", re.IGNORECASE)
 # signer authority: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "T/M BAN THƯỜNG VỤ", "TL. BỘ TRƯỞNG", "Q. GIÁM ĐỐC"
 # and with the space after the dot lost: "TM.UBND XÃ ĐỨC TÂN"
-AUTHORITY_LINE = re.compile(
+AUTHORITY_LINE = regex_cache.compile(
     r"^(?P<auth>TM|KT|TL|TUQ|Q|T/M|K/T|T/L|T\.M|K\.T|T\.L)(?:\s*[./]\s*|\s+)(?P<rest>[A-ZĐÀ-Ỹ].*)$"
 )
 # the thẩm quyền ban hành line between a quyết định's trích yếu and its căn cứ, in capitals: "CHỦ TỊCH ỦY BAN NHÂN
 # DÂN TỈNH LÂM ĐỒNG", "ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM", "GIÁM ĐỐC SỞ ...", "BỘ TRƯỞNG BỘ TÀI CHÍNH", "BAN THƯỜNG VỤ TỈNH
 # ỦY"; a trích yếu printed in capitals over several lines ends where one starts
-ISSUING_AUTHORITY = re.compile(
+ISSUING_AUTHORITY = regex_cache.compile(
     r"^(?:CHỦ\s+TỊCH|ỦY\s+BAN|UBND|HỘI\s+ĐỒNG|HĐND|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|GIÁM\s+ĐỐC|(?:TỔNG\s+)?CỤC\s+TRƯỞNG"
     r"|VIỆN\s+TRƯỞNG|HIỆU\s+TRƯỞNG|CHÁNH\s|TRƯỞNG\s+BAN|BAN\s+THƯỜNG\s+VỤ|BAN\s+CHẤP\s+HÀNH|BỘ\s+CHÍNH\s+TRỊ"
     r"|BAN\s+BÍ\s+THƯ|CHÍNH\s+PHỦ|TỈNH\s+ỦY|THÀNH\s+ỦY|HUYỆN\s+ỦY|ĐẢNG\s+ỦY)\b"
 )
 # urgency and confidentiality marks (độ khẩn, độ mật), alone on a line
-URGENCY = re.compile(r"^(HỎA\s+TỐC(?:\s+HẸN\s+GIỜ)?|THƯỢNG\s+KHẨN|KHẨN)$", re.IGNORECASE)
-CONFIDENTIALITY = re.compile(r"^(TUYỆT\s+MẬT|TỐI\s+MẬT|MẬT)$", re.IGNORECASE)
+URGENCY = regex_cache.compile(r"^(HỎA\s+TỐC(?:\s+HẸN\s+GIỜ)?|THƯỢNG\s+KHẨN|KHẨN)$", re.IGNORECASE)
+CONFIDENTIALITY = regex_cache.compile(r"^(TUYỆT\s+MẬT|TỐI\s+MẬT|MẬT)$", re.IGNORECASE)
 
 AUTHORITY_CANON = {
     "TM": "TM.", "T/M": "TM.", "T.M": "TM.",
@@ -247,35 +250,35 @@ AUTHORITY_CANON = {
 # "Người ký: CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ", "Email: thongtinchinhphu@chinhphu.vn", "Cơ quan: VĂN PHÒNG CHÍNH PHỦ",
 # "Thời gian ký: 29.04.2026 16:35:55 +07:00", "Ký bởi: CÔNG BÁO NƯỚC CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
 # "Ngày ký: 2026-02-05 16:36:10 +07:00", "Chức vụ: Phó Chủ tịch", "Đơn vị: Sở Nội vụ"
-SIGNATURE_NOTE_LINE_BARE = re.compile(
+SIGNATURE_NOTE_LINE_BARE = regex_cache.compile(
     r"^(?:Nguoi\s*ky|Ky\s*boi|E-?mail|Co\s*quan|Chuc\s*vu|Don\s*vi|Thoi\s*gian\s*ky|Ngay\s*(?:gio\s*)?ky)\s*:",
     re.IGNORECASE,
 )
 # the two lines that make a block of such lines a signature note: who signed ("Người ký: ...", "Ký bởi: ...")
 # and when ("Thời gian ký: ...", "Ngày ký: ...")
-SIGNATURE_NOTE_SIGNER_BARE = re.compile(r"^(?:Nguoi\s*ky|Ky\s*boi)\s*:", re.IGNORECASE)
-SIGNATURE_NOTE_TIME_BARE = re.compile(r"^(?:Thoi\s*gian\s*ky|Ngay\s*(?:gio\s*)?ky)\s*:", re.IGNORECASE)
+SIGNATURE_NOTE_SIGNER_BARE = regex_cache.compile(r"^(?:Nguoi\s*ky|Ky\s*boi)\s*:", re.IGNORECASE)
+SIGNATURE_NOTE_TIME_BARE = regex_cache.compile(r"^(?:Thoi\s*gian\s*ky|Ngay\s*(?:gio\s*)?ky)\s*:", re.IGNORECASE)
 # the Công báo's running head over each page of a reprint (its page number beside it is the gazette's):
 # "CÔNG BÁO/Số 302/Ngày 02-06-2026", "CÔNG BÁO/Số 88 + 89/Ngày 06-02-2026", "CÔNG BÁO / Số 302 / Ngày 02 - 06 - 2026"
-GAZETTE_HEAD_BARE = re.compile(
+GAZETTE_HEAD_BARE = regex_cache.compile(
     r"^CONG\s*BAO\s*[/|]?\s*So\s*[\d\s+]+[/|]?\s*Ngay\s*\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{4}$", re.IGNORECASE
 )
 # the receiving office's stamp (dấu "ĐẾN", văn bản đến) on a scanned copy, its title alone on a line:
 # "ĐẾN", "ĐẾN:", "CÔNG VĂN ĐẾN", "VĂN BẢN ĐẾN"
-RECEIVED_TITLE_BARE = re.compile(r"^(?:(?:CONG\s*VAN|VAN\s*BAN)\s+)?DEN\s*:?$")
+RECEIVED_TITLE_BARE = regex_cache.compile(r"^(?:(?:CONG\s*VAN|VAN\s*BAN)\s+)?DEN\s*:?$")
 # its fields, each alone on its line as the stamp prints them and a clerk fills them in: "Số: 1234", "Số đến: 1234",
 # "Ngày: 05/5/2026", "Ngày 05.5.26", "Giờ: 9h30", "Giờ: 14:05", "Giờ 9 giờ 30", "Chuyển: P. Tổng hợp",
 # "Lưu hồ sơ số: 12"
-RECEIVED_NUMBER_BARE = re.compile(r"^So\s*(?:den)?\s*[:.]?\s*(?P<value>\d{1,6})\s*$", re.IGNORECASE)
-RECEIVED_DATE_BARE = re.compile(
+RECEIVED_NUMBER_BARE = regex_cache.compile(r"^So\s*(?:den)?\s*[:.]?\s*(?P<value>\d{1,6})\s*$", re.IGNORECASE)
+RECEIVED_DATE_BARE = regex_cache.compile(
     r"^Ngay\s*(?:den)?\s*[:.]?\s*(?P<day>\d{1,2})\s*[/.-]\s*(?P<month>\d{1,2})\s*[/.-]\s*(?P<year>\d{2}|\d{4})\s*$",
     re.IGNORECASE,
 )
-RECEIVED_TIME_BARE = re.compile(
+RECEIVED_TIME_BARE = regex_cache.compile(
     r"^Gio\s*(?:den)?\s*[:.]?\s*(?P<hour>\d{1,2})\s*(?:(?:h|g|gio|:|\.)\s*(?P<minute>\d{1,2})?)?\s*(?:phut|p)?\s*$",
     re.IGNORECASE,
 )
-RECEIVED_OTHER_BARE = re.compile(r"^(?:Chuyen|Luu\s*ho\s*so(?:\s*so)?)\s*[:.]", re.IGNORECASE)
+RECEIVED_OTHER_BARE = regex_cache.compile(r"^(?:Chuyen|Luu\s*ho\s*so(?:\s*so)?)\s*[:.]", re.IGNORECASE)
 
 
 # words that open an organisation's name: a header line starting with one begins a new level
@@ -288,7 +291,7 @@ ORG_HEADS = (
     "ĐÀI", "QUỸ", "ĐẢNG ĐOÀN", "BAN CÁN SỰ", "CÔNG ĐOÀN", "LIÊN HIỆP", "HỢP TÁC XÃ", "NGÂN HÀNG",
     "TIỂU BAN", "TỔ CÔNG TÁC", "CHI NHÁNH", "TÒA ÁN", "MẶT TRẬN", "BẢO HIỂM XÃ HỘI", "NHÀ XUẤT BẢN",
 )  # fmt: skip
-_ORG_HEAD = re.compile(r"^(?:" + "|".join(ORG_HEADS) + r")\b")
+_ORG_HEAD = regex_cache.compile(r"^(?:" + "|".join(ORG_HEADS) + r")\b")
 _HEAD_KEYS = tuple(strip_accents(h).replace(" ", "") for h in ORG_HEADS)
 
 
@@ -309,21 +312,21 @@ def starts_org_name(line: str, loose: bool = False) -> bool:
 # "Xét đề nghị ...", "Để triển khai ...", "Nhằm ...", "Ngày 05/3/2026, ...", "Trong thời gian qua, ...",
 # "Trên cơ sở ...", "Qua kiểm tra ...", "Tiếp theo Công văn ...", "Sau khi ..." (and a Party document's bulleted
 # căn cứ: "- Căn cứ Điều lệ Đảng;")
-BODY_OPENING = re.compile(
+BODY_OPENING = regex_cache.compile(
     r"^(?:[-–+•]\s*)?(?:Căn\s+cứ|Thực\s+hiện|Thi\s+hành|Theo\b|Xét\b|Để\b|Nhằm\b|Ngày\s+\d|Trong\b|Trên\s+cơ\s+sở"
     r"|Qua\b|Tiếp\s+theo|Sau\s+khi|Hiện\s+nay|Vừa\s+qua|Năm\s+\d{4},)"
 )
 # two Nơi nhận entries a copy ran onto one line: "- Chủ tịch, các PCT UBND tỉnh (để b/c);- CVP, các PCVP ..."
-RUN_ON_ENTRY = re.compile(r"(?<=;)\s*(?=[-–+•]\s*\S)")
+RUN_ON_ENTRY = regex_cache.compile(r"(?<=;)\s*(?=[-–+•]\s*\S)")
 
 
 # the line that opens a quyết định's articles, always a paragraph of its own: "QUYẾT ĐỊNH:", "QUYẾT NGHỊ:"
-DECIDES_LINE = re.compile(r"^\s*(?:QUYẾT\s+ĐỊNH|QUYẾT\s+NGHỊ)\s*:\s*$")
+DECIDES_LINE = regex_cache.compile(r"^\s*(?:QUYẾT\s+ĐỊNH|QUYẾT\s+NGHỊ)\s*:\s*$")
 
 
 # a line that ends on an office whose body is on the next line: "... Tờ trình số 42/TTr-VPUB ngày 06/11/2018 của
 # Chánh Văn phòng" / "Ủy ban nhân dân tỉnh, ..." (one sentence wrapped, not two paragraphs)
-OFFICE_AT_END = re.compile(
+OFFICE_AT_END = regex_cache.compile(
     r"(?<![^\W\d_])của\s+(?:Chánh\s+Văn\s+phòng|(?:Phó\s+)?Giám\s+đốc|(?:Phó\s+)?Chủ\s+tịch|Bộ\s+trưởng|Thủ\s+trưởng"
     r"|(?:Phó\s+)?Trưởng\s+ban|Thường\s+trực|Ban\s+Thường\s+vụ)\s*$"
 )
@@ -332,7 +335,7 @@ OFFICE_AT_END = re.compile(
 # names that hold " - " between two words: a line that ends on the first half and a line that opens "- " with the
 # second are one line wrapped ("Xét đề nghị của Giám đốc Sở Lao động" / "- Thương binh và Xã hội tại Tờ trình ..."),
 # not a line and a bullet
-HYPHENATED_NAME = re.compile(
+HYPHENATED_NAME = regex_cache.compile(
     r"(?:Lao\s+động|Phát\s+thanh|Kinh\s+tế|Văn\s+hóa|Văn\s+hoá|Thi\s+đua|Quốc\s+phòng|Tài\s+chính|Khoa\s+học)\s*\n"
     r"[-–]\s*(?:Thương\s+binh|Truyền\s+hình|Xã\s+hội|Khen\s+thưởng|An\s+ninh|Ngân\s+sách|Kế\s+hoạch|Công\s+nghệ)\b",
     re.IGNORECASE,
@@ -341,50 +344,50 @@ HYPHENATED_NAME = re.compile(
 
 # a numbered or bulleted item: "1. ", "1.2. ", "2) ", "a) ", "đ) ", "II. ", "IV- ", "- ", "+ ", "• ", "Điều 3.",
 # "Chương II", "Mục 3", "Phần I", "Bước 1"
-ITEM_START = re.compile(
+ITEM_START = regex_cache.compile(
     r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]\s|[a-zđ][).]\s|[IVXLC]{1,6}[.)\-]\s|[-–+•●▪◦*]\s*\S"
     r"|(?:Điều|Chương|Mục|Phần|Bước)\s+[\dIVXLC]+\b)"
 )
 # a numbered heading or item that cannot be in a header cell: "1. ", "II. " (bullets may be: a Kính gửi list)
-NUMBERED_ITEM = re.compile(r"^(?:\d+\.|[IVX]+\.)\s")
+NUMBERED_ITEM = regex_cache.compile(r"^(?:\d+\.|[IVX]+\.)\s")
 # the closing formula that ends the body: "... nghiêm túc thực hiện./.", "... để biết, thực hiện./."
-CLOSING_FORMULA = re.compile(r"\./\.\s*$")
+CLOSING_FORMULA = regex_cache.compile(r"\./\.\s*$")
 # a line that ends a sentence: "... năm 2026.", "... như sau:", "...;", "... (Có danh sách kèm theo)"
-SENTENCE_END = re.compile(r"[.:;!?…)\]”\"]\s*$|\./\.$")
+SENTENCE_END = regex_cache.compile(r"[.:;!?…)\]”\"]\s*$|\./\.$")
 # a page number or a converter's page mark alone on a line: "2", "- 2 -", "Trang 2", "2/5", "--- PAGE BREAK ---",
 # "--- Page 3 ---", "=== Trang 2 ==="
-PAGE_MARK = re.compile(
+PAGE_MARK = regex_cache.compile(
     r"^(?:[-–]\s*)?(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–])?$"
     r"|^[-=#\s]*(?:page\s*break|page\s+\d{1,3}|trang\s+\d{1,3})[-=#\s]*$",
     re.I,
 )
 # a decorative rule drawn with characters: "_______", "-----", "=====", "***", the Party header's lone "*"
-RULE_LINE = re.compile(r"^[\s_\-‐‑–—=*·•~.]{1,120}$")
+RULE_LINE = regex_cache.compile(r"^[\s_\-‐‑–—=*·•~.]{1,120}$")
 # a footnote's own marker at the head of its text: "¹ Kế hoạch số ...", "[^1]: Kế hoạch ...", "[1] ..."
-FOOTNOTE_HEAD = re.compile(r"^(?:(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)|\[\^?(?P<num>\d{1,3})\]:?)\s*(?P<rest>\S.*)$", re.S)
+FOOTNOTE_HEAD = regex_cache.compile(r"^(?:(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)|\[\^?(?P<num>\d{1,3})\]:?)\s*(?P<rest>\S.*)$", re.S)
 # words that show a run of header text, matched without diacritics: "CỘNG HÒA", "Độc lập", "ĐẢNG CỘNG SẢN", "Số: ",
 # "Số 33-KH/TU", "V/v", "ngày 05 tháng 3"
-HEADER_WORDS_BARE = re.compile(
+HEADER_WORDS_BARE = regex_cache.compile(
     r"cong hoa|doc lap|dang cong san|\bso\s*:|\bso\s+\d|\bv/v\b|\bngay\b.{0,12}\bthang\b", re.IGNORECASE
 )
 # "Kính gửi" glued after the place and date by a converter: "Hà Nội, ngày 02 tháng 02 năm 2021 Kính gửi:"
-KINH_GUI_INSIDE = re.compile(r"\s(?=Kính\s+gửi\b)", re.IGNORECASE)
+KINH_GUI_INSIDE = regex_cache.compile(r"\s(?=Kính\s+gửi\b)", re.IGNORECASE)
 # the tiêu ngữ with the next cell run on after it: "Độc lập - Tự do - Hạnh phúc Số : 2917 /SGDĐT-VP ..."
-MOTTO_THEN_MORE = re.compile(r"^Độc\s+lập\s*[-–—]?\s*Tự\s+do\s*[-–—]?\s*Hạnh\s+phúc(?=\s+\S)", re.IGNORECASE)
+MOTTO_THEN_MORE = regex_cache.compile(r"^Độc\s+lập\s*[-–—]?\s*Tự\s+do\s*[-–—]?\s*Hạnh\s+phúc(?=\s+\S)", re.IGNORECASE)
 # "V/v" glued after the number by a converter: "Số: 296/BHXH-CSYT V/v hướng dẫn ..."
-SUBJECT_INSIDE = re.compile(r"\s(?=V\s*/\s*[vV]\b)")
+SUBJECT_INSIDE = regex_cache.compile(r"\s(?=V\s*/\s*[vV]\b)")
 # "Nơi nhận" glued after the last sentence: "... thực hiện./. Nơi nhận: - Như trên;"
-NOI_NHAN_INSIDE = re.compile(r"(?<=\./\.)\s*(?=N[oơ]i\s+nh[aậâ]n\b)", re.IGNORECASE)
+NOI_NHAN_INSIDE = regex_cache.compile(r"(?<=\./\.)\s*(?=N[oơ]i\s+nh[aậâ]n\b)", re.IGNORECASE)
 # a web site's title line above the document: "Công văn 296/BHXH-CSYT năm 2021 hướng dẫn ... do Bảo hiểm xã hội Việt
 # Nam ban hành.", "Quyết định 435/QĐ-UBND năm 2020." (a crawler prints it again before each chunk of the text)
-WEB_TITLE = re.compile(
+WEB_TITLE = regex_cache.compile(
     r"^(?P<title>(?:Công\s+văn|Quyết\s+định|Kế\s+hoạch|Chỉ\s+thị|Thông\s+báo|Thông\s+tư|Nghị\s+quyết|Nghị\s+định"
     r"|Hướng\s+dẫn|Kết\s+luận|Chương\s+trình|Tờ\s+trình|Báo\s+cáo|Quy\s+định|Luật|Pháp\s+lệnh|Văn\s+bản\s+hợp\s+nhất)"
     r"\s+(?:số\s+)?[\w.]+(?:[/-][\wĐđ.&]+)+\s+năm\s+\d{4}\b(?:[^.]*?\bban\s+hành\.|\.)?)(?=\s|$)"
 )
 # a web page's note lines before the document: "Source: https://...", "Nguồn: ...", "*Source: ...*", "Số hiệu: ...",
 # "Loại văn bản: ...", "• Hiệu lực: ...", "Tình trạng: Còn hiệu lực"
-WEB_NOTE = re.compile(
+WEB_NOTE = regex_cache.compile(
     r"^[*_•\s]*(?:Source|Nguồn|URL|Link|Số\s+hiệu|Loại\s+văn\s+bản|Nơi\s+ban\s+hành|Người\s+ký|Ngày\s+ban\s+hành"
     r"|Ngày\s+hiệu\s+lực|Ngày\s+có\s+hiệu\s+lực|Ngày\s+công\s+báo|Số\s+công\s+báo|Tình\s+trạng|Hiệu\s+lực|Lĩnh\s+vực)"
     r"\s*:",
@@ -401,7 +404,7 @@ def is_caps(line: str, letters_min: int = 2) -> bool:
 # lines that always begin a new paragraph in a header or closing cell: "Số: 12/UBND-VP", "V/v ...", "Độc lập - Tự
 # do - Hạnh phúc", "CỘNG HÒA ...", "ĐẢNG CỘNG SẢN ...", "Nơi nhận", a signing line ("TM.", "KT.", "T/M"), a "- " entry,
 # and the place and date ("Lào Cai, ngày 05 tháng 3 năm 2026")
-CELL_START = re.compile(
+CELL_START = regex_cache.compile(
     r"^(?:Số\b|V/v|Về\s+việc|Độc\s+lập|CỘNG\s+H[OÒ]À|CỘNG\s+HOÀ|ĐẢNG\s+CỘNG\s+SẢN|Nơi\s*nhận|TM\b|KT\b|TL\b|TUQ\b|T/M|K/T|T/L)"
     r"|^[-+•]\s*\S|,\s*ngày\b",
     re.IGNORECASE,
@@ -412,52 +415,52 @@ CELL_START = re.compile(
 # a name, an appendix
 
 # "------", "_____" glued to a cell's text by a converter: "BẢO HIỂM XÃ HỘI VIỆT NAM --------"
-EDGE_RULE = re.compile(r"\s*[-_=*]{3,}\s*")
+EDGE_RULE = regex_cache.compile(r"\s*[-_=*]{3,}\s*")
 
 # "Số:" or "Số" and a code after other text: "... TỈNH KON TUM Số: 435/QĐ-UBND", "... * Số 33-KH/TU"
-NUMBER_INSIDE = re.compile(r"\s(?=Số\s*[:]?\s*[\w.]*\s*[/-])")
+NUMBER_INSIDE = regex_cache.compile(r"\s(?=Số\s*[:]?\s*[\w.]*\s*[/-])")
 
 # the longest run of capitals at the start that may be a type name ("QUYẾT ĐỊNH", "CHƯƠNG TRÌNH HÀNH ĐỘNG"),
 # before "V/V", "Về việc" or a word that is not in capitals
-TYPE_HEAD = re.compile(
+TYPE_HEAD = regex_cache.compile(
     r"^((?:[A-ZĐÀ-Ỹ]{2,}\s){0,4}[A-ZĐÀ-Ỹ]{2,})(?=\s+(?:V\s*/\s*[Vv]\b|Về\s+việc|VỀ\s+VIỆC|[A-ZĐÀ-Ỹ][a-zđà-ỹ]))"
 )
 
 # a person's name at the end of a signature block run: "... PHÓ TỔNG GIÁM ĐỐC Phạm Lương Sơn"
-TRAILING_NAME = re.compile(r"(?<=[A-ZĐÀ-Ỹ.,])\s+((?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+\s+){1,4}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+)\s*$")
+TRAILING_NAME = regex_cache.compile(r"(?<=[A-ZĐÀ-Ỹ.,])\s+((?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+\s+){1,4}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+)\s*$")
 
 # a signing prefix inside a run: "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH"
-INNER_AUTHORITY = re.compile(r"\s(?=(?:TM|KT|TL|TUQ|T/M|K/T|T/L)\s*[./]\s*[A-ZĐÀ-Ỹ])")
+INNER_AUTHORITY = regex_cache.compile(r"\s(?=(?:TM|KT|TL|TUQ|T/M|K/T|T/L)\s*[./]\s*[A-ZĐÀ-Ỹ])")
 
 # a signature block run on after the last Nơi nhận entry: "... (2b). Trung Anh BỘ TRƯỞNG, CHỦ NHIỆM Mai Tiến Dũng"
-TRAILING_SIGNER = re.compile(
+TRAILING_SIGNER = regex_cache.compile(
     r"(?<=\S)\s+(?:(?:TM|KT|TL|TUQ|T/M|K/T)\.?\s+)?(?:[A-ZĐÀ-Ỹ]{2,}[,.]?\s+)+(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+\s+){1,4}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+\s*$"
 )
 
 # a Nơi nhận entry after another on one line: "Nơi nhận: - Như trên; - Lưu: VT."
-NEXT_ENTRY = re.compile(r"(?<=[;:.])\s+(?=[-–+•]\s)")
+NEXT_ENTRY = regex_cache.compile(r"(?<=[;:.])\s+(?=[-–+•]\s)")
 
 # where an addressee line runs on into the body: "Kính gửi: Bộ Kế hoạch và Đầu tư. Báo Đấu thầu ngày 26 ...",
 # "- Bảo hiểm xã hội Công an nhân dân. (Sau đây viết tắt là ...) Bộ Y tế có ..."
-ADDRESSEE_END = re.compile(r"(?<=[^\W\d_]\.)\s+(?=[A-ZĐÀ-Ỹ(])")
+ADDRESSEE_END = regex_cache.compile(r"(?<=[^\W\d_]\.)\s+(?=[A-ZĐÀ-Ỹ(])")
 
 # the body's first words run on after the addressee without a stop: "... trực thuộc Trung ương Thực hiện Luật ..."
-BODY_INSIDE = re.compile(
+BODY_INSIDE = regex_cache.compile(
     r"\s+(?=(?:Thực\s+hiện|Căn\s+cứ|Theo\s+đề\s+nghị|Để\s+|Nhằm\s+|Tiếp\s+theo|Qua\s+|Trong\s+thời\s+gian)\b)"
 )
 
 # a person's name under the title: "Nguyễn Tuấn Anh", "Lê Thị Thu Hà" (2-6 words, each capitalised)
-PERSON_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\.?\s+){1,5}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
+PERSON_NAME = regex_cache.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\.?\s+){1,5}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
 
 # signing prefixes spelled out: "THAY MẶT ỦY BAN NHÂN DÂN", "KÝ THAY CHỦ TỊCH", "THỪA LỆNH BỘ TRƯỞNG"
-SIGNING_WORDS = re.compile(r"^(?:THAY\s+MẶT|KÝ\s+THAY|THỪA\s+LỆNH|THỪA\s+ỦY\s+QUYỀN)\s+\S")
+SIGNING_WORDS = regex_cache.compile(r"^(?:THAY\s+MẶT|KÝ\s+THAY|THỪA\s+LỆNH|THỪA\s+ỦY\s+QUYỀN)\s+\S")
 
 # an appendix after the signature: "PHỤ LỤC", "Phụ lục I", "DANH MỤC ...", "(Kèm theo Quyết định số ...)"
-APPENDIX_TITLE = re.compile(
+APPENDIX_TITLE = regex_cache.compile(
     r"^(?:PHỤ\s+LỤC|Phụ\s+lục\b|DANH\s+MỤC|BIỂU\s+MẪU|Mẫu\s+số|\(?\s*Kèm\s+theo|\(?\s*Ban\s+hành\s+kèm)"
 )
 
-URL = re.compile(r"https?://|www\.", re.I)
+URL = regex_cache.compile(r"https?://|www\.", re.I)
 
 # "Nơi nhận:" opens the list; "Nơi nhận văn bản xác định ..." is a sentence about it (a Hướng dẫn on thể thức)
-NOI_NHAN_HEAD = re.compile(r"^[-\s]*N[oơ]i\s+nh[aậâ]n\s*(?::|$|[-–+•]\s|\|)", re.IGNORECASE)
+NOI_NHAN_HEAD = regex_cache.compile(r"^[-\s]*N[oơ]i\s+nh[aậâ]n\s*(?::|$|[-–+•]\s|\|)", re.IGNORECASE)

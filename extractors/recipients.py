@@ -14,10 +14,11 @@ import re
 
 from extractors import patterns
 from extractors.agencies import split_agencies, starts_agency
+from pipeline import regex_cache
 from pipeline.layout import Layout
 
 # an addressee line: "- Sở Tài chính;", "+ Công an tỉnh,", "• Bộ Nội vụ."
-_ITEM = re.compile(r"^\s*[-–+•]\s*(?P<name>.+)$")
+_ITEM = regex_cache.compile(r"^\s*[-–+•]\s*(?P<name>.+)$")
 
 
 def _clean(entry: str) -> str:
@@ -25,7 +26,7 @@ def _clean(entry: str) -> str:
 
 
 # running text that ends the Kính gửi block: "Thực hiện ...", "Căn cứ ...", "Ngày 05/3/2026, ...", "1. ..."
-_BODY = re.compile(
+_BODY = regex_cache.compile(
     r"^(?:Thực hiện|Căn cứ|Theo|Để|Nhằm|Ngày \d|Trong|Trên cơ sở|Qua|Tiếp theo|Sau khi|\d+[.)]\s|[IVX]+\.\s)"
 )
 
@@ -104,4 +105,6 @@ def extract(layout: Layout) -> list[str]:
 
 
 # a group that belongs to the addressee before it: "... và các đơn vị trực thuộc", "... và các cơ quan liên quan"
-_ATTACHED = re.compile(r"^các\s+(?:đơn\s+vị|cơ\s+quan|tổ\s+chức|phòng|ban)\s+(?:trực\s+thuộc|thuộc|liên\s+quan)$")
+_ATTACHED = regex_cache.compile(
+    r"^các\s+(?:đơn\s+vị|cơ\s+quan|tổ\s+chức|phòng|ban)\s+(?:trực\s+thuộc|thuộc|liên\s+quan)$"
+)

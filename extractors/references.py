@@ -30,6 +30,7 @@ from extractors.agencies import find_agencies
 from extractors.dates import parse_date
 from extractors.patterns import doc_types
 from models import Reference, Span
+from pipeline import regex_cache
 from pipeline.layout import Layout
 
 MentionKind = Literal["full", "short", "alias"]
@@ -131,31 +132,31 @@ _CODE = (
     r"(?:\s?[/\-–—]\s?(?:\d{4}(?![\w])|(?-i:[A-ZĐ])[A-Za-zĐđƯ0-9&]*))+(?:/(?-i:[a-z]{1,3})(?![\w]))?)"
 )
 # a standard cited by its number: "Tiêu chuẩn TCVN 6909:2001", "QCVN 102:2016/BTTTT", "ISO 9001:2015"
-_STANDARD = re.compile(
+_STANDARD = regex_cache.compile(
     r"(?<!\w)(?P<type>Tiêu\s+chuẩn\s+|Quy\s+chuẩn(?:\s+kỹ\s+thuật)?(?:\s+quốc\s+gia)?\s+)?"
     r"(?P<code>(?P<kind>TCVN|QCVN|ISO)\s?\d{2,5}(?:-\d{1,4})*(?::\d{4})?(?:/[A-ZĐ][A-ZĐ0-9&-]*)?)(?![\w:])"
 )
 # the kinds :data:`_STANDARD` names, as written (no standard is cited in text that holds none: "TCVN 6909:2001")
 _STANDARD_KINDS = ("TCVN", "QCVN", "ISO")
 # ", ngày 05/3/2020", " ngày 01 tháng 6 năm 2009", " ban hành ngày 5-3-2020"
-_DATE = re.compile(
+_DATE = regex_cache.compile(
     r"\s*,?\s*(?:(?:được\s+)?ban\s+hành\s+)?ngày\s+"
     r"(?P<date>\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})",
     re.IGNORECASE,
 )
 # " của Bộ Chính trị", ", do UBND tỉnh"
-_ISSUER_INTRO = re.compile(r"\s*,?\s*(?:của|do)\s+", re.IGNORECASE)
+_ISSUER_INTRO = regex_cache.compile(r"\s*,?\s*(?:của|do)\s+", re.IGNORECASE)
 # " khóa XIII" after "Ban Chấp hành Trung ương Đảng", " Khóa XVII" after "HĐND tỉnh"
-_TERM = re.compile(r"\s+(?i:khóa)\s+[IVXLC]+(?!\w)")
+_TERM = regex_cache.compile(r"\s+(?i:khóa)\s+[IVXLC]+(?!\w)")
 # one more number of the same type in an enumeration: "; số 94/2018/NĐ-CP", ", số 97/2018/NĐ-CP", " và số 56/2020/NĐ-CP"
-_MORE = re.compile(rf"(?:\s*[,;]\s*(?:và\s+)?|\s+và\s+)số\s*:?\s*{_CODE}(?![\w/-])", re.IGNORECASE)
+_MORE = regex_cache.compile(rf"(?:\s*[,;]\s*(?:và\s+)?|\s+và\s+)số\s*:?\s*{_CODE}(?![\w/-])", re.IGNORECASE)
 # how far an enumeration item's own words may run before the next "; số ...": its date, issuer and trích yếu
 _MORE_GAP = 300
 # " về việc triển khai ...", " về tăng cường ...", " V/v ..."
-_SUBJECT = re.compile(r"\s*,?\s*(?:về\s+việc|về|v/v)\s+(?P<subject>[^;()\n]+)", re.IGNORECASE)
+_SUBJECT = regex_cache.compile(r"\s*,?\s*(?:về\s+việc|về|v/v)\s+(?P<subject>[^;()\n]+)", re.IGNORECASE)
 # between two issuers of a liên tịch act: " và ", ", "
-_JOINT = re.compile(r"\s+và\s+|\s*,\s*")
-_SUBJECT_END = re.compile(r"\.(?:\s|$)|\./\.")
+_JOINT = regex_cache.compile(r"\s+và\s+|\s*,\s*")
+_SUBJECT_END = regex_cache.compile(r"\.(?:\s|$)|\./\.")
 _SUBJECT_MAX = 250
 
 
@@ -170,26 +171,28 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     # a word or two saying which kind of that type may stand before "số": "Văn bản thẩm định số 312/STP-KSTT",
     # "Báo cáo thẩm tra số 45/BCTT-KTNS" (then "số" must be there)
     qualified = r"\s+(?-i:[a-zà-ỹđ]+)(?:\s+(?-i:[a-zà-ỹđ]+))?\s+s[ốôoóồ]\s*:?\s*"
-    full = re.compile(
+    full = regex_cache.compile(
         rf"(?<!\w)(?P<type>{loose})(?:{qualified}|\s*(?:s[ốôoóồ]\s*:?\s*)?){_CODE}(?![\w/-])", re.IGNORECASE
     )
     # "các Nghị định của Chính phủ: số 93/2018/NĐ-CP ...; số 94/2018/NĐ-CP ...": the type (and issuer)
     # once, before a colon, then the numbers
-    listed = re.compile(
+    listed = regex_cache.compile(
         rf"(?<!\w)(?:các|những)\s+(?P<type>{types})(?P<mid>[^:;.()]{{0,80}}?)\s*:\s*(?:số\s*:?\s*)?{_CODE}(?![\w/-])",
         re.IGNORECASE,
     )
     named = "|".join(_flex(t) for t in data["named_types"])
     # "Luật Tổ chức chính quyền địa phương số 72/2025/QH15": a name between type and number
-    law = re.compile(
+    law = regex_cache.compile(
         rf"(?<!\w)(?P<type>{named})\s+(?-i:[A-ZĐ])[^\s;.()]*(?:\s+[^\s;.()]+){{0,14}}?\s+số\s*:?\s*{_CODE}(?![\w/-])",
         re.IGNORECASE,
     )
     # "Kế hoạch 164", "Chỉ thị số 53": type and number only, resolved to a full citation or dropped
-    short = re.compile(rf"(?<!\w)(?P<type>{types})\s+(?:số\s+)?(?P<number>\d{{1,5}})(?![\w/-])", re.IGNORECASE)
+    short = regex_cache.compile(rf"(?<!\w)(?P<type>{types})\s+(?:số\s+)?(?P<number>\d{{1,5}})(?![\w/-])", re.IGNORECASE)
     phrases = "|".join(_flex(p) for p in sorted(data["alias_phrases"], key=len, reverse=True))
     # "(sau đây gọi tắt là Kế hoạch 164)", "(sau đây viết tắt là “NSVMĐT&NT”)"
-    alias = re.compile(rf"\(\s*(?:{phrases})\s*:?\s*[\"“']?(?P<alias>[^()\"”']{{1,80}}?)[\"”']?\s*\)", re.IGNORECASE)
+    alias = regex_cache.compile(
+        rf"\(\s*(?:{phrases})\s*:?\s*[\"“']?(?P<alias>[^()\"”']{{1,80}}?)[\"”']?\s*\)", re.IGNORECASE
+    )
     return full, law, short, alias, listed
 
 
@@ -197,14 +200,14 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
 def _issuer_stop() -> re.Pattern[str]:
     # where a free-text issuer ends: "Ban Chỉ đạo 35 Trung ương về ..." → "Ban Chỉ đạo 35 Trung ương"
     words = "|".join(_flex(w) for w in sorted(_data()["issuer_stops"], key=len, reverse=True))
-    return re.compile(rf"\s*[,;:()\n.]|\s+(?:{words})(?!\w)", re.IGNORECASE)
+    return regex_cache.compile(rf"\s*[,;:()\n.]|\s+(?:{words})(?!\w)", re.IGNORECASE)
 
 
 @cache
 def _title() -> re.Pattern[str]:
     # an office before a known body: "Bộ trưởng ", "Chủ tịch ", "Chánh Văn phòng "
     words = "|".join(_flex(w) for w in sorted(_data()["issuer_titles"], key=len, reverse=True))
-    return re.compile(rf"(?:{words})\s+")
+    return regex_cache.compile(rf"(?:{words})\s+")
 
 
 def _clean_code(code: str) -> str:
@@ -275,7 +278,7 @@ def _tail(text: str, pos: int, joint: bool = False) -> tuple[str | None, str | N
 
 # the issuer written before the act: "Xét đề nghị của Sở Xây dựng tại | Tờ trình số 191/TTr-SXD",
 # "theo đề nghị của Giám đốc Sở Tài chính tại | Tờ trình số 160/TTr-STC"; no "của" inside the name
-_ISSUER_BEFORE = re.compile(
+_ISSUER_BEFORE = regex_cache.compile(
     r"(?<![^\W\d_])của\s+(?P<who>(?:(?!(?<![^\W\d_])của\s)[^;:.()\n\r]|[\n\r](?!\s*[\n\r])){3,140}?)"
     r"\s+tại\s+(?:(?:các|các\s+văn\s+bản|văn\s+bản)\s+)?$",
     re.IGNORECASE,
@@ -285,7 +288,7 @@ _ISSUER_BEFORE = re.compile(
 # the issuer as the subject of "ban hành" just before the act: "Ngày 21/04/2015, Thủ tướng Chính phủ đã ban hành |
 # Chỉ thị số 06/CT-TTg", "Sở Giáo dục và Đào tạo đã ban hành | Công văn số 2062/SGDĐT-KHTC"; with the day it
 # was issued, when the clause opens with it
-_ISSUED_BY_BEFORE = re.compile(
+_ISSUED_BY_BEFORE = regex_cache.compile(
     r"(?:^|[,;.:]\s+|\n)(?:(?i:ngày)\s+(?P<date>\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
     r"\s*,\s*)?(?P<who>(?-i:[A-ZĐÀ-Ỹ])[^;:.,()\n]{2,120}?)\s+(?:(?:đã|vừa)\s+)?ban\s+hành\s+(?:(?:các|văn\s+bản)\s+)?$",
 )
@@ -344,14 +347,14 @@ def _next_in_list(text: str, pos: int, full: re.Pattern[str]) -> re.Match[str] |
 
 
 # a sentence end inside an enumeration ("...công nghệ. Số 5 ..."), not the "." of a date or code
-_SENTENCE_BREAK_DOT = re.compile(r"\.(?:\s|$)")
+_SENTENCE_BREAK_DOT = regex_cache.compile(r"\.(?:\s|$)")
 
 
 # where a code may stand: a number, then "/", "-" or an en dash ("30/2020", "33-KH", "08 –HD", "30c/NQ")
-_CODE_HINT = re.compile(r"\d[a-zđ]?\s?[/\-–—]")
+_CODE_HINT = regex_cache.compile(r"\d[a-zđ]?\s?[/\-–—]")
 # where a short form may stand: a number after a space ("Kế hoạch 164", "Chỉ thị số 53"); a short form's
 # number always follows one, so text without it is not searched for the type names
-_SPACED_DIGIT = re.compile(r"\s\d")
+_SPACED_DIGIT = regex_cache.compile(r"\s\d")
 
 
 def find_mentions(text: str, offset: int = 0, block: int = 0) -> list[Mention]:
@@ -436,7 +439,7 @@ def find_mentions(text: str, offset: int = 0, block: int = 0) -> list[Mention]:
 
 
 # a sentence ends between a citation and an alias: "...; " or ". " (not the "." of a date)
-_SENTENCE_BREAK = re.compile(r";|\.(?:\s|$)")
+_SENTENCE_BREAK = regex_cache.compile(r";|\.(?:\s|$)")
 
 
 def _between(texts: list[tuple[int, str]], block: int, start: int, end: int) -> str:
@@ -459,8 +462,8 @@ def _common_date(dated: list[Mention]) -> str | None:
 
 # OCR's misreadings inside a code, each one character for one so spans stay put: the fraction slash or a "%" for
 # "/" ("97⁄2015/QH13", "112/2025%QH15"), "I" or "l" for "1" after the letters of a ký hiệu ("QHI3" → "QH13")
-_OCR_SLASH = re.compile(r"(?<=\d)[⁄%](?=[\dA-ZĐ])")
-_OCR_ONE = re.compile(r"(?<=/[A-ZĐ]{2})[Il](?=\d)|(?<=/[A-ZĐ]{2}\d)[Il](?!\w)")
+_OCR_SLASH = regex_cache.compile(r"(?<=\d)[⁄%](?=[\dA-ZĐ])")
+_OCR_ONE = regex_cache.compile(r"(?<=/[A-ZĐ]{2})[Il](?=\d)|(?<=/[A-ZĐ]{2}\d)[Il](?!\w)")
 
 
 def _ocr_codes(text: str) -> str:
@@ -543,7 +546,7 @@ def resolve(mentions: list[Mention], texts: list[tuple[int, str]], own_code: str
         alias = definition.alias or ""
         if len(alias) < 2:
             continue
-        pat = re.compile(rf"(?<!\w){re.escape(alias)}(?!\w)")
+        pat = regex_cache.compile(rf"(?<!\w){re.escape(alias)}(?!\w)")
         for off, text in texts:
             # the alias as a plain substring first: most paragraphs never use it
             for a in pat.finditer(text) if alias in text else ():

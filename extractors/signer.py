@@ -15,19 +15,20 @@ from typing import NamedTuple
 from extractors import patterns
 from extractors.casing import surnames, title_case, titles, unspeck
 from models import Signer
+from pipeline import regex_cache
 from pipeline.layout import Layout
 from pipeline.normalize import strip_accents
 
 # a person's name: 2–6 words, each capitalised and not the whole line in capitals
 # ("Nguyễn Tuấn Anh", "Lê Thị Thu Hà")
-_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\.?\s+){1,5}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
+_NAME = regex_cache.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\.?\s+){1,5}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
 # a rank or degree printed before the name, which ND30 leaves out of họ tên but police, army and
 # universities print: "Đại tá Nguyễn Văn A", "Thiếu tướng ...", "PGS.TS. Lê Văn B", "TS. ...", "ThS. ..."
-_PREFIX = re.compile(
+_PREFIX = regex_cache.compile(
     r"^(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy|uý)|Đại\s+úy|Chuẩn\s+úy"
     r"|(?:GS|PGS|TS|ThS|BS|CKII|CKI|KTS|LS|NGND|NGƯT|TTND|TTƯT)(?:\.\s*(?:TS|ThS|BS|CKII|CKI|KTS))*\.?)\s+"
 )
-_NOISE = re.compile(r"^(\(?(đã ký|ký|chữ ký|ký tên|đóng dấu|dấu)[^)]*\)?|\[.*\]|[\s_\-*.]*)$", re.IGNORECASE)
+_NOISE = regex_cache.compile(r"^(\(?(đã ký|ký|chữ ký|ký tên|đóng dấu|dấu)[^)]*\)?|\[.*\]|[\s_\-*.]*)$", re.IGNORECASE)
 
 
 def _surname(name: str) -> str:

@@ -30,6 +30,8 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
+from pipeline import regex_cache
+
 Encoding = Literal["tcvn3", "tcvn3_caps", "vni"]
 
 # The name a clerk knows the encoding by, for warnings.
@@ -126,9 +128,9 @@ def _vni_table() -> dict[str, str]:
 
 VNI: dict[str, str] = _vni_table()
 
-_TCVN3_RE = re.compile("[" + re.escape("".join(TCVN3)) + "]")
+_TCVN3_RE = regex_cache.compile("[" + re.escape("".join(TCVN3)) + "]")
 # longest match first, so "aù" wins over nothing and "ôù" over "ô"
-_VNI_RE = re.compile("|".join(re.escape(k) for k in sorted(VNI, key=len, reverse=True)))
+_VNI_RE = regex_cache.compile("|".join(re.escape(k) for k in sorted(VNI, key=len, reverse=True)))
 
 
 def convert(text: str, encoding: Encoding) -> str:
@@ -156,16 +158,16 @@ def convert(text: str, encoding: Encoding) -> str:
 # ---------------------------------------------------------------------------------------------
 
 # "ABCDEF+.VnTime": the subset tag a PDF producer puts before an embedded font's name
-_SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
+_SUBSET_TAG = regex_cache.compile(r"^[A-Z]{6}\+")
 # "VNI-Times-Bold", ".VnTimeH,BoldItalic", ".VnArial Narrow Italic": the style after the family
-_STYLE_SUFFIX = re.compile(
+_STYLE_SUFFIX = regex_cache.compile(
     r"(?:[-, ]*(?:Bold|Italic|Oblique|Regular|Normal|Roman|MT|PS|BoldItalic|BoldOblique|It|Bd|BdIt))+$",
     re.IGNORECASE,
 )
 # ".VnTime", ".VnArialH", "VnTime" (a producer that dropped the dot), not "VNtimes" / "Vnexpress"
-_TCVN3_FONT = re.compile(r"^(?:\.[Vv][Nn]|Vn(?=[A-Z]))")
+_TCVN3_FONT = regex_cache.compile(r"^(?:\.[Vv][Nn]|Vn(?=[A-Z]))")
 # "VNI-Times", "VNI-Helve", "VNI Times", "VNI_Avo"
-_VNI_FONT = re.compile(r"^VNI[-_ ]", re.IGNORECASE)
+_VNI_FONT = regex_cache.compile(r"^VNI[-_ ]", re.IGNORECASE)
 
 
 @cache
@@ -198,16 +200,16 @@ def encoding_for_font(fontname: str | None) -> Encoding | None:
 
 # Letters only Unicode Vietnamese has (no legacy font can produce them): ă đ ĩ ũ ơ ư and the
 # precomposed toned letters U+1EA0-U+1EF9.
-UNICODE_VIETNAMESE = re.compile("[ăĂđĐĩĨũŨơƠưƯ\u1ea0-\u1ef9]")
+UNICODE_VIETNAMESE = regex_cache.compile("[ăĂđĐĩĨũŨơƠưƯ\u1ea0-\u1ef9]")
 # TCVN3 tells: its symbol-range letters ("nh©n", "®·", "tr\xadêng"), or a Latin-1 capital
 # inside a lower-case word ("ViÖt", "tØnh", "lËp"), which no real spelling has.
-_TCVN3_TELL = re.compile(r"[¡¢£¤¥¦§¨©ª«¬\u00ad®µ¶·¸¹»¼½¾]|[a-zß-öø-ÿ][Æ-ÖØ-Þ×]")
+_TCVN3_TELL = regex_cache.compile(r"[¡¢£¤¥¦§¨©ª«¬\u00ad®µ¶·¸¹»¼½¾]|[a-zß-öø-ÿ][Æ-ÖØ-Þ×]")
 # VNI tells, each a mark byte where no Western spelling puts that letter: a tone byte after a
 # vowel ("aø", "uû", "öï"; not "où", "goût", "naïf", "aún", which French and Spanish spell), a
 # circumflex byte after a/e/o ("aâ", "eá", "oä"; not "oà"/"oá": Unicode "hoà"/"toán"), a breve
 # byte after "a" ("aê", "aé"), "ñ" opening a word ("ñoàng" = "đồng"), "ö" before "ô"/"u"
 # ("ñöôïc" = "được", "Löu" = "Lưu"), "æ" ending "tænh"/"chæ" ("tỉnh", "chỉ").
-_VNI_TELL = re.compile(
+_VNI_TELL = regex_cache.compile(
     r"[aeouyôöAEOUYÔÖ][øõØÕ]|[aeuyôöAEUYÔÖ][ùÙ]|[auyôöAUYÔÖ][ûÛ]|[eouyôöEOUYÔÖ][ïÏ]"
     r"|[aeAE][âáàåãäÂÁÀÅÃÄ]|[oO][âåäÂÅÄ]|[aA][êéèüëÊÉÈÜË]"
     r"|(?<![^\W\d_])[ñÑ][a-zA-Zô-öÔ-Ö]|[öÖ][ôuÔU]|(?<=[tTnNhH])[æÆ](?:nh|NH)?\b"
@@ -272,11 +274,11 @@ def fix_text(text: str) -> tuple[str, Encoding | None]:
 # readers take it for a hyphen (WinAnsiEncoding names 0xAD "hyphen"). Three places where the
 # loss is certain, because Vietnamese spelling has no such syllable otherwise:
 # "ph-ờng" (a hyphen inside a lower-case word) → "phường"
-_U_AS_HYPHEN = re.compile(r"(?<=[a-zđà-ỹ])-(?=[a-zđà-ỹ])")
+_U_AS_HYPHEN = regex_cache.compile(r"(?<=[a-zđà-ỹ])-(?=[a-zđà-ỹ])")
 # "phờng", "trớc", "hơu": ơ before -ng/-c/-u only ever follows ư ("phường", "trước", "hươu")
-_U_BEFORE_O = re.compile(r"(?<=[bcdđghklmnpqrstvxBCDĐGHKLMNPQRSTVX])([ơờớởỡợ])(?=(?:ng|c|u)\b)")
+_U_BEFORE_O = regex_cache.compile(r"(?<=[bcdđghklmnpqrstvxBCDĐGHKLMNPQRSTVX])([ơờớởỡợ])(?=(?:ng|c|u)\b)")
 # "Nh", "thng": a syllable with no vowel lost its "ư" ("Như", "thưng")
-_U_ONLY_VOWEL = re.compile(r"^([NTCKP]h|[nctkp]h|[Tt]r|[Nn]g)(ng|n)?$")
+_U_ONLY_VOWEL = regex_cache.compile(r"^([NTCKP]h|[nctkp]h|[Tt]r|[Nn]g)(ng|n)?$")
 
 
 def restore_lost_u(word: str) -> str:
@@ -290,7 +292,7 @@ def restore_lost_u(word: str) -> str:
     return _U_ONLY_VOWEL.sub(r"\1ư\2", word)
 
 
-_CASED = re.compile(r"[^\W\d_]")
+_CASED = regex_cache.compile(r"[^\W\d_]")
 
 
 def restore_caps(line: str) -> str:
@@ -352,10 +354,10 @@ TextEncoding = Literal["utf-8", "utf-16", "windows-1258", "tcvn3", "vni"]
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 # A Vietnamese syllable with its tone removed: initial consonant, one to three vowels, final
 # ("nghiệp" → ngh+iê+p, "được" → đ+ươ+c, "khuyến" → kh+uyê+n, "gì" → g+i).
-_SYLLABLE = re.compile(
+_SYLLABLE = regex_cache.compile(
     r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?[aăâeêioôơuưy]{1,3}(?:ch|nh|ng|[cmnpt])?"
 )
-_LETTERS = re.compile(r"[^\W\d_]+")
+_LETTERS = regex_cache.compile(r"[^\W\d_]+")
 SAMPLE_CHARS = 100_000  # enough text to judge an encoding; the rest is only converted
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -76,6 +77,26 @@ DEFAULTS = Limits()
 
 _current: Limits | None = None
 
+# Where pipeline.settings looks for a settings file (its SETTINGS_ENV and DEFAULT_SETTINGS_FILE; the same
+# values, tests/test_limits.py), and the DIRECTIVES_* environment variables that are no setting (it ignores
+# them): any other DIRECTIVES_* variable may be one.
+_SETTINGS_ENV = "DIRECTIVES_SETTINGS"
+_SETTINGS_FILE = Path("directives.toml")
+_NOT_SETTINGS = frozenset({_SETTINGS_ENV, "DIRECTIVES_REGEX_CACHE", "DIRECTIVES_PDF_ENGINE", "DIRECTIVES_OCR_THREADS"})
+
+
+def settings_given() -> bool:
+    """Whether anything could set the settings: a settings file (``$DIRECTIVES_SETTINGS``, or
+    ``./directives.toml``, as :mod:`pipeline.settings` looks for them) or a ``DIRECTIVES_*`` variable.
+
+    When nothing does, the limits are :data:`DEFAULTS` (the settings' defaults, ``tests/test_limits.py``)
+    and :mod:`pipeline.settings` need not be loaded: pydantic-settings and the Settings model cost ~0.06 s,
+    a sixth of a one-page ``directives extract``.
+    """
+    if os.environ.get(_SETTINGS_ENV) or _SETTINGS_FILE.is_file():
+        return True
+    return any(name.upper().startswith("DIRECTIVES_") and name.upper() not in _NOT_SETTINGS for name in os.environ)
+
 
 def current() -> Limits:
     """The limits in force: those set by :func:`use`, else the settings' (loaded once), else the defaults.
@@ -84,6 +105,8 @@ def current() -> Limits:
     settings' without doing anything.
     """
     global _current
+    if _current is None and not settings_given():
+        _current = DEFAULTS
     if _current is None:
         from pipeline.settings import SettingsError, get_settings
 

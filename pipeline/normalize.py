@@ -12,27 +12,29 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from pipeline import regex_cache
+
 # "hoà", "Uỷ" (mark on the second vowel of a final oa/oe/uy) → "hòa", "Ủy", the placement the
 # contract asks for; "quý" keeps its mark (qu is a consonant), "hoàng" is not final.
 _TONES = "\u0300\u0301\u0309\u0303\u0323"  # huyền, sắc, hỏi, ngã, nặng
 # the second vowel must carry the tone alone and end the syllable: a letter or another
 # combining mark after it ("hoặc" = o + a + dot below + breve + c) means it is not a final oa/uy
 _END = r"(?![^\W\d_]|[\u0300-\u036f])"
-_OLD_TONE = re.compile(
+_OLD_TONE = regex_cache.compile(
     r"([oO])([aAeE])([" + _TONES + r"])" + _END + r"|(?<![qQ])([uU])([yY])([" + _TONES + r"])" + _END
 )
 # the same syllables as NFC text spells them, "oà", "Uỷ": a vowel, then the second vowel and its tone in one
 # character. Text already in NFC that holds none has nothing to move (most lines of a modern document), so it
 # is not decomposed and recomposed for nothing
-_OLD_TONE_NFC = re.compile(
+_OLD_TONE_NFC = regex_cache.compile(
     "[oO]["
     + "".join(unicodedata.normalize("NFC", v + t) for v in "aAeE" for t in _TONES)
     + "]|[uU]["
     + "".join(unicodedata.normalize("NFC", v + t) for v in "yY" for t in _TONES)
     + "]"
 )
-_SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
-_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_SPACES = regex_cache.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
+_ZERO_WIDTH = regex_cache.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 
 
 def _move_tone(m: re.Match[str]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -85,3 +86,25 @@ def test_a_symbolic_link_is_not_followed(tmp_path: Path) -> None:
     done = run("extract", str(link))
     assert done.returncode == 1 and done.stdout == ""
     assert "symbolic link" in done.stderr and "/etc/passwd" in done.stderr
+
+
+def test_extract_applies_the_settings_limits_and_reports_bad_settings(tmp_path: Path) -> None:
+    sample = SAMPLES / "cv-khan.txt"
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("DIRECTIVES_")}
+    plain = subprocess.run([*CLI, "extract", str(sample)], capture_output=True, text=True, env=env, check=False)
+    assert plain.returncode == 0, plain.stderr
+    # the settings file in the working folder still sets the limits...
+    (tmp_path / "directives.toml").write_text("max_text_mb = 0.001\n", encoding="utf-8")
+    small = subprocess.run(
+        [*CLI, "extract", str(sample)], capture_output=True, text=True, env=env, cwd=tmp_path, check=False
+    )
+    assert small.returncode == 1 and "max_text_mb" in small.stderr, small.stderr
+    # ...and a wrong one stops the command before any file is read
+    bad = subprocess.run(
+        [*CLI, "extract", str(sample)],
+        capture_output=True,
+        text=True,
+        env={**env, "DIRECTIVES_MAX_PAGES": "none"},
+        check=False,
+    )
+    assert bad.returncode == 2 and "max_pages" in bad.stderr and not bad.stdout, bad.stderr

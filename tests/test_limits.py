@@ -3,6 +3,7 @@ package of many parts, a zip that lies about its sizes, a PDF with too many page
 
 from __future__ import annotations
 
+import os
 import struct
 import zipfile
 from pathlib import Path
@@ -97,3 +98,41 @@ def test_limits_come_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     got = Limits.from_settings(get_settings())
     assert got.max_part_bytes == int(1.5 * MB) and got.document_seconds == 30
     assert Limits() == Limits.from_settings(get_settings(max_part_mb=64, document_seconds=900))
+
+
+@pytest.fixture
+def no_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working folder without directives.toml and an environment without DIRECTIVES_* variables."""
+    for name in list(os.environ):
+        if name.upper().startswith("DIRECTIVES_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_without_settings_the_limits_are_the_settings_defaults(no_settings: Path) -> None:
+    assert not limits.settings_given()
+    assert Limits.from_settings(get_settings()) == limits.DEFAULTS
+
+
+def test_settings_given_looks_where_the_settings_do(no_settings: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import settings
+
+    assert (limits._SETTINGS_ENV, limits._SETTINGS_FILE) == (settings.SETTINGS_ENV, settings.DEFAULT_SETTINGS_FILE)
+    fields = {f"DIRECTIVES_{name.upper()}" for name in settings.Settings.model_fields}
+    assert not limits._NOT_SETTINGS & fields
+    monkeypatch.setenv("DIRECTIVES_PDF_ENGINE", "pdfplumber")  # no setting
+    monkeypatch.setenv("DIRECTIVES_REGEX_CACHE", "off")
+    assert not limits.settings_given()
+    with monkeypatch.context() as m:
+        m.setenv("directives_max_pages", "3")  # the settings read their variables in any case
+        assert limits.settings_given()
+    with monkeypatch.context() as m:
+        m.setenv("DIRECTIVES_WEBHOOK__TIMEOUT", "3")  # a nested key, or a setting added later
+        assert limits.settings_given()
+    with monkeypatch.context() as m:
+        m.setenv("DIRECTIVES_SETTINGS", str(no_settings / "elsewhere.toml"))
+        assert limits.settings_given()
+    (no_settings / "directives.toml").write_text("max_pages = 3\n", encoding="utf-8")
+    assert limits.settings_given()
+    assert Limits.from_settings(get_settings()).max_pages == 3

@@ -31,6 +31,7 @@ from extractors.deadlines import patterns
 from extractors.numbering import Item, parse_marker
 from extractors.tasks.clauses import agency_phrase, lead_clause, split_names, support_mentions
 from extractors.tasks.cues import SPACES, alt, clean, cues
+from pipeline import regex_cache
 from pipeline.layout import Paragraph
 
 # kinds of attribute: who leads, who supports, both in one line, when, or something else (place, product)
@@ -64,7 +65,7 @@ def _labels() -> tuple[re.Pattern[str], dict[str, str]]:
     # "Cơ quan chủ trì: Sở Nội vụ.", "Thời gian thực hiện: Quý II/2026", "a) Cơ quan chủ trì" (a heading whose
     # lines follow), "Cơ quan chủ trì, phối hợp", "2. Chủ trì thực hiện"; "* Thời gian ..." (a star bullet)
     labels = alt(list(kind_of))
-    pattern = re.compile(
+    pattern = regex_cache.compile(
         r"^[*\s]*(?P<label>(?:" + labels + r")(?:\s*(?:,|và|/)\s*(?:" + labels + r"))*)"
         r"(?:\s*:\s*(?P<value>.*)|\s*\.?)$",
         re.IGNORECASE | re.S,
@@ -113,7 +114,7 @@ def is_attribute(item: Item) -> bool:
 
 
 # a short labelled line: "Sáng: từ 8h30", "Chiều: từ 14h00" (a label of one to three words, then ":")
-_SHORT_LABEL = re.compile(r"^[^\W\d_][^\s:]*(?:\s+[^\s:]+){0,2}\s*:")
+_SHORT_LABEL = regex_cache.compile(r"^[^\W\d_][^\s:]*(?:\s+[^\s:]+){0,2}\s*:")
 
 
 def extends(item: Item, above: Item) -> bool:

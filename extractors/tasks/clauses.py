@@ -23,26 +23,29 @@ from functools import cache, lru_cache
 from extractors.agencies import agency_at, find_agencies, name_vocabulary, split_agencies
 from extractors.deadlines import patterns
 from extractors.tasks.cues import NOT_BEFORE_LETTER, SPACES, alt, clean, cues, sentences, words
+from pipeline import regex_cache
 
 # An introduction whose items name their own agencies: "Các cơ quan, đơn vị sau đây", "các sở, ngành sau".
-_FOLLOWING = re.compile(r"(?<![^\W\d_])sau(?:\s+đây)?$")
+_FOLLOWING = regex_cache.compile(r"(?<![^\W\d_])sau(?:\s+đây)?$")
 
 # Words no agency name holds: "Ủy ban nhân dân tỉnh có ý kiến như sau:" is an introduction, not "X:".
-_NOT_A_NAME = re.compile(r"(?<![^\W\d_])(?:có\s+ý\s+kiến|như\s+sau|kết\s+luận|thông\s+báo|đã|sẽ|đang)(?![^\W\d_])")
+_NOT_A_NAME = regex_cache.compile(
+    r"(?<![^\W\d_])(?:có\s+ý\s+kiến|như\s+sau|kết\s+luận|thông\s+báo|đã|sẽ|đang)(?![^\W\d_])"
+)
 
 # The issuer introducing its own view: "có ý kiến như sau:", "có ý kiến:".
-_OPINION_INTRO = re.compile(r"^có\s+ý\s+kiến(?:\s+(?:như\s+)?sau)?\s*:?\s*$", re.IGNORECASE)
+_OPINION_INTRO = regex_cache.compile(r"^có\s+ý\s+kiến(?:\s+(?:như\s+)?sau)?\s*:?\s*$", re.IGNORECASE)
 
 # Where an agency phrase ends at the latest: ":", ";", a sentence end, "(" of a remark, " - " before a small
 # letter ("Sở Nội vụ - tham mưu ..."); " - " before a capital is inside a name ("Khoa Tài chính - Kế toán"),
 # and so is "các tổ chức chính trị - xã hội".
-_PHRASE_END = re.compile(r"[:;]|\.(?:\s|$)|\s-\s(?![A-ZĐÀ-Ỹ]|xã\s+hội)")
+_PHRASE_END = regex_cache.compile(r"[:;]|\.(?:\s|$)|\s-\s(?![A-ZĐÀ-Ỹ]|xã\s+hội)")
 # "Giám đốc các sở: Nội vụ, Tư pháp" — a colon that opens the names of a group, not the item's body.
-_LIST_COLON = re.compile(r"(?i:các)\s+(?i:sở|bộ|ngành|cơ quan|đơn vị|ban)\s*$")
+_LIST_COLON = regex_cache.compile(r"(?i:các)\s+(?i:sở|bộ|ngành|cơ quan|đơn vị|ban)\s*$")
 # An official's title alone before a colon, the agencies after it: "Giao Giám đốc: Sở Văn hóa, Thể thao và Du lịch,
 # Sở Thông tin và Truyền thông, Đài Phát thanh - Truyền hình tỉnh phối hợp ..." (the heads of those agencies: the
 # agencies lead)
-_TITLE_COLON = re.compile(r"(?:Giám\s+đốc|Thủ\s+trưởng|Chủ\s+tịch|Trưởng|Hiệu\s+trưởng)\s*:\s*(?=[A-ZĐ])")
+_TITLE_COLON = regex_cache.compile(r"(?:Giám\s+đốc|Thủ\s+trưởng|Chủ\s+tịch|Trưởng|Hiệu\s+trưởng)\s*:\s*(?=[A-ZĐ])")
 # A verb that is also a noun inside an enumeration: "các cơ quan, tổ chức, cá nhân", "cấp ủy, lãnh đạo cơ quan".
 _NOUN_VERBS = ("tổ chức", "lãnh đạo")
 # Verbs the tagger finds inside a name, never its boundary: "các đơn vị có liên quan", "các đơn vị trực thuộc",
@@ -63,9 +66,9 @@ _NAME_VERBS = {
 }
 # "chỉ đạo" names who is steered, not who leads, unless the steered agency is given the lead at once:
 # "Chỉ đạo Sở Y tế chủ trì ..." → Sở Y tế; "Chỉ đạo các cấp đưa nội dung ..." → whoever is asked to steer.
-_STEER = re.compile(r"^(?:chỉ\s+đạo|phân\s+công|cử)\s", re.IGNORECASE)
+_STEER = regex_cache.compile(r"^(?:chỉ\s+đạo|phân\s+công|cử)\s", re.IGNORECASE)
 # "(... chủ trì ...)", "(Giao Công an tỉnh tham mưu)" at the end of an item
-_BRACKET = re.compile(r"\(([^()]{4,400})\)[\s.;]*$")
+_BRACKET = regex_cache.compile(r"\(([^()]{4,400})\)[\s.;]*$")
 
 
 @dataclass
@@ -81,7 +84,7 @@ class Clause:
     how: str = ""  # how the lead is named: "cue" ("Giao X"), "colon" ("X: ..."), "chu_tri" ("X chủ trì"), "verb"
 
 
-_INSTRUMENT = re.compile(r"Bộ\s+[Ll]uật(?![^\W\d_])")
+_INSTRUMENT = regex_cache.compile(r"Bộ\s+[Ll]uật(?![^\W\d_])")
 
 
 @cache
@@ -89,7 +92,7 @@ def _actor() -> re.Pattern[str]:
     # "Khoa nhận hồ sơ", "Sinh viên truy cập ...", "Cán bộ, nhân viên ... có trách nhiệm", "giám thị", and an
     # abbreviated body ("P.ĐTĐH gửi danh sách ...", "BHXH các tỉnh ...")
     nouns = alt(words("actor_nouns"))
-    return re.compile(
+    return regex_cache.compile(
         r"(?:(?i:(?:các|những|mỗi|tất\s+cả)\s+)?(?i:"
         + nouns
         + r")"
@@ -197,7 +200,7 @@ def _name_words() -> frozenset[str]:
     return name_vocabulary() | {w.lower() for text in extra for w in re.findall(r"[^\W\d_]+", text)}
 
 
-_BETWEEN_NAMES = re.compile(r"^[\s,;]*(?:(?:và|cùng|hoặc)\s+)?[\s,;]*$")
+_BETWEEN_NAMES = regex_cache.compile(r"^[\s,;]*(?:(?:và|cùng|hoặc)\s+)?[\s,;]*$")
 
 
 def _all_names(phrase: str) -> bool:
@@ -244,11 +247,11 @@ def _apposition() -> re.Pattern[str]:
     # " - cơ quan thường trực Ban vì sự tiến bộ phụ nữ tỉnh giúp Ban ... " after a lead: what the agency is,
     # up to the verb that starts the action ("tham mưu"); never past a sentence end or ";"
     verbs = alt(words("stop_verbs"))
-    return re.compile(r"\s+[-–]\s+(?:(?![A-ZĐÀ-Ỹ])[^.;:]{0,150}?\s)??(?=(?:" + verbs + r")(?![^\W\d_]))")
+    return regex_cache.compile(r"\s+[-–]\s+(?:(?![A-ZĐÀ-Ỹ])[^.;:]{0,150}?\s)??(?=(?:" + verbs + r")(?![^\W\d_]))")
 
 
 # what may follow "phối hợp" without "với": a body ("các sở", "Phòng CNTT", "phòng CNTT"), not a verb
-_SUPPORT_NOUN = re.compile(
+_SUPPORT_NOUN = regex_cache.compile(
     r"(?:các|những)\s|(?:phòng|ban|sở|đơn\s+vị|cơ\s+quan|cán\s+bộ|lực\s+lượng|địa\s+phương|trung\s+tâm|khoa|tổ)"
     + NOT_BEFORE_LETTER,
     re.IGNORECASE,
@@ -369,7 +372,7 @@ def _lead_clause(text: str) -> Clause:
     return Clause(lead, support, True, assign_only, 0, action, how)
 
 
-_OBLIGED = re.compile(r"(?<![^\W\d_])(?:có|chịu)\s+trách\s+nhiệm|có\s+nhiệm\s+vụ(?![^\W\d_])")
+_OBLIGED = regex_cache.compile(r"(?<![^\W\d_])(?:có|chịu)\s+trách\s+nhiệm|có\s+nhiệm\s+vụ(?![^\W\d_])")
 
 
 def _obliged_phrase(text: str, pos: int) -> tuple[str, int] | None:
@@ -439,12 +442,12 @@ def _after_opener(text: str) -> Clause | None:
 
 # a cue inside a relative clause names who was given a task before, not who is asked now: "Thực hiện
 # nhiệm vụ giao cho Sở Nội vụ (...), Sở Nội vụ xây dựng ..."
-_RELATIVE = re.compile(r"(?<![^\W\d_])(?:nhiệm\s+vụ|được|đã|vừa|đã\s+được|như)\s*$", re.IGNORECASE)
+_RELATIVE = regex_cache.compile(r"(?<![^\W\d_])(?:nhiệm\s+vụ|được|đã|vừa|đã\s+được|như)\s*$", re.IGNORECASE)
 
 
 @cache
 def _self_presentation() -> re.Pattern[str]:
-    return re.compile(str(patterns()["self_presentation"]), re.IGNORECASE)
+    return regex_cache.compile(str(patterns()["self_presentation"]), re.IGNORECASE)
 
 
 def addressee(sentence: str, *, issuer_speaks: bool = False) -> Clause | None:
@@ -532,7 +535,7 @@ def explicit_assignment(text: str, *, strict: bool = False) -> bool:
 
 
 # "chịu trách nhiệm về thể thức ..." states who answers for something; it asks nothing
-_ANSWERABLE = re.compile(r"^(?:là\s+người\s+)?chịu\s+trách\s+nhiệm\s+(?:về|trước)", re.IGNORECASE)
+_ANSWERABLE = regex_cache.compile(r"^(?:là\s+người\s+)?chịu\s+trách\s+nhiệm\s+(?:về|trước)", re.IGNORECASE)
 
 
 def intro(text: str, *, issuer_speaks: bool = False) -> Clause | None:

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from extractors.deadlines import patterns
+from pipeline import regex_cache
 
-_SUPERSCRIPTS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
-SPACES = re.compile(r"\s+")
+_SUPERSCRIPTS = regex_cache.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+SPACES = regex_cache.compile(r"\s+")
 # Sentence ends: ". " or "./." before a capital letter ("... công vụ. Chú trọng ...").
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-ỸÁ-Ỹ\"“(])")
+_SENTENCE_END = regex_cache.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-ỸÁ-Ỹ\"“(])")
 # a word character that is a letter: "(?<![^\W\d_])" reads "not after a letter"
 NOT_AFTER_LETTER = r"(?<![^\W\d_])"
 NOT_BEFORE_LETTER = r"(?![^\W\d_])"
@@ -39,7 +40,7 @@ def alt(phrases: list[str] | tuple[str, ...]) -> str:
 def phrase_re(key: str, *, start: bool = False, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     """The phrases of ``key`` as one regex on word boundaries (``start``: only at the start of the text)."""
     head = "^" if start else NOT_AFTER_LETTER
-    return re.compile(head + "(?:" + alt(words(key)) + ")" + NOT_BEFORE_LETTER, flags)
+    return regex_cache.compile(head + "(?:" + alt(words(key)) + ")" + NOT_BEFORE_LETTER, flags)
 
 
 @dataclass(frozen=True)
@@ -80,26 +81,26 @@ def cues() -> Cues:
     places = words("place_words")
     # Matches "Sở Tài chính", "Công an tỉnh", "Ban Tổ chức", "Ủy ban nhân dân các xã", "các cơ quan,
     # đơn vị", "Người đứng đầu"; not "Ban hành", "Báo cáo", "Tổ chức hội nghị", "Phòng, chống".
-    head = re.compile(
+    head = regex_cache.compile(
         r"(?:(?i:" + alt(group) + r")\s+(?i:" + alt(nouns) + r")" + NOT_BEFORE_LETTER + r""
         r"|(?:" + alt(heads) + r")" + NOT_BEFORE_LETTER + r""
         r"|(?:" + alt(need_name) + r")\s+(?:[A-ZĐÀ-Ỹ0-9]|(?:" + alt(places) + r")" + NOT_BEFORE_LETTER + r"))"
     )
-    stop = re.compile(NOT_AFTER_LETTER + r"(?:" + alt(words("stop_verbs")) + r")" + NOT_BEFORE_LETTER)
+    stop = regex_cache.compile(NOT_AFTER_LETTER + r"(?:" + alt(words("stop_verbs")) + r")" + NOT_BEFORE_LETTER)
     # not the name of a steering committee: "Trưởng Ban chỉ đạo phòng, chống thiên tai" directs no one
-    cue = re.compile(NOT_AFTER_LETTER + r"(?<![Bb]an\s)(?i:" + alt(words("assign_cues")) + r")\s+")
+    cue = regex_cache.compile(NOT_AFTER_LETTER + r"(?<![Bb]an\s)(?i:" + alt(words("assign_cues")) + r")\s+")
     tail = patterns()["assign_tail"]
     assert isinstance(tail, dict)
     verbs, tnouns, mods = (alt(tail[k]) for k in ("verbs", "nouns", "modifiers"))
     # "thực hiện các nhiệm vụ, giải pháp trọng tâm sau:", "có nhiệm vụ:", "" (nothing left)
-    assign_tail = re.compile(
+    assign_tail = regex_cache.compile(
         rf"^[\s,]*(?:(?:{verbs})\s*)*(?:tốt\s+)?(?:(?:các|một\s+số|những)\s+)?"
         rf"(?:(?:{tnouns})(?:\s*(?:,|và)\s*(?:{tnouns}))*)?(?:\s*(?:{mods}))*\s*:?\s*$",
         re.IGNORECASE,
     )
     # the generic closing formula, or a quyết định's execution clause ("... chịu trách nhiệm thi hành
     # Quyết định này./."): both close the document and assign nothing new
-    closing = re.compile(
+    closing = regex_cache.compile(
         "(?:" + str(patterns()["closing_generic"]) + ")|(?:" + str(patterns()["closing_execution"]) + ")",
         re.IGNORECASE,
     )
@@ -109,20 +110,20 @@ def cues() -> Cues:
         cue=cue,
         # OCR drops or swaps a tone mark on these two key cues ("chủ tri", "phôi hợp"): accept the
         # spellings that differ only by their marks
-        chu_tri=re.compile(
+        chu_tri=regex_cache.compile(
             r"\s*(?:được\s+giao\s+)?(?:làm\s+)?(?i:c)h[ủuúù]\s+tr[ìiíị](?![^\W\d_])\s*(?:thực\s+hiện\s*)?"
         ),
         # ", phối hợp với Sở Tài chính", " và phối hợp cùng các cơ quan liên quan", ", phối hợp các đơn vị, địa
         # phương liên quan", "kết hợp với Công an tỉnh" (no "với": the agency must follow at once)
-        phoi_hop=re.compile(
+        phoi_hop=regex_cache.compile(
             r"[\s,]*(?:và\s+)?(?:(?:tham\s+gia|chủ\s+động)\s+)?(?:(?i:ph)[ốôoóồổ]i|(?i:k)ết)\s+h[ợơoọớ]p"
             r"\s+(?:(?:chặt\s+chẽ|cụ\s+thể|thường\s+xuyên|tốt)\s+)?(?:(?:với|cùng|vói)\s+)?"
         ),
         assign_tail=assign_tail,
         closing=closing,
         closing_open=phrase_re("closing_openers", start=True),
-        conditional=re.compile(str(patterns()["conditional_report"]), re.IGNORECASE),
-        non_task_section=re.compile(
+        conditional=regex_cache.compile(str(patterns()["conditional_report"]), re.IGNORECASE),
+        non_task_section=regex_cache.compile(
             r"^(?:về\s+)?(?:(?:các|một\s+số|những)\s+)?(?:"
             + alt(words("non_task_sections"))
             + r")"
@@ -131,17 +132,17 @@ def cues() -> Cues:
         ),
         decision_opener=phrase_re("decision_non_task_openers", start=True),
         approving_opener=phrase_re("approving_openers", start=True),
-        preamble=re.compile(
+        preamble=regex_cache.compile(
             r"^[-–+•\s]*(?:" + alt(words("preamble_openers")) + r")" + NOT_BEFORE_LETTER, re.IGNORECASE
         ),
         report_heads=(*heads, *need_name, "các", "Các"),
-        step=re.compile(r"^(?i:" + alt(words("step_labels")) + r")\s+\d{1,2}\s*[:.\-–]+\s*"),
-        opener=re.compile(r"^(?i:" + alt(words("adverbial_openers")) + r")(?![^\W\d_])[^,;:.]{0,150},\s+"),
+        step=regex_cache.compile(r"^(?i:" + alt(words("step_labels")) + r")\s+\d{1,2}\s*[:.\-–]+\s*"),
+        opener=regex_cache.compile(r"^(?i:" + alt(words("adverbial_openers")) + r")(?![^\W\d_])[^,;:.]{0,150},\s+"),
         obligation=phrase_re("obligation_cues"),
         statement_open=phrase_re("statement_openers", start=True),
         report_open=phrase_re("report_openers", start=True),
         execution_section=phrase_re("execution_sections", start=True),
-        attached=re.compile(r"^(?:" + alt(words("attached_titles")) + r")(?=$|[.:]\s)"),
+        attached=regex_cache.compile(r"^(?:" + alt(words("attached_titles")) + r")(?=$|[.:]\s)"),
         heading_open=phrase_re("heading_openers", start=True),
     )
 

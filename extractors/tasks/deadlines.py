@@ -13,13 +13,14 @@ from __future__ import annotations
 import re
 
 from extractors.deadlines import find_deadline, find_recurrence, period_end
+from pipeline import regex_cache
 
 # "riêng việc X ... hoàn thành trong quý II/2020", "riêng năm 2020 hoàn thành ..." (a time: all items)
-_SPECIAL = re.compile(r"(?<![^\W\d_])riêng\s+(?P<rest>.+)$", re.IGNORECASE | re.S)
-_SUBJECT_END = re.compile(
+_SPECIAL = regex_cache.compile(r"(?<![^\W\d_])riêng\s+(?P<rest>.+)$", re.IGNORECASE | re.S)
+_SUBJECT_END = regex_cache.compile(
     r"(?<![^\W\d_])(?:hoàn\s+thành|xong|thực\s+hiện|trước|trong|chậm\s+nhất|từ|đến)(?![^\W\d_])", re.IGNORECASE
 )
-_TIME_WORDS = re.compile(r"^(?:năm|tháng|quý|ngày|đợt|giai\s+đoạn)(?![^\W\d_])", re.IGNORECASE)
+_TIME_WORDS = regex_cache.compile(r"^(?:năm|tháng|quý|ngày|đợt|giai\s+đoạn)(?![^\W\d_])", re.IGNORECASE)
 # syllables that say nothing about which work is meant
 _FILLER = {"việc", "và", "các", "có", "liên", "quan", "số", "của", "về", "cho", "theo", "những", "đối", "với", "tại"}
 

@@ -40,6 +40,7 @@ from extractors.tasks.cues import clean, cues, is_upper, sentences
 from extractors.tasks.deadlines import expression_deadline
 from extractors.tasks.outline import is_title
 from models import Span
+from pipeline import regex_cache
 from pipeline.layout import Paragraph
 
 # kinds of heading that are sections of a document, never a task of their own
@@ -508,14 +509,14 @@ class Finder:
 
 # a sentence that only says when, and to whom, a task's result goes: "Kết quả báo cáo Chủ tịch UBND tỉnh trước
 # ngày 15/4/2013.", "Báo cáo kết quả về Sở Nội vụ trước ngày 30/6/2026.", "Hoàn thành trước ngày 31/12/2026."
-_FOLLOW_UP = re.compile(
+_FOLLOW_UP = regex_cache.compile(
     r"^(?:Kết\s+quả(?:\s+thực\s+hiện)?|Báo\s+cáo\s+(?:kết\s+quả|sơ\s+kết|tổng\s+kết)|Hoàn\s+thành|Thời\s+gian\s+hoàn\s+thành|Thời\s+hạn)\b",
     re.IGNORECASE,
 )
 
 
 # a note in brackets on a paragraph of its own: "(Có đề cương chi tiết gửi kèm)", "(gửi kèm theo Phụ lục)"
-_NOTE = re.compile(r"^\([^()]{1,120}\)\.?$")
+_NOTE = regex_cache.compile(r"^\([^()]{1,120}\)\.?$")
 
 
 def _follow_up(sentence: str) -> bool:
@@ -558,7 +559,7 @@ def unit_name(item: Item) -> Clause | None:
 
 
 # "Người ký văn bản là người chịu trách nhiệm về thể thức ...": who answers for what, no action asked
-_ANSWERABLE = re.compile(
+_ANSWERABLE = regex_cache.compile(
     r"(?<![^\W\d_])(?:là\s+(?:người|cơ\s+quan|đơn\s+vị)\s+)chịu\s+trách\s+nhiệm\s+(?:về|trước)", re.IGNORECASE
 )
 
@@ -584,7 +585,7 @@ def _tells(sentence: str, clause: Clause) -> bool:
     return bool(c.report_open.match(sentence) or re.match(r"(?i:đã)\s", clause.action.lstrip()))
 
 
-_WEAK = re.compile(r"(?<![^\W\d_])(?:phải|cần|khẩn\s+trương|tiếp\s+tục)(?![^\W\d_])", re.IGNORECASE)
+_WEAK = regex_cache.compile(r"(?<![^\W\d_])(?:phải|cần|khẩn\s+trương|tiếp\s+tục)(?![^\W\d_])", re.IGNORECASE)
 
 
 def _not_rule(text: str, scope: Scope, ctx: Context) -> bool:
@@ -626,19 +627,19 @@ def _noun_first(text: str) -> bool:
 
 
 # when a document takes effect and what it replaces: no one is asked to act
-_EFFECT = re.compile(
+_EFFECT = regex_cache.compile(
     r"(?<![^\W\d_])có\s+hiệu\s+lực(?:\s+thi\s+hành)?\s+(?:kể\s+)?(?:từ|sau)(?![^\W\d_])", re.IGNORECASE
 )
 
 
 # a subject and a passive verb before any comma: "Dữ liệu điện tử ... được tích hợp trên ...", "Kinh phí thực
 # hiện Đề án được bảo đảm từ ..." (what is, not who must act)
-_PASSIVE = re.compile(r"^[^,;:]{3,90}?\sđược\s(?!giao|phân\s+công)", re.IGNORECASE)
+_PASSIVE = regex_cache.compile(r"^[^,;:]{3,90}?\sđược\s(?!giao|phân\s+công)", re.IGNORECASE)
 
 
 # "Quá trình thực hiện nếu có khó khăn, vướng mắc ..., báo cáo ..." / "nếu có vấn đề chưa rõ, các đơn vị gửi ý
 # kiến về ...": what to do if something goes wrong closes a plan; it is no task (corpus NOTES: r004 III.5, kh753 7.3)
-_IF_TROUBLE = re.compile(
+_IF_TROUBLE = regex_cache.compile(
     r"(?:nếu|trường\s+hợp|khi)\s+có\s+(?:gì\s+)?(?:khó\s+khăn|vướng\s+mắc|phát\s+sinh|vấn\s+đề|gì\s+chưa)"
     r"|(?:nếu|trường\s+hợp|khi)\s+(?:phát\s+sinh|gặp)\s+(?:khó\s+khăn|vướng\s+mắc)",
     re.IGNORECASE,
@@ -654,7 +655,7 @@ def closing_clause(text: str) -> bool:
 
 
 # where an execution clause's action starts: "... và ông Nguyễn Văn A | chịu trách nhiệm thi hành ..."
-_EXECUTION_START = re.compile(r"(?<![^\W\d_])(?:có|chịu)\s+trách\s+nhiệm(?![^\W\d_])", re.IGNORECASE)
+_EXECUTION_START = regex_cache.compile(r"(?<![^\W\d_])(?:có|chịu)\s+trách\s+nhiệm(?![^\W\d_])", re.IGNORECASE)
 
 
 def _closes_decision(head: str) -> bool:

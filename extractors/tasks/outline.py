@@ -16,15 +16,18 @@ from extractors.numbering import Item, Marker, build_tree, parse_marker
 from extractors.tasks.clauses import addressee, intro, lead_clause
 from extractors.tasks.cues import clean, cues, is_upper
 from extractors.tasks.tables import cells
+from pipeline import regex_cache
 from pipeline.layout import Paragraph
 
 # A căn cứ line even when bulleted: "- Căn cứ Điều lệ Đảng;", "- Theo đề nghị của Văn phòng Trung ương Đảng,".
-_CAN_CU = re.compile(r"^(?:căn\s+cứ|theo\s+đề\s+nghị|xét\s+đề\s+nghị|xét\s+tờ\s+trình)(?![^\W\d_])", re.IGNORECASE)
+_CAN_CU = regex_cache.compile(
+    r"^(?:căn\s+cứ|theo\s+đề\s+nghị|xét\s+đề\s+nghị|xét\s+tờ\s+trình)(?![^\W\d_])", re.IGNORECASE
+)
 # kinds of item that may follow a bare unit-name heading line
 _UNIT_CHILDREN = {"dash", "plus", "bullet", "letter", "star"}
 BULLETS = {"dash", "plus", "bullet", "star"}
 # a capital word that may open the sentence under a heading: "Nhiệm vụ chung | Ban Chỉ huy ..."
-_CAPITAL_WORD = re.compile(r"(?<=\s)[A-ZĐÀ-Ỹ]")
+_CAPITAL_WORD = regex_cache.compile(r"(?<=\s)[A-ZĐÀ-Ỹ]")
 
 
 def markers(paras: list[Paragraph]) -> list[Marker | None]:

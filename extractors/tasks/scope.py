@@ -15,15 +15,18 @@ import re
 from dataclasses import dataclass
 
 from extractors.tasks.cues import clean, cues, is_upper, words
+from pipeline import regex_cache
 from pipeline.layout import Layout, Paragraph
 
 # "PHỤ LỤC", "Phụ lục I", "PHỤ LỤC 2", "Phụ lục số 01" on a line of its own
-_APPENDIX = re.compile(r"^(?:PHỤ\s+LỤC|Phụ\s+lục)(?:\s+(?:số\s+)?[IVX\d]{1,4})?\s*[.:]?$")
+_APPENDIX = regex_cache.compile(r"^(?:PHỤ\s+LỤC|Phụ\s+lục)(?:\s+(?:số\s+)?[IVX\d]{1,4})?\s*[.:]?$")
 # the note under an attached document's title: "(Ban hành kèm theo Quyết định số 435/QĐ-UBND ...)"
-_ATTACHED_NOTE = re.compile(r"\(\s*(?:Ban\s+hành\s+)?[Kk]èm\s+theo\s+(?:Quyết\s+định|Nghị\s+quyết)", re.IGNORECASE)
-_ARTICLE = re.compile(r"^(?:\*\*)?(?:Điều|ĐIỀU)\s+\d{1,3}\s*[.:]")
+_ATTACHED_NOTE = regex_cache.compile(
+    r"\(\s*(?:Ban\s+hành\s+)?[Kk]èm\s+theo\s+(?:Quyết\s+định|Nghị\s+quyết)", re.IGNORECASE
+)
+_ARTICLE = regex_cache.compile(r"^(?:\*\*)?(?:Điều|ĐIỀU)\s+\d{1,3}\s*[.:]")
 # "... chịu trách nhiệm thi hành Quyết định này./." closes a quyết định's articles
-_EXECUTION = re.compile(
+_EXECUTION = regex_cache.compile(
     r"(?:có|chịu)\s+trách\s+nhiệm\s+(?:tổ\s+chức\s+)?thi\s+hành\s+(?:Quyết|Nghị)\s+(?:định|quyết)\s+này", re.IGNORECASE
 )
 
@@ -66,10 +69,10 @@ def body(layout: Layout, addressees: list[str]) -> list[Paragraph]:
     return out
 
 
-_KINH_GUI = re.compile(r"^kính\s+gửi", re.IGNORECASE)
-_NOI_NHAN = re.compile(r"^nơi\s+nhận", re.IGNORECASE)
-_DASH = re.compile(r"^[-–•+]\s*")
-_SECTION_MARKER = re.compile(r"^(?:[IVX]{1,5}\s*[.\-–]|\d{1,2}\s*[.\-–/)]|Điều\s+\d)\s*\S")
+_KINH_GUI = regex_cache.compile(r"^kính\s+gửi", re.IGNORECASE)
+_NOI_NHAN = regex_cache.compile(r"^nơi\s+nhận", re.IGNORECASE)
+_DASH = regex_cache.compile(r"^[-–•+]\s*")
+_SECTION_MARKER = regex_cache.compile(r"^(?:[IVX]{1,5}\s*[.\-–]|\d{1,2}\s*[.\-–/)]|Điều\s+\d)\s*\S")
 
 
 def _distribution_start(paras: list[Paragraph]) -> int:

@@ -18,9 +18,10 @@ from functools import cache, lru_cache
 from extractors.deadlines import patterns
 from extractors.tasks.clauses import lead_clause, split_names
 from extractors.tasks.cues import clean, fold
+from pipeline import regex_cache
 from pipeline.layout import Paragraph
 
-_ROW_NUMBER = re.compile(r"^(\d{1,3})\s*[.)]?$")
+_ROW_NUMBER = regex_cache.compile(r"^(\d{1,3})\s*[.)]?$")
 
 
 def cells(text: str) -> list[str] | None:
@@ -97,7 +98,7 @@ def columns(row: list[str]) -> Columns | None:
 def _column_res() -> dict[str, re.Pattern[str]]:
     """One regex per kind of column, over folded text ("chu tri|co quan thuc hien|...")."""
     return {
-        kind: re.compile("|".join(re.escape(w) for w in sorted(inside, key=len, reverse=True)))
+        kind: regex_cache.compile("|".join(re.escape(w) for w in sorted(inside, key=len, reverse=True)))
         for kind, inside, _ in _column_words()
         if kind != "ordinal" and inside
     }

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from extractors import patterns
+from pipeline import regex_cache
 from pipeline.grammar import kinds
 from pipeline.grammar.rows import Row, _piece
 
@@ -31,7 +32,7 @@ def _is_chrome(text: str) -> bool:
 
 
 # a name in capitals ending in a stop before a numbered heading: "CHƯƠNG TRÌNH HÀNH ĐỘNG. II. NỘI DUNG ..."
-_CHUNK_NAME = re.compile(r"^([^\W\d_][^.\n]{2,60}?)\.\s+(?=(?:[IVXLC]+|\d+)\.\s)")
+_CHUNK_NAME = regex_cache.compile(r"^([^\W\d_][^.\n]{2,60}?)\.\s+(?=(?:[IVXLC]+|\d+)\.\s)")
 
 
 def _strip_title(row: Row, title: str) -> Row:
@@ -49,7 +50,7 @@ def _strip_title(row: Row, title: str) -> Row:
 
 # a page's own numbering before the document's first line: "1. UBND TỈNH NINH THUẬN" (a site listing the file
 # as item 1 of its preview)
-_PAGE_ITEM = re.compile(r"^\s*\d{1,2}[.)]\s+")
+_PAGE_ITEM = regex_cache.compile(r"^\s*\d{1,2}[.)]\s+")
 
 
 def _unnumbered(row: Row) -> Row:

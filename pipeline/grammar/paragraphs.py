@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractors import patterns
+from pipeline import regex_cache
 from pipeline.grammar import kinds
 from pipeline.grammar.geometry import Frame, is_centered, size_of
 from pipeline.grammar.regions import TableKind
@@ -27,7 +28,7 @@ from pipeline.layout import Box, Paragraph, Zone
 from pipeline.lines import Line
 
 # A line that ends inside a code or a range broken at its hyphen: "1874/QĐ-", "2021-"
-_GLUED_HYPHEN = re.compile(r"\w-$")
+_GLUED_HYPHEN = regex_cache.compile(r"\w-$")
 
 
 def join_lines(lines: Sequence[str]) -> str:
@@ -172,9 +173,9 @@ def _first_word_width(line: Line) -> float:
 
 
 # an item's number with nothing after it: "Điều 2.", "Điều 2", "3.", "b)"
-_BARE_MARK = re.compile(r"^(?:Điều\s+\d{1,3}[.:]?|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\))$")
+_BARE_MARK = regex_cache.compile(r"^(?:Điều\s+\d{1,3}[.:]?|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\))$")
 # words a line cannot end a paragraph on: what they introduce comes next ("... Quyết định số" / "112/QĐ-TTg")
-_HANGING = re.compile(r"(?<![^\W\d_])(?:số|ngày|tại|của|và|về|theo|với|cho|các|những|là)\s*$")
+_HANGING = regex_cache.compile(r"(?<![^\W\d_])(?:số|ngày|tại|của|và|về|theo|với|cho|các|những|là)\s*$")
 
 
 def _wrapped_name(prev: Line, cur: Line) -> bool:

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from pipeline import regex_cache
 from pipeline.normalize import strip_accents
 from pipeline.readers.pdf.lines import VisualLine, build_lines
 from pipeline.readers.pdf.words import PageWords, Word
@@ -28,7 +29,7 @@ from pipeline.readers.pdf.words import PageWords, Word
 # Where the header stands: the top of the first page.
 _HEADER_SHARE = 0.4
 # "Số:", "Số", "Sô:" as OCR gives it (bare: "So:", "So")
-_NUMBER_LABEL = re.compile(r"So\s*[:;.]?", re.IGNORECASE)
+_NUMBER_LABEL = regex_cache.compile(r"So\s*[:;.]?", re.IGNORECASE)
 # the date's words: "ngày", "tháng", "năm" (bare)
 _DATE_LABELS = ("ngay", "thang", "nam")
 # Ink: gray below this is a stroke; a pixel whose channels differ by more than _COLOURED is pen, not toner.
@@ -78,7 +79,7 @@ def _cut(word: Word, at: Sequence[int]) -> list[Word]:
 
 
 # where OCR glues a blank's content to its label or to the next one: "Số:125", "ngày0°tháng", "409/QĐ"
-_GLUE = re.compile(
+_GLUE = regex_cache.compile(
     r"(?<=\S)(?=thang|nam\b)|(?<=^So:)(?=\S)|(?<=^So)(?=\d)|(?<=^ngay)(?=\S)|(?<=^thang)(?=\S)"
     r"|(?<=^nam)(?=\S)|(?<=[^/\s])(?=/)",
     re.IGNORECASE,
@@ -95,9 +96,9 @@ def _pieces(seg: Sequence[Word]) -> list[tuple[Word, Word]]:
 
 
 # the place-and-date line, bare: "Ha Noi, ngay 29 thang 4 nam 2026", "Thanh pho Ho Chi Minh, ngay ..."
-_PLACE_DATE_BARE = re.compile(r"^[^,\d]{2,60}?,\s*ngay", re.IGNORECASE)
+_PLACE_DATE_BARE = regex_cache.compile(r"^[^,\d]{2,60}?,\s*ngay", re.IGNORECASE)
 # what a blank holds when the page's OCR read print in it: digits, perhaps a stop or comma after them
-_PRINTED = re.compile(r"^\d{1,6}[.,;]?$")
+_PRINTED = regex_cache.compile(r"^\d{1,6}[.,;]?$")
 
 
 def find_blanks(page: PageWords) -> list[Blank]:

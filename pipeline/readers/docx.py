@@ -43,7 +43,7 @@ from docx.opc.package import OpcPackage
 from docx.opc.part import Part
 from lxml import etree
 
-from pipeline import legacy, limits
+from pipeline import legacy, limits, regex_cache
 from pipeline.errors import UnreadableFile, UnsupportedFormat
 from pipeline.layout import SUPERSCRIPT_DIGITS, Layout
 from pipeline.lines import Cell, Line, Lines
@@ -88,7 +88,7 @@ _RUN_CONTAINERS = {
 }
 _DELETED = {_w("del"), _w("moveFrom")}
 
-_SPACE_RUN = re.compile(r"[ \t]+")
+_SPACE_RUN = regex_cache.compile(r"[ \t]+")
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_comments=True)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from lxml import etree
 from lxml import html as lxml_html
 
+from pipeline import regex_cache
 from pipeline.errors import NoText, UnreadableFile
 from pipeline.lines import Align, Cell, Line, Lines
 from pipeline.normalize import normalize_text
@@ -26,9 +27,9 @@ MEDIA_TYPE = "text/html"
 _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "center", "address", "dd", "dt"}
 _SKIP = {"script", "style", "head", "title", "meta", "link", "noscript", "template"}
 _BOLD_TAGS = {"b", "strong"}
-_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
-_ALIGN_STYLE = re.compile(r"text-align\s*:\s*(left|center|right|justify)", re.I)
-_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+_BOLD_STYLE = regex_cache.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
+_ALIGN_STYLE = regex_cache.compile(r"text-align\s*:\s*(left|center|right|justify)", re.I)
+_SPACES = regex_cache.compile(r"[ \t\r\n\f\v]+")
 
 
 def _align(el: etree._Element) -> Align | None:

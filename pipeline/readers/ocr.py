@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 import os
-import re
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from models.record import Received
+from pipeline import regex_cache
 from pipeline.errors import NoText, UnreadableFile
 from pipeline.layout import Layout
 from pipeline.readers.pdf.pdfium import open_pdfium
@@ -79,18 +79,18 @@ def _check_tesseract(path: Path) -> Any:
 # Tesseract's hOCR: a line span carries the baseline and the estimated type height
 # ("baseline 0.009 -24; x_size 58; x_descenders 15"), each word span its box and confidence
 # ("bbox 449 225 518 272; x_wconf 91">BÔ</span>).
-_HOCR = re.compile(
+_HOCR = regex_cache.compile(
     r"class='(?:ocr_line|ocr_header|ocr_caption|ocr_textfloat)'[^>]*title=\"bbox (\d+) (\d+) (\d+) (\d+)"
     r"(?:; baseline (-?[\d.]+) (-?[\d.]+))?; x_size ([\d.]+); x_descenders ([\d.]+)"
     r"|class='ocrx_word'[^>]*title='bbox (\d+) (\d+) (\d+) (\d+); x_wconf (\d+)'[^>]*>(.*?)</span>"
 )
-_TAGS = re.compile(r"<[^>]+>")
+_TAGS = regex_cache.compile(r"<[^>]+>")
 # marks OCR reads as tiny words on their own and that are still real text
 _SMALL_TEXT = set("-–—.,;:/()")
 # tesseract reads the bar of a "Đ" in a bold or dense code as more letters: "LĐĐĐTBXH" for "LĐTBXH".
 # No abbreviation has three Đ in a row (two do: "ĐĐBQH", the National Assembly delegation), so a run of
 # three or more is one. (OCR mixes in the look-alike Latin eth, "LĐÐĐTBXH", normalized later.)
-_TRIPLED_D = re.compile(r"[ĐÐ]{3,}|[đð]{3,}")
+_TRIPLED_D = regex_cache.compile(r"[ĐÐ]{3,}|[đð]{3,}")
 
 
 def words_from_hocr(hocr: str, scale: float) -> list[Word]:

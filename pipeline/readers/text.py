@@ -28,7 +28,7 @@ from collections import Counter
 from pathlib import Path
 
 from extractors import patterns
-from pipeline import legacy, limits
+from pipeline import legacy, limits, regex_cache
 from pipeline.errors import NoText, UnreadableFile
 from pipeline.layout import SUPERSCRIPT_DIGITS, Layout
 from pipeline.lines import Cell, Line, Lines, Units
@@ -38,25 +38,25 @@ _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPTS, "0123456789")
 
 # a markdown footnote reference in the body: "công vụ[^1]" → "công vụ¹"
-MD_FOOTNOTE_REF = re.compile(r"\[\^(\d{1,3})\](?!:)")
+MD_FOOTNOTE_REF = regex_cache.compile(r"\[\^(\d{1,3})\](?!:)")
 # a Markdown footnote definition: "[^1]: Kế hoạch số ..."
-MD_FOOTNOTE_DEF = re.compile(r"^\[\^(?P<num>\d{1,3})\]:\s*(?P<rest>\S.*)$", re.S)
+MD_FOOTNOTE_DEF = regex_cache.compile(r"^\[\^(?P<num>\d{1,3})\]:\s*(?P<rest>\S.*)$", re.S)
 PAGE_MARK = patterns.PAGE_MARK
 RULE = patterns.RULE_LINE
 _SENTENCE_END = patterns.SENTENCE_END
-_BOLD = re.compile(r"\*\*|__")
-_HEADING = re.compile(r"^#{1,6}\s+")
+_BOLD = regex_cache.compile(r"\*\*|__")
+_HEADING = regex_cache.compile(r"^#{1,6}\s+")
 
 
 # a Markdown escape a converter writes for a literal character: "\\*\\*\\*" (the "***" under an issuer), "1\\."
-_MD_ESCAPE = re.compile(r"\\([*_.\-#\[\]()+!])")
+_MD_ESCAPE = regex_cache.compile(r"\\([*_.\-#\[\]()+!])")
 # italics around a word or phrase: "Số : *44* DN-UBND", "*Đức Tân, ngày 14 tháng 5 năm 2010*"
-_ITALIC = re.compile(r"(?<![\w*])[*_](?=\S)([^*_]+?)(?<=\S)[*_](?![\w*])")
+_ITALIC = regex_cache.compile(r"(?<![\w*])[*_](?=\S)([^*_]+?)(?<=\S)[*_](?![\w*])")
 
 
 # inline math a converter (MinerU) wrote for plain characters: "$( \\mathsf { b } / \\mathsf { c } )$" → "(b/c)"
-_MATH = re.compile(r"\$([^$\n]{1,120})\$")
-_TEX_COMMAND = re.compile(r"\\[a-zA-Z]+\s*|[{}]")
+_MATH = regex_cache.compile(r"\$([^$\n]{1,120})\$")
+_TEX_COMMAND = regex_cache.compile(r"\\[a-zA-Z]+\s*|[{}]")
 
 
 def _plain_math(m: re.Match[str]) -> str:
@@ -76,17 +76,17 @@ def _clean_line(line: str) -> str:
 
 CELL_SEP = "\x1f"  # a tab of the source, kept through normalization (which makes tabs spaces)
 # an explicit cell separator: a tab, or " | " of a web copy ("ỦY BAN NHÂN DÂN TỈNH X | CỘNG HÒA ...")
-_EXPLICIT_SEP = re.compile(rf"\s*{CELL_SEP}+\s*|\s+\|\s+")
+_EXPLICIT_SEP = regex_cache.compile(rf"\s*{CELL_SEP}+\s*|\s+\|\s+")
 # a line break inside a web copy's table cell: "<br>", "<br/>", "<br />"
-_BR = re.compile(r"<br\s*/?>", re.I)
+_BR = regex_cache.compile(r"<br\s*/?>", re.I)
 # a Markdown table's rule row: "|---|:---:|"
-_TABLE_RULE = re.compile(r"^[\s|:\-]+$")
+_TABLE_RULE = regex_cache.compile(r"^[\s|:\-]+$")
 # a gap between two cells laid side by side: "ỦY BAN NHÂN DÂN      CỘNG HÒA" (two spaces or more)
-_GAP = re.compile(r"(?<=\S) {2,}(?=\S)")
+_GAP = regex_cache.compile(r"(?<=\S) {2,}(?=\S)")
 # a footnote at a page foot, its superscript lost: "1 Quyết định số 2150/QĐ-UBND ngày ..."
-_FOOT_START = re.compile(r"^(?P<num>\d{1,3}) +(?P<rest>\S.*)$")
+_FOOT_START = regex_cache.compile(r"^(?P<num>\d{1,3}) +(?P<rest>\S.*)$")
 # a line broken inside a code: "Quyết định số 1874/QĐ-" + "UBND" join without a space
-_CODE_BREAK = re.compile(r"[^\W_][-/]$")
+_CODE_BREAK = regex_cache.compile(r"[^\W_][-/]$")
 # words after which a bare number counts something and is no footnote marker: "tháng 1", "Điều 1"
 _COUNTING = frozenset(
     "ngày tháng năm quý tuần giờ phút số điều khoản điểm mục phần chương tiết khóa lần đợt bước kỳ "
@@ -95,7 +95,7 @@ _COUNTING = frozenset(
 
 
 # the tail of a quốc hiệu wrapped after "XÃ HỘI": "CỘNG HÒA XÃ HỘI" / "CHỦ NGHĨA VIỆT NAM"
-_TITLE_TAIL = re.compile(r"^(?:HOI\s+)?CHU\s+NGHIA\b", re.I)
+_TITLE_TAIL = regex_cache.compile(r"^(?:HOI\s+)?CHU\s+NGHIA\b", re.I)
 
 
 def _mend_titles(lines: list[str]) -> list[str]:
@@ -226,7 +226,7 @@ def _place_marker(lines: list[str], note: str) -> bool:
     A marker follows a word, after a space or glued to it ("tỉnh 1;", "Bộ Y tế 1,", "tỉnh1"), and
     not a counting word ("tháng 1", "Điều 1"). One before punctuation is the surest.
     """
-    marker = re.compile(rf"(?<=[^\W\d_])( ?){note}(?=[\s,.;:)”\"]|$)")
+    marker = regex_cache.compile(rf"(?<=[^\W\d_])( ?){note}(?=[\s,.;:)”\"]|$)")
     best: tuple[int, int, re.Match[str]] | None = None
     for i, line in enumerate(lines):
         for m in marker.finditer(line):
@@ -294,7 +294,7 @@ def _join_lines(lines: list[str]) -> str:
 
 # a line holding only the cell separator of a web table copied as text (thuvienphapluat, thuviennhadat):
 # "ỦY" / "BAN NHÂN DÂN" / "TỈNH QUẢNG NAM" / "--------" / "|" / "CỘNG" / "HÒA XÃ HỘI ..." / "|" / "Số:" / ...
-_CELL_BREAK = re.compile(r"^\s*\|\s*$")
+_CELL_BREAK = regex_cache.compile(r"^\s*\|\s*$")
 
 
 def _mend_cell(lines: list[str]) -> list[str]:
@@ -324,7 +324,7 @@ def _mend_cell(lines: list[str]) -> list[str]:
 # --- Markdown-like text ------------------------------------------------------------------------------
 
 # an HTML table a converter left in the text: "<table><tr><td>...</td></tr></table>"
-_HTML_TABLE = re.compile(r"<table\b.*?</table\s*>", re.I | re.S)
+_HTML_TABLE = regex_cache.compile(r"<table\b.*?</table\s*>", re.I | re.S)
 
 
 class _Writer:
@@ -394,7 +394,7 @@ def _cells_after(line: str, under_row: bool) -> list[str] | None:
 
 
 # the first caption of a table's header row: "STT", "TT", "Số TT"
-_SEQ_CAPTION = re.compile(r"^(?:S[ốố]\s*)?T\.?\s*T\.?$|^STT$", re.IGNORECASE)
+_SEQ_CAPTION = regex_cache.compile(r"^(?:S[ốố]\s*)?T\.?\s*T\.?$|^STT$", re.IGNORECASE)
 
 
 def _cell_per_line(lines: list[str]) -> tuple[int, int, list[list[str]]] | None:
@@ -439,7 +439,7 @@ def _pipe_rows(lines: list[str]) -> list[list[str]] | None:
 
 
 # a Markdown image a converter left where a picture stood (a seal, a signature): "![](images/65e0....jpg)"
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_IMAGE = regex_cache.compile(r"!\[[^\]]*\]\([^)]*\)")
 
 
 def _lines_are_paragraphs(text: str) -> bool:
@@ -519,7 +519,7 @@ def _markdown(text: str, writer: _Writer) -> None:
 # --- layout text ---------------------------------------------------------------------------------------
 
 # a run of text on a layout line: words one or two spaces apart (three or more separate two cells)
-_RUN = re.compile(r"\S+(?: {1,2}\S+)*")
+_RUN = regex_cache.compile(r"\S+(?: {1,2}\S+)*")
 
 
 def _layout(text: str, writer: _Writer) -> None:
@@ -621,7 +621,7 @@ def lines_from_text(text: str) -> tuple[list[Line], Units | None, int]:
 
 
 # a ";-" glued to the next entry's capital (a copy's run-on list); ";" then " - " is left to the grammar
-_RUN_ON_ENTRY = re.compile(r";-\s*(?=[A-ZĐÀ-Ỹ])")
+_RUN_ON_ENTRY = regex_cache.compile(r";-\s*(?=[A-ZĐÀ-Ỹ])")
 
 
 def read_text_lines(path: Path, media_type: str = "text/plain") -> Lines:

@@ -3,14 +3,14 @@ marker ("¹ Kế hoạch số ...") or goes on with the previous page's last foo
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pipeline import regex_cache
 from pipeline.readers.pdf.lines import FROM_SUPERSCRIPT, SUPERSCRIPTS, VisualLine
 
 # A footnote's own marker at the head of its first line: "¹ Kế hoạch ...", "1 Kế hoạch".
-_NOTE_HEAD = re.compile(r"^([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}|\d{1,2})(?:\s+|(?=[^\W\d_]))(.*)$")
+_NOTE_HEAD = regex_cache.compile(r"^([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}|\d{1,2})(?:\s+|(?=[^\W\d_]))(.*)$")
 
 
 @dataclass(slots=True)

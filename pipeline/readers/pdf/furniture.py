@@ -15,18 +15,20 @@ document), matched without diacritics so that OCR's lost marks still match.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import extractors.patterns as patterns
+from pipeline import regex_cache
 from pipeline.normalize import strip_accents
 from pipeline.readers.pdf.lines import VisualLine, finish_line
 from pipeline.readers.pdf.words import PageWords, Word
 
 # A page number alone on its line: "2", "- 2 -", "Trang 2", "2/5".
-_PAGE_NUMBER = re.compile(r"^(?:[-–]\s*\d{1,3}\s*[-–]|\d{1,3}(?:\s*/\s*\d{1,3})?|Trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?)$")
+_PAGE_NUMBER = regex_cache.compile(
+    r"^(?:[-–]\s*\d{1,3}\s*[-–]|\d{1,3}(?:\s*/\s*\d{1,3})?|Trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?)$"
+)
 # The gazette's page number printed beside its running head: "44", "1024".
-_GAZETTE_PAGE = re.compile(r"^\d{1,4}$")
+_GAZETTE_PAGE = regex_cache.compile(r"^\d{1,4}$")
 # Where a running head and page numbers stand: the top or bottom eighth of the page.
 _BAND = 0.12
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import itertools
 import operator
-import re
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from pipeline import regex_cache
 from pipeline.layout import SUPERSCRIPT_DIGITS
 from pipeline.readers.pdf.words import PageWords, Word
 
 # A decorative rule drawn with characters: "_______", "-----", "=====", "***", or the
 # Party header's lone "*".
-_RULE_WORD = re.compile(r"^(?:[_\-–—=~*·]{3,}|\*)$")
+_RULE_WORD = regex_cache.compile(r"^(?:[_\-–—=~*·]{3,}|\*)$")
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 FROM_SUPERSCRIPT = str.maketrans(SUPERSCRIPTS, "0123456789")
 _CLOSING_PUNCT = ",.;:!?)]…"
@@ -80,7 +80,7 @@ _TOP_X0 = operator.attrgetter("top", "x0")
 
 # A word can be a decorative rule ("_____", "-----", "*") only if it starts with one of these.
 _RULE_START = frozenset("_-–—=~*·")
-_HAS_ALNUM = re.compile(r"[^\W_]")
+_HAS_ALNUM = regex_cache.compile(r"[^\W_]")
 
 
 def _rule_word(text: str) -> bool:
@@ -286,7 +286,7 @@ def build_lines(page: PageWords) -> list[VisualLine]:
 
 
 # A line that ends inside a code or a range broken at its hyphen: "1874/QĐ-", "2021-"
-_GLUED_HYPHEN = re.compile(r"\w-$")
+_GLUED_HYPHEN = regex_cache.compile(r"\w-$")
 
 
 def join_lines(lines: Sequence[str]) -> str:

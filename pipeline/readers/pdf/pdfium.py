@@ -4,12 +4,11 @@ objects (pypdfium2), a few milliseconds a page."""
 from __future__ import annotations
 
 import ctypes
-import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pipeline import limits
+from pipeline import limits, regex_cache
 from pipeline.errors import UnreadableFile
 from pipeline.readers.pdf.words import Figure, PageWords, Rule, Word, add_rules, style_of_font
 
@@ -45,8 +44,8 @@ def open_pdfium(path: Path):  # type: ignore[no-untyped-def]  # pypdfium2 has pa
 
 # A run of printing characters: PDFium separates words by spaces, line ends (CR LF) and, for a
 # character it cannot map, U+FFFF.
-_TOKEN = re.compile(r"[^\s\x00-\x1f\uffff]+")
-_HAS_DIGIT = re.compile(r"\d")
+_TOKEN = regex_cache.compile(r"[^\s\x00-\x1f\uffff]+")
+_HAS_DIGIT = regex_cache.compile(r"\d")
 
 
 @cache

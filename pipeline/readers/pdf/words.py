@@ -8,6 +8,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from pipeline import regex_cache
+
 
 @dataclass(slots=True)
 class Word:
@@ -93,8 +95,8 @@ def add_rules(points: Sequence[tuple[float, float]], out: list[Rule]) -> None:
 
 # Font names carry the weight: "CAAAAA+LiberationSerif-Bold", "TimesNewRomanPS-BoldMT",
 # "Arial,BoldItalic", "Roboto-SemiBold", "Times-Black".
-_BOLD_NAME = re.compile(r"bold|black|heavy|demi|semibold", re.IGNORECASE)
-_ITALIC_NAME = re.compile(r"italic|oblique", re.IGNORECASE)
+_BOLD_NAME = regex_cache.compile(r"bold|black|heavy|demi|semibold", re.IGNORECASE)
+_ITALIC_NAME = regex_cache.compile(r"italic|oblique", re.IGNORECASE)
 
 
 def style_of_font(name: str) -> tuple[bool, bool]:
