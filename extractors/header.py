@@ -111,8 +111,8 @@ def sort_header(layout: Layout) -> HeaderLines:
             out.issuer.append(line)
         elif out.number is not None and line in left:
             out.loose.append(line)
-    if pieces and out.place_date is not None and not patterns.PLACE_DATE.search(out.place_date):
-        out.place_date = " ".join([out.place_date, *pieces])
+    if pieces and out.place_date is not None:
+        out.place_date = patterns.join_wrapped_date([out.place_date, *pieces])[0]
     if out.party and not out.subject and out.loose and not header_types(out.loose):
         # a Party công văn prints its trích yếu under the number with no "V/v" (HD36); a state document's
         # loose lines there are other things ("Số hồ sơ: 58")

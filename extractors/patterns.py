@@ -324,12 +324,15 @@ RUN_ON_ENTRY = regex_cache.compile(r"(?<=;)\s*(?=[-–+•]\s*\S)")
 DECIDES_LINE = regex_cache.compile(r"^\s*(?:QUYẾT\s+ĐỊNH|QUYẾT\s+NGHỊ)\s*:\s*$")
 
 
-# a line that ends on an office whose body is on the next line: "... Tờ trình số 42/TTr-VPUB ngày 06/11/2018 của
-# Chánh Văn phòng" / "Ủy ban nhân dân tỉnh, ..." (one sentence wrapped, not two paragraphs)
-OFFICE_AT_END = regex_cache.compile(
-    r"(?<![^\W\d_])của\s+(?:Chánh\s+Văn\s+phòng|(?:Phó\s+)?Giám\s+đốc|(?:Phó\s+)?Chủ\s+tịch|Bộ\s+trưởng|Thủ\s+trưởng"
-    r"|(?:Phó\s+)?Trưởng\s+ban|Thường\s+trực|Ban\s+Thường\s+vụ)\s*$"
-)
+@cache
+def office_at_end() -> re.Pattern[str]:
+    """A line that ends on an office whose body is on the next line: "... Tờ trình số 42/TTr-VPUB ngày 06/11/2018
+    của Chánh Văn phòng" / "Ủy ban nhân dân tỉnh, ..." (one sentence wrapped, not two paragraphs). The offices are
+    the references' ``issuer_titles`` (``data/instruments.json``): the same words that open an issuer there."""
+    data = json.loads(resources.files("extractors").joinpath("data/instruments.json").read_text("utf-8"))
+    titles = sorted(data["issuer_titles"], key=len, reverse=True)
+    words = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in titles)
+    return regex_cache.compile(rf"(?<![^\W\d_])của\s+(?:{words})\s*$")
 
 
 # names that hold " - " between two words: a line that ends on the first half and a line that opens "- " with the

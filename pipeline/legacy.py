@@ -317,9 +317,11 @@ def fix_runs(texts: Sequence[str], fonts: Sequence[str | None]) -> tuple[list[st
     """
     used: set[Encoding] = set()
     # a page's words name a handful of fonts: ask once per font whether any is a legacy one
-    if any(encoding_for_font(f) for f in set(fonts)):
+    by_font = {f: encoding_for_font(f) for f in set(fonts)}
+    if any(by_font.values()):
         out: list[str] = []
-        for text, encoding in zip(texts, [encoding_for_font(f) for f in fonts], strict=True):
+        for text, font in zip(texts, fonts, strict=True):
+            encoding = by_font[font]
             if encoding is not None:
                 converted = convert(text, encoding)
                 if converted != text:

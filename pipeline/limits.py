@@ -77,9 +77,9 @@ DEFAULTS = Limits()
 
 _current: Limits | None = None
 
-# Where pipeline.settings looks for a settings file (its SETTINGS_ENV and DEFAULT_SETTINGS_FILE; the same
-# values, tests/test_limits.py), and the DIRECTIVES_* environment variables that are no setting (it ignores
-# them): any other DIRECTIVES_* variable may be one.
+# Where pipeline.settings looks for a settings file (it takes its SETTINGS_ENV and DEFAULT_SETTINGS_FILE from
+# here), and the DIRECTIVES_* environment variables that are no setting (it ignores them): any other
+# DIRECTIVES_* variable may be one.
 _SETTINGS_ENV = "DIRECTIVES_SETTINGS"
 _SETTINGS_FILE = Path("directives.toml")
 _NOT_SETTINGS = frozenset({_SETTINGS_ENV, "DIRECTIVES_REGEX_CACHE", "DIRECTIVES_PDF_ENGINE", "DIRECTIVES_OCR_THREADS"})

@@ -39,15 +39,18 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from pipeline import limits as _limits
+
 # The sink names and the settings each sink requires come from the sinks' registry
 # (pipeline.sinks.registry), imported when the settings are validated.
 DEFAULT_SINKS: tuple[str, ...] = ("json", "sqlite")
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
-SETTINGS_ENV = "DIRECTIVES_SETTINGS"
+# defined once, in the module that must know them without loading this one (limits.settings_given)
+SETTINGS_ENV = _limits._SETTINGS_ENV
 """Environment variable naming the settings file; without it ``./directives.toml`` is read if present."""
 
-DEFAULT_SETTINGS_FILE = Path("directives.toml")
+DEFAULT_SETTINGS_FILE = _limits._SETTINGS_FILE
 
 # Fields whose default is a path under another setting, filled in by ``_derive_paths`` whenever
 # the field is unset or None (the ``default=`` written on each field is what that gives with the

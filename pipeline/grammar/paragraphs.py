@@ -214,7 +214,7 @@ def breaks(prev: Line, cur: Line, frame: Frame, gap: float, tol: float, ragged: 
         return True
     if c_indent:
         return not lower or ends
-    if p_short and patterns.OFFICE_AT_END.search(prev.text) and patterns.starts_org_name(cur.text):
+    if p_short and patterns.office_at_end().search(prev.text) and patterns.starts_org_name(cur.text):
         return False  # "... của Chánh Văn phòng" / "Ủy ban nhân dân tỉnh, ...": the office's body follows
     if p_short and ragged:
         # typed text stops short of the margin without ending anything: only a sentence end, a title in
