@@ -4,7 +4,7 @@
     .venv/bin/python bench/bench_startup.py -n 30 --importtime
 
 Times, in fresh processes, ``python -c pass`` (the interpreter's own start, the floor), ``python -c "import
-models"`` (pydantic and the record's models), and ``directives extract samples/cv-khan.txt`` (the whole job:
+models"`` (the record's classes: dataclasses, no pydantic), and ``directives extract samples/cv-khan.txt`` (the whole job:
 imports, reading, the grammar, every extractor, the JSON), and ``directives extract samples/cv-mat.txt``, a
 page whose tasks need underthesea's part-of-speech tagger (:mod:`extractors.tagger`), and the first again
 with :mod:`pipeline.regex_cache` off (what a first run, or a machine without a writable cache folder,
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     rows = {
         "python -c pass": wall([PY, "-c", "pass"], args.n),
-        "import models (pydantic)": wall([PY, "-c", "import models"], args.n),
+        "import models": wall([PY, "-c", "import models"], args.n),
         "directives extract (1 page)": wall([CLI, "extract", SAMPLE], args.n),
         "  (1 page, with the tagger)": wall([CLI, "extract", TAGGED], args.n),
         "  (1 page, no regex cache)": wall([CLI, "extract", SAMPLE], args.n, DIRECTIVES_REGEX_CACHE="off"),
