@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from extractors import patterns
@@ -185,6 +186,14 @@ def _starts_org(line: str, scanned: bool) -> bool:
     return patterns.starts_org_name(line, loose=scanned)
 
 
+@lru_cache(maxsize=1)
+def _flattened(text: str) -> tuple[str, str]:
+    """``text`` on one line, and the same without diacritics or case: worked out once for the issuer and
+    its parent (a 200-page body is 400,000 characters)."""
+    flat = re.sub(r"\s+", " ", text)
+    return flat, strip_accents(flat).lower()
+
+
 def respell_from(name: str, text: str) -> str:
     """``name`` as ``text`` spells it, matching without diacritics or case.
 
@@ -196,9 +205,8 @@ def respell_from(name: str, text: str) -> str:
     >>> respell_from("Trường Đại học Cong thương thành phó hò chí minh", body)
     'Trường Đại học Công Thương Thành phố Hồ Chí Minh'
     """
-    flat = re.sub(r"\s+", " ", text)
+    flat, flat_key = _flattened(text)
     key = strip_accents(re.sub(r"\s+", " ", name).strip()).lower()
-    flat_key = strip_accents(flat).lower()
     if not key or len(flat_key) != len(flat):
         return name  # a character that does not strip one-to-one: positions would not line up
     spellings = Counter(

@@ -39,7 +39,9 @@ def join_lines(lines: Sequence[str]) -> str:
         line = line.strip()
         if not line:
             continue
-        if out and not (_GLUED_HYPHEN.search(out) and line[:1].isalnum() and line[:1].isupper()):
+        # the pattern is anchored at the end: search only the tail (from the start it would scan the whole
+        # paragraph again for every line it adds)
+        if out and not (_GLUED_HYPHEN.search(out, len(out) - 3) and line[:1].isalnum() and line[:1].isupper()):
             out += " "
         out += line
     return out
@@ -180,7 +182,10 @@ _HANGING = regex_cache.compile(r"(?<![^\W\d_])(?:số|ngày|tại|của|và|về
 
 def _wrapped_name(prev: Line, cur: Line) -> bool:
     """Is ``cur``'s "- " the hyphen of a name ``prev`` ends on, not a bullet? (``patterns.HYPHENATED_NAME``)"""
-    return bool(patterns.HYPHENATED_NAME.search(prev.text.rstrip()[-20:] + "\n" + cur.text.lstrip()[:20]))
+    head = cur.text.lstrip()[:20]
+    if head[:1] not in ("-", "–"):  # the pattern's second line opens on the hyphen: most lines are out at once
+        return False
+    return bool(patterns.HYPHENATED_NAME.search(prev.text.rstrip()[-20:] + "\n" + head))
 
 
 def breaks(prev: Line, cur: Line, frame: Frame, gap: float, tol: float, ragged: bool = False) -> bool:

@@ -294,7 +294,7 @@ def join_lines(lines: Sequence[str]) -> str:
     joins without one (Vietnamese words are never hyphenated, codes and ranges are)."""
     out = ""
     for line in lines:
-        if out and not _GLUED_HYPHEN.search(out):
+        if out and not _GLUED_HYPHEN.search(out, len(out) - 3):  # anchored at the end: the tail only
             out += " "
         out += line
     return out
