@@ -4,12 +4,12 @@
     .venv/bin/python bench/bench_startup.py -n 30 --importtime
 
 Times, in fresh processes, ``python -c pass`` (the interpreter's own start, the floor), ``python -c "import
-models"`` (the record's classes: dataclasses, no pydantic), and ``directives extract samples/cv-khan.txt`` (the whole job:
-imports, reading, the grammar, every extractor, the JSON), and ``directives extract samples/cv-mat.txt``, a
-page whose tasks need underthesea's part-of-speech tagger (:mod:`extractors.tagger`), and the first again
-with :mod:`pipeline.regex_cache` off (what a first run, or a machine without a writable cache folder,
-pays to compile the patterns). With ``--importtime`` it also prints the modules whose import costs most
-(best of the runs), from ``python -X importtime``.
+models"`` (the record's classes: dataclasses, no pydantic), and ``directives extract samples/cv-khan.txt``
+(the whole job: imports, reading, the grammar, every extractor, the JSON), and ``directives extract
+samples/cv-mat.txt``, a page whose tasks need underthesea's part-of-speech tagger (:mod:`extractors.tagger`),
+and the first again with :mod:`pipeline.regex_cache` off (what a first run, or a machine without a writable
+cache folder, pays to compile the patterns). With ``--importtime`` it also prints the modules whose import
+costs most (best of the runs), from ``python -X importtime``.
 
 Every module is compiled to bytecode first and the processes run without ``PYTHONDONTWRITEBYTECODE``
 (set on some machines, this one included): an installed copy reads its ``.pyc`` files, and compiling

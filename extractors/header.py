@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from extractors import patterns
+from extractors import ocr_marks, patterns
 from extractors.casing import normal_case, unspeck
 from extractors.dates import parse_long
 from models import Issuer
@@ -253,7 +253,7 @@ def split_issuer(lines: list[str], scanned: bool = False, body: str = "") -> Iss
     if scanned:
         from extractors.agencies import canonical
 
-        joined = [canonical(name).canonical or respell_from(name, body) for name in joined]
+        joined = [canonical(name).canonical or ocr_marks.mend(respell_from(name, body)) for name in joined]
     elif body:
         # a diacritic the header lost or a typist slipped ("Truyen thông", "Truyển thông") comes back from the
         # body's own spelling of the name, where it differs from the header only in its marks
@@ -540,5 +540,7 @@ def extract(layout: Layout) -> Header:
         # quotes an old typist put around the trích yếu ('"Vv chế độ ... nhân dân"') are not part of it, nor the
         # colon of a "V/v" printed on a line of its own ("V/v" / ": Thực hiện quy định về hóa đơn.")
         out.subject = _unquote(re.sub(r"\s+", " ", out.subject)).lstrip(": ") or None
+        if out.subject and layout.scanned:  # OCR's slips of a mark in its set phrases ("Sửa đối, bỗ sung")
+            out.subject = ocr_marks.mend(out.subject)
     out.urgency, out.confidentiality = _marks(header, layout)
     return out
