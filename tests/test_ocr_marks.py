@@ -30,6 +30,9 @@ def test_only_whole_phrases_change_and_other_words_stay_as_read() -> None:
     assert mend("bổ sung") == "bổ sung"
     assert mend("bỗ sungx và thỉ trường") == "bỗ sungx và thỉ trường"  # not a whole phrase; not in the list
     assert mend("phải sinh hoạt") == "phải sinh hoạt"
+    # letters that run across two words of another phrase, or spell another word: left as printed
+    for printed in ("phổ biến pháp luật", "điều chỉnh phù hợp", "chương trình đào tạo của khóa học", "mỗi trường"):
+        assert mend(printed) == printed
     assert mend("Sửa   đối,\nbỗ sung") == "Sửa   đổi,\nbổ sung"  # spacing and line breaks kept
     assert mend("") == ""
 
