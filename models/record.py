@@ -46,12 +46,25 @@ NonNegative = Annotated[int, _NonNegative()]
 
 
 def _dump(value: Any) -> Any:
-    """A record as plain dicts and lists: what pydantic's ``model_dump(mode="json")`` gives for it."""
+    """A field's value as plain dicts and lists: what pydantic's ``model_dump(mode="json")`` gives for it."""
     if isinstance(value, _Model):
-        return {name: _dump(getattr(value, name)) for name in value.__dataclass_fields__}
+        return value.model_dump()
     if isinstance(value, list):
         return [_dump(item) for item in value]
     return value
+
+
+_ADAPTERS: dict[type, TypeAdapter[Any]] = {}
+
+
+def _adapter(cls: type) -> TypeAdapter[Any]:
+    """pydantic's validator and schema of one record class, built on first use."""
+    found = _ADAPTERS.get(cls)
+    if found is None:
+        from pydantic import TypeAdapter
+
+        found = _ADAPTERS[cls] = TypeAdapter(cls)
+    return found
 
 
 class _Model:
@@ -60,27 +73,16 @@ class _Model:
     __slots__ = ()
     __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
     __dataclass_fields__: ClassVar[dict[str, Any]]
-    _adapters: ClassVar[dict[type, TypeAdapter[Any]]] = {}
-
-    @classmethod
-    def _adapter(cls) -> TypeAdapter[Any]:
-        adapter = _Model._adapters.get(cls)
-        if adapter is None:
-            from pydantic import TypeAdapter
-
-            adapter = _Model._adapters[cls] = TypeAdapter(cls)
-        return adapter
 
     def model_dump(self, *, mode: str = "python", exclude: set[str] | None = None) -> dict[str, Any]:
         """Plain dicts and lists (the same in ``mode="json"``: the record holds only JSON values),
         without the top-level fields named in ``exclude``."""
-        names = [n for n in self.__dataclass_fields__ if not exclude or n not in exclude]
-        return {name: _dump(getattr(self, name)) for name in names}
+        return {n: _dump(getattr(self, n)) for n in self.__dataclass_fields__ if not exclude or n not in exclude}
 
     def model_dump_json(self, *, indent: int | None = None) -> str:
         """JSON text, letters as written (no ``\\u`` escapes), compact unless ``indent`` is given."""
         separators = (",", ":") if indent is None else (",", ": ")
-        return json.dumps(_dump(self), ensure_ascii=False, indent=indent, separators=separators)
+        return json.dumps(self.model_dump(), ensure_ascii=False, indent=indent, separators=separators)
 
     def model_copy(self: M, *, update: dict[str, Any] | None = None) -> M:
         """A shallow copy with ``update``'s fields replaced (not validated, as in pydantic)."""
@@ -89,17 +91,17 @@ class _Model:
     @classmethod
     def model_validate(cls: type[M], data: Any) -> M:
         """Check ``data`` (a dict or an instance) and build the record; raises pydantic's ``ValidationError``."""
-        made: M = cls._adapter().validate_python(data)
+        made: M = _adapter(cls).validate_python(data)
         return made
 
     @classmethod
     def model_validate_json(cls: type[M], data: str | bytes) -> M:
-        made: M = cls._adapter().validate_json(data)
+        made: M = _adapter(cls).validate_json(data)
         return made
 
     @classmethod
     def model_json_schema(cls) -> dict[str, Any]:
-        return cls._adapter().json_schema()
+        return _adapter(cls).json_schema()
 
 
 @dataclass(slots=True, kw_only=True)

@@ -95,6 +95,21 @@ def strip_accents(text: str) -> str:
     return text.translate(_BARE)
 
 
+# A text that ends inside a code or a range broken at its hyphen: "1874/QĐ-", "2021-"
+_GLUED_HYPHEN = regex_cache.compile(r"\w-$")
+
+
+def ends_in_glued_hyphen(text: str) -> bool:
+    """Does ``text`` end inside a code or a range broken at its hyphen ("1874/QĐ-" / "UBND")? Vietnamese
+    words are never hyphenated, codes and ranges are. Only the tail is searched: the line joiners ask it
+    of the text joined so far, once for every line they add.
+
+    >>> ends_in_glued_hyphen("Quyết định số 1874/QĐ-"), ends_in_glued_hyphen("Sở Lao động -")
+    (True, False)
+    """
+    return _GLUED_HYPHEN.search(text, len(text) - 3) is not None
+
+
 def sentence_case(text: str) -> str:
     """Normal case for an all-capitals line: "KẾ HOẠCH" → "Kế hoạch", "PHÓ CHỦ TỊCH" → "Phó Chủ tịch" is
     not derivable in general, so this only lowers everything after the first letter; callers that

@@ -26,9 +26,7 @@ from pipeline.grammar.regions import TableKind
 from pipeline.grammar.rows import Row
 from pipeline.layout import Box, Paragraph, Zone
 from pipeline.lines import Line
-
-# A line that ends inside a code or a range broken at its hyphen: "1874/QĐ-", "2021-"
-_GLUED_HYPHEN = regex_cache.compile(r"\w-$")
+from pipeline.normalize import ends_in_glued_hyphen
 
 
 def join_lines(lines: Sequence[str]) -> str:
@@ -39,9 +37,7 @@ def join_lines(lines: Sequence[str]) -> str:
         line = line.strip()
         if not line:
             continue
-        # the pattern is anchored at the end: search only the tail (from the start it would scan the whole
-        # paragraph again for every line it adds)
-        if out and not (_GLUED_HYPHEN.search(out, len(out) - 3) and line[:1].isalnum() and line[:1].isupper()):
+        if out and not (ends_in_glued_hyphen(out) and line[:1].isalnum() and line[:1].isupper()):
             out += " "
         out += line
     return out

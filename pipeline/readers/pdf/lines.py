@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from pipeline import regex_cache
 from pipeline.layout import SUPERSCRIPT_DIGITS
+from pipeline.normalize import ends_in_glued_hyphen
 from pipeline.readers.pdf.words import PageWords, Word
 
 # A decorative rule drawn with characters: "_______", "-----", "=====", "***", or the
@@ -285,16 +286,12 @@ def build_lines(page: PageWords) -> list[VisualLine]:
     return done
 
 
-# A line that ends inside a code or a range broken at its hyphen: "1874/QĐ-", "2021-"
-_GLUED_HYPHEN = regex_cache.compile(r"\w-$")
-
-
 def join_lines(lines: Sequence[str]) -> str:
     """Join visual lines with spaces; a line ending in a glued hyphen ("QĐ-" / "UBND")
     joins without one (Vietnamese words are never hyphenated, codes and ranges are)."""
     out = ""
     for line in lines:
-        if out and not _GLUED_HYPHEN.search(out, len(out) - 3):  # anchored at the end: the tail only
+        if out and not ends_in_glued_hyphen(out):
             out += " "
         out += line
     return out
