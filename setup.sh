@@ -50,6 +50,26 @@ case "$mode" in
       as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n 1)" main start || true
       for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
     fi
+    # the tests connect as postgres@127.0.0.1 without a password (trust, as on the project's machines); a
+    # server fresh from Debian asks for one there, so the tests get a private cluster of their own instead
+    # (initdb with trust auth on a free port, stopped and removed when the tests end); the system's
+    # server and its pg_hba.conf are left as they are
+    if [ -z "${DIRECTIVES_TEST_POSTGRES:-}" ] && ! .venv/bin/python -c \
+        'import psycopg; psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=3).close()' \
+        2>/dev/null; then
+      pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+      pgbase="$(mktemp -d /tmp/directives-test-pg-XXXXXX)"
+      chmod 755 "$pgbase"
+      as_pg=()
+      if [ "$(id -u)" = 0 ]; then as_pg=(runuser -u postgres --); chown postgres "$pgbase"; fi
+      pgport="$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+      "${as_pg[@]}" "$pgbin/initdb" -D "$pgbase/data" -U postgres --auth=trust -E UTF8 >/dev/null
+      "${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgbase/data" -l "$pgbase/log" -w start \
+        -o "-p $pgport -c listen_addresses=127.0.0.1 -k $pgbase" >/dev/null
+      trap '"${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgbase/data" -m fast -w stop >/dev/null; rm -rf "$pgbase"' EXIT
+      export DIRECTIVES_TEST_POSTGRES="postgresql://postgres@127.0.0.1:$pgport/postgres"
+      echo "setup: postgres@127.0.0.1:5432 asks for a password; the tests use a private cluster on port $pgport"
+    fi
     .venv/bin/ruff check .
     .venv/bin/ruff format --check .
     .venv/bin/mypy pipeline extractors models flows.py
