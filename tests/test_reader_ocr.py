@@ -337,3 +337,22 @@ def test_a_d_bar_read_as_more_letters_is_one_letter_again() -> None:
         "</span>"
     )
     assert [w.text for w in words_from_hocr(hocr, 72 / 300)] == ["3395/LĐTBXH-KHTC", "12/ĐĐBQH-VP"]
+
+
+def test_a_code_read_at_no_confidence_is_kept_and_a_speck_is_not() -> None:
+    """Tesseract's hOCR for an italic "Căn cứ Luật ... số 23/2004/QH11" (``tt_37_bca_vehicle.pdf``): the code read
+    right, at confidence 0 (its dictionary holds no codes), beside specks at the same confidence."""
+    from pipeline.readers.ocr import words_from_hocr
+
+    hocr = (
+        "<span class='ocr_line' id='line_1_1' title=\"bbox 100 200 1400 250; baseline 0.001 -10; "
+        'x_size 45; x_descenders 10">'
+        "<span class='ocrx_word' id='word_1_1' title='bbox 100 205 200 245; x_wconf 92'>Luật</span> "
+        "<span class='ocrx_word' id='word_1_2' title='bbox 210 205 260 245; x_wconf 90'>số</span> "
+        "<span class='ocrx_word' id='word_1_3' title='bbox 270 205 520 245; x_wconf 0'>23/2004/QH11</span> "
+        "<span class='ocrx_word' id='word_1_4' title='bbox 530 205 560 245; x_wconf 4'>ii</span> "
+        "<span class='ocrx_word' id='word_1_5' title='bbox 570 205 600 245; x_wconf 0'>1/</span> "
+        "<span class='ocrx_word' id='word_1_6' title='bbox 610 205 860 245; x_wconf 6'>(48/2014QHI13,</span>"
+        "</span>"
+    )
+    assert [w.text for w in words_from_hocr(hocr, 72 / 300)] == ["Luật", "số", "23/2004/QH11", "(48/2014QHI13,"]
