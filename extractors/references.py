@@ -166,13 +166,14 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     data = _data()
     types = "|".join(_flex(t) for t in sorted(_type_names().values(), key=len, reverse=True))
     # "Kế hoạch số 22-KH/TU", "Chỉ thị 53-CT/TW", "Quyết định số: 15/QĐ-BNV"; with a number to follow, a type
-    # or "số" whose marks OCR lost is still one ("Thông bao số 12/TB-UBND", "Công văn sô 345/UBND-KT")
+    # or "số" whose marks OCR lost is still one ("Thông bao số 12/TB-UBND", "Công văn sô 345/UBND-KT"); a speck OCR put
+    # between the type and "số" is passed over ("Luật: số 97/2015/QH13")
     loose = "|".join(_flex_marks(t) for t in sorted(_type_names().values(), key=len, reverse=True))
     # a word or two saying which kind of that type may stand before "số": "Văn bản thẩm định số 312/STP-KSTT",
     # "Báo cáo thẩm tra số 45/BCTT-KTNS" (then "số" must be there)
     qualified = r"\s+(?-i:[a-zà-ỹđ]+)(?:\s+(?-i:[a-zà-ỹđ]+))?\s+s[ốôoóồ]\s*:?\s*"
     full = regex_cache.compile(
-        rf"(?<!\w)(?P<type>{loose})(?:{qualified}|\s*(?:s[ốôoóồ]\s*:?\s*)?){_CODE}(?![\w/-])", re.IGNORECASE
+        rf"(?<!\w)(?P<type>{loose})(?:{qualified}|\s*(?:[:,.]?\s*s[ốôoóồ]\s*:?\s*)?){_CODE}(?![\w/-])", re.IGNORECASE
     )
     # "các Nghị định của Chính phủ: số 93/2018/NĐ-CP ...; số 94/2018/NĐ-CP ...": the type (and issuer)
     # once, before a colon, then the numbers

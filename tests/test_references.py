@@ -324,3 +324,13 @@ def test_ocr_misreadings_inside_a_code_are_read_past_on_a_scan() -> None:
     assert [r.code for r in references.extract(layout)] == ["97/2015/QH13", "112/2025/QH15"]
     layout.scanned = False  # born-digital text is taken as printed
     assert not {"97/2015/QH13", "112/2025/QH15"} & {r.code for r in references.extract(layout)}
+
+
+def test_a_speck_ocr_put_between_the_type_and_so_is_passed_over() -> None:
+    """``tt_37_bca_vehicle.pdf``'s italic "Luật số 97/2015/QH13" as OCR reads it: a colon after the type."""
+    text = "Căn cứ Luật Giao thông đường thủy nội địa được sửa đổi bởi Luật: số 97/2015/QH13, Luật. số 35/2018/QH14;"
+    layout = Layout(path="t.pdf", media_type="application/pdf", paragraphs=[Paragraph(text, zone="body")])
+    layout.scanned = True
+    layout.finalize()
+    found = {r.code: r.doc_type for r in references.extract(layout)}
+    assert found == {"97/2015/QH13": "Luật", "35/2018/QH14": "Luật"}
