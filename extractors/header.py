@@ -332,10 +332,27 @@ def parse_code(raw: str) -> Code:
     return Code(number or None, m.group("sym"), code)
 
 
-# a trích yếu line that cannot end there: "... QUY CHẾ LÀM VIỆC CỦA", "... PHỐI HỢP GIỮA", "... TRỰC THUỘC"
+# a trích yếu line that cannot end there: "... QUY CHẾ LÀM VIỆC CỦA", "... PHỐI HỢP GIỮA", "... TRỰC THUỘC",
+# "(được sửa đổi, bổ sung bởi"
 _LINKING_END = regex_cache.compile(
-    r"(?:(?<!\w)(?:CỦA|VỀ|VÀ|CHO|VỚI|TẠI|THUỘC|GIỮA|ĐỐI VỚI|TRONG|TRÊN|CÁC|NĂM)|[,\-–])$"
+    r"(?:(?<!\w)(?:CỦA|VỀ|VÀ|CHO|VỚI|TẠI|THUỘC|GIỮA|ĐỐI VỚI|TRONG|TRÊN|CÁC|NĂM|BỞI)|[,\-–])$"
 )
+# A trích yếu goes on, however long, while it hangs on a linking word or an open bracket; up to these.
+_MOST_HANGING_LINES = 16
+_MOST_HANGING_CHARS = 1200
+
+
+def _hanging(subject: list[str]) -> bool:
+    """Is the trích yếu so far left unfinished: a linking word at its end, or a bracket not closed
+    ("... (được sửa đổi, bổ sung bởi" / "Nghị định số 306/2025/NĐ-CP) tiếp tục có hiệu lực toàn bộ")?"""
+    if not subject:
+        return False
+    text = " ".join(subject)
+    return bool(_LINKING_END.search(subject[-1].upper())) or text.count("(") > text.count(")")
+
+
+# the "Về" that opens a trích yếu, as OCR reads it: "và việc công bố ...", "Vẻ việc"
+_OCR_VE_VIEC = regex_cache.compile(r"^[Vv]\w?\s+(?=việc\s)")
 
 
 def _unquote(subject: str) -> str:
@@ -378,8 +395,14 @@ def _is_subject_end(line: str, subject: list[str], party: bool = False) -> bool:
         # a long line is running text, but a trích yếu in capitals on one line (a web copy) is not
         or (len(line) > 250 and not _is_caps(line) and (bool(subject) or not patterns.SUBJECT_LINE.match(line)))
         or (line == line.upper() and subject and not caps_goes_on)
-        or len(subject) >= 8
-        or sum(len(x) for x in subject) > 450
+        or (
+            (len(subject) >= 8 or sum(len(x) for x in subject) > 450)
+            and not (
+                _hanging(subject)
+                and len(subject) < _MOST_HANGING_LINES
+                and sum(len(x) for x in subject) < _MOST_HANGING_CHARS
+            )
+        )
     )
 
 
@@ -421,7 +444,7 @@ def _typed_title(layout: Layout, party: bool = False) -> tuple[str | None, list[
         for k, j, line in ((k, j, ln) for k, run in enumerate(runs) for j, ln in enumerate(run)):
             if _is_subject_end(line, subject, party):
                 break
-            if k and not j and subject and _new_sentence(line, subject[-1]):
+            if k and not j and subject and _new_sentence(line, subject[-1]) and not _hanging(subject):
                 break  # a paragraph of its own opening with a capital: the body ("Nhân dịp Đại hội ...")
             if not subject and (v := patterns.SUBJECT_LINE.match(line)) and not line.lower().startswith("về"):
                 line = v.group("rest")  # "QUYẾT ĐỊNH / V/v trợ cấp ...": the trích yếu without "V/v"
@@ -541,6 +564,6 @@ def extract(layout: Layout) -> Header:
         # colon of a "V/v" printed on a line of its own ("V/v" / ": Thực hiện quy định về hóa đơn.")
         out.subject = _unquote(re.sub(r"\s+", " ", out.subject)).lstrip(": ") or None
         if out.subject and layout.scanned:  # OCR's slips of a mark in its set phrases ("Sửa đối, bỗ sung")
-            out.subject = ocr_marks.mend(out.subject)
+            out.subject = ocr_marks.mend(_OCR_VE_VIEC.sub("Về ", out.subject))
     out.urgency, out.confidentiality = _marks(header, layout)
     return out

@@ -840,3 +840,49 @@ def test_a_header_whose_two_columns_a_copy_interleaved_on_one_line() -> None:
         "UBND tỉnh Ninh Thuận",
         "2917/SGDĐT-VP",
     )
+
+
+# A trích yếu longer than any the length guard expects (a quyết định listing the acts it keeps in force),
+# its last line a paragraph of its own (OCR's paragraphs break where a scan's line spacing varies): it hangs
+# on an open bracket and "bởi", so it goes on to the thẩm quyền line.
+_LONG_SUBJECT = """BỘ XÂY DỰNG
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Số: 45/QĐ-BXD
+
+Hà Nội, ngày 12 tháng 02 năm 2026
+
+QUYẾT ĐỊNH
+
+Về việc công bố văn bản quy định chi tiết thi hành Nghị định số 16/2022/NĐ-CP ngày 28 tháng 01 năm 2022 \
+của Chính phủ quy định xử phạt vi phạm hành chính về xây dựng (được sửa đổi, bổ sung bởi Nghị định số \
+24/2024/NĐ-CP) và Nghị định số 15/2021/NĐ-CP ngày 03 tháng 3 năm 2021 của Chính phủ quy định chi tiết \
+một số nội dung về quản lý dự án đầu tư xây dựng (được sửa đổi, bổ sung bởi Nghị định số 35/2023/NĐ-CP \
+và Nghị định số 175/2024/NĐ-CP, được bãi bỏ một phần bởi Nghị định số 140/2025/NĐ-CP và bởi
+
+Nghị định số 144/2025/NĐ-CP) tiếp tục có hiệu lực toàn bộ
+
+BỘ TRƯỞNG BỘ XÂY DỰNG
+
+Căn cứ Luật Ban hành văn bản quy phạm pháp luật số 64/2025/QH15;
+
+QUYẾT ĐỊNH:
+
+Điều 1. Công bố kèm theo Quyết định này Danh mục văn bản tiếp tục có hiệu lực.
+
+Nơi nhận:
+- Lưu: VT.
+
+BỘ TRƯỞNG
+
+Trần Hồng Minh
+"""
+
+
+def test_a_long_trich_yeu_left_hanging_goes_on_to_its_end() -> None:
+    subject = record_from_text(_LONG_SUBJECT).subject
+    assert subject is not None and len(subject) > 450
+    assert subject.startswith("Về việc công bố văn bản")
+    assert subject.endswith("Nghị định số 144/2025/NĐ-CP) tiếp tục có hiệu lực toàn bộ")

@@ -356,3 +356,30 @@ def test_a_code_read_at_no_confidence_is_kept_and_a_speck_is_not() -> None:
         "</span>"
     )
     assert [w.text for w in words_from_hocr(hocr, 72 / 300)] == ["Luật", "số", "23/2004/QH11", "(48/2014QHI13,"]
+
+
+def test_a_code_split_at_its_hyphen_and_a_capital_slip_are_mended() -> None:
+    """A justified line's gap after a code's hyphen, read as a space ("306/2025/NĐ- CP)", cb_qd_109_btc.pdf),
+    and a word's last letter read as a capital ("sỐ"); a hyphen before a word that is no ký hiệu stays."""
+    from pipeline.readers.ocr import words_from_hocr
+
+    def word(i: int, x: int, text: str) -> str:
+        return f"<span class='ocrx_word' id='word_1_{i}' title='bbox {x} 205 {x + 90} 245; x_wconf 90'>{text}</span> "
+
+    hocr = (
+        "<span class='ocr_line' id='line_1_1' title=\"bbox 100 200 1400 250; baseline 0.001 -10; "
+        'x_size 45; x_descenders 10">'
+        + word(1, 100, "số")
+        + word(2, 200, "306/2025/NĐ-")
+        + word(3, 300, "CP)")
+        + word(4, 400, "và")
+        + word(5, 500, "sỐ")
+        + word(6, 600, "12/KH-")
+        + word(7, 700, "Sở")
+        + "</span>"
+        "<span class='ocr_line' id='line_1_2' title=\"bbox 100 260 1400 310; baseline 0.001 -10; "
+        'x_size 45; x_descenders 10">' + word(8, 100, "UBND") + "</span>"
+    )
+    words = words_from_hocr(hocr, 72 / 300)
+    assert [w.text for w in words] == ["số", "306/2025/NĐ-CP)", "và", "số", "12/KH-", "Sở", "UBND"]
+    assert words[1].x1 == pytest.approx(390 * 72 / 300)

@@ -97,6 +97,17 @@ _SMALL_TEXT = set("-–—.,;:/()")
 # No abbreviation has three Đ in a row (two do: "ĐĐBQH", the National Assembly delegation), so a run of
 # three or more is one. (OCR mixes in the look-alike Latin eth, "LĐÐĐTBXH", normalized later.)
 _TRIPLED_D = regex_cache.compile(r"[ĐÐ]{3,}|[đð]{3,}")
+# a code broken at its hyphen within one line: tesseract reads the gap a justified line leaves
+# after a hyphen as a space ("306/2025/NĐ- CP)"); a word that goes on a code's ký hiệu is glued back
+_CODE_OPEN = regex_cache.compile(r"^[(\[]?\d{1,5}[/⁄]\S*[A-ZĐ]-$")
+_CODE_GOES_ON = regex_cache.compile(r"^[A-ZĐ][A-ZĐa-z]{0,7}(?:[-/][A-ZĐ]\w*)*[)\];,.:]*$")
+
+
+# a mark's case slip: the last letter of a lower-case word read as a capital with its marks ("sỐ" for
+# "số", "Nghị định sỐ 158/2020"); no Vietnamese word ends so, while units keep plain letters ("kW")
+def _case_slip(text: str) -> bool:
+    head, last = text[:-1], text[-1:]
+    return head.isalpha() and head.islower() and last.isupper() and not last.isascii()
 
 
 def words_from_hocr(hocr: str, scale: float) -> list[Word]:
@@ -106,8 +117,10 @@ def words_from_hocr(hocr: str, scale: float) -> list[Word]:
     top = bottom = 0.0
     size = 12.0
     x_size_px = 40.0
+    line_start = 0  # the first word of the current OCR line
     for m in _HOCR.finditer(hocr):
         if m.group(1) is not None:
+            line_start = len(words)
             x0, _y0, x1, y1 = (float(m.group(k)) for k in range(1, 5))
             slope = float(m.group(5) or 0.0)
             offset = float(m.group(6) or 0.0)
@@ -130,6 +143,12 @@ def words_from_hocr(hocr: str, scale: float) -> list[Word]:
         if wy1 - wy0 < 0.3 * x_size_px and conf < 60 and not set(text) <= _SMALL_TEXT:
             continue
         text = _TRIPLED_D.sub(lambda m: m.group(0)[0], text)
+        if _case_slip(text):
+            text = text.lower()
+        if len(words) > line_start and _CODE_OPEN.match(words[-1].text) and _CODE_GOES_ON.match(text):
+            words[-1].text += text
+            words[-1].x1 = wx1 * scale
+            continue
         words.append(Word(text, wx0 * scale, wx1 * scale, top, bottom, size))
     return words
 
