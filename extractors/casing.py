@@ -46,6 +46,11 @@ def _is_caps(text: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
+def phrases() -> list[str]:
+    """Fixed spellings inside names ("Ủy ban nhân dân", "Ban Thường vụ"), from ``data/casing.json``."""
+    return _data()["phrases"]
+
+
 def surnames() -> list[str]:
     """The common family names ("Nguyễn", "Trần", "Lê"), from ``data/casing.json``, for mending OCR's reading of a
     signer's name."""
@@ -63,6 +68,11 @@ def _phrase_sub(text: str, phrases: list[str]) -> str:
         if low in text:
             text = regex_cache.compile(rf"(?<!\w){re.escape(low)}(?!\w)").sub(phrase, text)
     return text
+
+
+def _unit(word: str) -> str:
+    """An administrative unit's word as written inside a name: "tỉnh", "thành phố", and "TP." ("TP. Hồ Chí Minh")."""
+    return "TP." if word.lower() == "tp." else word.lower()
 
 
 def normal_case(text: str) -> str:
@@ -94,13 +104,13 @@ def normal_case(text: str) -> str:
     first_word_after_head = rf"^((?:{'|'.join(re.escape(h) for h in heads)}) )(\w+)"
     if not re.match(r"^(Ủy ban nhân dân|Hội đồng nhân dân)", low):
         low = re.sub(first_word_after_head, cap_after, low)
-        low = re.sub(r"((?:,| và) )(\w+)", cap_after, low)
+        low = re.sub(r"((?:,| và| &) )(\w+)", cap_after, low)  # "Giáo dục & Đào tạo" too
     # place names: everything after "tỉnh", "thành phố", "xã", "phường", "đặc khu" is a proper name
     # (the unit word may have been capitalised as the first word after a head: "Đảng bộ Tỉnh bình an" →
     # "Đảng bộ tỉnh Bình An"; "Tỉnh ủy" is a fixed phrase, not a unit)
     low = re.sub(
         r"(?<=\w )(tỉnh|thành phố|tp\.|xã(?! hội)|phường|đặc khu|huyện|quận|thị xã)(?! ủy)( .+)$",
-        lambda m: m.group(1).lower() + " ".join(_cap(w) for w in m.group(2).split(" ")),
+        lambda m: _unit(m.group(1)) + " ".join(_cap(w) for w in m.group(2).split(" ")),
         low,
         flags=re.IGNORECASE,
     )

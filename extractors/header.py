@@ -24,7 +24,13 @@ from pipeline.layout import Layout, Paragraph
 from pipeline.normalize import strip_accents
 
 # a line that ends mid-name: "SỞ NÔNG NGHIỆP VÀ" / "MÔI TRƯỜNG"
-_DANGLING = regex_cache.compile(r"(\bVÀ|\bCỦA|,|-)$")
+# an issuer line that cannot end a name: "... VÀ", "THƯỜNG TRỰC" (over "HĐND - UBND TỈNH HÒA BÌNH")
+_DANGLING = regex_cache.compile(r"(\bVÀ|\bCỦA|,|-|^THƯỜNG\s+TRỰC)$")
+# two levels of a header a copy ran onto one line: "UBND HUYỆN THÁI THỤY PHÒNG GIÁO DỤC & ĐÀO TẠO"
+_TWO_LEVELS = regex_cache.compile(
+    r"^(?P<upper>(?:UBND|ỦY\s+BAN\s+NHÂN\s+DÂN)\s+(?:TỈNH|THÀNH\s+PHỐ|TP\.?|HUYỆN|QUẬN|THỊ\s+XÃ|XÃ|PHƯỜNG|THỊ\s+TRẤN)\s+"
+    r"\S.*?)\s+(?P<lower>(?:SỞ|PHÒNG|BAN|TRƯỜNG|TRUNG\s+TÂM|VĂN\s+PHÒNG|THANH\s+TRA|CHI\s+CỤC|BỆNH\s+VIỆN)\s+\S.*)$"
+)
 _DECORATION = regex_cache.compile(r"^[\s_\-–—=*.·]*$")
 
 
@@ -131,8 +137,11 @@ _OFFICE_HEAD = regex_cache.compile(
 def _issuing_authority(layout: Layout) -> str | None:
     """The issuing body the thẩm quyền line under a typed title names ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X" →
     "Ủy ban nhân dân tỉnh X"), for a header whose issuer cell a converter dropped."""
-    for para in layout.zone("body")[:12]:
+    paras = layout.zone("body")[:12]
+    for n, para in enumerate(paras):
         line = para.lines[0].strip() if para.lines else para.text
+        if len(line) <= 4 and n + 1 < len(paras):  # broken after its first word by a copy: "ỦY" / "BAN NHÂN DÂN TỈNH X"
+            line = f"{line} {paras[n + 1].text.strip()}"
         if not (patterns.is_caps(line) and patterns.ISSUING_AUTHORITY.match(line)) or len(line) > 90:
             continue
         body = _OFFICE_HEAD.sub("", line)
@@ -140,6 +149,9 @@ def _issuing_authority(layout: Layout) -> str | None:
             return normal_case(body)
     return None
 
+
+# a local body's name without the place it serves: never a whole issuer ("Ủy ban nhân dân" / "tỉnh Ninh Bình")
+_BARE_BODY = regex_cache.compile(r"^(?:Ủy\s+ban\s+nhân\s+dân|Hội\s+đồng\s+nhân\s+dân|UBND|HĐND)$", re.IGNORECASE)
 
 _PLACE = regex_cache.compile(r"^(?P<place>[^,\d]{2,60}?)\s*,\s*ngày", re.IGNORECASE)
 # an appendix's heading names the document it goes with: "(Kèm theo Quyết định số 109/QĐ-BTC ngày 21/01/2026 của
@@ -222,6 +234,12 @@ def respell_from(name: str, text: str) -> str:
 _LOST_U = regex_cache.compile(r"^(?:Y|UY)(?=\s+BAN\s+NHÂN\s+DÂN\b)|^(?:Y|Uy)(?=\s+ban\s+nhân\s+dân\b)")
 
 
+def _levels(line: str) -> list[str]:
+    """A header line that holds two levels, split: "UBND HUYỆN THÁI THỤY PHÒNG GIÁO DỤC & ĐÀO TẠO"."""
+    m = _TWO_LEVELS.match(line.strip()) if line.isupper() else None
+    return [m.group("upper"), m.group("lower")] if m else [line]
+
+
 def split_issuer(lines: list[str], scanned: bool = False, body: str = "") -> Issuer:
     """Group issuer lines into names: the last is the issuer, the one above it the parent.
 
@@ -234,6 +252,7 @@ def split_issuer(lines: list[str], scanned: bool = False, body: str = "") -> Iss
     spells it ("BÔ CÔNG THƯƠNG" → "Bộ Công Thương") or else as the ``body`` text spells it.
     """
     names: list[list[str]] = []
+    lines = [part for line in lines for part in _levels(line)]
     for line in lines:
         line = line.strip(" *.:;,_-–—|")  # OCR's specks at a line's ends: ". TRƯỜNG ĐẠI HỌC"
         line = _LOST_U.sub("ỦY", line)  # "Y BAN NHÂN DÂN TỈNH KON TUM": a copy lost the "Ủ"
@@ -384,7 +403,14 @@ def _is_subject_end(line: str, subject: list[str], party: bool = False) -> bool:
     )
     # ... and never goes on in a sentence that starts with a capital ("Thi hành Nghị định số ..."); a lower-case
     # word may carry on after it ("HỘI NGHỊ LẦN THỨ BẢY ..." / "về xây dựng hệ thống ...")
-    sentence_after_caps = bool(subject) and _is_caps(subject[-1]) and line[:1].isupper() and not _is_caps(line)
+    # (but "Về việc ..." under "KẾT QUẢ KHẢO SÁT" goes on: it is the trích yếu's own second part)
+    sentence_after_caps = (
+        bool(subject)
+        and _is_caps(subject[-1])
+        and line[:1].isupper()
+        and not _is_caps(line)
+        and not patterns.SUBJECT_LINE.match(line)
+    )
     return bool(
         patterns.KINH_GUI.match(line)
         or sentence_after_caps
@@ -432,18 +458,32 @@ def _typed_title(layout: Layout, party: bool = False) -> tuple[str | None, list[
         if not lines:
             continue
         doc_type = patterns.type_from_title(lines[0])
+        if doc_type is None and (head := patterns.type_head(lines[0])):
+            # the type name and its trích yếu on one line: "HƯỚNG DẪN VỀ THỂ THỨC VĂN BẢN", "BÁO CÁO KẾT QUẢ KHẢO SÁT"
+            doc_type = patterns.type_from_title(lines[0][:head])
+            lines = [lines[0][:head], lines[0][head:].strip(), *lines[1:]]
         if doc_type is None:
             continue
         subject: list[str] = []
         runs = [lines[1:]] + [
             [ln.strip() for ln in nxt.lines if ln.strip()]
-            for nxt in body[i + 1 : i + 4]
+            for nxt in body[i + 1 : i + 9]
             # the trích yếu is bold under a bold type name; plain text after it is the body
             if not (para.bold and nxt.bold is False)
         ]
-        for k, j, line in ((k, j, ln) for k, run in enumerate(runs) for j, ln in enumerate(run)):
+        flat = [(k, j, ln) for k, run in enumerate(runs) for j, ln in enumerate(run)]
+        for n, (k, j, line) in enumerate(flat):
             if _is_subject_end(line, subject, party):
                 break
+            # the thẩm quyền line broken after its first word by a copy ("ỦY" / "BAN NHÂN DÂN TỈNH QUẢNG BÌNH")
+            if n + 1 < len(flat) and len(line) <= 4 and _is_caps(line) and subject and not party:
+                joined = f"{line} {flat[n + 1][2]}"
+                if (
+                    _is_caps(joined)
+                    and patterns.ISSUING_AUTHORITY.match(joined)
+                    and not _LINKING_END.search(subject[-1])
+                ):
+                    break
             if k and not j and subject and _new_sentence(line, subject[-1]) and not _hanging(subject):
                 break  # a paragraph of its own opening with a capital: the body ("Nhân dịp Đại hội ...")
             if not subject and (v := patterns.SUBJECT_LINE.match(line)) and not line.lower().startswith("về"):
@@ -503,9 +543,16 @@ def extract(layout: Layout) -> Header:
     out = Header()
     body = " ".join(p.text for p in layout.zone("body"))
     out.issuer = split_issuer(header.issuer, scanned=layout.scanned, body=body)
-    if out.issuer.name is None and (authority := _issuing_authority(layout)):
-        # a converter dropped the header's left column: the thẩm quyền line under the title names the issuer
-        out.issuer = Issuer(name=authority)
+    if (out.issuer.name is None or _BARE_BODY.match(out.issuer.name)) and (authority := _issuing_authority(layout)):
+        # a converter dropped the header's left column, or its second line ("ỦY BAN NHÂN DÂN" / "TỈNH NINH BÌNH"):
+        # the thẩm quyền line under the title names the issuer whole
+        if out.issuer.name is None or authority.lower().startswith(out.issuer.name.lower()):
+            out.issuer = Issuer(name=authority, parent=out.issuer.parent)
+    if out.issuer.name and _BARE_BODY.match(out.issuer.name):
+        out.warnings.append(
+            f"Tên cơ quan ban hành thiếu địa danh ({out.issuer.name}): dòng thứ hai của ô tên cơ quan có thể đã mất "
+            "khi sao chép (the issuer's name has no place: its second header line may have been lost in the copy)."
+        )
     if out.issuer.name is None:
         out.warnings.append("Không đọc được tên cơ quan ban hành (issuer not found in the header).")
     if header.number is not None:

@@ -79,10 +79,18 @@ def type_from_code(symbol: str) -> str | None:
 
 # "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "ĐẢNG CỘNG SẢN VIỆT NAM",
 # matched without diacritics so OCR damage ("CỌNG HÒA XÃ HỘI", "CỘNG HÒA XàHỘI") still finds the quốc hiệu
-NATIONAL_TITLE_BARE = regex_cache.compile(
-    r"CONG\s*HOA\s+XA\s*HOI|DOC\s+LAP\s*[-–—]?\s*TU\s+DO|DANG\s+CONG\s+SAN\s+VIET\s+NAM", re.IGNORECASE
+# and the Youth Union's "ĐOÀN TNCS HỒ CHÍ MINH", which heads its documents as the Party's title heads the
+# Party's (right of the committee, "Số: 225-KH/TWĐTN"): only in capitals and not after a word that cites it
+# ("... văn bản của Đoàn TNCS Hồ Chí Minh", "CỦA ĐOÀN TNCS HỒ CHÍ MINH" in a trích yếu)
+_YOUTH_UNION_BARE = (
+    r"(?-i:(?<!CUA )(?<!VE )(?<!CHO )(?<!VOI )(?<!TRONG )"
+    r"DOAN\s+(?:TNCS|THANH\s+NIEN\s+CONG\s+SAN)\s+HO\s+CHI\s+MINH(?![A-Za-z]))"
 )
-_PARTY_TITLE_BARE = regex_cache.compile(r"DANG\s+CONG\s+SAN\s+VIET\s+NAM", re.IGNORECASE)
+NATIONAL_TITLE_BARE = regex_cache.compile(
+    r"CONG\s*HOA\s+XA\s*HOI|DOC\s+LAP\s*[-–—]?\s*TU\s+DO|DANG\s+CONG\s+SAN\s+VIET\s+NAM|" + _YOUTH_UNION_BARE,
+    re.IGNORECASE,
+)
+_PARTY_TITLE_BARE = regex_cache.compile(r"DANG\s+CONG\s+SAN\s+VIET\s+NAM|" + _YOUTH_UNION_BARE, re.IGNORECASE)
 
 
 # A copy that lost every hyphen (a document-sharing site's PDF-to-text): the tiêu ngữ with nothing between its
@@ -172,8 +180,9 @@ def join_wrapped_date(lines: list[str]) -> list[str]:
 
 
 # a place-and-date one space after the number, as a converter joins the two cells of a row:
-# "Số: 454/UBND-NCTH Vị Thanh, ngày 6 tháng 4 năm 2011" (the place starts with a capital)
-PLACE_DATE_INSIDE = regex_cache.compile(r"\s(?=[A-ZĐÀ-Ỹ][^,\d]{1,58}?,\s*ngày\b.*\bnăm\b)")
+# "Số: 454/UBND-NCTH Vị Thanh, ngày 6 tháng 4 năm 2011" (the place starts with a capital; no place holds a "/",
+# while a ký hiệu printed with spaces does: "Số: 225 - KH/TWĐTN-CTTN Hà Nội, ngày 16 tháng 5 năm 2024")
+PLACE_DATE_INSIDE = regex_cache.compile(r"\s(?=[A-ZĐÀ-Ỹ][^,\d/]{1,58}?,\s*ngày\b.*\bnăm\b)")
 # a decorative rule glued to a cell's text: "Số: 131/2018/TT-BTC ---------------", "------- Độc lập - Tự do"
 _RULE_EDGE = regex_cache.compile(r"^[-_=*]{3,}\s+|\s+[-_=*]{3,}$")
 
@@ -208,10 +217,10 @@ NUMBER_LINE = regex_cache.compile(
 SUBJECT_LINE = regex_cache.compile(
     r"^(?:[\"“]|(?P<paren>\())?(?:V\s*[/.]?\s*[vV]\b|Về\s+việc\b)\s*:?\s*(?P<rest>.*?)(?(paren)\)|)$"
 )  # and in brackets: "(V/v Tăng cường giám sát trong phòng thi)"
-# "Kính gửi: Sở Y tế.", "Kính gửi:", "Kính gửi - Bộ Nội vụ;"
-KINH_GUI = regex_cache.compile(r"^Kính\s+gửi\s*:?\s*(?P<rest>.*)$", re.IGNORECASE | re.S)
+# "Kính gửi: Sở Y tế.", "Kính gửi:", "Kính gửi - Bộ Nội vụ;", and as a copy glues it: "Kínhgửi: Sở Tài chính"
+KINH_GUI = regex_cache.compile(r"^Kính\s*gửi\s*:?\s*(?P<rest>.*)$", re.IGNORECASE | re.S)
 # "Nơi nhận:", "Nơi nhận :", "- Nơi nhận:", and as OCR drops a mark: "Noi nhận:", "Nơi nhân:"
-NOI_NHAN = regex_cache.compile(r"^[-\s]*N[oơ]i\s+nh[aậâ]n\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+NOI_NHAN = regex_cache.compile(r"^[-\s]*N[oơ]i\s*nh[aậâ]n\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
 # "Lưu: VT, NC (Ng).", "Lưu VPĐU.", "- Lưu: VT."
 LUU = regex_cache.compile(r"^[-\s]*Lưu\b", re.IGNORECASE)
 # signer authority: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "T/M BAN THƯỜNG VỤ", "TL. BỘ TRƯỞNG", "Q. GIÁM ĐỐC"
@@ -290,6 +299,7 @@ ORG_HEADS = (
     "ĐẢNG BỘ", "TỈNH ỦY", "THÀNH ỦY", "HUYỆN ỦY", "CHI BỘ", "CHÍNH PHỦ", "QUỐC HỘI", "THỦ TƯỚNG", "BÁO",
     "ĐÀI", "QUỸ", "ĐẢNG ĐOÀN", "BAN CÁN SỰ", "CÔNG ĐOÀN", "LIÊN HIỆP", "HỢP TÁC XÃ", "NGÂN HÀNG",
     "TIỂU BAN", "TỔ CÔNG TÁC", "CHI NHÁNH", "TÒA ÁN", "MẶT TRẬN", "BẢO HIỂM XÃ HỘI", "NHÀ XUẤT BẢN",
+    "THƯ VIỆN", "PHÂN HIỆU",
 )  # fmt: skip
 _ORG_HEAD = regex_cache.compile(r"^(?:" + "|".join(ORG_HEADS) + r")\b")
 _HEAD_KEYS = tuple(strip_accents(h).replace(" ", "") for h in ORG_HEADS)
@@ -374,13 +384,19 @@ HEADER_WORDS_BARE = regex_cache.compile(
     r"cong hoa|doc lap|dang cong san|\bso\s*:|\bso\s+\d|\bv/v\b|\bngay\b.{0,12}\bthang\b", re.IGNORECASE
 )
 # "Kính gửi" glued after the place and date by a converter: "Hà Nội, ngày 02 tháng 02 năm 2021 Kính gửi:"
-KINH_GUI_INSIDE = regex_cache.compile(r"\s(?=Kính\s+gửi\b)", re.IGNORECASE)
+KINH_GUI_INSIDE = regex_cache.compile(r"\s(?=Kính\s*gửi\b)", re.IGNORECASE)
 # the tiêu ngữ with the next cell run on after it: "Độc lập - Tự do - Hạnh phúc Số : 2917 /SGDĐT-VP ..."
 MOTTO_THEN_MORE = regex_cache.compile(r"^Độc\s+lập\s*[-–—]?\s*Tự\s+do\s*[-–—]?\s*Hạnh\s+phúc(?=\s+\S)", re.IGNORECASE)
+# the Party's or the Youth Union's title with the place and date run on after it: "ĐẢNG CỘNG SẢN VIỆT NAM Hà Nội,
+# ngày 29 tháng 10 năm 2013", "ĐOÀN TNCS HỒ CHÍ MINH Hà Nội, ngày ..."
+PARTY_TITLE_THEN_DATE = regex_cache.compile(
+    r"^(?:ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|ĐOÀN\s+(?:TNCS|THANH\s+NIÊN\s+CỘNG\s+SẢN)\s+HỒ\s+CHÍ\s+MINH)"
+    r"(?=\s+[A-ZĐÀ-Ỹ][^,\d/]{1,58}?,\s*ngày\b)"
+)
 # "V/v" glued after the number by a converter: "Số: 296/BHXH-CSYT V/v hướng dẫn ..."
 SUBJECT_INSIDE = regex_cache.compile(r"\s(?=V\s*/\s*[vV]\b)")
 # "Nơi nhận" glued after the last sentence: "... thực hiện./. Nơi nhận: - Như trên;"
-NOI_NHAN_INSIDE = regex_cache.compile(r"(?<=\./\.)\s*(?=N[oơ]i\s+nh[aậâ]n\b)", re.IGNORECASE)
+NOI_NHAN_INSIDE = regex_cache.compile(r"(?<=\./\.)\s*(?=N[oơ]i\s*nh[aậâ]n\b)", re.IGNORECASE)
 # a web site's title line above the document: "Công văn 296/BHXH-CSYT năm 2021 hướng dẫn ... do Bảo hiểm xã hội Việt
 # Nam ban hành.", "Quyết định 435/QĐ-UBND năm 2020." (a crawler prints it again before each chunk of the text)
 WEB_TITLE = regex_cache.compile(
@@ -420,14 +436,46 @@ CELL_START = regex_cache.compile(
 # "------", "_____" glued to a cell's text by a converter: "BẢO HIỂM XÃ HỘI VIỆT NAM --------"
 EDGE_RULE = regex_cache.compile(r"\s*[-_=*]{3,}\s*")
 
-# "Số:" or "Số" and a code after other text: "... TỈNH KON TUM Số: 435/QĐ-UBND", "... * Số 33-KH/TU"
-NUMBER_INSIDE = regex_cache.compile(r"\s(?=Số\s*[:]?\s*[\w.]*\s*[/-])")
+# "Số:" or "Số" and a code after other text: "... TỈNH KON TUM Số: 435/QĐ-UBND", "... * Số 33-KH/TU", and glued
+# to the stars under a committee's name by a copy that lost the line breaks: "TRUNG ƯƠNG***Số: 367 - QĐ/TWĐTN-VP"
+NUMBER_INSIDE = regex_cache.compile(r"(?:\s|(?<=\*))(?=Số\s*[:]?\s*[\w.]*\s*[/-])")
 
-# the longest run of capitals at the start that may be a type name ("QUYẾT ĐỊNH", "CHƯƠNG TRÌNH HÀNH ĐỘNG"),
-# before "V/V", "Về việc" or a word that is not in capitals
-TYPE_HEAD = regex_cache.compile(
-    r"^((?:[A-ZĐÀ-Ỹ]{2,}\s){0,4}[A-ZĐÀ-Ỹ]{2,})(?=\s+(?:V\s*/\s*[Vv]\b|Về\s+việc|VỀ\s+VIỆC|[A-ZĐÀ-Ỹ][a-zđà-ỹ]))"
-)
+# A type name in capitals at the start of a line, run into what follows: "QUYẾT ĐỊNH V/V BAN HÀNH ...", "KẾ HOẠCH
+# Triển khai ...", "HƯỚNG DẪN VỀ THỂ THỨC VĂN BẢN CỦA ĐẢNG", and "Về việc" glued on by a copy that lost the line break
+# ("QUYẾT ĐỊNHVề việc ban hành ..."). Up to five words ("CHƯƠNG TRÌNH HÀNH ĐỘNG"), the longest that names a type;
+# what follows is "V/V", "Về việc" or a word that opens with a capital ("BÁO CÁO KẾT QUẢ KHẢO SÁT").
+_TYPE_HEAD_WORDS = 5
+_TYPE_HEAD_NEXT = regex_cache.compile(r"\s+(?:V\s*/\s*[Vv]\b|Về\s+việc\b|VỀ\s)|Về\s+việc\b")
+
+
+def type_head(text: str) -> int | None:
+    """Where the type name that opens ``text`` ends, when more follows it on the line; else None.
+
+    >>> t, g = "HƯỚNG DẪN VỀ THỂ THỨC VĂN BẢN CỦA ĐẢNG", "QUYẾT ĐỊNHVề việc ban hành"
+    >>> t[: type_head(t)], type_head("QUYẾT ĐỊNH"), g[: type_head(g)]
+    ('HƯỚNG DẪN', None, 'QUYẾT ĐỊNH')
+    """
+    ends: list[int] = []
+    for m in re.finditer(r"\S+", text):
+        word = m.group()
+        if word.isalpha() and word.isupper():
+            ends.append(m.end())
+        elif (glued := word.find("Về")) > 0 and word[:glued].isupper() and word[:glued].isalpha():
+            ends.append(m.start() + glued)  # "ĐỊNHVề"
+            break
+        else:
+            break
+        if len(ends) == _TYPE_HEAD_WORDS:
+            break
+    for end in reversed(ends):
+        rest = text[end:]
+        if not is_type_line(text[:end]):
+            continue
+        nxt = re.match(r"\s+(\S+)", rest)
+        if _TYPE_HEAD_NEXT.match(rest) or (nxt and nxt.group(1)[:1].isupper()):
+            return end
+    return None
+
 
 # a person's name at the end of a signature block run: "... PHÓ TỔNG GIÁM ĐỐC Phạm Lương Sơn"
 TRAILING_NAME = regex_cache.compile(r"(?<=[A-ZĐÀ-Ỹ.,])\s+((?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+\s+){1,4}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+)\s*$")
@@ -466,4 +514,4 @@ APPENDIX_TITLE = regex_cache.compile(
 URL = regex_cache.compile(r"https?://|www\.", re.I)
 
 # "Nơi nhận:" opens the list; "Nơi nhận văn bản xác định ..." is a sentence about it (a Hướng dẫn on thể thức)
-NOI_NHAN_HEAD = regex_cache.compile(r"^[-\s]*N[oơ]i\s+nh[aậâ]n\s*(?::|$|[-–+•]\s|\|)", re.IGNORECASE)
+NOI_NHAN_HEAD = regex_cache.compile(r"^[-\s]*N[oơ]i\s*nh[aậâ]n\s*(?::|$|[-–+•]\s|\|)", re.IGNORECASE)

@@ -13,7 +13,7 @@ import re
 from typing import NamedTuple
 
 from extractors import patterns
-from extractors.casing import surnames, title_case, titles, unspeck
+from extractors.casing import phrases, surnames, title_case, titles, unspeck
 from models import Signer
 from pipeline import regex_cache
 from pipeline.layout import Layout
@@ -69,6 +69,24 @@ def _known_title(title: str) -> str:
     return next((t for t in titles() if strip_accents(t).lower() == key), title)
 
 
+def _rejoin_authority(lines: list[str]) -> list[str]:
+    """An authority line a narrow cell broke inside a fixed phrase gets its last words back from the line under it
+    ("TM. ỦY BAN NHÂN" / "DÂN CHỦ TỊCH" → "TM. ỦY BAN NHÂN DÂN" / "CHỦ TỊCH")."""
+    out = list(lines)
+    for i in range(len(out) - 1):
+        if not patterns.AUTHORITY_LINE.match(out[i]):
+            continue
+        words, below = out[i].split(), out[i + 1].split()
+        for phrase in (p.upper().split() for p in phrases()):
+            for cut in range(1, len(phrase)):
+                head, tail = phrase[:cut], phrase[cut:]
+                if words[-cut:] == head and below[: len(tail)] == tail and len(below) > len(tail):
+                    out[i] = " ".join(words + tail)
+                    out[i + 1] = " ".join(below[len(tail) :])
+                    return out
+    return out
+
+
 def extract(layout: Layout) -> Signature:
     """The signer of the ``closing_right`` zone."""
     lines = [unspeck(ln.strip()) for p in layout.zone("closing_right") for ln in p.lines]
@@ -81,7 +99,8 @@ def extract(layout: Layout) -> Signature:
         name_at = len(lines) - 1  # "CHỦ TỊCH" over "TRẦN VĂN AN": the last line is the name, not a title
     authority = None
     titles: list[str] = []
-    for line in lines[: name_at if name_at is not None else len(lines)]:
+    above = _rejoin_authority(lines[: name_at if name_at is not None else len(lines)])
+    for line in above:
         m = patterns.AUTHORITY_LINE.match(line)
         if m:
             # with two prefix lines ("TM. ỦY BAN NHÂN DÂN" / "KT. CHỦ TỊCH") the last one says how

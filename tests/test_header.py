@@ -6,6 +6,8 @@ other, blank lines between paragraphs), then run through the whole pipeline.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from extractors.casing import normal_case, title_case
@@ -230,6 +232,15 @@ def test_parse_code(raw: str, expected: tuple[str | None, str, str]) -> None:
         ),
         (["SỞ NÔNG NGHIỆP VÀ", "MÔI TRƯỜNG"], "Sở Nông nghiệp và Môi trường", None),
         (["TỈNH ỦY LÀO CAI", "BAN TUYÊN GIÁO VÀ DÂN VẬN"], "Ban Tuyên giáo và Dân vận", "Tỉnh ủy Lào Cai"),
+        # a copy ran the two levels onto one line; "&" joins a name's components as "và" does
+        (["UBND HUYỆN TÂN LẬP PHÒNG GIÁO DỤC & ĐÀO TẠO"], "Phòng Giáo dục & Đào tạo", "UBND huyện Tân Lập"),
+        # "THƯỜNG TRỰC" opens the name under it; a library is a unit of its university
+        (["THƯỜNG TRỰC", "HĐND - UBND TỈNH BÌNH AN"], "Thường trực HĐND - UBND tỉnh Bình An", None),
+        (
+            ["TRƯỜNG ĐẠI HỌC KINH TẾ", "TP. HỒ CHÍ MINH", "THƯ VIỆN"],
+            "Thư viện",
+            "Trường Đại học Kinh tế TP. Hồ Chí Minh",
+        ),
     ],
 )
 def test_split_issuer(lines: list[str], name: str, parent: str | None) -> None:
@@ -886,3 +897,153 @@ def test_a_long_trich_yeu_left_hanging_goes_on_to_its_end() -> None:
     assert subject is not None and len(subject) > 450
     assert subject.startswith("Về việc công bố văn bản")
     assert subject.endswith("Nghị định số 144/2025/NĐ-CP) tiếp tục có hiệu lực toàn bộ")
+
+
+# The Youth Union's layout (its heading "ĐOÀN TNCS HỒ CHÍ MINH" right of the committee, as the Party's title is), as
+# pdftotext -layout gives it, the ký hiệu printed with spaces round its hyphen
+_YOUTH_UNION_PLAN = """TỈNH ĐOÀN BÌNH AN                                                    ĐOÀN TNCS HỒ CHÍ MINH
+        ***
+
+   Số: 48 - KH/TĐTN-TNNT                                                  Bình An, ngày 10 tháng 3 năm 2026
+
+KẾ HOẠCH
+Tổ chức Tháng Thanh niên năm 2026
+
+Thực hiện Chương trình công tác Đoàn năm 2026, Ban Thường vụ Tỉnh Đoàn ban hành Kế hoạch như sau:
+
+1. Các cơ sở Đoàn tổ chức ra quân Tháng Thanh niên trước ngày 05/3/2026.
+
+                                                                 TM. BAN THƯỜNG VỤ TỈNH ĐOÀN
+                                                                          PHÓ BÍ THƯ
+
+                                                                         Lê Văn Tâm
+"""
+
+# ... and the same kind of document in a copy that lost every line break
+_YOUTH_UNION_RUN_ON = (
+    "BAN CHẤP HÀNH TỈNH ĐOÀN BÌNH AN***Số: 12-QĐ/TĐTN-VPĐOÀN TNCS HỒ CHÍ MINH Bình An, ngày 05 tháng 01 năm 2026 "
+    "QUYẾT ĐỊNHVề việc ban hành Quy chế làm việc của Ban Chấp hành Tỉnh Đoàn--------- BAN THƯỜNG VỤ TỈNH ĐOÀN "
+    "BÌNH AN- Căn cứ Điều lệ Đoàn TNCS Hồ Chí Minh; QUYẾT ĐỊNH Điều 1. Ban hành kèm theo Quyết định này "
+    "Quy chế làm việc."
+)
+
+
+def test_a_youth_union_header_is_read_like_a_party_one() -> None:
+    record = record_from_text(_YOUTH_UNION_PLAN)
+    assert (record.code, record.number, record.place, record.issued_date) == (
+        "48-KH/TĐTN-TNNT",
+        "48",
+        "Bình An",
+        "2026-03-10",
+    )
+    assert record.issuer.name is not None and record.issuer.name.lower() == "tỉnh đoàn bình an"
+    assert (record.doc_type, record.subject) == ("Kế hoạch", "Tổ chức Tháng Thanh niên năm 2026")
+
+
+def test_a_youth_union_document_run_onto_one_line() -> None:
+    record = record_from_text(_YOUTH_UNION_RUN_ON)
+    assert (record.code, record.place, record.issued_date, record.doc_type) == (
+        "12-QĐ/TĐTN-VP",
+        "Bình An",
+        "2026-01-05",
+        "Quyết định",
+    )
+    assert record.subject is not None
+    assert record.subject.startswith("Về việc ban hành Quy chế làm việc của Ban Chấp hành Tỉnh Đoàn")
+
+
+_WEB_COPY_CV = """ỦY BAN NHÂN DÂN
+TỈNH BÌNH AN
+-------
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+---------------
+
+Số: 301/UBND-NC
+V/v rà soát vị trí việc làm năm 2026
+
+Tân Lập, ngày 02 tháng 4 năm 2026
+
+Kínhgửi: Sở Nội vụ.
+
+Ủy ban nhân dân tỉnh giao Sở Nội vụ rà soát vị trí việc làm, báo cáo trước ngày 20/4/2026.
+
+Nơinhận:
+- Như trên;
+- Lưu: VT, NC.
+
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+
+Trần Văn Hùng
+"""
+
+
+def test_kinh_gui_and_noi_nhan_glued_by_a_copy() -> None:
+    record = record_from_text(_WEB_COPY_CV)
+    assert record.subject == "rà soát vị trí việc làm năm 2026"
+    assert record.recipients == ["Sở Nội vụ"]
+    assert record.distribution == ["Như trên", "Lưu: VT, NC"]
+
+
+_LOST_SECOND_LINE = """ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |
+Số: 77/QĐ-UBND | Tân Lập, ngày 09 tháng 3 năm 2026 |
+QUYẾT ĐỊNH
+{title}
+{authority}
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2025;
+QUYẾT ĐỊNH:
+Điều 1. Phê duyệt Kế hoạch kèm theo Quyết định này.
+"""
+
+
+def test_an_issuer_that_lost_its_second_line_is_completed_from_the_authority_line() -> None:
+    """A table export dropped "TỈNH BÌNH AN" under "ỦY BAN NHÂN DÂN": the thẩm quyền line names the body whole; with
+    no such line the issuer stays as printed, with a warning. The thẩm quyền line broken after its first word by
+    the copy ("ỦY" / "BAN NHÂN DÂN TỈNH BÌNH AN") is not part of the trích yếu, and a last line of years is."""
+    title = "VỀ VIỆC PHÊ DUYỆT KẾ HOẠCH PHÁT TRIỂN\nNGÀNH NÔNG NGHIỆP TỈNH BÌNH AN\nGIAI ĐOẠN\n2026-2030"
+    record = record_from_text(_LOST_SECOND_LINE.format(title=title, authority="ỦY\nBAN NHÂN DÂN TỈNH BÌNH AN"))
+    assert record.issuer.name == "Ủy ban nhân dân tỉnh Bình An"
+    assert record.subject == "VỀ VIỆC PHÊ DUYỆT KẾ HOẠCH PHÁT TRIỂN NGÀNH NÔNG NGHIỆP TỈNH BÌNH AN GIAI ĐOẠN 2026-2030"
+    bare = record_from_text(_LOST_SECOND_LINE.format(title=title, authority=""))
+    assert bare.issuer.name == "Ủy ban nhân dân"
+    assert any("thiếu địa danh" in w for w in bare.warnings)
+
+
+@pytest.mark.parametrize(
+    ("title", "doc_type", "subject"),
+    [
+        ("HƯỚNG DẪN VỀ THỂ THỨC VĂN BẢN", "Hướng dẫn", "VỀ THỂ THỨC VĂN BẢN"),
+        (
+            "BÁO CÁO KẾT QUẢ KHẢO SÁT\nVề việc đánh giá chất lượng dịch vụ năm 2025",
+            "Báo cáo",
+            "KẾT QUẢ KHẢO SÁT Về việc đánh giá chất lượng dịch vụ năm 2025",
+        ),
+    ],
+)
+def test_type_and_trich_yeu_on_one_line(title: str, doc_type: str, subject: str) -> None:
+    text = (
+        "SỞ Y TẾ BÌNH AN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n"
+        "Số: 15/BC-SYT | Tân Lập, ngày 09 tháng 3 năm 2026 |\n"
+        f"{title}\n\n1. Kết quả chung: các đơn vị đạt yêu cầu.\n"
+    )
+    record = record_from_text(text)
+    assert (record.doc_type, record.subject) == (doc_type, subject)
+
+
+# A web copy whose table cells are left as "|" lines, wrapped at 80 columns: a Nơi nhận entry that fills the
+# line, and the authority line broken in its narrow cell ("TM. ỦY BAN NHÂN" / "DÂN")
+_LONG_ENTRY = Path(__file__).parent / "fixtures" / "text" / "qd-web-cells-closing.txt"
+
+
+def test_a_long_noi_nhan_entry_and_an_authority_line_broken_in_a_narrow_cell() -> None:
+    """The entry that fills its line stays in the Nơi nhận list (it does not end the closing), and
+    "TM. ỦY BAN NHÂN" / "DÂN" is one authority line, not a title "Dân Chủ tịch"."""
+    record = record_from_text(_LONG_ENTRY.read_text(encoding="utf-8"))
+    assert record.distribution[-3:] == [
+        "VP UBND tỉnh: LĐ, CV các khối, TH-CB",
+        "Báo Bình An, Đài PT-TH tỉnh, phân xã TTXVN tại Bình An, Công báo tỉnh, Cổng thông tin điện tử tỉnh",
+        "Lưu: VT, TH",
+    ]
+    assert (record.signer.name, record.signer.title, record.signer.authority) == ("Trần Văn Bình", "Chủ tịch", "TM.")

@@ -276,3 +276,27 @@ def test_the_addressees_line_run_into_the_body_s_first_sentence_is_kept_apart(tm
     assert [(t.lead, t.deadline) for t in record.tasks] == [
         (["Sở Lao động – Thương binh và Xã hội các tỉnh, thành phố"], "2008-11-30")
     ]
+
+
+def test_a_copy_whose_vietnamese_letters_became_question_marks_is_refused_with_the_reason(tmp_path: Path) -> None:
+    """A .doc saved as text in a Windows code page: every Vietnamese letter is a "?". The clerk is told so, not
+    "no official header found"; a document that merely asks questions is read."""
+    from pipeline.errors import UnreadableFile
+    from pipeline.readers.text import read_text
+
+    garbled = tmp_path / "cv-garbled.txt"
+    garbled.write_text(
+        "B? Y T?\nC?NG H?A X? H?I CH? NGH?A VI?T NAM\n?c l?p - T? do - H?nh ph?c\nS?: 21/BYT-DP\n"
+        "H? N?i, ng?y 26 th?ng 04 n?m 2022\nK?nh g?i: ?y ban nh?n d?n c?c t?nh, th?nh ph?.\n"
+        "Hi?n nay, d?ch ? ???c ki?m so?t tr?n ph?m vi to?n qu?c.\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(UnreadableFile, match="letters were lost"):
+        read_text(garbled)
+    asking = tmp_path / "cv-asking.txt"
+    asking.write_text(
+        "BỘ Y TẾ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: 21/BYT-DP\n"
+        "Hà Nội, ngày 26 tháng 04 năm 2022\n" + "Đơn vị đã triển khai chưa? Kết quả ra sao? " * 15 + "\n",
+        encoding="utf-8",
+    )
+    assert read_text(asking).paragraphs

@@ -69,7 +69,7 @@ def body(layout: Layout, addressees: list[str]) -> list[Paragraph]:
     return out
 
 
-_KINH_GUI = regex_cache.compile(r"^kính\s+gửi", re.IGNORECASE)
+_KINH_GUI = regex_cache.compile(r"^kính\s*gửi", re.IGNORECASE)
 _NOI_NHAN = regex_cache.compile(r"^nơi\s+nhận", re.IGNORECASE)
 _DASH = regex_cache.compile(r"^[-–•+]\s*")
 _SECTION_MARKER = regex_cache.compile(r"^(?:[IVX]{1,5}\s*[.\-–]|\d{1,2}\s*[.\-–/)]|Điều\s+\d)\s*\S")

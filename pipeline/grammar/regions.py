@@ -240,7 +240,10 @@ def closes_closing(row: Row, in_table: bool, tables: dict[int, TableKind], frame
         return True
     if row.positioned and frame is not None:
         run = row.first
-        return len(row.runs) == 1 and is_full_width(run, frame) and run.width >= 0.5 * frame.width
+        # a Nơi nhận entry long enough to fill a text copy's line goes on the list: "- Báo Lai Châu, Đài PT-TH
+        # tỉnh, phân xã TTXVN tại Lai Châu, Công báo tỉnh, Cổng thông tin điện tử tỉnh;"
+        entry = (first.startswith(("-", "+", "•")) and first.endswith((";", ","))) or bool(patterns.LUU.match(first))
+        return len(row.runs) == 1 and is_full_width(run, frame) and run.width >= 0.5 * frame.width and not entry
     if in_table:
         # after a closing table, paragraphs are body text, but for a Nơi nhận written under it
         return not first.startswith(("-", "+", "•")) and not patterns.LUU.match(first)

@@ -117,16 +117,15 @@ def _split_cues(line: Line) -> list[Line]:
             if m.start() > 0 and text[: m.start()].strip() and not _inside_sentence(text, m.start()):
                 cuts.append(m.start())
     # ... and what a converter ran on after the tiêu ngữ: "Độc lập - Tự do - Hạnh phúc Số : 2917 /SGDĐT-VP"
-    if motto := patterns.MOTTO_THEN_MORE.match(text):
+    if motto := patterns.MOTTO_THEN_MORE.match(text) or patterns.PARTY_TITLE_THEN_DATE.match(text):
         cuts.append(motto.end())
     # the number after the issuer's name: "ỦY BAN NHÂN DÂN TỈNH KON TUM Số: 435/QĐ-UBND ..."
     number = patterns.NUMBER_INSIDE.search(text)
     if number and kinds.is_caps(text[: number.start()]):
         cuts.append(number.end())
     # a type name in capitals run into what follows it: "QUYẾT ĐỊNH V/V BAN HÀNH ...", "KẾ HOẠCH Triển khai ..."
-    head = patterns.TYPE_HEAD.match(text)
-    if head and patterns.is_type_line(head.group(1)) and len(text) > head.end():
-        cuts.append(head.end())
+    if head := patterns.type_head(text):
+        cuts.append(head)
     # "Số: 73/UBND-TH Hậu Giang, ngày 12 tháng 1 năm 2018", "Số: 296/BHXH-CSYT V/v hướng dẫn ..."
     if re.match(r"^Số\b", text):
         after = re.search(r"^Số\s*[:;.]?\s*\S*", text)
@@ -147,8 +146,7 @@ def _split_cues(line: Line) -> list[Line]:
         if year and patterns.PLACE_DATE.search(text):
             rest = text[year.end() :]
             nxt = re.search(r"\S", rest)
-            head_after = patterns.TYPE_HEAD.match(rest.strip())
-            typed = kinds.is_type_title(rest.strip()) or bool(head_after and patterns.is_type_line(head_after.group(1)))
+            typed = kinds.is_type_title(rest.strip()) or patterns.type_head(rest.strip()) is not None
             if nxt and (typed or kinds.is_subject(rest.strip())):
                 cuts.append(year.end() + nxt.start())
     # the thẩm quyền line run into a trích yếu in capitals that ends in a quote: "... TRONG TÌNH HÌNH MỚI” ỦY BAN NHÂN

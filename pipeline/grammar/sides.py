@@ -62,6 +62,13 @@ def assign(rows: Sequence[Row], header: bool, frame: Frame | None) -> None:
         sides: list[str] = []
         for k, run in enumerate(row.runs):
             side = _by_words(run, header)
+            text = run.text.strip()
+            listed = text.startswith(("-", "+", "•", "–")) or bool(patterns.LUU.match(text))
+            if side is None and not header and noi_nhan_seen and listed and run.cell is None:
+                # a Nơi nhận entry that starts left goes left, however far it runs ("- Báo Lai Châu, Đài PT-TH
+                # tỉnh, phân xã TTXVN tại Lai Châu, Công báo tỉnh," fills a text copy's line past the middle)
+                if not (run.positioned and split is not None) or (run.x0 or 0.0) < split:
+                    side = "left"
             if side is None:
                 if run.cell is not None:
                     side = _by_cell(run)
@@ -79,8 +86,6 @@ def assign(rows: Sequence[Row], header: bool, frame: Frame | None) -> None:
                     )
                     side = "right" if same and cut_date and prev_side == "right" else "left"
                 else:
-                    text = run.text.strip()
-                    listed = text.startswith(("-", "+", "•", "–")) or bool(patterns.LUU.match(text))
                     # an entry wrapped onto the next line of the same block ("- Giám đốc, các PGĐ Sở" / "Tài chính;")
                     wrapped = (
                         prev_side == "left"

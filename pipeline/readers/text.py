@@ -624,6 +624,20 @@ def lines_from_text(text: str) -> tuple[list[Line], Units | None, int]:
 _RUN_ON_ENTRY = regex_cache.compile(r";-\s*(?=[A-ZĐÀ-Ỹ])")
 
 
+# a "?" inside a word, where an encoding that cannot hold Vietnamese put one for each such letter: "C?NG H?A"
+_LOST_LETTER = regex_cache.compile(r"(?<=\w)\?(?=\w)|(?<=\w)\?(?=\s)|(?<=\s)\?(?=\w)")
+
+
+def _letters_lost(text: str) -> bool:
+    """Does ``text`` show every Vietnamese letter replaced by "?": many "?" in words and almost no marked letter?"""
+    sample = text[:20_000]
+    lost = len(_LOST_LETTER.findall(sample))
+    if lost < 20:
+        return False
+    marked = sum(1 for c in sample if c.isalpha() and not c.isascii())
+    return marked < lost / 10
+
+
 def read_text_lines(path: Path, media_type: str = "text/plain") -> Lines:
     """Read a .txt / .md file into the grammar's :class:`Lines`."""
     try:
@@ -632,6 +646,12 @@ def read_text_lines(path: Path, media_type: str = "text/plain") -> Lines:
         raise UnreadableFile(path, f"cannot read the file ({exc.strerror or exc})") from exc
     # legacy fonts (TCVN3, VNI) are converted before normalization, which drops TCVN3's "ư" (U+00AD)
     decoded, encoding = legacy.decode_text(data, path)
+    if _letters_lost(decoded):
+        raise UnreadableFile(
+            path,
+            "its Vietnamese letters were lost, each replaced by '?' (\"C?NG H?A X? H?I\"): it was saved in an "
+            "encoding that cannot hold them; save the original again as UTF-8",
+        )
     # a tab separates a web copy's header cells, but normalization turns it into a space: keep it as
     # the unit separator (U+001F) until the lines are made
     text = normalize_text(decoded.replace("\t", CELL_SEP)).replace("\r\n", "\n").replace("\r", "\n")
