@@ -300,3 +300,20 @@ def test_a_copy_whose_vietnamese_letters_became_question_marks_is_refused_with_t
         encoding="utf-8",
     )
     assert read_text(asking).paragraphs
+
+
+def test_tone_marks_left_loose_by_a_converter_are_dropped_with_a_warning(tmp_path: Path) -> None:
+    """A PDF-to-text copy put the marks after the words they belonged to ("thiêt hai ̀ ̣ ̣"): they are dropped from
+    the text (no field carries them) and the clerk is told the words may lack their marks."""
+    copy = tmp_path / "cv-loose-marks.txt"
+    copy.write_text(
+        "UBND TỈNH BÌNH AN\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\nSố: 29/SGDĐT-VP\nTân Lập, ngày 05 tháng 11 năm 2010\n"
+        "V/v báo cáo nhanh tinh hình thiêt hai \u0300 \u0323 \u0323 do lũ lụt\n"
+        "Kính gửi: Ủy ban nhân dân tỉnh.\nTheo báo cáo cua cac đơn vi \u0309 \u0301 \u0323, Sở báo cáo như sau.\n",
+        encoding="utf-8",
+    )
+    layout = read(copy)
+    assert not any("\u0300" <= c <= "\u036f" for c in layout.text)
+    assert "V/v báo cáo nhanh tinh hình thiêt hai do lũ lụt" in layout.text
+    assert any("tách dấu" in w for w in layout.warnings)

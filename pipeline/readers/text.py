@@ -624,6 +624,8 @@ def lines_from_text(text: str) -> tuple[list[Line], Units | None, int]:
 _RUN_ON_ENTRY = regex_cache.compile(r";-\s*(?=[A-ZĐÀ-Ỹ])")
 
 
+# a combining mark with no letter under it: after a space or at a line's start, where a converter left it
+_LOOSE_MARKS = regex_cache.compile(r"(?:(?<=\s)|^)[\u0300-\u036f]+", re.M)
 # a "?" inside a word, where an encoding that cannot hold Vietnamese put one for each such letter: "C?NG H?A"
 _LOST_LETTER = regex_cache.compile(r"(?<=\w)\?(?=\w)|(?<=\w)\?(?=\s)|(?<=\s)\?(?=\w)")
 
@@ -655,6 +657,11 @@ def read_text_lines(path: Path, media_type: str = "text/plain") -> Lines:
     # a tab separates a web copy's header cells, but normalization turns it into a space: keep it as
     # the unit separator (U+001F) until the lines are made
     text = normalize_text(decoded.replace("\t", CELL_SEP)).replace("\r\n", "\n").replace("\r", "\n")
+    # tone marks a PDF-to-text converter left loose, after the words they belonged to ("thiêt hai ̀ ̣ ̣"): which
+    # letter each was on is lost; they go, and the clerk is told
+    loose = len(_LOOSE_MARKS.findall(text))
+    if loose:
+        text = _LOOSE_MARKS.sub("", text)
     # a copy that lost every hyphen ("Độc lập  Tự do  Hạnh phúc", "1961/QĐUBND"): its codes get them back
     repaired = patterns.restore_hyphens(text)
     # two list entries a copy ran onto one line: "- Chủ tịch, các PCT UBND tỉnh (để b/c);- CVP, các PCVP ..."
@@ -663,6 +670,12 @@ def read_text_lines(path: Path, media_type: str = "text/plain") -> Lines:
     if not any(ln.text.strip() for ln in lines):
         raise NoText(path, "the file holds no text")
     warnings = legacy.warnings_for(encoding)
+    if loose >= 3:
+        warnings.append(
+            'Bản sao bị tách dấu thanh khỏi chữ ("thiêt hai" cho "thiệt hại"): chữ có thể thiếu dấu; hãy đối chiếu '
+            "với bản gốc "
+            f"(the copy's tone marks came loose from their letters, {loose} of them: words may lack their marks)."
+        )
     if repaired != text:
         warnings.append(
             "Bản sao mất hết dấu gạch nối; đã khôi phục dấu gạch trong số, ký hiệu văn bản "
