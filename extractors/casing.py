@@ -70,6 +70,12 @@ def _phrase_sub(text: str, phrases: list[str]) -> str:
     return text
 
 
+def _cap_level(head: str) -> str:
+    """ "Trường tiểu học" → "Trường Tiểu học": a school's level is written with its first letter capital."""
+    first, _, level = head.partition(" ")
+    return f"{first} {level[:1].upper()}{level[1:]}"
+
+
 def _unit(word: str) -> str:
     """An administrative unit's word as written inside a name: "tỉnh", "thành phố", and "TP." ("TP. Hồ Chí Minh")."""
     return "TP." if word.lower() == "tp." else word.lower()
@@ -111,6 +117,16 @@ def normal_case(text: str) -> str:
     low = re.sub(
         r"(?<=\w )(tỉnh|thành phố|tp\.|xã(?! hội)|phường|đặc khu|huyện|quận|thị xã)(?! ủy)( .+)$",
         lambda m: _unit(m.group(1)) + " ".join(_cap(w) for w in m.group(2).split(" ")),
+        low,
+        flags=re.IGNORECASE,
+    )
+    # a school's or an education office's own name after its level: "Trường TH Diễn Thành", "Trường Mầm non Hoa
+    # Ban", "Phòng GD&ĐT Diễn Châu" (no unit word such as "xã" stands before it)
+    low = re.sub(
+        r"^((?:Trường|Phòng) (?:TH|THCS|THPT|tiểu học|trung học cơ sở|trung học phổ thông|mầm non|mẫu giáo"
+        r"|GD ?& ?ĐT|GDĐT|Giáo dục và Đào tạo|Giáo dục & Đào tạo)(?: chuyên)?)"
+        r"( (?!(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường)\b).+)$",
+        lambda m: _cap_level(m.group(1)) + " ".join(_cap(w) for w in m.group(2).split(" ")),
         low,
         flags=re.IGNORECASE,
     )

@@ -24,8 +24,9 @@ from pipeline.layout import Layout, Paragraph
 from pipeline.normalize import strip_accents
 
 # a line that ends mid-name: "SỞ NÔNG NGHIỆP VÀ" / "MÔI TRƯỜNG"
-# an issuer line that cannot end a name: "... VÀ", "THƯỜNG TRỰC" (over "HĐND - UBND TỈNH HÒA BÌNH")
-_DANGLING = regex_cache.compile(r"(\bVÀ|\bCỦA|,|-|^THƯỜNG\s+TRỰC)$")
+# an issuer line that cannot end a name: "... VÀ", "THƯỜNG TRỰC" (over "HĐND - UBND TỈNH HÒA BÌNH"), "ỦY BAN THƯỜNG VỤ"
+# (over "QUỐC HỘI")
+_DANGLING = regex_cache.compile(r"(\bVÀ|\bCỦA|,|-|^THƯỜNG\s+TRỰC|^ỦY\s+BAN\s+THƯỜNG\s+VỤ)$")
 # two levels of a header a copy ran onto one line: "UBND HUYỆN THÁI THỤY PHÒNG GIÁO DỤC & ĐÀO TẠO"
 _TWO_LEVELS = regex_cache.compile(
     r"^(?P<upper>(?:UBND|ỦY\s+BAN\s+NHÂN\s+DÂN)\s+(?:TỈNH|THÀNH\s+PHỐ|TP\.?|HUYỆN|QUẬN|THỊ\s+XÃ|XÃ|PHƯỜNG|THỊ\s+TRẤN)\s+"
@@ -574,7 +575,8 @@ def extract(layout: Layout) -> Header:
         out.warnings.append("Không tìm thấy dòng 'Số:' (document number not found).")
     if header.place_date:
         m = patterns.PLACE_DATE.search(header.place_date) or _PLACE.match(header.place_date)
-        out.place = m.group("place").strip() if m else None
+        # the stars under a Party or Youth Union heading, run onto the place ("*** TP. Hồ Chí Minh, ngày ...")
+        out.place = m.group("place").strip().lstrip("*_-–—·. ").strip() or None if m else None
         found = parse_long(header.place_date)
         out.issued_date = found.iso if found else None
         appendix = _appendix_date(layout, out.symbol, out.issued_date)

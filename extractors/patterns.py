@@ -208,14 +208,18 @@ def split_side_by_side(line: str) -> list[str]:
 # "Số: 125/UBND-KT", "Số 33-KH/TU", "Số:     /UBND-NC", "Số : 2917 /SGDĐT-VP", "Số: 15/2026/QĐ-UBND",
 # and OCR's "Số: Á$3/KH-DCT" (a handwritten number): everything after "Số" that holds a "/" or "-"
 # and OCR's "Số : 44 DN-UBND" (the "/" lost): a number, a space, a ký hiệu with a "-"
+# and as an older document or the Quốc hội's prints it, after its type: "Nghị quyết số: 653/2019/UBTVQH14"
 NUMBER_LINE = regex_cache.compile(
-    r"^Số\s*[:;.]?\s*(?P<code>[^\s/-]*\s*[/-].*?|\d+\s+[A-ZĐ][^\s/]*-\S+)\s*$", re.IGNORECASE
+    r"^(?:(?:Nghị\s+quyết|Quyết\s+định|Chỉ\s+thị|Nghị\s+định|Thông\s+tư|Pháp\s+lệnh|Luật)\s+(?=số\s*:))?"
+    r"Số\s*[:;.]?\s*(?P<code>[^\s/-]*\s*[/-].*?|\d+\s+[A-ZĐ][^\s/]*-\S+)\s*$",
+    re.IGNORECASE,
 )
 # "V/v tiếp tục triển khai ...", "V/v: ...", "V/V ...", "Về việc ..." (V/v abbreviates "về việc";
 # the trích yếu is kept without it)
-# and as OCR and old typists leave it: "Vv chế độ ...", "V.v ...", in quotes: '"Vv chế độ ...'
+# and as OCR and old typists leave it: "Vv chế độ ...", "V.v ...", in quotes: '"Vv chế độ ...',
+# and "Về: tham gia ý kiến ..."
 SUBJECT_LINE = regex_cache.compile(
-    r"^(?:[\"“]|(?P<paren>\())?(?:V\s*[/.]?\s*[vV]\b|Về\s+việc\b)\s*:?\s*(?P<rest>.*?)(?(paren)\)|)$"
+    r"^(?:[\"“]|(?P<paren>\())?(?:V\s*[/.]?\s*[vV]\b|Về\s+việc\b|Về(?=\s*:))\s*:?\s*(?P<rest>.*?)(?(paren)\)|)$"
 )  # and in brackets: "(V/v Tăng cường giám sát trong phòng thi)"
 # "Kính gửi: Sở Y tế.", "Kính gửi:", "Kính gửi - Bộ Nội vụ;", and as a copy glues it: "Kínhgửi: Sở Tài chính"
 KINH_GUI = regex_cache.compile(r"^Kính\s*gửi\s*:?\s*(?P<rest>.*)$", re.IGNORECASE | re.S)

@@ -475,9 +475,10 @@ def _other_issuer(group: _Resolved, issuer: str) -> bool:
     """Does ``group`` name an issuer other than ``issuer`` (compared without case or marks)?"""
 
     def same(a: str, b: str) -> bool:
-        # "Ban Thường vụ Tỉnh ủy" and "Ban Thường vụ Tỉnh ủy Lào Cai" are one committee named short and long
+        # "Ban Thường vụ Tỉnh ủy" and "Ban Thường vụ Tỉnh ủy Lào Cai" are one committee named short and long;
+        # "Bộ trưởng Bộ Lao động - Thương binh và Xã hội" is the ministry, named by its head
         fa, fb = _fold(a), _fold(b)
-        return fa.startswith(fb) or fb.startswith(fa)
+        return fa in fb or fb in fa
 
     known = [m.issuer for m in group.mentions if m.issuer]
     return bool(known) and not any(same(k, issuer) for k in known)

@@ -236,6 +236,7 @@ def test_parse_code(raw: str, expected: tuple[str | None, str, str]) -> None:
         (["UBND HUYỆN TÂN LẬP PHÒNG GIÁO DỤC & ĐÀO TẠO"], "Phòng Giáo dục & Đào tạo", "UBND huyện Tân Lập"),
         # "THƯỜNG TRỰC" opens the name under it; a library is a unit of its university
         (["THƯỜNG TRỰC", "HĐND - UBND TỈNH BÌNH AN"], "Thường trực HĐND - UBND tỉnh Bình An", None),
+        (["ỦY BAN THƯỜNG VỤ", "QUỐC HỘI"], "Ủy ban Thường vụ Quốc hội", None),
         (
             ["TRƯỜNG ĐẠI HỌC KINH TẾ", "TP. HỒ CHÍ MINH", "THƯ VIỆN"],
             "Thư viện",
@@ -254,6 +255,12 @@ def test_split_issuer(lines: list[str], name: str, parent: str | None) -> None:
         ("SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH", "Sở Văn hóa, Thể thao và Du lịch"),
         ("ĐẢNG ỦY ỦY BAN NHÂN DÂN TỈNH", "Đảng ủy Ủy ban nhân dân tỉnh"),
         ("Sở Tài chính", "Sở Tài chính"),
+        # a school's and an education office's own names, which no unit word ("xã") announces
+        ("TRƯỜNG TH TÂN THÀNH", "Trường TH Tân Thành"),
+        ("TRƯỜNG MẦM NON HOA SEN", "Trường Mầm non Hoa Sen"),
+        ("PHÒNG GD & ĐT TÂN LẬP", "Phòng GD & ĐT Tân Lập"),
+        ("TRƯỜNG TIỂU HỌC XÃ TÂN AN", "Trường Tiểu học xã Tân An"),
+        ("ỦY BAN THƯỜNG VỤ QUỐC HỘI", "Ủy ban Thường vụ Quốc hội"),
     ],
 )
 def test_normal_case(caps: str, normal: str) -> None:
@@ -1047,3 +1054,24 @@ def test_a_long_noi_nhan_entry_and_an_authority_line_broken_in_a_narrow_cell() -
         "Lưu: VT, TH",
     ]
     assert (record.signer.name, record.signer.title, record.signer.authority) == ("Trần Văn Bình", "Chủ tịch", "TM.")
+
+
+def test_number_after_the_type_and_ve_with_a_colon() -> None:
+    """The Quốc hội's "Nghị quyết số: 653/2019/UBTVQH14" under the issuer, and a công văn's "Về: ..." for "V/v"; a
+    converter's inline tags ("<i>V/v ...</i>") and the stars run onto the place are not part of any field."""
+    record = record_from_text(
+        "ỦY BAN THƯỜNG VỤ\nQUỐC HỘI\n--------\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
+        "Nghị quyết số: 45/2026/UBTVQH15\n\nHà Nội, ngày 12 tháng 01 năm 2026\n\nNGHỊ QUYẾT\n"
+        "VỀ VIỆC THÀNH LẬP THỊ TRẤN TÂN LẬP\n\nỦY BAN THƯỜNG VỤ QUỐC HỘI\n\nCăn cứ Hiến pháp nước Cộng hòa xã hội chủ "
+        "nghĩa Việt Nam;\n\nQUYẾT NGHỊ:\n\nĐiều 1. Thành lập thị trấn Tân Lập.\n"
+    )
+    assert (record.issuer.name, record.code, record.number) == ("Ủy ban Thường vụ Quốc hội", "45/2026/UBTVQH15", "45")
+    assert not any(r.code == "45/2026/UBTVQH15" for r in record.references)
+    letter = record_from_text(
+        "UỶ BAN NHÂN DÂN\nTỈNH BÌNH AN\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\n*****\n\nCỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập – Tự do – Hạnh phúc\n\nSố: 286/GDĐT-KT\n<i>Về: tham gia ý kiến về dự thảo Quy chế thi.</i>\n\n"
+        "*** Tân Lập, ngày 13 tháng 8 năm 2025\n\nKính gửi: Hiệu trưởng các trường trung học phổ thông.\n\n"
+        "Sở Giáo dục và Đào tạo đề nghị các trường góp ý dự thảo, gửi về Sở trước ngày 30/8/2025.\n"
+    )
+    assert (letter.subject, letter.place) == ("tham gia ý kiến về dự thảo Quy chế thi.", "Tân Lập")
+    assert letter.recipients == ["Hiệu trưởng các trường trung học phổ thông"]

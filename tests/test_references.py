@@ -316,6 +316,17 @@ def test_one_committee_named_short_and_long_is_one_issuer() -> None:
     assert _rows(record) == [("Kế hoạch", "22-KH/TU", "2025-12-13", "Ban Thường vụ Tỉnh ủy Lào Cai", 2)]
 
 
+def test_a_ministry_named_by_its_head_is_one_issuer() -> None:
+    """ "của Bộ Lao động ..." in the căn cứ and "của Bộ trưởng Bộ Lao động ..." further on: one act."""
+    record = _run(
+        [
+            "Căn cứ Thông tư số 07/2021/TT-BLĐTBXH ngày 18/7/2021 của Bộ Lao động - Thương binh và Xã hội;",
+            "theo Thông tư số 07/2021/TT-BLĐTBXH ngày 18/7/2021 của Bộ trưởng Bộ Lao động - Thương binh và Xã hội.",
+        ]
+    )
+    assert [(code, mentions) for _, code, _, _, mentions in _rows(record)] == [("07/2021/TT-BLĐTBXH", 2)]
+
+
 def test_ocr_misreadings_inside_a_code_are_read_past_on_a_scan() -> None:
     text = "Căn cứ Luật số 97⁄2015/QHI3 và Luật số 112/2025%QH15;"
     layout = Layout(path="t.pdf", media_type="application/pdf", paragraphs=[Paragraph(text, zone="body")])

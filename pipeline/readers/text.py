@@ -45,6 +45,8 @@ PAGE_MARK = patterns.PAGE_MARK
 RULE = patterns.RULE_LINE
 _SENTENCE_END = patterns.SENTENCE_END
 _BOLD = regex_cache.compile(r"\*\*|__")
+# a converter's inline formatting tags left in a text copy: "<i>V/v phổ biến ...</i>", "<i><b>Kính gửi: - </b></i>"
+_INLINE_TAG = regex_cache.compile(r"</?(?:i|b|u|em|strong|span|font|sup|sub)(?:\s[^<>]*)?>", re.I)
 _HEADING = regex_cache.compile(r"^#{1,6}\s+")
 
 
@@ -68,6 +70,7 @@ def _clean_line(line: str) -> str:
     line = _HEADING.sub("", line)
     line = _MD_ESCAPE.sub(r"\1", line)
     line = _BOLD.sub("", line)
+    line = _INLINE_TAG.sub("", line) if "<" in line else line
     line = _ITALIC.sub(r"\1", line)
     return re.sub(r"\s+", " ", line).strip()
 
