@@ -135,14 +135,23 @@ _OFFICE_HEAD = regex_cache.compile(
 )
 
 
+def _authority_rejoined(first: str, after: str) -> str | None:
+    """The thẩm quyền line a copy broke after its first word, joined ("ỦY" / "BAN NHÂN DÂN TỈNH QUẢNG BÌNH"); else
+    None."""
+    if len(first) > 4 or not _is_caps(first):
+        return None
+    joined = f"{first} {after.strip()}"
+    return joined if _is_caps(joined) and patterns.ISSUING_AUTHORITY.match(joined) else None
+
+
 def _issuing_authority(layout: Layout) -> str | None:
     """The issuing body the thẩm quyền line under a typed title names ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X" →
     "Ủy ban nhân dân tỉnh X"), for a header whose issuer cell a converter dropped."""
     paras = layout.zone("body")[:12]
     for n, para in enumerate(paras):
         line = para.lines[0].strip() if para.lines else para.text
-        if len(line) <= 4 and n + 1 < len(paras):  # broken after its first word by a copy: "ỦY" / "BAN NHÂN DÂN TỈNH X"
-            line = f"{line} {paras[n + 1].text.strip()}"
+        if n + 1 < len(paras):
+            line = _authority_rejoined(line, paras[n + 1].text) or line
         if not (patterns.is_caps(line) and patterns.ISSUING_AUTHORITY.match(line)) or len(line) > 90:
             continue
         body = _OFFICE_HEAD.sub("", line)
@@ -422,15 +431,16 @@ def _is_subject_end(line: str, subject: list[str], party: bool = False) -> bool:
         # a long line is running text, but a trích yếu in capitals on one line (a web copy) is not
         or (len(line) > 250 and not _is_caps(line) and (bool(subject) or not patterns.SUBJECT_LINE.match(line)))
         or (line == line.upper() and subject and not caps_goes_on)
-        or (
-            (len(subject) >= 8 or sum(len(x) for x in subject) > 450)
-            and not (
-                _hanging(subject)
-                and len(subject) < _MOST_HANGING_LINES
-                and sum(len(x) for x in subject) < _MOST_HANGING_CHARS
-            )
-        )
+        or _too_long(subject)
     )
+
+
+def _too_long(subject: list[str]) -> bool:
+    """Past the length of a trích yếu (8 lines, 450 characters), unless it still hangs, up to a larger bound."""
+    chars = sum(len(x) for x in subject)
+    if len(subject) < 8 and chars <= 450:
+        return False
+    return not (_hanging(subject) and len(subject) < _MOST_HANGING_LINES and chars < _MOST_HANGING_CHARS)
 
 
 def _is_caps(line: str) -> bool:
@@ -477,13 +487,8 @@ def _typed_title(layout: Layout, party: bool = False) -> tuple[str | None, list[
             if _is_subject_end(line, subject, party):
                 break
             # the thẩm quyền line broken after its first word by a copy ("ỦY" / "BAN NHÂN DÂN TỈNH QUẢNG BÌNH")
-            if n + 1 < len(flat) and len(line) <= 4 and _is_caps(line) and subject and not party:
-                joined = f"{line} {flat[n + 1][2]}"
-                if (
-                    _is_caps(joined)
-                    and patterns.ISSUING_AUTHORITY.match(joined)
-                    and not _LINKING_END.search(subject[-1])
-                ):
+            if subject and not party and n + 1 < len(flat) and _authority_rejoined(line, flat[n + 1][2]):
+                if not _LINKING_END.search(subject[-1]):
                     break
             if k and not j and subject and _new_sentence(line, subject[-1]) and not _hanging(subject):
                 break  # a paragraph of its own opening with a capital: the body ("Nhân dịp Đại hội ...")

@@ -391,12 +391,22 @@ HEADER_WORDS_BARE = regex_cache.compile(
 KINH_GUI_INSIDE = regex_cache.compile(r"\s(?=Kính\s*gửi\b)", re.IGNORECASE)
 # the tiêu ngữ with the next cell run on after it: "Độc lập - Tự do - Hạnh phúc Số : 2917 /SGDĐT-VP ..."
 MOTTO_THEN_MORE = regex_cache.compile(r"^Độc\s+lập\s*[-–—]?\s*Tự\s+do\s*[-–—]?\s*Hạnh\s+phúc(?=\s+\S)", re.IGNORECASE)
-# the Party's or the Youth Union's title with the place and date run on after it: "ĐẢNG CỘNG SẢN VIỆT NAM Hà Nội,
-# ngày 29 tháng 10 năm 2013", "ĐOÀN TNCS HỒ CHÍ MINH Hà Nội, ngày ..."
-PARTY_TITLE_THEN_DATE = regex_cache.compile(
-    r"^(?:ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|ĐOÀN\s+(?:TNCS|THANH\s+NIÊN\s+CỘNG\s+SẢN)\s+HỒ\s+CHÍ\s+MINH)"
-    r"(?=\s+[A-ZĐÀ-Ỹ][^,\d/]{1,58}?,\s*ngày\b)"
-)
+
+
+def party_title_then_date(text: str) -> int | None:
+    """Where the Party's or the Youth Union's title ends when the place and date run on after it ("ĐẢNG CỘNG SẢN
+    VIỆT NAM Hà Nội, ngày 29 tháng 10 năm 2013", "ĐOÀN TNCS HỒ CHÍ MINH Hà Nội, ngày ..."); else None.
+
+    >>> party_title_then_date("ĐOÀN TNCS HỒ CHÍ MINH Hà Nội, ngày 29 tháng 10 năm 2013")
+    21
+    >>> party_title_then_date("ĐOÀN TNCS HỒ CHÍ MINH") is None
+    True
+    """
+    bare = strip_accents(text)
+    m = _PARTY_TITLE_BARE.match(bare) if len(bare) == len(text) else None
+    return m.end() if m and PLACE_DATE_START.match(text[m.end() :].lstrip()) else None
+
+
 # "V/v" glued after the number by a converter: "Số: 296/BHXH-CSYT V/v hướng dẫn ..."
 SUBJECT_INSIDE = regex_cache.compile(r"\s(?=V\s*/\s*[vV]\b)")
 # "Nơi nhận" glued after the last sentence: "... thực hiện./. Nơi nhận: - Như trên;"

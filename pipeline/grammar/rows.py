@@ -117,8 +117,11 @@ def _split_cues(line: Line) -> list[Line]:
             if m.start() > 0 and text[: m.start()].strip() and not _inside_sentence(text, m.start()):
                 cuts.append(m.start())
     # ... and what a converter ran on after the tiêu ngữ: "Độc lập - Tự do - Hạnh phúc Số : 2917 /SGDĐT-VP"
-    if motto := patterns.MOTTO_THEN_MORE.match(text) or patterns.PARTY_TITLE_THEN_DATE.match(text):
+    if motto := patterns.MOTTO_THEN_MORE.match(text):
         cuts.append(motto.end())
+    # ... or after the Party's or the Youth Union's title: "ĐOÀN TNCS HỒ CHÍ MINH Hà Nội, ngày ..."
+    if titled := patterns.party_title_then_date(text):
+        cuts.append(titled)
     # the number after the issuer's name: "ỦY BAN NHÂN DÂN TỈNH KON TUM Số: 435/QĐ-UBND ..."
     number = patterns.NUMBER_INSIDE.search(text)
     if number and kinds.is_caps(text[: number.start()]):
