@@ -216,6 +216,11 @@ def _flattened(text: str) -> tuple[str, str]:
     return flat, strip_accents(flat).lower()
 
 
+def _marked_letters(text: str) -> int:
+    """How many letters of ``text`` carry a diacritic (or are "đ")."""
+    return sum(1 for a, b in zip(text, strip_accents(text), strict=False) if a != b)
+
+
 def respell_from(name: str, text: str) -> str:
     """``name`` as ``text`` spells it, matching without diacritics or case.
 
@@ -226,16 +231,20 @@ def respell_from(name: str, text: str) -> str:
     >>> body = "Nay Trường Đại học Công Thương Thành phố Hồ Chí Minh ban hành"
     >>> respell_from("Trường Đại học Cong thương thành phó hò chí minh", body)
     'Trường Đại học Công Thương Thành phố Hồ Chí Minh'
+    >>> respell_from("Sở Giáo dục và Đào tạo", "Sở Giao duc và Đao tao báo cáo")  # a body that lost its marks
+    'Sở Giáo dục và Đào tạo'
     """
     flat, flat_key = _flattened(text)
     key = strip_accents(re.sub(r"\s+", " ", name).strip()).lower()
     if not key or len(flat_key) != len(flat):
         return name  # a character that does not strip one-to-one: positions would not line up
+    marked = _marked_letters(name)
     spellings = Counter(
         spelled
         for m in re.finditer(rf"(?<!\w){re.escape(key)}(?!\w)", flat_key)
-        # a name the body prints in capitals (the thẩm quyền line) says nothing of its diacritics' case
-        if not (spelled := flat[m.start() : m.start() + len(key)]).isupper()
+        # a name the body prints in capitals (the thẩm quyền line) says nothing of its diacritics' case, and a body
+        # that lost its marks ("Sở Giao duc và Đao tao", a copy's loose marks dropped) takes none from the header
+        if not (spelled := flat[m.start() : m.start() + len(key)]).isupper() and _marked_letters(spelled) >= marked
     )
     return spellings.most_common(1)[0][0] if spellings else name
 

@@ -1075,3 +1075,15 @@ def test_number_after_the_type_and_ve_with_a_colon() -> None:
     )
     assert (letter.subject, letter.place) == ("tham gia ý kiến về dự thảo Quy chế thi.", "Tân Lập")
     assert letter.recipients == ["Hiệu trưởng các trường trung học phổ thông"]
+
+
+def test_a_body_that_lost_its_marks_does_not_respell_the_header() -> None:
+    """The header's name is respelled from the body only by a spelling with as many marks: a copy whose body lost
+    its marks ("Sở Giao duc và Đao tao", its loose marks dropped) leaves "Sở Giáo dục và Đào tạo" as printed."""
+    from extractors.header import respell_from
+
+    assert respell_from("Sở Giáo dục và Đào tạo", "Sở Giao duc và Đao tao báo cáo") == "Sở Giáo dục và Đào tạo"
+    body = "Nay Trường Đại học Công Thương Thành phố Hồ Chí Minh ban hành"
+    assert respell_from("Trường Đại học Cong thương thành phó hò chí minh", body) == (
+        "Trường Đại học Công Thương Thành phố Hồ Chí Minh"
+    )
