@@ -45,11 +45,15 @@ def test_pdf_and_docx_of_one_directive_are_one_document_with_two_sources(
     assert pdf.source.sha256 != docx.source.sha256
     with Store(url) as store:
         first = store.upsert(pdf)
+        # a new document of a new file: its one source as the store reads it back, without a re-read
+        alone = store.get_document(first.document_id)
+        assert alone is not None and first.sources == alone.sources and len(first.sources) == 1
         second = store.upsert(docx)
         again = store.upsert(pdf)
         assert first.created and not second.created and not again.created
         assert first.document_id == second.document_id == again.document_id
         document = store.get_document(first.document_id)
+        assert again.sources == document.sources if document else False
     assert document is not None
     assert sorted(s.path for s in document.sources) == sorted(
         [str(SAMPLES / "cv-ubnd-tinh.pdf"), str(SAMPLES / "cv-ubnd-tinh.docx")]

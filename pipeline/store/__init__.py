@@ -80,6 +80,8 @@ class Store:
         """Store one record in one transaction (see :mod:`pipeline.store.write`)."""
         with self.engine.begin() as conn:
             stored = write.upsert_record(conn, record)
+            if stored.sources:  # a new document of a new file: the write knows its one source
+                return stored
             return stored.model_copy(update={"sources": read.sources_of(conn, stored.document_id)})
 
     def get_document(self, doc_id: str) -> DocumentView | None:

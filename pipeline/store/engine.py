@@ -1,7 +1,9 @@
 """Opening the store's database: SQLite (embedded, the default) or PostgreSQL, by URL.
 
-JSON columns are written with ``ensure_ascii=False``: SQLAlchemy's default escapes every
-Vietnamese letter ("S\\u1edf N\\u1ed9i v\\u1ee5"), which no hand-written query can match.
+JSON columns are written by orjson, letters as written: SQLAlchemy's default (``json.dumps``)
+escapes every Vietnamese letter ("S\\u1edf N\\u1ed9i v\\u1ee5"), which no hand-written query can
+match. orjson also writes a record (a dataclass) in one pass of C, half the time of dumping it to
+dicts and then to text, on every write.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
@@ -22,7 +25,10 @@ def sqlite_url(path: Path) -> str:
 
 
 def _json_dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:  # what orjson refuses (keys that are not text, say): the standard library's way
+        return json.dumps(value, ensure_ascii=False)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

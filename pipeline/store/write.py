@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection, Dialect
 from models import Agency, Record, Task
 from pipeline.store.identity import document_id, document_identity, fold, store_task_id
 from pipeline.store.schema import doc_references, documents, sources, task_agencies, task_leads, tasks
-from pipeline.store.views import Stored
+from pipeline.store.views import SourceView, Stored
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +162,10 @@ _STATE = sa.select(
 )
 # PostgreSQL: writers of one document take turns, from here to their commit. Without it, the first
 # two writers of a new document (its PDF and DOCX uploaded at once) race past ON CONFLICT (id) into
-# the unique index on identity, and one fails; SQLite writers take turns on the database already.
+# the unique index on identity, and one fails. SQLite writers take turns on the database, but its
+# driver begins a transaction (and takes the write lock) only at the first write: the state read
+# before it could be stale, and two writers of one new document would both see it absent and skip
+# clearing what the other wrote. So the write lock is taken first there (BEGIN IMMEDIATE).
 _TAKE_TURNS = sa.select(sa.func.pg_advisory_xact_lock(sa.bindparam("key", type_=sa.BigInteger)))
 _ANY_SOURCE = sa.select(sources.c.sha256).where(sources.c.document_id == _DOC).limit(1)
 _TASKS_OF = sa.select(tasks.c.id).where(tasks.c.document_id == _DOC).scalar_subquery()
@@ -210,7 +213,7 @@ def _document_row(record: Record, doc_id: str, identity: str, now: datetime) -> 
         "recipients": list(record.recipients),
         "distribution": list(record.distribution),
         "warnings": list(record.warnings),
-        "record": record.model_dump(mode="json"),
+        "record": record,  # the JSON column's serializer (orjson) writes the dataclass as model_dump_json does
         "record_sha256": record.source.sha256,
         "issuer_key": fold(record.issuer.name) if record.issuer.name else None,
         "search_key": fold(searchable),
@@ -313,6 +316,10 @@ def upsert_record(conn: Connection, record: Record, *, now: datetime | None = No
 
     if conn.dialect.name == "postgresql":
         _run(conn, _TAKE_TURNS, {"key": int(doc_id[:15], 16)})  # 60 bits of the id: a bigint
+    elif conn.dialect.name == "sqlite":
+        driver = conn.connection.dbapi_connection
+        if driver is not None and not driver.in_transaction:  # the caller may have begun writing already
+            driver.execute("BEGIN IMMEDIATE")
     existing, previous = _run(conn, _STATE, {"doc_id": doc_id, "sha": sha}).fetchone()
     existed = existing is not None
 
@@ -339,22 +346,37 @@ def upsert_record(conn: Connection, record: Record, *, now: datetime | None = No
             log.info("document %s has no source left (its file now reads as %s): removed", previous, doc_id)
             _delete_document(conn, previous)
 
+    # A document new to the store has no rows under it yet: nothing to delete (four statements
+    # fewer on the common path, each 0.1-0.3 ms on a machine woken from idle).
     this_document = {"doc_id": doc_id}
-    _run(conn, _DELETE_REFERENCES, this_document)
+    if existed:
+        _run(conn, _DELETE_REFERENCES, this_document)
     refs = _reference_rows(doc_id, record)
     if refs:
         _run(conn, _INSERT_REFERENCES, refs)
 
     rows = _task_rows(doc_id, record.tasks)
-    _run(conn, _DELETE_AGENCIES, this_document)
-    _run(conn, _DELETE_LEADS, this_document)
-    kept = {f"kept_{i}": row["id"] for i, row in enumerate(rows.tasks)}
-    _run(conn, _delete_other_tasks(len(kept)), {**this_document, **kept})
+    if existed:
+        _run(conn, _DELETE_AGENCIES, this_document)
+        _run(conn, _DELETE_LEADS, this_document)
+        kept = {f"kept_{i}": row["id"] for i, row in enumerate(rows.tasks)}
+        _run(conn, _delete_other_tasks(len(kept)), {**this_document, **kept})
     _upsert(conn, tasks, rows.tasks, key=["id"])
     if rows.agencies:
         _run(conn, _INSERT_AGENCIES, rows.agencies)
     if rows.leads:
         _run(conn, _INSERT_LEADS, rows.leads)
+    if not existed and previous is None:
+        # a new document whose one file is new too: its sources are known without reading them back
+        only = SourceView(
+            sha256=sha,
+            path=record.source.path,
+            media_type=record.source.media_type,
+            pages=record.source.pages,
+            first_seen=now,
+            last_seen=now,
+        )
+        return Stored(document_id=doc_id, created=True, sources=[only])
     return Stored(document_id=doc_id, created=not existed)
 
 
