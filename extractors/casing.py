@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 
 from pipeline import regex_cache
-from pipeline.normalize import normalize_text
+from pipeline.normalize import normalize_text, strip_accents
 
 
 @cache
@@ -81,6 +81,15 @@ def _unit(word: str) -> str:
     return "TP." if word.lower() == "tp." else word.lower()
 
 
+_VOWELS = frozenset("AEIOUY")
+
+
+def _no_vowel(word: str) -> bool:
+    """A word of two or more letters, none of them a vowel: an abbreviation ("GSQL", "XNK", "ĐT")."""
+    letters = [c for c in strip_accents(word).upper() if c.isalpha()]
+    return len(letters) >= 2 and not _VOWELS.intersection(letters)
+
+
 def normal_case(text: str) -> str:
     """Capitals → normal case for an agency name.
 
@@ -94,8 +103,9 @@ def normal_case(text: str) -> str:
         return s  # already in normal case: keep as printed
     data = _data()
     abbreviations = set(data["abbreviations"])
-    # abbreviations stay as printed ("UBND TỈNH NINH BÌNH" → "UBND tỉnh Ninh Bình")
-    low = " ".join(w if w in abbreviations else w.lower() for w in s.split(" "))
+    # abbreviations stay as printed ("UBND TỈNH NINH BÌNH" → "UBND tỉnh Ninh Bình"), the listed ones and any
+    # word without a vowel, which no Vietnamese syllable is ("CỤC GSQL VỀ HẢI QUAN" → "Cục GSQL về hải quan")
+    low = " ".join(w if w in abbreviations or _no_vowel(w) else w.lower() for w in s.split(" "))
     # fixed phrases first ("ủy ban nhân dân", "ban thường vụ", "tỉnh ủy", ...)
     low = _phrase_sub(low, data["phrases"])
     # organisation heads and the first word of each function component after them

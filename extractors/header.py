@@ -355,7 +355,8 @@ def parse_code(raw: str) -> Code:
     if lost := re.match(r"^(\d+)\s+([A-ZĐ][^\s/]*-\S+)$", raw.strip()):
         # "44 DN-UBND": OCR lost the "/" between số and ký hiệu; the code stays as printed
         return Code(lost.group(1), lost.group(2), lost.group(1) + lost.group(2))
-    code = re.sub(r"\s+", "", _code_tokens(raw)).rstrip(".,;")
+    # a dash in a code is a hyphen, however the copy typed it ("2865/GDĐT –KT&KĐCL")
+    code = re.sub(r"\s+", "", _code_tokens(raw)).rstrip(".,;").replace("–", "-").replace("—", "-")
     # Party form "33-KH/TU": the number is joined to the type by "-", the issuer follows "/"
     party = re.match(r"^(?P<n>[^/-]*)-(?P<sym>[^/-]+/.+)$", code)
     state = re.match(r"^(?P<n>[^/]*?)(?:/(?P<y>\d{4}))?/(?P<sym>.+)$", code)

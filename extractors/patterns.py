@@ -494,6 +494,10 @@ def type_head(text: str) -> int | None:
 # a person's name at the end of a signature block run: "... PHÓ TỔNG GIÁM ĐỐC Phạm Lương Sơn"
 TRAILING_NAME = regex_cache.compile(r"(?<=[A-ZĐÀ-Ỹ.,])\s+((?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+\s+){1,4}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+)\s*$")
 
+# a copy's note that the original was signed, inside a signature line: "BÍ THƯ THƯỜNG TRỰC (đã ký)",
+# "(Đã ký và đóng dấu)", "[đã ký]"; not the document's text
+SIGNED_NOTE = regex_cache.compile(r"\s*[(\[]\s*(?:đã\s+)?ký(?:\s+(?:tên|và|,)[^)\]]{0,30})?\s*[)\]]", re.IGNORECASE)
+
 # a signing prefix inside a run: "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH"
 INNER_AUTHORITY = regex_cache.compile(r"\s(?=(?:TM|KT|TL|TUQ|T/M|K/T|T/L)\s*[./]\s*[A-ZĐÀ-Ỹ])")
 

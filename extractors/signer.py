@@ -89,7 +89,7 @@ def _rejoin_authority(lines: list[str]) -> list[str]:
 
 def extract(layout: Layout) -> Signature:
     """The signer of the ``closing_right`` zone."""
-    lines = [unspeck(ln.strip()) for p in layout.zone("closing_right") for ln in p.lines]
+    lines = [unspeck(patterns.SIGNED_NOTE.sub("", ln).strip()) for p in layout.zone("closing_right") for ln in p.lines]
     lines = [ln for ln in lines if ln and not _NOISE.match(ln)]
     if not lines:
         return Signature(Signer(), ["Không tìm thấy phần chữ ký (signer block not found)."])

@@ -1087,3 +1087,37 @@ def test_a_body_that_lost_its_marks_does_not_respell_the_header() -> None:
     assert respell_from("Trường Đại học Cong thương thành phó hò chí minh", body) == (
         "Trường Đại học Công Thương Thành phố Hồ Chí Minh"
     )
+
+
+def test_a_whole_web_copy_on_one_line_with_its_signature_glued() -> None:
+    """A forum copy that lost every line break: the Nơi nhận list runs on into the signature, the copy's "(đã ký)"
+    stands between title and name, and the authority line is glued to the title under it ("...TỈNH ĐOÀNBÍ THƯ
+    THƯỜNG TRỰC"); the number is spaced ("12 - QĐ/TĐTN-VP")."""
+    record = record_from_text(
+        "BAN CHẤP HÀNH ĐOÀN TỈNH BÌNH AN***Số: 12 - QĐ/TĐTN-VPĐOÀN TNCS HỒ CHÍ MINH Tân Lập, ngày 05 tháng 3 năm 2026 "
+        "QUYẾT ĐỊNHVề việc thành lập Ban Tổ chức Giải chạy Vì sức khỏe thanh niên--------- BAN THƯỜNG VỤ TỈNH ĐOÀN "
+        "BÌNH AN- Căn cứ Điều lệ Đoàn TNCS Hồ Chí Minh; QUYẾT ĐỊNH Điều 1. Thành lập Ban Tổ chức Giải chạy. "
+        "Điều 2. Quyết định này có hiệu lực từ ngày ký. Văn phòng Tỉnh đoàn và các cơ sở đoàn căn cứ Quyết định "
+        "thi hành./. Nơi nhận: - Như điều 2; - Lưu VP, VT. TM. BAN THƯỜNG VỤ TỈNH ĐOÀNBÍ THƯ THƯỜNG TRỰC (đã ký) "
+        "Lê Văn Tâm\n"
+    )
+    assert (record.code, record.place, record.issued_date) == ("12-QĐ/TĐTN-VP", "Tân Lập", "2026-03-05")
+    signer = record.signer
+    assert (signer.name, signer.title, signer.authority) == ("Lê Văn Tâm", "Bí thư Thường trực", "TM.")
+    assert record.distribution == ["Như điều 2", "Lưu VP, VT"]
+
+
+def test_a_title_glued_to_the_name_and_a_dash_typed_in_the_code() -> None:
+    """ "CHÁNH VĂN PHÒNGThái Hữu Bình": the line break between title and name lost; "2865/GDĐT –KT&KĐCL" is the code
+    2865/GDĐT-KT&KĐCL; an abbreviation the casing list does not hold ("GSQL": no vowel, no Vietnamese word) keeps its
+    capitals."""
+    record = record_from_text(
+        "TỔNG CỤC HẢI QUAN\nCỤC GSQL VỀ HẢI QUAN\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\n\nSố: 2865/GSQL –KT&KĐCL\nV/v hướng dẫn thủ tục.\n\n"
+        "Hà Nội, ngày 05 tháng 3 năm 2026\n\nKính gửi: Cục Hải quan các tỉnh, thành phố.\n\n"
+        "Cục đề nghị các đơn vị thực hiện đúng hướng dẫn.\n\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n\n"
+        "TL. CỤC TRƯỞNG\nCHÁNH VĂN PHÒNGThái Hữu Bình\n"
+    )
+    assert (record.issuer.name, record.code) == ("Cục GSQL về hải quan", "2865/GSQL-KT&KĐCL")
+    signer = record.signer
+    assert (signer.name, signer.title, signer.authority) == ("Thái Hữu Bình", "Chánh Văn phòng", "TL.")

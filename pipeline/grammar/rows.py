@@ -314,6 +314,53 @@ def _signer_pieces(text: str) -> list[str]:
     return parts
 
 
+def _is_caps_word(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _mend_signature(text: str) -> str:
+    """A closing line of a web copy as it was printed before its line breaks were lost: the copy's "(đã ký)"
+    dropped, a title glued to the name after it cut apart ("CHÁNH VĂN PHÒNGThái Hữu Phép"), and a title glued to
+    the authority line above it ("TM. BAN BÍ THƯ TRUNG ƯƠNG ĐOÀNBÍ THƯ THƯỜNG TRỰC": the second title is one the
+    list of titles knows).
+
+    >>> _mend_signature("CHÁNH VĂN PHÒNGThái Hữu Phép")
+    'CHÁNH VĂN PHÒNG Thái Hữu Phép'
+    >>> _mend_signature("TM. BAN BÍ THƯ TRUNG ƯƠNG ĐOÀNBÍ THƯ THƯỜNG TRỰC (đã ký) Phan Văn Mãi")
+    'TM. BAN BÍ THƯ TRUNG ƯƠNG ĐOÀN BÍ THƯ THƯỜNG TRỰC Phan Văn Mãi'
+    """
+    from extractors.casing import titles
+
+    text = patterns.SIGNED_NOTE.sub("", text)
+    words = text.split(" ")
+    known = [t.upper() for t in titles() if " " in t]
+    out: list[str] = []
+    for k, word in enumerate(words):
+        # "PHÒNGThái": capitals, then a capital and small letters
+        cut = next(
+            (
+                i
+                for i in range(2, len(word) - 1)
+                if _is_caps_word(word[:i]) and word[i].isupper() and word[i + 1 :].isalpha() and word[i + 1 :].islower()
+            ),
+            None,
+        )
+        if cut is None and _is_caps_word(word) and len(word) >= 4:
+            rest = " ".join(words[k + 1 :])
+            cut = next(
+                (
+                    i
+                    for i in range(2, len(word) - 1)
+                    if any(f"{word[i:]} {rest}".startswith(f"{t} ") or f"{word[i:]} {rest}" == t for t in known)
+                    and not any(f"{word} {rest}".startswith(t) for t in known)
+                ),
+                None,
+            )
+        out += [word[:cut], word[cut:]] if cut else [word]
+    return " ".join(out)
+
+
 def split_signer(rows_: list[Row]) -> list[Row]:
     """Rows of one closing block with a signature or a Nơi nhận list printed on one line split into its lines."""
     out: list[Row] = []
@@ -322,13 +369,23 @@ def split_signer(rows_: list[Row]) -> list[Row]:
             out.append(row)
             continue
         run = row.first
+        mended = _mend_signature(run.text)
+        if mended != run.text:
+            run = replace(run, text=mended)
+            row = replace(row, runs=[run])
         pieces = [run.text]
         if kinds.is_noi_nhan(run.text) or run.text.startswith(("-", "–", "+")):
             pieces = [p for p in patterns.NEXT_ENTRY.split(run.text) if p.strip()]
             signer = patterns.TRAILING_SIGNER.search(pieces[-1])
             if signer:
-                # "- Lưu: VT, ĐMDN (2b). Trung Anh BỘ TRƯỞNG, CHỦ NHIỆM Mai Tiến Dũng": the signature ran on
-                pieces[-1:] = [pieces[-1][: signer.start()], *_signer_pieces(signer.group(0).strip())]
+                # "- Lưu: VT, ĐMDN (2b). Trung Anh BỘ TRƯỞNG, CHỦ NHIỆM Mai Tiến Dũng": the signature ran on; where
+                # a signing prefix opens it, it starts there ("- Lưu VP, VT. TM. BAN THƯỜNG VỤ ...": "VP, VT." is
+                # the list's)
+                start = signer.start()
+                prefix = patterns.INNER_AUTHORITY.search(pieces[-1], start)
+                if prefix is not None:
+                    start = prefix.start()
+                pieces[-1:] = [pieces[-1][:start], *_signer_pieces(pieces[-1][start:].strip())]
         elif len(run.text) <= 160:
             pieces = _signer_pieces(run.text)
         if len(pieces) == 1:
