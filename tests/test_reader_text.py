@@ -317,3 +317,52 @@ def test_tone_marks_left_loose_by_a_converter_are_dropped_with_a_warning(tmp_pat
     assert not any("\u0300" <= c <= "\u036f" for c in layout.text)
     assert "V/v báo cáo nhanh tinh hình thiêt hai do lũ lụt" in layout.text
     assert any("tách dấu" in w for w in layout.warnings)
+
+
+# A web copy of a plan's table: a sub-item's number left at the end of its parent's heading ("... lao động 1.1."),
+# or alone on its line ("1.2."), each with its text on the next line.
+_NUMBERS_APART = """ỦY BAN NHÂN DÂN
+TỈNH BÌNH AN
+-------
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Số: 12/KH-UBND
+
+Tân Lập, ngày 05 tháng 3 năm 2026
+
+KẾ HOẠCH
+Triển khai công tác quan hệ lao động
+
+I. NỘI DUNG
+1. Tăng cường sự lãnh đạo của cấp ủy về quan hệ lao động 1.1.
+Tổ chức tuyên truyền, phổ biến Chỉ thị về quan hệ lao động.
+- Cơ quan thực hiện: Sở Nội vụ chủ trì, phối hợp với Sở Tư pháp.
+1.2.
+Xây dựng kế hoạch tuyên truyền pháp luật về lao động.
+- Cơ quan thực hiện: Ủy ban nhân dân các huyện chủ trì, phối hợp với Ban Quản lý Khu kinh tế tỉnh.
+
+Nơi nhận:
+- Như trên;- Lưu: VT.
+
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+
+Trần Văn Bình
+"""
+
+
+def test_item_numbers_left_apart_from_their_text_go_back_to_it(tmp_path: Path) -> None:
+    from pipeline import extract
+
+    path = tmp_path / "kh-numbers-apart.txt"
+    path.write_text(_NUMBERS_APART, encoding="utf-8")
+    record = extract(path)
+    tasks = {t.ordinal: t for t in record.tasks}
+    assert tasks["1.1.1"].text.startswith("Tổ chức tuyên truyền")
+    assert (tasks["1.1.1"].lead, tasks["1.1.1"].support) == (["Sở Nội vụ"], ["Sở Tư pháp"])
+    assert tasks["1.1.2"].text.startswith("Xây dựng kế hoạch")
+    assert tasks["1.1.2"].support == ["Ban Quản lý Khu kinh tế tỉnh"]
+    # the run-on Nơi nhận entries were split, which is no hyphen restored: no warning says so
+    assert record.distribution == ["Như trên", "Lưu: VT"]
+    assert not any("gạch nối" in w for w in record.warnings)

@@ -627,6 +627,28 @@ def lines_from_text(text: str) -> tuple[list[Line], Units | None, int]:
 _RUN_ON_ENTRY = regex_cache.compile(r";-\s*(?=[A-ZĐÀ-Ỹ])")
 
 
+# an item's number left at the end of the line above its text, as a web copy of a table gives it: "1. Tăng cường
+# ... và tiến bộ 1.1." / "Tổ chức nghiên cứu ..." (the sub-item's number follows its parent's heading)
+_TRAILING_SUB_NUMBER = regex_cache.compile(r"^(?P<head>(?P<num>\d+(?:\.\d+)*)\.\s.*\S)\s+(?P<sub>(?P=num)\.\d+\.)$")
+# an item's number alone on its line, its text on the next: "1.4." / "Xây dựng kế hoạch ..."
+_LONE_NUMBER = regex_cache.compile(r"^\d+(?:\.\d+)*\.$")
+
+
+def _numbers_to_their_items(text: str) -> str:
+    """Item numbers a copy left apart from their text put back at its start (see the two patterns above)."""
+    lines = text.split("\n")
+    for i in range(len(lines) - 1):
+        below = lines[i + 1].strip()
+        if not below or not below[0].isalpha():
+            continue
+        line = lines[i].strip()
+        if m := _TRAILING_SUB_NUMBER.match(line):
+            lines[i], lines[i + 1] = m.group("head"), f"{m.group('sub')} {below}"
+        elif _LONE_NUMBER.match(line):
+            lines[i], lines[i + 1] = "", f"{line} {below}"
+    return "\n".join(lines)
+
+
 # a combining mark with no letter under it: after a space or at a line's start, where a converter left it
 _LOOSE_MARKS = regex_cache.compile(r"(?:(?<=\s)|^)[\u0300-\u036f]+", re.M)
 # a "?" inside a word, where an encoding that cannot hold Vietnamese put one for each such letter: "C?NG H?A"
@@ -667,8 +689,10 @@ def read_text_lines(path: Path, media_type: str = "text/plain") -> Lines:
         text = _LOOSE_MARKS.sub("", text)
     # a copy that lost every hyphen ("Độc lập  Tự do  Hạnh phúc", "1961/QĐUBND"): its codes get them back
     repaired = patterns.restore_hyphens(text)
+    hyphens_restored = repaired != text
     # two list entries a copy ran onto one line: "- Chủ tịch, các PCT UBND tỉnh (để b/c);- CVP, các PCVP ..."
     repaired = _RUN_ON_ENTRY.sub(";\n- ", repaired)
+    repaired = _numbers_to_their_items(repaired)
     lines, units, pages = lines_from_text(repaired)
     if not any(ln.text.strip() for ln in lines):
         raise NoText(path, "the file holds no text")
@@ -679,7 +703,7 @@ def read_text_lines(path: Path, media_type: str = "text/plain") -> Lines:
             "với bản gốc "
             f"(the copy's tone marks came loose from their letters, {loose} of them: words may lack their marks)."
         )
-    if repaired != text:
+    if hyphens_restored:
         warnings.append(
             "Bản sao mất hết dấu gạch nối; đã khôi phục dấu gạch trong số, ký hiệu văn bản "
             "(the copy lost its hyphens; they were restored in the codes: check them against the original)."
