@@ -371,6 +371,9 @@ def _find(text: str) -> tuple[tuple[int, int, str], ...]:
 
 # separators of an enumeration: "," ";" and the conjunction "và" ("Sở Tài chính và Công an tỉnh")
 _SEPARATOR = regex_cache.compile(r"\s*[,;]\s*|\s+và\s+|\s+cùng\s+")
+# "... các cấp" / "... cùng cấp" closing a pair joined by "và" qualifies both: "Mặt trận Tổ quốc Việt Nam và Hội
+# Cựu chiến binh các cấp" is the two at every level, one name (cut, the first would be the national body alone)
+_BOTH_LEVELS = regex_cache.compile(r"\s(?:các|cùng)\s+cấp$")
 
 
 def starts_agency(segment: str) -> bool:
@@ -484,6 +487,8 @@ def _split_names(text: str) -> list[str]:
         # a bare lower-case noun after a comma qualifies the same group ("các văn phòng tỉnh ủy, thành ủy",
         # "Ủy ban nhân dân tỉnh, thành phố trực thuộc Trung ương"); a new name opens with a capital or "các"
         opens = right[:1].isupper() or right[:1].isdigit() or re.match(r"(?:các|những|mỗi)\s", right) is not None
+        if nxt == len(text) and text[a:b].strip() == "và" and _BOTH_LEVELS.search(text):
+            continue
         if left.strip() and right.strip() and opens and _complete(left) and starts_agency(right):
             names.append(_clean(left))
             start = b

@@ -98,6 +98,10 @@ SPLIT = [
     ("Các bộ, cơ quan ngang bộ, địa phương", ["Các bộ, cơ quan ngang bộ, địa phương"]),
     ("Ban Chỉ đạo các quân khu, Ban Chỉ đạo các tỉnh", ["Ban Chỉ đạo các quân khu", "Ban Chỉ đạo các tỉnh"]),
     ("Các Sở, Ban, ngành", ["Các Sở, Ban, ngành"]),
+    # "các cấp" closing a pair joined by "và" is both at every level: one name; after a comma, or without it, a cut
+    ("Mặt trận Tổ quốc tỉnh và Hội Nông dân các cấp", ["Mặt trận Tổ quốc tỉnh và Hội Nông dân các cấp"]),
+    ("Sở Tài chính và Ủy ban nhân dân các huyện", ["Sở Tài chính", "Ủy ban nhân dân các huyện"]),
+    ("Công an tỉnh, Hội Nông dân các cấp", ["Công an tỉnh", "Hội Nông dân các cấp"]),
 ]
 
 
