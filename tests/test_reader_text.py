@@ -320,7 +320,8 @@ def test_tone_marks_left_loose_by_a_converter_are_dropped_with_a_warning(tmp_pat
 
 
 # A web copy of a plan's table: a sub-item's number left at the end of its parent's heading ("... lao động 1.1."),
-# or alone on its line ("1.2."), each with its text on the next line.
+# or alone on its line ("1.2."), each with its text on the next line, or inside its parent's line with its text
+# after it ("2. Giải quyết ... 2.1. Rà soát ...").
 _NUMBERS_APART = """ỦY BAN NHÂN DÂN
 TỈNH BÌNH AN
 -------
@@ -341,6 +342,8 @@ Tổ chức tuyên truyền, phổ biến Chỉ thị về quan hệ lao động
 1.2.
 Xây dựng kế hoạch tuyên truyền pháp luật về lao động.
 - Cơ quan thực hiện: Ủy ban nhân dân các huyện chủ trì, phối hợp với Ban Quản lý Khu kinh tế tỉnh.
+2. Giải quyết tốt tranh chấp lao động 2.1. Rà soát các thiết chế hòa giải lao động.
+- Cơ quan thực hiện: Sở Tư pháp chủ trì, phối hợp với Công an tỉnh.
 
 Nơi nhận:
 - Như trên;- Lưu: VT.
@@ -363,6 +366,8 @@ def test_item_numbers_left_apart_from_their_text_go_back_to_it(tmp_path: Path) -
     assert (tasks["1.1.1"].lead, tasks["1.1.1"].support) == (["Sở Nội vụ"], ["Sở Tư pháp"])
     assert tasks["1.1.2"].text.startswith("Xây dựng kế hoạch")
     assert tasks["1.1.2"].support == ["Ban Quản lý Khu kinh tế tỉnh"]
+    assert tasks["1.2.1"].text.startswith("Rà soát các thiết chế")
+    assert (tasks["1.2.1"].lead, tasks["1.2.1"].support) == (["Sở Tư pháp"], ["Công an tỉnh"])
     # the run-on Nơi nhận entries were split, which is no hyphen restored: no warning says so
     assert record.distribution == ["Như trên", "Lưu: VT"]
     assert not any("gạch nối" in w for w in record.warnings)

@@ -630,13 +630,21 @@ _RUN_ON_ENTRY = regex_cache.compile(r";-\s*(?=[A-ZĐÀ-Ỹ])")
 # an item's number left at the end of the line above its text, as a web copy of a table gives it: "1. Tăng cường
 # ... và tiến bộ 1.1." / "Tổ chức nghiên cứu ..." (the sub-item's number follows its parent's heading)
 _TRAILING_SUB_NUMBER = regex_cache.compile(r"^(?P<head>(?P<num>\d+(?:\.\d+)*)\.\s.*\S)\s+(?P<sub>(?P=num)\.\d+\.)$")
+# ... or inside the parent's line, its text after it: "3. Giải quyết tốt tranh chấp lao động 3.1. Rà soát, ..."
+_INNER_SUB_NUMBER = regex_cache.compile(r"^(?P<num>\d+(?:\.\d+)*)\.\s.*?\S(?P<cut>\s+)(?P=num)\.\d+\.\s+(?=[^\W\d_])")
 # an item's number alone on its line, its text on the next: "1.4." / "Xây dựng kế hoạch ..."
 _LONE_NUMBER = regex_cache.compile(r"^\d+(?:\.\d+)*\.$")
 
 
 def _numbers_to_their_items(text: str) -> str:
-    """Item numbers a copy left apart from their text put back at its start (see the two patterns above)."""
-    lines = text.split("\n")
+    """Item numbers a copy left apart from their text put back at its start (see the three patterns above)."""
+    lines = []
+    for line in text.split("\n"):
+        m = _INNER_SUB_NUMBER.match(line)
+        if m and line[m.end()].isupper():
+            lines += [line[: m.start("cut")], line[m.end("cut") :]]
+        else:
+            lines.append(line)
     for i in range(len(lines) - 1):
         below = lines[i + 1].strip()
         if not below or not below[0].isalpha():
