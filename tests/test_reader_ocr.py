@@ -383,3 +383,52 @@ def test_a_code_split_at_its_hyphen_and_a_capital_slip_are_mended() -> None:
     words = words_from_hocr(hocr, 72 / 300)
     assert [w.text for w in words] == ["số", "306/2025/NĐ-CP)", "và", "số", "12/KH-", "Sở", "UBND"]
     assert words[1].x1 == pytest.approx(390 * 72 / 300)
+
+
+def _line_image(text: str, size: int = 42) -> np.ndarray:
+    """A strip of page at 300 dpi holding ``text`` in a serif face, as a scan of print gives it."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", size)
+    image = Image.new("L", (2480, 160), 255)
+    ImageDraw.Draw(image).text((360, 50), text, font=font, fill=0)
+    return np.asarray(image)
+
+
+def _hocr(words: list[tuple[str, int, int, int, int, int]]) -> str:
+    spans = "".join(
+        f"<span class='ocrx_word' id='word_1_{k}' title='bbox {x0} {y0} {x1} {y1}; x_wconf {c}'>{t}</span> "
+        for k, (t, x0, y0, x1, y1, c) in enumerate(words)
+    )
+    return (
+        "<p class='ocr_par'><span class='ocr_line' id='line_1_1' title=\"bbox 300 40 2400 120; baseline 0 -20; "
+        f'x_size 40; x_descenders 10">{spans}</span>\n</p>'
+    )
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed")
+def test_a_weak_run_in_the_left_column_is_read_again_alone() -> None:
+    """ "- Như trên;" read as a speck beside the signer's bold title (tesseract's page mode took the row as one
+    line) is read again on its own and replaces the speck; a run tesseract was sure of, or one in the right half
+    (the signature's column, where a seal's ring reads as words), is left as it was."""
+    import pytesseract
+
+    from pipeline.readers.ocr import words_from_hocr
+    from pipeline.readers.reread import reread_weak_runs
+
+    gray = _line_image("- Như trên;")
+    weak = _hocr([("7", 362, 80, 378, 86, 41), ("nh", 480, 60, 620, 105, 3), ("PHÓ", 1600, 55, 1720, 105, 92)])
+    words = [w.text for w in words_from_hocr(reread_weak_runs(pytesseract, gray, weak, "vie", 300), 72 / 300)]
+    assert words[:3] == ["-", "Như", "trên;"] and words[-1] == "PHÓ"
+    sure = _hocr([("Như", 380, 60, 470, 105, 91)])
+    assert reread_weak_runs(pytesseract, gray, sure, "vie", 300) == sure
+    right = _hocr([("nh", 1500, 60, 1640, 105, 3)])
+    assert reread_weak_runs(pytesseract, gray, right, "vie", 300) == right
+
+
+def test_a_speck_read_as_a_grave_accent_is_no_word() -> None:
+    """ "`" or "~" alone is a speck, however sure tesseract is of it; a lone "-" or ";" is still text."""
+    from pipeline.readers.ocr import words_from_hocr
+
+    hocr = _hocr([("-", 360, 80, 378, 86, 90), ("Như", 392, 60, 470, 105, 95), ("`", 700, 60, 712, 70, 88)])
+    assert [w.text for w in words_from_hocr(hocr, 72 / 300)] == ["-", "Như"]

@@ -28,6 +28,7 @@ from models.record import Received
 from pipeline import regex_cache
 from pipeline.errors import NoText, UnreadableFile
 from pipeline.layout import Layout
+from pipeline.readers import reread
 from pipeline.readers.pdf.pdfium import open_pdfium
 from pipeline.readers.pdf.tables import grids
 from pipeline.readers.pdf.words import PageWords, Rule, Word
@@ -93,6 +94,8 @@ _HOCR = regex_cache.compile(
 _TAGS = regex_cache.compile(r"<[^>]+>")
 # marks OCR reads as tiny words on their own and that are still real text
 _SMALL_TEXT = set("-–—.,;:/()")
+# marks that are never text on their own: a speck read as a grave accent or a tilde ("`", "~", "^")
+_SPECK_MARKS = set("`´^~¨'‘’")
 # tesseract reads the bar of a "Đ" in a bold or dense code as more letters: "LĐĐĐTBXH" for "LĐTBXH".
 # No abbreviation has three Đ in a row (two do: "ĐĐBQH", the National Assembly delegation), so a run of
 # three or more is one. (OCR mixes in the look-alike Latin eth, "LĐÐĐTBXH", normalized later.)
@@ -133,7 +136,7 @@ def words_from_hocr(hocr: str, scale: float) -> list[Word]:
             size = round(x_size_px * scale / _LINE_HEIGHT_PER_POINT * 2) / 2
             continue
         text = html.unescape(_TAGS.sub("", m.group(14))).strip()
-        if not text:
+        if not text or set(text) <= _SPECK_MARKS:
             continue
         wx0, wy0, wx1, wy1 = (float(m.group(k)) for k in range(9, 13))
         conf = float(m.group(13))
@@ -379,7 +382,7 @@ def _ocr(path: Path, numbers: Sequence[int], dpi: int, text: Mapping[int, list[W
         gray, rules = _table_rules(pixels, dpi)
         page = image if gray is pixels and not known else Image.fromarray(gray)
         hocr: bytes = pytesseract.image_to_pdf_or_hocr(page, lang=LANG, config="--psm 3", extension="hocr")
-        return hocr.decode("utf-8", "replace"), rules
+        return reread.reread_weak_runs(pytesseract, gray, hocr.decode("utf-8", "replace"), LANG, dpi), rules
 
     cpus = os.cpu_count() or 1
     workers = max(1, min(len(numbers), cpus, 4))
