@@ -388,3 +388,39 @@ _TABLES = {
     "sqlite": "select name from sqlite_master where type = 'table'",
     "postgres": "select tablename from pg_tables where schemaname = 'public'",
 }
+
+
+def test_the_same_file_read_into_the_same_record_moves_only_the_timestamps(
+    database: tuple[str, DbReader], pdf_and_docx: tuple[Record, Record]
+) -> None:
+    """A sweep that reads a stored file again into the record the store holds leaves its rows as they were and
+    says when it was seen; the same file read into another record (the extractor improved) is written anew."""
+    url, rows = database
+    pdf, _ = pdf_and_docx
+    counts = (
+        "select (select count(*) from tasks), (select count(*) from task_agencies), "
+        "(select count(*) from doc_references)"
+    )
+    times = (
+        "select d.created_at, d.updated_at, s.first_seen, s.last_seen "
+        "from documents d join sources s on d.id = s.document_id"
+    )
+    with Store(url) as store:
+        first = store.upsert(pdf)
+        before = rows.rows(counts)
+        stamps = rows.rows(times)
+        again = store.upsert(pdf)
+        assert (again.document_id, again.created) == (first.document_id, False)
+        assert [s.sha256 for s in again.sources] == [pdf.source.sha256]
+        assert rows.rows(counts) == before
+        # not written again: a mark left on a task's row by hand is still there (a rewrite would drop it)
+        rows.execute("update tasks set search_key = 'marked' where position = 0")
+        store.upsert(pdf)
+        assert rows.rows("select search_key from tasks where position = 0") == [("marked",)]
+        ((created, updated, first_seen, last_seen),) = rows.rows(times)
+        assert (created, first_seen) == stamps[0][::2] and updated > stamps[0][1] and last_seen > stamps[0][3]
+        fewer = pdf.model_copy(update={"tasks": pdf.tasks[:1]})
+        store.upsert(fewer)
+        assert rows.rows("select count(*) from tasks") == [(1,)]
+        document = store.get_document(first.document_id)
+        assert document is not None and Record.model_validate(document.record) == fewer
