@@ -18,6 +18,7 @@ has no number and is not a reference; the document's own number is not one eithe
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import unicodedata
@@ -289,9 +290,12 @@ _ISSUER_BEFORE = regex_cache.compile(
 # the issuer as the subject of "ban hành" just before the act: "Ngày 21/04/2015, Thủ tướng Chính phủ đã ban hành |
 # Chỉ thị số 06/CT-TTg", "Sở Giáo dục và Đào tạo đã ban hành | Công văn số 2062/SGDĐT-KHTC"; with the day it
 # was issued, when the clause opens with it
+# ... or of "có" ("Bộ Y tế có | Công văn số 627/BYT-BH", "ngày 16/8/2018 Bộ Lao động - Thương binh và Xã hội đã có |
+# Công văn số 3395/LĐTBXH-KHTC"), the day before it with or without its comma, the clause after a bracket too
 _ISSUED_BY_BEFORE = regex_cache.compile(
-    r"(?:^|[,;.:]\s+|\n)(?:(?i:ngày)\s+(?P<date>\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
-    r"\s*,\s*)?(?P<who>(?-i:[A-ZĐÀ-Ỹ])[^;:.,()\n]{2,120}?)\s+(?:(?:đã|vừa)\s+)?ban\s+hành\s+(?:(?:các|văn\s+bản)\s+)?$",
+    r"(?:^|[,;.:)]\s+|\n)(?:(?i:ngày)\s+(?P<date>\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
+    r"\s*,?\s*)?(?P<who>(?-i:[A-ZĐÀ-Ỹ])[^;:.,()\n]{2,120}?)\s+(?:(?:đã|vừa)\s+)?(?P<verb>ban\s+hành|có)\s+"
+    r"(?:(?:các|văn\s+bản)\s+)?$",
 )
 
 
@@ -304,8 +308,11 @@ def _issued_by_before(text: str, start: int) -> tuple[str | None, str | None]:
     m = _ISSUED_BY_BEFORE.search(text[max(0, start - 180) : start])
     if m is None or len(m.group("who").split()) > 14:
         return None, None
+    who = re.sub(r"\s+", " ", m.group("who")).strip()
+    if m.group("verb") == "có" and not any(start == 0 for start, _end, _name in find_agencies(who)):
+        return None, None  # "Trường hợp đơn vị có Công văn ...": "có" after a clause, not after who issued it
     date = parse_date("ngày " + m.group("date")) if m.group("date") else None
-    return re.sub(r"\s+", " ", m.group("who")).strip(), date
+    return who, date
 
 
 def _issuer_before(text: str, start: int) -> str | None:
@@ -436,7 +443,27 @@ def find_mentions(text: str, offset: int = 0, block: int = 0) -> list[Mention]:
     for m in alias.finditer(text) if "(" in text else ():
         name = m.group("alias").strip()
         out.append(Mention("alias", offset + m.start(), offset + m.end(), alias=name, block=block))
-    return sorted(out, key=lambda x: x.start)
+    out.sort(key=lambda x: x.start)
+    _share_issuers(out, text, offset)
+    return out
+
+
+# between two citations joined under one issuer: the first's day, then "và" or a comma ("Công văn số 4216/UBND-NC
+# ngày 02/12/2021 và Công văn số 4478/UBND-NC ngày 18/11/2022 của Chủ tịch UBND tỉnh": both are the Chủ tịch's)
+_JOINED = regex_cache.compile(
+    r"\s*(?:,?\s*ngày\s+(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}))?\s*(?:,|và)\s*",
+    re.IGNORECASE,
+)
+
+
+def _share_issuers(mentions: list[Mention], text: str, offset: int) -> None:
+    """A citation that names no issuer, joined by "và" or a comma to the next of its type, which does, shares its
+    issuer."""
+    for a, b in reversed(list(itertools.pairwise(mentions))):
+        # of one type ("Luật ..., Nghị định ... của Chính phủ": the law is not the Chính phủ's)
+        if a.kind == b.kind == "full" and a.doc_type == b.doc_type and a.issuer is None and b.issuer is not None:
+            if _JOINED.fullmatch(text, a.end - offset, b.start - offset):
+                a.issuer = b.issuer
 
 
 # a sentence ends between a citation and an alias: "...; " or ". " (not the "." of a date)

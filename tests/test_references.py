@@ -295,6 +295,32 @@ def test_issuer_written_before_the_act() -> None:
     ]
 
 
+def test_an_issuer_that_has_the_act_and_one_that_issued_two() -> None:
+    """ "Bộ Y tế có Công văn số ..." and "ngày 16/8/2018 Bộ ... đã có Công văn số ..." name the issuer before the
+    act (a clause that merely "có" one does not); two acts of one type joined under one "của X" are both X's."""
+    record = _run(
+        [
+            "Bộ Y tế có Công văn số 627/BYT-BH ngày 27/01/2021 về việc hướng dẫn thực hiện Luật Bảo hiểm y tế.",
+            "Tại 06 địa phương, ngày 16/8/2018 Bộ Lao động - Thương binh và Xã hội đã có Công văn số 3395/LĐTBXH-KHTC "
+            "gửi Tổng công ty Bưu điện Việt Nam.",
+            "Trường hợp đơn vị có Công văn số 55/SYT-NVY thì gửi kèm hồ sơ.",
+            "Khắc phục tồn tại đã chỉ ra tại Công văn số 4216/UBND-NC ngày 02/12/2021 và Công văn số 4478/UBND-NC "
+            "ngày 18/11/2022 của Chủ tịch UBND tỉnh; Luật Thanh tra số 11/2022/QH15, Nghị định số 43/2023/NĐ-CP của "
+            "Chính phủ.",
+        ]
+    )
+    assert {r.code: r.issuer for r in record.references} == {
+        "627/BYT-BH": "Bộ Y tế",
+        "3395/LĐTBXH-KHTC": "Bộ Lao động - Thương binh và Xã hội",
+        "55/SYT-NVY": None,
+        "4216/UBND-NC": "Chủ tịch UBND tỉnh",
+        "4478/UBND-NC": "Chủ tịch UBND tỉnh",
+        "11/2022/QH15": None,
+        "43/2023/NĐ-CP": "Chính phủ",
+    }
+    assert next(r for r in record.references if r.code == "3395/LĐTBXH-KHTC").issued_date == "2018-08-16"
+
+
 def test_a_code_printed_with_two_dates_is_one_reference_with_the_date_most_mentions_give() -> None:
     record = _run(
         [
