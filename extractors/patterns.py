@@ -491,6 +491,12 @@ def type_head(text: str) -> int | None:
     return None
 
 
+# An OCR word shaped like a document's code: digits, then a slash and more ("23/2004/QH11", "48/2014QHI13,",
+# "(112/2025/QH15)"). Tesseract's confidence in a word comes mostly from its dictionary, which holds no
+# codes: an italic code read right comes back at 0-10 ("23/2004/QH11" at 0), as low as a speck. A speck
+# or a stamp's edge is never digits and a slash, so a code-shaped word is kept whatever its confidence.
+OCR_CODE_WORD = regex_cache.compile(r"^[(\[]?\d{1,5}[/⁄]\S{2,}$")
+
 # a person's name at the end of a signature block run: "... PHÓ TỔNG GIÁM ĐỐC Phạm Lương Sơn"
 TRAILING_NAME = regex_cache.compile(r"(?<=[A-ZĐÀ-Ỹ.,])\s+((?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+\s+){1,4}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+)\s*$")
 

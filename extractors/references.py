@@ -448,12 +448,10 @@ def find_mentions(text: str, offset: int = 0, block: int = 0) -> list[Mention]:
     return out
 
 
-# between two citations joined under one issuer: the first's day, then "và" or a comma ("Công văn số 4216/UBND-NC
-# ngày 02/12/2021 và Công văn số 4478/UBND-NC ngày 18/11/2022 của Chủ tịch UBND tỉnh": both are the Chủ tịch's)
-_JOINED = regex_cache.compile(
-    r"\s*(?:,?\s*ngày\s+(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}))?\s*(?:,|và)\s*",
-    re.IGNORECASE,
-)
+# between two citations joined under one issuer, after the first's day (:data:`_DATE`): "và" or a comma
+# ("Công văn số 4216/UBND-NC ngày 02/12/2021 và Công văn số 4478/UBND-NC ngày 18/11/2022 của Chủ tịch UBND tỉnh":
+# both are the Chủ tịch's)
+_JOINED = regex_cache.compile(r"\s*(?:,|và)\s*")
 
 
 def _share_issuers(mentions: list[Mention], text: str, offset: int) -> None:
@@ -462,7 +460,8 @@ def _share_issuers(mentions: list[Mention], text: str, offset: int) -> None:
     for a, b in reversed(list(itertools.pairwise(mentions))):
         # of one type ("Luật ..., Nghị định ... của Chính phủ": the law is not the Chính phủ's)
         if a.kind == b.kind == "full" and a.doc_type == b.doc_type and a.issuer is None and b.issuer is not None:
-            if _JOINED.fullmatch(text, a.end - offset, b.start - offset):
+            day = _DATE.match(text, a.end - offset)
+            if _JOINED.fullmatch(text, day.end() if day else a.end - offset, b.start - offset):
                 a.issuer = b.issuer
 
 

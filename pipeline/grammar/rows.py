@@ -13,6 +13,7 @@ one cell's text per run. Where a run has a position, the pieces get their share 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field, replace
@@ -314,9 +315,27 @@ def _signer_pieces(text: str) -> list[str]:
     return parts
 
 
-def _is_caps_word(word: str) -> bool:
-    letters = [c for c in word if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
+@functools.cache
+def _long_titles() -> tuple[str, ...]:
+    """The titles of more than one word, in capitals ("BÍ THƯ THƯỜNG TRỰC"), each followed by a space."""
+    from extractors.casing import titles
+
+    return tuple(f"{t.upper()} " for t in titles() if " " in t)
+
+
+def _glued_cut(word: str, rest: str) -> int | None:
+    """Where ``word`` is two words a copy glued: capitals then a name ("PHÒNGThái"), or the end of an authority
+    line then a title the list knows, read on into ``rest`` ("ĐOÀNBÍ" + "THƯ THƯỜNG TRỰC ...")."""
+    for i in range(2, len(word) - 1):
+        tail = word[i + 1 :]
+        if kinds.is_caps(word[:i]) and word[i].isupper() and tail.isalpha() and tail.islower():
+            return i
+    if not (kinds.is_caps(word) and len(word) >= 4):
+        return None
+    whole = f"{word} {rest} "
+    if any(whole.startswith(t) for t in _long_titles()):
+        return None  # "PHÓ BÍ THƯ ...": a title already
+    return next((i for i in range(2, len(word) - 1) if any(whole[i:].startswith(t) for t in _long_titles())), None)
 
 
 def _mend_signature(text: str) -> str:
@@ -330,33 +349,10 @@ def _mend_signature(text: str) -> str:
     >>> _mend_signature("TM. BAN BÍ THƯ TRUNG ƯƠNG ĐOÀNBÍ THƯ THƯỜNG TRỰC (đã ký) Phan Văn Mãi")
     'TM. BAN BÍ THƯ TRUNG ƯƠNG ĐOÀN BÍ THƯ THƯỜNG TRỰC Phan Văn Mãi'
     """
-    from extractors.casing import titles
-
-    text = patterns.SIGNED_NOTE.sub("", text)
-    words = text.split(" ")
-    known = [t.upper() for t in titles() if " " in t]
+    words = patterns.SIGNED_NOTE.sub("", text).split(" ")
     out: list[str] = []
     for k, word in enumerate(words):
-        # "PHÒNGThái": capitals, then a capital and small letters
-        cut = next(
-            (
-                i
-                for i in range(2, len(word) - 1)
-                if _is_caps_word(word[:i]) and word[i].isupper() and word[i + 1 :].isalpha() and word[i + 1 :].islower()
-            ),
-            None,
-        )
-        if cut is None and _is_caps_word(word) and len(word) >= 4:
-            rest = " ".join(words[k + 1 :])
-            cut = next(
-                (
-                    i
-                    for i in range(2, len(word) - 1)
-                    if any(f"{word[i:]} {rest}".startswith(f"{t} ") or f"{word[i:]} {rest}" == t for t in known)
-                    and not any(f"{word} {rest}".startswith(t) for t in known)
-                ),
-                None,
-            )
+        cut = _glued_cut(word, " ".join(words[k + 1 :]))
         out += [word[:cut], word[cut:]] if cut else [word]
     return " ".join(out)
 

@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from extractors import patterns
 from models.record import Received
 from pipeline import regex_cache
 from pipeline.errors import NoText, UnreadableFile
@@ -76,12 +77,6 @@ def _check_tesseract(path: Path) -> Any:
         )
     return pytesseract
 
-
-# A word shaped like a document's code: digits, then a slash and more ("23/2004/QH11", "48/2014QHI13,",
-# "(112/2025/QH15)"). Tesseract's confidence in a word comes mostly from its dictionary, which holds no
-# codes: an italic code read right comes back at 0-10 ("23/2004/QH11" at 0), as low as a speck. A speck
-# or a stamp's edge is never digits and a slash, so a code-shaped word is kept whatever its confidence.
-_CODE_SHAPED = regex_cache.compile(r"^[(\[]?\d{1,5}[/⁄]\S{2,}$")
 
 # Tesseract's hOCR: a line span carries the baseline and the estimated type height
 # ("baseline 0.009 -24; x_size 58; x_descenders 15"), each word span its box and confidence
@@ -140,7 +135,7 @@ def words_from_hocr(hocr: str, scale: float) -> list[Word]:
             continue
         wx0, wy0, wx1, wy1 = (float(m.group(k)) for k in range(9, 13))
         conf = float(m.group(13))
-        if conf < MIN_CONFIDENCE and not _CODE_SHAPED.match(text):
+        if conf < MIN_CONFIDENCE and not patterns.OCR_CODE_WORD.match(text):
             continue
         # a speck or a stamp edge read as a letter: much shorter than the line's type
         if wy1 - wy0 < 0.3 * x_size_px and conf < 60 and not set(text) <= _SMALL_TEXT:

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from extractors import patterns
 from pipeline import regex_cache
 
 # A word read with less confidence than this is weak; a re-reading is kept when its words average this much.
@@ -41,7 +42,6 @@ _WORD = regex_cache.compile(
     r"x_wconf (?P<conf>\d+)'[^>]*>(?P<text>.*?)</span>",
     re.S,
 )
-_CODE_SHAPED = regex_cache.compile(r"^[(\[]?\d{1,5}[/⁄]\S{2,}$")
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class _Run:
 
 def _weak(word: re.Match[str]) -> bool:
     text = re.sub(r"<[^>]+>", "", word.group("text"))
-    return int(word.group("conf")) < _WEAK and not _CODE_SHAPED.match(text)
+    return int(word.group("conf")) < _WEAK and not patterns.OCR_CODE_WORD.match(text)
 
 
 def _runs(hocr: str, width: int, dpi: int) -> list[_Run]:
